@@ -1,0 +1,3 @@
+from sendctl.cli import main
+
+main()

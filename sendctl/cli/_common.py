@@ -1,0 +1,254 @@
+"""What every command shares: app state, the error boundary, shared options, messages.
+
+Module top imports only typer and sendctl.domain.errors (start-up time: style.md §4).
+"""
+
+import os
+import sys
+import traceback
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from sendctl.domain.errors import EXIT_BAD_INPUT, SendctlError
+
+BUG_EXIT = 70  # EX_SOFTWARE: an unexpected crash, not bad input
+
+
+class AppState:
+    """Global options resolved once per run by the root callback (design §2)."""
+
+    def __init__(self, db: Path | None = None, officer: str | None = None, quiet: bool = False):
+        self.db_path = Path(db) if db else default_db_path()
+        self.officer = officer or os.environ.get("SENDCTL_OFFICER") or login_name()
+        self.quiet = quiet
+        self._conn = None  # sqlite3.Connection, opened on first use
+
+    def connect(self, write: bool = False):
+        """The database for this run; write=True creates it when missing."""
+        if self._conn is None:
+            from sendctl.storage.db import connect
+
+            if self.db_path == default_db_path():
+                self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._conn = connect(self.db_path, create=write)
+        return self._conn
+
+    def actor(self):
+        from sendctl.storage.audit import Actor
+
+        return Actor(self.officer, current_command())
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+_state: AppState | None = None
+
+
+def state() -> AppState:
+    """The current run's state (the root callback sets it; tests get a fresh one per invoke)."""
+    global _state
+    if _state is None:
+        _state = AppState()
+    return _state
+
+
+def set_state(new: AppState | None) -> None:
+    global _state
+    if _state is not None:
+        _state.close()
+    _state = new
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("SENDCTL_DB")
+    if env:
+        return Path(env)
+    return Path(typer.get_app_dir("sendctl")) / "sendctl.db"
+
+
+def login_name() -> str:
+    try:
+        return os.getlogin()
+    except OSError:
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except Exception:  # no passwd entry (some containers)
+            return "unknown"
+
+
+def current_command() -> str:
+    """The command path without the program name, e.g. "cases import" (for the audit trail)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - typer before it vendored Click
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return "?"
+    return " ".join(ctx.command_path.split()[1:]) or ctx.command_path
+
+
+# --- messages ---------------------------------------------------------------------------------
+
+
+def _colour_stderr() -> bool:
+    return (
+        sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    )
+
+
+def info(message: str) -> None:
+    """A state-change or progress line on stderr (silenced by -q)."""
+    if not state().quiet:
+        sys.stderr.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    prefix = "\x1b[33mWarning:\x1b[0m " if _colour_stderr() else "Warning: "
+    sys.stderr.write(prefix + message + "\n")
+
+
+def error_line(err: SendctlError) -> None:
+    prefix = "\x1b[31mError:\x1b[0m " if _colour_stderr() else "Error: "
+    sys.stderr.write(prefix + err.message + "\n")
+    if err.hint:
+        sys.stderr.write(f"  hint: {err.hint}\n")
+
+
+class ErrorGroup(TyperGroup):
+    """The one place expected failures become exit codes (design §2).
+
+    SendctlError -> one line on stderr and its exit code; SQLite busy -> exit 4; anything else
+    is a bug: traceback plus a line asking for a report.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except SendctlError as e:
+            error_line(e)
+            raise typer.Exit(e.exit_code) from None
+        except UnicodeDecodeError as e:
+            error_line(SendctlError(f"text is not in the expected encoding ({e.reason})",
+                                    hint="try --encoding cp1252 or --encoding utf-8"))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        except BrokenPipeError:
+            # `sendctl ... | head`: the reader left; not an error worth a traceback.
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as e:
+            sqlite3 = sys.modules.get("sqlite3")  # not imported for --help: keep it that way
+            if sqlite3 is not None and isinstance(e, sqlite3.Error):
+                from sendctl.storage.db import translate_db_error
+
+                err = translate_db_error(e, state().db_path)
+                error_line(err)
+                raise typer.Exit(err.exit_code) from None
+            if getattr(e, "exit_code", None) is not None and type(e).__module__.startswith(
+                ("typer", "click")
+            ):
+                raise  # usage errors and the like: Click prints them itself
+            traceback.print_exc()
+            sys.stderr.write(
+                "sendctl hit an unexpected error: this is a bug. Please report it with the "
+                "command you ran and the lines above.\n"
+            )
+            raise typer.Exit(BUG_EXIT) from None
+        finally:
+            set_state(None)
+
+
+def new_app(help_text: str, **kw) -> typer.Typer:
+    """A sub-app with the project's settings (plain help keeps --help fast)."""
+    return typer.Typer(
+        help=help_text,
+        add_completion=False,
+        no_args_is_help=kw.pop("no_args_is_help", True),
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        **kw,
+    )
+
+
+# --- shared options ---------------------------------------------------------------------------
+
+
+class Fmt(str, Enum):
+    table = "table"
+    plain = "plain"
+    csv = "csv"
+    json = "json"
+
+
+FormatOpt = Annotated[
+    Fmt | None,
+    typer.Option(
+        "--format",
+        help="table, plain, csv or json (default: table on a terminal, plain otherwise).",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", help="Write to FILE (created readable by you only); '-' = stdout."),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="As at DATE (2018-03-31 or 31/03/2018); default today.", show_default=False),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", "-n", help="Check and report what would change; write nothing.")
+]
+
+
+def fmt_value(fmt: Fmt | None) -> str | None:
+    return fmt.value if fmt is not None else None
+
+
+def as_of_date(text: str | None) -> date:
+    """--as-of, default today (the CLI reads the clock; domain code never does)."""
+    from sendctl.domain.dates import parse_date
+
+    return parse_date(text, "--as-of") if text else date.today()
+
+
+def opt_date(text: str | None, flag: str) -> date | None:
+    from sendctl.domain.dates import parse_date
+
+    return parse_date(text, flag) if text else None
+
+
+def need_date(text: str, flag: str) -> date:
+    from sendctl.domain.dates import parse_date
+
+    return parse_date(text, flag)
+
+
+def opt_pence(text: str | None, flag: str, allow_negative: bool = False) -> int | None:
+    from sendctl.domain.money import parse_pence
+
+    return parse_pence(text, flag, allow_negative=allow_negative) if text is not None else None
+
+
+def confirm_or_force(question: str, force: bool) -> None:
+    """Ask only on a terminal; elsewhere --force is required (clig.dev)."""
+    if force:
+        return
+    if sys.stdin.isatty():
+        if not typer.confirm(question, default=False):
+            raise typer.Abort()
+        return
+    raise SendctlError(f"{question} (not asked: no terminal)", hint="add --force to go ahead")

@@ -1,0 +1,103 @@
+"""init | doctor | backup | demo: the database file itself."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import FormatOpt, fmt_value, info, new_app, state, warn
+from sendctl.domain.errors import EXIT_CHECK_FAILED
+
+app = new_app("Database administration.", no_args_is_help=False)
+
+
+@app.command()
+def init(
+    no_funds: Annotated[
+        bool, typer.Option("--no-funds", help="Do not seed the three funds of the Cabinet report.")
+    ] = False,
+) -> None:
+    """Create the database (or migrate it forward) and seed the funds.
+
+    Example: sendctl --db rutland.db init
+    """
+    st = state()
+    existed = st.db_path.exists()
+    conn = st.connect(write=True)
+    seeded = 0
+    if not no_funds:
+        try:
+            from sendctl.storage.ledger import seed_funds
+        except ImportError:  # funds come with their own issue
+            seed_funds = None
+        if seed_funds is not None:
+            from sendctl.storage.db import transaction
+
+            with transaction(conn):
+                seeded = seed_funds(conn, st.actor())
+    from sendctl.storage.migrations import schema_version
+
+    verb = "Migrated" if existed else "Created"
+    extra = f"; seeded {seeded} fund(s)" if seeded else ""
+    info(f"{verb} {st.db_path} (schema version {schema_version()}){extra}")
+
+
+@app.command()
+def doctor(fmt: FormatOpt = None) -> None:
+    """Check the database: schema version, integrity, file permissions, journal mode, counts.
+
+    Exits 3 when something is wrong. Example: sendctl doctor
+    """
+    from sendctl.render.formats import emit_record
+    from sendctl.storage.health import check
+
+    st = state()
+    report, problems = check(st.db_path)
+    emit_record(report, fmt_value(fmt), title=f"sendctl doctor: {st.db_path}")
+    for p in problems:
+        warn(p)
+    if problems:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def backup(
+    dest: Annotated[Path, typer.Argument(help="Backup file to create (must not exist).")],
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace DEST if it exists.")] = False,
+) -> None:
+    """Make a consistent copy of the live database (mode 0600), safe while others write.
+
+    Example: sendctl backup backups/sendctl-2017-04-18.db
+    """
+    from sendctl.storage.health import backup_to
+
+    st = state()
+    conn = st.connect()
+    n = backup_to(conn, st.db_path, dest, force=force)
+    info(f"Backed up {st.db_path} to {dest} ({n:,} bytes)")
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Demo database to build (default: ./sendctl-demo.db).")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Show the dashboard as at DATE (default 2017-04-18).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Rebuild over an existing demo file.")] = False,
+) -> None:
+    """Build a demo database from examples/ through the real commands, then show the state.
+
+    Example: sendctl demo --db /tmp/demo.db
+    """
+    from sendctl.cli._demo import build_demo
+
+    path = db or Path("sendctl-demo.db")
+    if path.exists():
+        from sendctl.cli._common import confirm_or_force
+
+        confirm_or_force(f"{path} exists; rebuild the demo over it?", force)
+    build_demo(path, as_of)
+
+

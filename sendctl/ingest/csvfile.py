@@ -1,0 +1,229 @@
+"""Read CSV files as officers get them (Excel, other systems), streaming, with line numbers.
+
+Shared by every import (cases, panel, spend). Handles: UTF-8 with or without BOM, Windows-1252
+detected without being told, CRLF, quoted fields with commas and newlines, blank rows, header
+names matched by alias ignoring case/spaces/punctuation. Refuses, with the file and line:
+spreadsheet files, binary data and NUL bytes, huge fields, absurd column counts.
+"""
+
+import codecs
+import csv
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sendctl.domain.errors import SendctlError
+
+MAX_COLUMNS = 1000
+MAX_FIELD = 131072  # csv's default cap, kept: a bigger cell is a broken file, not data
+MAX_ERRORS = 50
+
+_SPREADSHEET_MAGIC = {
+    b"PK\x03\x04": "an Excel .xlsx workbook (a zip file)",
+    b"\xd0\xcf\x11\xe0": "an Excel .xls workbook",
+}
+
+
+def normalise_header(name: str) -> str:
+    """'Date of Birth ' -> 'dateofbirth'; '\ufeffRef' -> 'ref'."""
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def build_alias_map(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """{canonical: (alias, ...)} -> {normalised alias: canonical}; the canonical name is an alias."""
+    out = {}
+    for canonical, names in aliases.items():
+        for n in (canonical, *names):
+            out[normalise_header(n)] = canonical
+    return out
+
+
+class ErrorList:
+    """Collects `FILE:LINE: field: problem (got 'value')` lines; at most MAX_ERRORS are kept."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.lines: list[str] = []
+        self.count = 0
+
+    def add(self, line: int, field: str, problem: str, value: str | None = None) -> None:
+        self.count += 1
+        if len(self.lines) < MAX_ERRORS:
+            got = f" (got {_clip(value)!r})" if value is not None else ""
+            self.lines.append(f"{self.filename}:{line}: {field}: {problem}{got}")
+
+    def raise_if_any(self, what: str = "imported") -> None:
+        if not self.count:
+            return
+        more = self.count - len(self.lines)
+        tail = f"\n... and {more} more" if more > 0 else ""
+        raise SendctlError(
+            "\n".join(self.lines)
+            + tail
+            + f"\n{self.count} problem(s) in {self.filename}; nothing was {what}"
+        )
+
+
+def _clip(value: str | None, n: int = 60) -> str | None:
+    if value is None or len(value) <= n:
+        return value
+    return value[:n] + "..."
+
+
+class CsvSource:
+    """A CSV file read row by row.
+
+    Args:
+        path: the file ('-' is not supported: imports need a name for their errors).
+        aliases: {canonical field: (header aliases...)}.
+        required: canonical fields that must have a column.
+        encoding: None to detect (UTF-8, BOM or not, else Windows-1252), or a codec name.
+
+    After open_header(): `columns` maps column index -> canonical field, `unknown` lists
+    headers that matched nothing (reported once, ignored).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        aliases: dict[str, tuple[str, ...]],
+        required: set[str] | frozenset[str] = frozenset(),
+        encoding: str | None = None,
+    ):
+        self.path = Path(path)
+        self.name = str(path)
+        self.alias_map = build_alias_map(aliases)
+        self.required = set(required)
+        self.encoding = encoding
+        self.detected_encoding: str | None = None
+        self.columns: dict[int, str] = {}
+        self.unknown: list[str] = []
+        self.header_line = 0
+        self.bytes_read = 0
+        self.size = 0
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise SendctlError(f"--encoding: unknown encoding {encoding!r}; try utf-8 or cp1252") from None
+
+    # -- decoding -------------------------------------------------------------------------
+
+    def _lines(self, f) -> Iterator[str]:
+        """Decode line by line. Auto mode stays UTF-8 until a line is not, then cp1252 (Excel's
+        UK default) for the rest: earlier lines were valid UTF-8, so nothing is misread."""
+        enc = self.encoding or "utf-8"
+        self.detected_encoding = enc
+        lineno = 0
+        first = True
+        for raw in f:
+            lineno += 1
+            self.bytes_read += len(raw)
+            if first:
+                first = False
+                for magic, what in _SPREADSHEET_MAGIC.items():
+                    if raw.startswith(magic):
+                        raise SendctlError(
+                            f"{self.name}: this is {what}, not CSV",
+                            hint="in Excel use File > Save As > CSV UTF-8, then import that file",
+                        )
+                if raw.startswith(codecs.BOM_UTF8) and enc.replace("-", "").lower() in ("utf8", "utf8sig"):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                    self.detected_encoding = enc = "utf-8-sig"
+            if b"\x00" in raw:
+                raise SendctlError(
+                    f"{self.name}:{lineno}: contains NUL bytes: this is binary data, not a CSV text file"
+                )
+            try:
+                yield raw.decode("utf-8" if enc == "utf-8-sig" else enc)
+            except UnicodeDecodeError as e:
+                if self.encoding:
+                    raise SendctlError(
+                        f"{self.name}:{lineno}: not valid {self.encoding} text (byte {raw[e.start:e.start + 1]!r})",
+                        hint="try --encoding cp1252 (Excel on Windows) or --encoding utf-8",
+                    ) from None
+                enc = self.detected_encoding = "cp1252"
+                try:
+                    yield raw.decode("cp1252")
+                except UnicodeDecodeError:
+                    raise SendctlError(
+                        f"{self.name}:{lineno}: neither UTF-8 nor Windows-1252 text: is this a CSV file?",
+                        hint="give the encoding with --encoding",
+                    ) from None
+
+    # -- rows ------------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Yield (line number, {canonical field: stripped text}) for every non-blank data row.
+
+        Raises SendctlError for a file that cannot be read as CSV at all (missing, spreadsheet,
+        binary, no header, missing required column, malformed quoting, oversized field).
+        """
+        if not self.path.exists():
+            raise SendctlError(f"{self.name}: no such file")
+        if self.path.is_dir():
+            raise SendctlError(f"{self.name}: is a folder, not a CSV file")
+        self.size = self.path.stat().st_size
+        if self.size == 0:
+            raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
+        csv.field_size_limit(MAX_FIELD)
+        with open(self.path, "rb") as f:
+            reader = csv.reader(self._lines(f), strict=True)
+            next_line = 1
+            try:
+                for cells in reader:
+                    line, next_line = next_line, reader.line_num + 1
+                    if not any(c.strip() for c in cells):
+                        continue
+                    if not self.columns:
+                        self._read_header(cells, line)
+                        continue
+                    yield line, self._row(cells, line)
+            except csv.Error as e:
+                msg = str(e)
+                if "field larger" in msg:
+                    msg = f"a field is longer than {MAX_FIELD:,} characters"
+                elif "EOF" in msg or "unexpected end" in msg:
+                    msg = "a quoted field is never closed (unterminated quote)"
+                raise SendctlError(f"{self.name}:{next_line}: not readable as CSV: {msg}") from None
+        if not self.columns:
+            raise SendctlError(f"{self.name}: no header row; expected column names on the first line")
+
+    def _read_header(self, cells: list[str], line: int) -> None:
+        if len(cells) > MAX_COLUMNS:
+            raise SendctlError(
+                f"{self.name}:{line}: {len(cells):,} columns in the header; expected at most {MAX_COLUMNS}"
+            )
+        self.header_line = line
+        seen: dict[str, str] = {}
+        for i, h in enumerate(cells):
+            key = self.alias_map.get(normalise_header(h))
+            if key is None:
+                if h.strip():
+                    self.unknown.append(h.strip())
+                continue
+            if key in seen:
+                raise SendctlError(
+                    f"{self.name}:{line}: columns {seen[key]!r} and {h.strip()!r} both mean {key!r}; keep one"
+                )
+            seen[key] = h.strip()
+            self.columns[i] = key
+        missing = sorted(self.required - set(self.columns.values()))
+        if missing:
+            raise SendctlError(
+                f"{self.name}:{line}: missing required column(s): {', '.join(missing)}",
+                hint=f"the header has: {', '.join(c.strip() for c in cells if c.strip())[:200]}",
+            )
+        if not self.columns:
+            raise SendctlError(f"{self.name}:{line}: no recognised column names in the header")
+
+    def _row(self, cells: list[str], line: int) -> dict[str, str]:
+        row = {key: "" for key in self.columns.values()}
+        for i, key in self.columns.items():
+            if i < len(cells):
+                row[key] = cells[i].strip()
+        if len(cells) > MAX_COLUMNS:
+            raise SendctlError(
+                f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
+            )
+        return row

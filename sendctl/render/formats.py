@@ -1,0 +1,219 @@
+"""Output for every listing: Rich table (terminal), plain text, CSV and JSON.
+
+JSON is a list of objects with the same names as the CSV columns; money columns carry
+integer pence in `*_pence` and a formatted string beside it (design §2).
+"""
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import NamedTuple, TextIO
+
+from sendctl.domain.errors import SendctlError
+from sendctl.domain.money import format_pence
+
+FORMATS = ("table", "plain", "csv", "json")
+TABLE_ROW_CAP = 200  # Rich needs ~1 ms a row: past this, a terminal listing says how to see all
+
+
+class Column(NamedTuple):
+    """One output column. kind: text, money (pence), int, pct, bool, date."""
+
+    key: str
+    header: str | None = None
+    kind: str = "text"
+    human: bool = True  # shown in table/plain (machine formats always carry every column)
+
+
+def human_value(value, kind: str) -> str:
+    if value is None or value == "":
+        return ""
+    if kind == "money":
+        return format_pence(value)
+    if kind == "pct":
+        return f"{value:.1f}%"
+    if kind == "bool":
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _header(c: Column) -> str:
+    if c.header:
+        return c.header
+    key = c.key[: -len("_pence")] if c.key.endswith("_pence") else c.key
+    return key.replace("_", " ")
+
+
+def machine_fields(columns: list[Column]) -> list[str]:
+    """CSV/JSON field names: every key, and for money `x_pence` also a formatted `x`."""
+    fields = []
+    for c in columns:
+        fields.append(c.key)
+        if c.kind == "money" and c.key.endswith("_pence"):
+            fields.append(c.key[: -len("_pence")])
+    return fields
+
+
+def machine_row(row: dict, columns: list[Column]) -> dict:
+    out = {}
+    for c in columns:
+        v = row.get(c.key)
+        if c.kind == "bool" and v is not None:
+            v = bool(v)
+        out[c.key] = v
+        if c.kind == "money" and c.key.endswith("_pence"):
+            out[c.key[: -len("_pence")]] = format_pence(v) if v is not None else None
+    return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """Stop a spreadsheet reading a cell as a formula (CSV injection); numbers pass as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def write_csv(rows: Iterable[dict], fields: list[str], out: TextIO) -> None:
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(fields)
+    for r in rows:
+        w.writerow(
+            [neutralise_cell("" if r.get(f) is None else r.get(f)) for f in fields]
+        )
+
+
+def write_json(rows: Iterable[dict], out: TextIO) -> None:
+    # Streamed, so a million-row listing never sits in memory as one JSON document.
+    out.write("[")
+    first = True
+    for r in rows:
+        out.write("\n  " if first else ",\n  ")
+        out.write(json.dumps(r, ensure_ascii=False, default=str))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+def write_plain(rows: Iterable[dict], columns: list[Column], out: TextIO) -> None:
+    """Aligned text columns; widths from the first 1,000 rows so that it streams."""
+    cols = [c for c in columns if c.human]
+    it = iter(rows)
+    head = list(islice(it, 1000))
+    cells = [[human_value(r.get(c.key), c.kind) for c in cols] for r in head]
+    headers = [_header(c) for c in cols]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
+    right = [c.kind in ("money", "int", "pct") for c in cols]
+
+    def line(values):
+        parts = [
+            (v.rjust(w) if r else v.ljust(w)) for v, w, r in zip(values, widths, right, strict=True)
+        ]
+        return "  ".join(parts).rstrip() + "\n"
+
+    out.write(line(headers))
+    out.write(line(["-" * w for w in widths]))
+    for row in cells:
+        out.write(line(row))
+    for r in it:
+        out.write(line([human_value(r.get(c.key), c.kind) for c in cols]))
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def resolve_format(fmt: str | None, output: Path | None) -> str:
+    if fmt:
+        return fmt
+    to_stdout = output is None or str(output) == "-"
+    return "table" if to_stdout and stdout_is_terminal() else "plain"
+
+
+def open_output(output: Path | None, for_csv: bool = False):
+    """The stream to write to: stdout for None or '-', else a new 0600 file."""
+    if output is None or str(output) == "-":
+        return _NoClose(sys.stdout)
+    path = Path(output)
+    if path.is_dir():
+        raise SendctlError(f"--output {output}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise SendctlError(f"--output {output}: folder {str(path.parent)!r} does not exist")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    # A BOM lets Excel read £ and accented names correctly from a CSV file.
+    return open(fd, "w", encoding="utf-8-sig" if for_csv else "utf-8", newline="")
+
+
+class _NoClose(io.TextIOBase):
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, s):
+        return self.stream.write(s)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stream.flush()
+
+
+def emit(
+    rows: Iterable[dict],
+    columns: list[Column],
+    fmt: str | None = None,
+    output: Path | None = None,
+    title: str | None = None,
+    empty_message: str | None = None,
+) -> int:
+    """Write rows in the chosen format; return how many were written (for tables: shown)."""
+    fmt = resolve_format(fmt, output)
+    if fmt == "table":
+        from sendctl.render.tables import print_table
+
+        return print_table(rows, columns, title=title, cap=TABLE_ROW_CAP, empty_message=empty_message)
+    counter = _Counter(rows)
+    with open_output(output, for_csv=fmt == "csv") as out:
+        if fmt == "csv":
+            write_csv((machine_row(r, columns) for r in counter), machine_fields(columns), out)
+        elif fmt == "json":
+            write_json((machine_row(r, columns) for r in counter), out)
+        else:
+            write_plain(counter, columns, out)
+    return counter.n
+
+
+class _Counter:
+    def __init__(self, rows):
+        self.rows = rows
+        self.n = 0
+
+    def __iter__(self) -> Iterator[dict]:
+        for r in self.rows:
+            self.n += 1
+            yield r
+
+
+def emit_record(record: dict, fmt: str | None, output: Path | None = None, title: str | None = None) -> None:
+    """One object (a dashboard, a summary): JSON as an object, otherwise key/value lines."""
+    fmt = resolve_format(fmt, output)
+    with open_output(output) as out:
+        if fmt == "json":
+            out.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+            return
+        if title:
+            out.write(title + "\n")
+        width = max((len(k) for k in record), default=0)
+        for k, v in record.items():
+            out.write(f"{k.replace('_', ' ').ljust(width)}  {'' if v is None else v}\n")
