@@ -31,23 +31,31 @@ def record(
     action: str,
     before: dict | None = None,
     after: dict | None = None,
+    case_ref: str | None = None,
 ) -> None:
-    """Append one audit row: who, when, which entity/key, and what changed (before/after JSON)."""
+    """Append one audit row: who, when, which entity/key, and what changed (before/after JSON).
+
+    case_ref links the row to a child (for `sendctl audit --case REF`) when the entity is
+    about one but is keyed otherwise (a panel decision id, a transfer event id).
+    """
+    if case_ref is None and entity == "case":
+        case_ref = str(key)
     conn.execute(
-        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, action, before_json, after_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (utc_now(), actor.officer, actor.command, entity, str(key), action, _json(before), _json(after)),
+        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
+        " before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (utc_now(), actor.officer, actor.command, entity, str(key), case_ref, action,
+         _json(before), _json(after)),
     )
 
 
 def record_many(conn: sqlite3.Connection, actor: Actor, rows) -> None:
-    """Bulk form of record(): rows of (entity, key, action, before, after). For imports."""
+    """Bulk form of record(): rows of (entity, key, case_ref, action, before, after)."""
     now = utc_now()
     conn.executemany(
-        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, action, before_json, after_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
+        " before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            (now, actor.officer, actor.command, e, str(k), a, _json(b), _json(af))
-            for e, k, a, b, af in rows
+            (now, actor.officer, actor.command, e, str(k), c, a, _json(b), _json(af))
+            for e, k, c, a, b, af in rows
         ),
     )

@@ -79,6 +79,7 @@ def m001_create_audit_log(conn):
             command TEXT NOT NULL,
             entity TEXT NOT NULL,
             entity_key TEXT NOT NULL,
+            case_ref TEXT,
             action TEXT NOT NULL,
             before_json TEXT,
             after_json TEXT
@@ -86,6 +87,7 @@ def m001_create_audit_log(conn):
         CREATE INDEX idx_audit_log_at ON audit_log(at_utc);
         CREATE INDEX idx_audit_log_entity ON audit_log(entity, entity_key);
         CREATE INDEX idx_audit_log_officer ON audit_log(officer);
+        CREATE INDEX idx_audit_log_case ON audit_log(case_ref);
         CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
         CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
