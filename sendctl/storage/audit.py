@@ -59,3 +59,38 @@ def record_many(conn: sqlite3.Connection, actor: Actor, rows) -> None:
             for e, k, c, a, b, af in rows
         ),
     )
+
+
+def audit_rows(
+    conn: sqlite3.Connection,
+    since_utc: str | None = None,
+    officer: str | None = None,
+    case_ref: str | None = None,
+    entity: str | None = None,
+    limit: int | None = None,
+):
+    """The audit trail, newest first, filtered (parameterised SQL; indexed columns)."""
+    where, params = [], []
+    if since_utc:
+        where.append("at_utc >= ?")
+        params.append(since_utc)
+    if officer:
+        where.append("officer = ?")
+        params.append(officer)
+    if case_ref:
+        where.append("case_ref = ?")
+        params.append(case_ref)
+    if entity:
+        where.append("entity = ?")
+        params.append(entity)
+    sql = (
+        "SELECT id, at_utc, officer, command, entity, entity_key, case_ref, action,"
+        " before_json, after_json FROM audit_log"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY id DESC"
+        + (" LIMIT ?" if limit else "")
+    )
+    if limit:
+        params.append(limit)
+    for r in conn.execute(sql, params):
+        yield dict(r)
