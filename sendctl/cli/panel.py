@@ -1,5 +1,285 @@
-"""Placeholder: filled in by its issue."""
+"""panel record | list | summary | import: High Needs Panel decisions (issue 5; domain.md §6).
 
-from sendctl.cli._common import new_app
+Code lists are taken as text and checked by domain.panel (not typer Enum choices) so that the
+command line and the CSV import accept the same spellings ("Top up", "agreed with conditions")
+and an unknown value is bad input (exit 1) with the valid codes listed.
+"""
 
-app = new_app("panel (not built yet).")
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import (
+    AsOfOpt,
+    DryRunOpt,
+    FormatOpt,
+    OutputOpt,
+    fmt_value,
+    info,
+    new_app,
+    state,
+    warn,
+)
+
+app = new_app("High Needs Panel decisions: record, list, summarise, import.")
+
+_REQUESTS = "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16"
+_OUTCOMES = "agreed, agreed-with-conditions, deferred, declined, referred"
+_PLACEMENTS = (
+    "mainstream, resourced-provision, maintained-special, special-academy, "
+    "non-maintained-special, independent-special, fe-college, specialist-post-16, alternative-provision"
+)
+_FUNDERS = "high-needs-block, general-fund, health, social-care, joint"
+
+RequestOpt = Annotated[str | None, typer.Option("--request", help=f"Request type: {_REQUESTS}.")]
+OutcomeOpt = Annotated[str | None, typer.Option("--outcome", help=f"Outcome: {_OUTCOMES}.")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="Meetings on or after DATE.")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Meetings on or before DATE.")]
+AllOpt = Annotated[
+    bool, typer.Option("--all", help="Include decisions that a later decision superseded.")
+]
+
+
+def _list_columns(with_superseded: bool):
+    from sendctl.render.formats import Column
+
+    return [
+        Column("id", kind="int"),
+        Column("case_ref"),
+        Column("meeting_on", "meeting", kind="date"),
+        Column("request"),
+        Column("outcome"),
+        Column("annual_cost_pence", "annual cost", kind="money"),
+        Column("placement_type"),
+        Column("provider"),
+        Column("out_of_county", "ooc", kind="bool"),
+        Column("funder"),
+        Column("starts_on", kind="date", human=False),
+        Column("ends_on", kind="date", human=False),
+        Column("note", human=False),
+        Column("supersedes_id", "supersedes", kind="int", human=with_superseded),
+        Column("superseded_by", kind="int", human=with_superseded),
+        Column("recorded_utc", human=False),
+        Column("officer", human=False),
+    ]
+
+
+@app.command("record")
+def record_cmd(
+    case_ref: Annotated[str, typer.Argument(metavar="REF", help="The child's case reference.")],
+    meeting: Annotated[str, typer.Option("--date", help="Date of the panel meeting.")],
+    request: Annotated[str, typer.Option("--request", help=f"Request type: {_REQUESTS}.")],
+    outcome: Annotated[str, typer.Option("--outcome", help=f"Outcome: {_OUTCOMES}.")],
+    annual_cost: Annotated[
+        str | None, typer.Option("--annual-cost", help="Annual cost agreed/asked, e.g. £52,000.")
+    ] = None,
+    placement_type: Annotated[
+        str | None, typer.Option("--placement-type", help=f"Placement type: {_PLACEMENTS}.")
+    ] = None,
+    provider: Annotated[str | None, typer.Option("--provider", help="School, college or provider.")] = None,
+    out_of_county: Annotated[
+        bool, typer.Option("--out-of-county", help="The placement/provider is outside the county.")
+    ] = False,
+    funder: Annotated[str | None, typer.Option("--funder", help=f"Funder: {_FUNDERS}.")] = None,
+    starts: Annotated[str | None, typer.Option("--starts", help="Date the provision starts.")] = None,
+    ends: Annotated[str | None, typer.Option("--ends", help="Date the provision ends.")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Conditions, reasons, follow-up.")] = None,
+    supersedes: Annotated[
+        int | None,
+        typer.Option("--supersedes", metavar="ID", help="Correct decision ID: this one replaces it."),
+    ] = None,
+) -> None:
+    """Record one High Needs Panel decision (audited; correct one with --supersedes ID).
+
+    Example: sendctl panel record R0042 --date 02/02/2017 --request placement --outcome agreed
+    --annual-cost 52000 --placement-type independent-special --provider "Oak Hill School"
+    --out-of-county --funder high-needs-block
+    """
+    from sendctl.domain.money import format_pence
+    from sendctl.storage.panel import record_decision
+
+    st = state()
+    conn = st.connect(write=True)
+    new_id = record_decision(
+        conn,
+        st.actor(),
+        case_ref=case_ref,
+        meeting_on=meeting,
+        request=request,
+        outcome=outcome,
+        annual_cost_pence=annual_cost,
+        placement_type=placement_type,
+        provider=provider,
+        out_of_county=out_of_county,
+        funder=funder,
+        starts_on=starts,
+        ends_on=ends,
+        note=note,
+        supersedes_id=supersedes,
+    )
+    from sendctl.storage.panel import get_decision
+
+    d = get_decision(conn, new_id)
+    cost = f", {format_pence(d['annual_cost_pence'])} a year" if d["annual_cost_pence"] is not None else ""
+    corrected = f"; supersedes decision {supersedes}" if supersedes else ""
+    info(
+        f"Recorded panel decision {new_id}: {d['case_ref']} {d['request']} {d['outcome']}"
+        f" at the panel of {d['meeting_on']}{cost}{corrected}"
+    )
+
+
+@app.command("list")
+def list_cmd(
+    meeting: Annotated[str | None, typer.Option("--date", help="Only the panel meeting on DATE.")] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    case_ref: Annotated[str | None, typer.Option("--case", metavar="REF", help="Only this child.")] = None,
+    request: RequestOpt = None,
+    outcome: OutcomeOpt = None,
+    all_: AllOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """List panel decisions in meeting order (superseded ones only with --all).
+
+    Example: sendctl panel list --from 01/01/2017 --to 31/03/2017 --outcome agreed --format csv
+    """
+    from sendctl.cli._common import opt_date
+    from sendctl.domain.panel import Outcome, Request, parse_optional_code
+    from sendctl.render.formats import emit
+
+    filters = dict(
+        meeting_on=opt_date(meeting, "--date"),
+        date_from=opt_date(date_from, "--from"),
+        date_to=opt_date(date_to, "--to"),
+        case_ref=case_ref.strip() if case_ref else None,
+        request=parse_optional_code(Request, request, "--request"),
+        outcome=parse_optional_code(Outcome, outcome, "--outcome"),
+        include_superseded=all_,
+    )
+    _check_range(filters["date_from"], filters["date_to"])
+    from sendctl.storage.panel import list_decisions
+
+    conn = state().connect()
+    emit(
+        list_decisions(conn, **filters),
+        _list_columns(all_),
+        fmt_value(fmt),
+        output,
+        title="High Needs Panel decisions",
+        empty_message="No panel decisions match.",
+    )
+
+
+def _check_range(date_from, date_to) -> None:
+    from sendctl.domain.errors import SendctlError
+
+    if date_from and date_to and date_to < date_from:
+        raise SendctlError(f"--to: {date_to.isoformat()} is before --from {date_from.isoformat()}")
+
+
+def _summary_columns(first_header: str):
+    from sendctl.render.formats import Column
+
+    return [
+        Column("by", human=False),
+        Column("group", first_header),
+        Column("decisions", kind="int"),
+        Column("agreed", kind="int"),
+        Column("agreed_with_conditions", "with conditions", kind="int"),
+        Column("deferred", kind="int"),
+        Column("declined", kind="int"),
+        Column("referred", kind="int"),
+        Column("agreed_annual_cost_pence", "agreed annual cost", kind="money"),
+        Column("placements_agreed", "placements", kind="int"),
+        Column("out_of_county_agreed", "ooc placements", kind="int"),
+        Column("out_of_county_cost_pence", "ooc cost", kind="money"),
+        Column("out_of_county_share_pct", "ooc share", kind="pct"),
+    ]
+
+
+@app.command("summary")
+def summary_cmd(
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    as_of: AsOfOpt = None,
+    all_: AllOpt = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Per meeting and per request type: outcomes, agreed cost, out-of-county placements.
+
+    "Agreed" counts agreed and agreed-with-conditions; placements are placement and post-16
+    requests; the out-of-county share is of agreed placements. Meetings after --as-of (default
+    today) are left out. CSV/JSON give one list with a `by` column (meeting, request, total).
+
+    Example: sendctl panel summary --from 01/04/2017 --to 31/03/2018 --format csv
+    """
+    from sendctl.cli._common import as_of_date, opt_date
+    from sendctl.render.formats import emit, open_output, resolve_format, write_plain
+    from sendctl.storage.panel import summary
+
+    start = opt_date(date_from, "--from")
+    end = opt_date(date_to, "--to")
+    cutoff = as_of_date(as_of)
+    end = min(end, cutoff) if end else cutoff
+    _check_range(start, opt_date(date_to, "--to"))
+    conn = state().connect()
+    rows = summary(conn, start, end, include_superseded=all_)
+    fmt_name = resolve_format(fmt_value(fmt), output)
+    if fmt_name in ("csv", "json"):
+        emit(rows, _summary_columns("group"), fmt_name, output)
+        return
+    total = [r for r in rows if r["by"] == "total"]
+    meetings = [r for r in rows if r["by"] == "meeting"] + total
+    requests = [r for r in rows if r["by"] == "request"] + total
+    span = f"{start.isoformat() if start else 'first panel'} to {end.isoformat()}"
+    if fmt_name == "table":
+        from sendctl.render.tables import print_table
+
+        print_table(meetings, _summary_columns("meeting"), title=f"Panel decisions by meeting, {span}")
+        print_table(requests, _summary_columns("request"), title="By request type")
+        return
+    with open_output(output) as out:
+        out.write(f"Panel decisions by meeting, {span}\n\n")
+        write_plain(meetings, _summary_columns("meeting"), out)
+        out.write("\nBy request type\n\n")
+        write_plain(requests, _summary_columns("request"), out)
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV file of decisions (Excel's CSV is fine).")],
+    dry_run: DryRunOpt = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding (default: detect UTF-8 or Windows-1252).")
+    ] = None,
+) -> None:
+    """Import decisions from CSV: every row checked first, all or nothing, no duplicates.
+
+    Columns (any order; common names such as Ref, Child ID, Panel date, Request type, Decision,
+    Cost are understood): case_ref, meeting_on, request, outcome, annual_cost, placement_type,
+    provider, out_of_county, funder, starts_on, ends_on, note. A row whose case, meeting date,
+    request, outcome and annual cost match a stored decision is skipped as a duplicate.
+
+    Example: sendctl panel import minutes-2017-02-02.csv --dry-run
+    """
+    from sendctl.domain.panel import CSV_ALIASES, CSV_REQUIRED
+    from sendctl.ingest.csvfile import CsvSource, ErrorList
+    from sendctl.storage.panel import import_decisions
+
+    st = state()
+    src = CsvSource(file, CSV_ALIASES, CSV_REQUIRED, encoding=encoding)
+    errors = ErrorList(str(file))
+    conn = st.connect(write=not dry_run)
+    result = import_decisions(
+        conn, st.actor(), src.rows(), errors, source=f"import {file.name}", dry_run=dry_run
+    )
+    if src.unknown:
+        warn(f"{file}: ignored column(s): {', '.join(src.unknown)}")
+    if src.detected_encoding and src.detected_encoding not in ("utf-8", "utf-8-sig") and not encoding:
+        info(f"{file}: read as {src.detected_encoding}")
+    verb = "Would import" if dry_run else "Imported"
+    dup = f"; {result.duplicates} already recorded (skipped)" if result.duplicates else ""
+    info(f"{verb} {result.added} panel decision(s) from {file}{dup}" + (" (dry run: nothing written)" if dry_run else ""))

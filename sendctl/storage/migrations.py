@@ -136,6 +136,55 @@ def m002_create_cases(conn):
 
 # --- High Needs Panel (issue 5): m3NN_... ---------------------------------------------------
 
+
+@migration
+def m301_create_panel_decisions(conn):
+    # Append-only: a wrong decision is corrected by a new row with supersedes_id (one successor
+    # each: the partial unique index). The code lists are frozen here as they shipped; the
+    # natural-key index (case, meeting, request, outcome, cost) serves --case filters and the
+    # import's duplicate check (domain/panel.py natural_key).
+    _script(
+        conn,
+        """
+        CREATE TABLE panel_decisions (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+            meeting_on TEXT NOT NULL,
+            request TEXT NOT NULL CHECK (request IN ('assessment', 'ehcp-issue', 'placement',
+                'top-up', 'transport', 'care-package', 'personal-budget', 'post-16')),
+            outcome TEXT NOT NULL CHECK (outcome IN ('agreed', 'agreed-with-conditions',
+                'deferred', 'declined', 'referred')),
+            annual_cost_pence INTEGER CHECK (annual_cost_pence IS NULL OR annual_cost_pence >= 0),
+            placement_type TEXT CHECK (placement_type IS NULL OR placement_type IN ('mainstream',
+                'resourced-provision', 'maintained-special', 'special-academy',
+                'non-maintained-special', 'independent-special', 'fe-college',
+                'specialist-post-16', 'alternative-provision')),
+            provider TEXT,
+            out_of_county INTEGER NOT NULL DEFAULT 0 CHECK (out_of_county IN (0, 1)),
+            funder TEXT CHECK (funder IS NULL OR funder IN ('high-needs-block', 'general-fund',
+                'health', 'social-care', 'joint')),
+            starts_on TEXT,
+            ends_on TEXT,
+            note TEXT,
+            supersedes_id INTEGER REFERENCES panel_decisions(id),
+            recorded_utc TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT 'record',
+            CHECK (ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on)
+        );
+        CREATE INDEX idx_panel_decisions_meeting ON panel_decisions(meeting_on);
+        CREATE INDEX idx_panel_decisions_case_key ON panel_decisions(case_ref, meeting_on, request, outcome, annual_cost_pence);
+        CREATE INDEX idx_panel_decisions_request ON panel_decisions(request, meeting_on);
+        CREATE UNIQUE INDEX idx_panel_decisions_supersedes ON panel_decisions(supersedes_id)
+            WHERE supersedes_id IS NOT NULL;
+        CREATE TRIGGER panel_decisions_no_update BEFORE UPDATE ON panel_decisions
+        BEGIN SELECT RAISE(ABORT, 'panel_decisions is append-only: record a new decision with --supersedes'); END;
+        CREATE TRIGGER panel_decisions_no_delete BEFORE DELETE ON panel_decisions
+        BEGIN SELECT RAISE(ABORT, 'panel_decisions is append-only: record a new decision with --supersedes'); END
+        """,
+    )
+
+
 # --- funds and ledger (issue 6): m4NN_... ---------------------------------------------------
 
 # --- deadline warnings (issue 7): m5NN_... --------------------------------------------------

@@ -1,0 +1,404 @@
+"""High Needs Panel decisions: the code lists, validation, and the summary maths (domain.md §6).
+
+Pure: no I/O, no clock. Storage turns a validated Decision into a row; the CLI and the
+importer feed text through the same parse_* functions, so "Agreed with conditions" in a CSV
+and `--outcome agreed-with-conditions` on the command line mean the same thing.
+"""
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from enum import Enum
+
+from sendctl.domain.dates import parse_date
+from sendctl.domain.errors import SendctlError
+from sendctl.domain.money import parse_pence
+
+# domain.md §6: the panel meets fortnightly here (design §1: "after each fortnightly panel").
+MEETING_CADENCE_DAYS = 14
+
+
+class Request(str, Enum):
+    """What the panel was asked to decide (domain.md §6, "Request types")."""
+
+    assessment = "assessment"
+    ehcp_issue = "ehcp-issue"
+    placement = "placement"
+    top_up = "top-up"
+    transport = "transport"
+    care_package = "care-package"
+    personal_budget = "personal-budget"
+    post_16 = "post-16"
+
+
+class Outcome(str, Enum):
+    """What the panel decided (domain.md §6, "Outcomes")."""
+
+    agreed = "agreed"
+    agreed_with_conditions = "agreed-with-conditions"
+    deferred = "deferred"
+    declined = "declined"
+    referred = "referred"
+
+
+class PlacementType(str, Enum):
+    """Kind of setting placed in (domain.md §6, the place-plus table)."""
+
+    mainstream = "mainstream"
+    resourced_provision = "resourced-provision"
+    maintained_special = "maintained-special"
+    special_academy = "special-academy"
+    non_maintained_special = "non-maintained-special"
+    independent_special = "independent-special"
+    fe_college = "fe-college"
+    specialist_post_16 = "specialist-post-16"
+    alternative_provision = "alternative-provision"
+
+
+class Funder(str, Enum):
+    """Who pays (domain.md §6-7: high-needs block of the DSG, general fund for transport, ...)."""
+
+    high_needs_block = "high-needs-block"
+    general_fund = "general-fund"
+    health = "health"
+    social_care = "social-care"
+    joint = "joint"
+
+
+# Outcomes that commit money: "agreed amended/with conditions" is still an agreement (§6).
+AGREED = (Outcome.agreed.value, Outcome.agreed_with_conditions.value)
+# Requests that place a child somewhere; post-16/19+ placements are placements too (§6).
+PLACEMENT_REQUESTS = (Request.placement.value, Request.post_16.value)
+
+# Wordings seen in panel minutes and spreadsheets, beyond the codes themselves. Keys are
+# normalised with _squash (lower case, letters and digits only).
+_ALIASES: dict[type[Enum], dict[str, str]] = {
+    Request: {
+        "assess": "assessment",
+        "ehcneedsassessment": "assessment",
+        "needsassessment": "assessment",
+        "requestforassessment": "assessment",
+        "statutoryassessment": "assessment",
+        "ehcp": "ehcp-issue",
+        "issueehcp": "ehcp-issue",
+        "ehcpissued": "ehcp-issue",
+        "issueplan": "ehcp-issue",
+        "ehcplan": "ehcp-issue",
+        "changeofplacement": "placement",
+        "placementchange": "placement",
+        "topupfunding": "top-up",
+        "topup": "top-up",
+        "homeschooltransport": "transport",
+        "hometoschooltransport": "transport",
+        "jointcarepackage": "care-package",
+        "carepackage": "care-package",
+        "directpayment": "personal-budget",
+        "post16placement": "post-16",
+        "post19": "post-16",
+        "post19placement": "post-16",
+    },
+    Outcome: {
+        "approved": "agreed",
+        "agree": "agreed",
+        "agreedamended": "agreed-with-conditions",
+        "agreedwithamendments": "agreed-with-conditions",
+        "agreedwithcondition": "agreed-with-conditions",
+        "conditional": "agreed-with-conditions",
+        "approvedwithconditions": "agreed-with-conditions",
+        "defer": "deferred",
+        "deferredforinformation": "deferred",
+        "deferredformoreinformation": "deferred",
+        "decline": "declined",
+        "refused": "declined",
+        "notagreed": "declined",
+        "rejected": "declined",
+        "refer": "referred",
+        "referredtohealth": "referred",
+        "referredtosocialcare": "referred",
+    },
+    PlacementType: {
+        "mainstreamschool": "mainstream",
+        "senunit": "resourced-provision",
+        "unit": "resourced-provision",
+        "resourcedprovisioninmainstream": "resourced-provision",
+        "maintainedspecialschool": "maintained-special",
+        "specialacademyfreeschool": "special-academy",
+        "specialfreeschool": "special-academy",
+        "nonmaintainedspecialschool": "non-maintained-special",
+        "nmss": "non-maintained-special",
+        "independent": "independent-special",
+        "independentspecialschool": "independent-special",
+        "iss": "independent-special",
+        "fe": "fe-college",
+        "furthereducationcollege": "fe-college",
+        "spi": "specialist-post-16",
+        "specialistpost16institution": "specialist-post-16",
+        "independentspecialistcollege": "specialist-post-16",
+        "ap": "alternative-provision",
+        "pru": "alternative-provision",
+    },
+    Funder: {
+        "hnb": "high-needs-block",
+        "highneeds": "high-needs-block",
+        "dsg": "high-needs-block",
+        "dsghighneedsblock": "high-needs-block",
+        "gf": "general-fund",
+        "ccg": "health",
+        "nhs": "health",
+        "csc": "social-care",
+        "childrenssocialcare": "social-care",
+        "jointfunded": "joint",
+        "tripartite": "joint",
+    },
+}
+
+_LABELS = {Request: "request type", Outcome: "outcome", PlacementType: "placement type", Funder: "funder"}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _lookup(kind: type[Enum]) -> dict[str, str]:
+    table = {_squash(m.value): m.value for m in kind}
+    table.update(_ALIASES.get(kind, {}))
+    return table
+
+
+_LOOKUPS = {kind: _lookup(kind) for kind in _LABELS}
+
+
+def choices(kind: type[Enum]) -> str:
+    """The valid codes, comma-separated (for help text and error messages)."""
+    return ", ".join(m.value for m in kind)
+
+
+def parse_code(kind: type[Enum], text: str, field: str) -> str:
+    """Turn user text into a code of `kind`: "Agreed with conditions" -> "agreed-with-conditions".
+
+    Matching ignores case, spaces and punctuation and knows common wordings (_ALIASES).
+
+    Raises:
+        SendctlError: naming the field and listing the valid codes.
+    """
+    code = _LOOKUPS[kind].get(_squash(text or ""))
+    if code is None:
+        raise SendctlError(
+            f"{field}: unknown {_LABELS[kind]} {text!r}; expected one of: {choices(kind)}"
+        )
+    return code
+
+
+def parse_optional_code(kind: type[Enum], text: str | None, field: str) -> str | None:
+    if text is None or not str(text).strip():
+        return None
+    return parse_code(kind, str(text), field)
+
+
+_YES = {"y", "yes", "true", "1", "ooc", "outofcounty", "x"}
+_NO = {"", "n", "no", "false", "0", "incounty", "none"}
+
+
+def parse_yes_no(text: str | None, field: str) -> bool:
+    """CSV flags: yes/no, y/n, true/false, 1/0; blank is no."""
+    value = _squash(text or "")
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise SendctlError(f"{field}: expected yes or no (got {text!r})")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One validated panel decision (dates and codes normalised, money in pence)."""
+
+    case_ref: str
+    meeting_on: date
+    request: str
+    outcome: str
+    annual_cost_pence: int | None = None
+    placement_type: str | None = None
+    provider: str | None = None
+    out_of_county: bool = False
+    funder: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    note: str | None = None
+    supersedes_id: int | None = None
+
+    def as_row(self) -> dict:
+        """Column values for storage (dates as ISO text, the flag as 0/1)."""
+        row = asdict(self)
+        for k in ("meeting_on", "starts_on", "ends_on"):
+            row[k] = row[k].isoformat() if row[k] is not None else None
+        row["out_of_county"] = int(self.out_of_county)
+        return row
+
+    def natural_key(self) -> tuple:
+        """What makes two decisions "the same" for import de-duplication."""
+        return natural_key(self.case_ref, self.meeting_on.isoformat(), self.request, self.outcome,
+                           self.annual_cost_pence)
+
+
+def natural_key(case_ref: str, meeting_on: str, request: str, outcome: str,
+                annual_cost_pence: int | None) -> tuple:
+    return (case_ref, meeting_on, request, outcome, annual_cost_pence)
+
+
+def _as_date(value, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return parse_date(str(value), field)
+
+
+def _as_pence(value, field: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise SendctlError(f"{field}: not an amount of money (got {value!r})")
+    if isinstance(value, int):
+        if value < 0:
+            raise SendctlError(f"{field}: must not be negative (got {value})")
+        return value
+    return parse_pence(str(value), field)
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+FIELD_FLAGS = {
+    "case_ref": "case_ref",
+    "meeting_on": "--date",
+    "request": "--request",
+    "outcome": "--outcome",
+    "annual_cost_pence": "--annual-cost",
+    "placement_type": "--placement-type",
+    "provider": "--provider",
+    "out_of_county": "--out-of-county",
+    "funder": "--funder",
+    "starts_on": "--starts",
+    "ends_on": "--ends",
+    "note": "--note",
+    "supersedes_id": "--supersedes",
+}
+
+
+def make_decision(fields: dict, names: dict[str, str] | None = None) -> Decision:
+    """Validate raw fields (text, dates or codes) into a Decision.
+
+    Args:
+        fields: case_ref, meeting_on, request, outcome and optionally annual_cost_pence (int
+            pence or money text such as "£52,000"), placement_type, provider, out_of_county
+            (bool or yes/no text), funder, starts_on, ends_on, note, supersedes_id.
+        names: how to name each field in messages (default: the command-line flags).
+    Returns:
+        The Decision.
+    Raises:
+        SendctlError: on the first problem (unknown code, bad date, negative cost, end before
+            start, missing required field), naming the field.
+    """
+    names = {**FIELD_FLAGS, **(names or {})}
+    unknown = set(fields) - set(FIELD_FLAGS)
+    if unknown:
+        raise SendctlError(f"unknown decision field(s): {', '.join(sorted(unknown))}")
+    case_ref = _text(fields.get("case_ref"))
+    if not case_ref:
+        raise SendctlError(f"{names['case_ref']}: required")
+    for req in ("meeting_on", "request", "outcome"):
+        if fields.get(req) in (None, ""):
+            raise SendctlError(f"{names[req]}: required")
+    meeting_on = _as_date(fields["meeting_on"], names["meeting_on"])
+    starts_on = _as_date(fields.get("starts_on"), names["starts_on"])
+    ends_on = _as_date(fields.get("ends_on"), names["ends_on"])
+    if starts_on and ends_on and ends_on < starts_on:
+        raise SendctlError(
+            f"{names['ends_on']}: the end ({ends_on.isoformat()}) is before the start "
+            f"({starts_on.isoformat()})"
+        )
+    ooc = fields.get("out_of_county", False)
+    if not isinstance(ooc, bool):
+        ooc = parse_yes_no(None if ooc is None else str(ooc), names["out_of_county"])
+    supersedes = fields.get("supersedes_id")
+    if supersedes is not None and (isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1):
+        raise SendctlError(f"{names['supersedes_id']}: expected a decision id (got {supersedes!r})")
+    return Decision(
+        case_ref=case_ref,
+        meeting_on=meeting_on,
+        request=parse_code(Request, str(fields["request"]), names["request"]),
+        outcome=parse_code(Outcome, str(fields["outcome"]), names["outcome"]),
+        annual_cost_pence=_as_pence(fields.get("annual_cost_pence"), names["annual_cost_pence"]),
+        placement_type=parse_optional_code(PlacementType, fields.get("placement_type"), names["placement_type"]),
+        provider=_text(fields.get("provider")),
+        out_of_county=ooc,
+        funder=parse_optional_code(Funder, fields.get("funder"), names["funder"]),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=_text(fields.get("note")),
+        supersedes_id=supersedes,
+    )
+
+
+# --- summary maths -----------------------------------------------------------------------------
+
+
+def share_pct(part: int | None, whole: int | None) -> float | None:
+    """part as a percentage of whole, to 1 dp; None when there is nothing to share out."""
+    if not whole:
+        return None
+    return round(100.0 * (part or 0) / whole, 1)
+
+
+def next_meeting_on(last_meeting_on: date | None, as_of: date,
+                    cadence_days: int = MEETING_CADENCE_DAYS) -> date | None:
+    """The next fortnightly panel: last + 14 days, rolled forward a fortnight at a time until
+    it is on or after as_of (a panel due today is still "next")."""
+    if last_meeting_on is None:
+        return None
+    nxt = last_meeting_on + timedelta(days=cadence_days)
+    if nxt < as_of:
+        steps = -(-(as_of - nxt).days // cadence_days)  # ceiling division: no loop over years
+        nxt += timedelta(days=steps * cadence_days)
+    return nxt
+
+
+def summary_row(by: str, group: str, counts: dict) -> dict:
+    """One summary line from SQL counts: fills zeros and the out-of-county share."""
+    row = {"by": by, "group": group}
+    row["decisions"] = counts.get("decisions") or 0
+    for o in Outcome:
+        key = o.value.replace("-", "_")
+        row[key] = counts.get(key) or 0
+    row["agreed_annual_cost_pence"] = counts.get("agreed_annual_cost_pence") or 0
+    row["placements_agreed"] = counts.get("placements_agreed") or 0
+    row["out_of_county_agreed"] = counts.get("out_of_county_agreed") or 0
+    row["out_of_county_cost_pence"] = counts.get("out_of_county_cost_pence") or 0
+    row["out_of_county_share_pct"] = share_pct(row["out_of_county_agreed"], row["placements_agreed"])
+    return row
+
+
+# --- CSV import --------------------------------------------------------------------------------
+
+# Canonical column -> header aliases (matching ignores case, spaces and punctuation, so
+# "Annual cost (£)" is "annualcost"). The canonical names are accepted too.
+CSV_ALIASES: dict[str, tuple[str, ...]] = {
+    "case_ref": ("Ref", "Child ID", "Child ref", "Case", "Case reference", "Reference"),
+    "meeting_on": ("Date", "Meeting date", "Panel date", "Meeting", "Panel", "Date of panel"),
+    "request": ("Request", "Request type", "Type", "Type of request"),
+    "outcome": ("Decision", "Outcome", "Panel decision", "Result"),
+    "annual_cost": ("Cost", "Annual cost", "Amount", "Cost per year", "Agreed cost"),
+    "placement_type": ("Placement type", "Placement", "Provision type", "Setting type"),
+    "provider": ("Provider", "Setting", "School", "Placement name", "Provider name"),
+    "out_of_county": ("Out of county", "OOC", "Out of area"),
+    "funder": ("Funder", "Funding", "Funded by", "Funding source"),
+    "starts_on": ("Start", "Start date", "Starts", "From"),
+    "ends_on": ("End", "End date", "Ends", "To"),
+    "note": ("Note", "Notes", "Comments", "Comment"),
+}
+CSV_REQUIRED = frozenset({"case_ref", "meeting_on", "request", "outcome"})

@@ -1,0 +1,364 @@
+"""High Needs Panel decisions in SQLite: record (audited), list, summarise, import.
+
+Decisions are append-only. A correction is a new decision whose supersedes_id names the old
+one; "current" decisions are those nobody supersedes, and the listings and totals count only
+those unless asked for all.
+"""
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from datetime import date, timedelta
+
+from sendctl.domain.errors import SendctlError
+from sendctl.domain.panel import (
+    AGREED,
+    PLACEMENT_REQUESTS,
+    Decision,
+    Outcome,
+    Request,
+    make_decision,
+    next_meeting_on,
+    summary_row,
+)
+from sendctl.storage.audit import Actor, record, record_many, utc_now
+from sendctl.storage.db import rows, transaction
+
+ENTITY = "panel_decision"
+
+COLUMNS = (
+    "case_ref", "meeting_on", "request", "outcome", "annual_cost_pence", "placement_type",
+    "provider", "out_of_county", "funder", "starts_on", "ends_on", "note", "supersedes_id",
+)
+_INSERT = (
+    f"INSERT INTO panel_decisions ({', '.join(COLUMNS)}, recorded_utc, officer, source)"
+    f" VALUES ({', '.join('?' for _ in COLUMNS)}, ?, ?, ?)"
+)
+# A decision is current when no other decision supersedes it (indexed: the unique partial index).
+_CURRENT = "NOT EXISTS (SELECT 1 FROM panel_decisions s WHERE s.supersedes_id = d.id)"
+
+_IN_AGREED = "d.outcome IN ({})".format(", ".join(f"'{o}'" for o in AGREED))
+_IS_PLACEMENT = "d.request IN ({})".format(", ".join(f"'{r}'" for r in PLACEMENT_REQUESTS))
+
+
+def _in_transaction(conn: sqlite3.Connection):
+    """Join the caller's transaction (the demo, an import) or open our own."""
+    return nullcontext(conn) if conn.in_transaction else transaction(conn)
+
+
+def case_exists(conn: sqlite3.Connection, case_ref: str) -> bool:
+    return conn.execute("SELECT 1 FROM cases WHERE case_ref = ?", (case_ref,)).fetchone() is not None
+
+
+def get_decision(conn: sqlite3.Connection, decision_id: int) -> dict | None:
+    found = rows(
+        conn,
+        "SELECT d.*, s.id AS superseded_by FROM panel_decisions d"
+        " LEFT JOIN panel_decisions s ON s.supersedes_id = d.id WHERE d.id = ?",
+        (decision_id,),
+    )
+    return found[0] if found else None
+
+
+def _check_references(conn: sqlite3.Connection, decision: Decision) -> None:
+    if not case_exists(conn, decision.case_ref):
+        raise SendctlError(
+            f"case {decision.case_ref!r}: no such case",
+            hint="check the reference with 'sendctl cases list --search', or add the case first",
+        )
+    if decision.supersedes_id is None:
+        return
+    old = get_decision(conn, decision.supersedes_id)
+    if old is None:
+        raise SendctlError(f"--supersedes: no decision with id {decision.supersedes_id}")
+    if old["case_ref"] != decision.case_ref:
+        raise SendctlError(
+            f"--supersedes: decision {decision.supersedes_id} is for case {old['case_ref']!r},"
+            f" not {decision.case_ref!r}"
+        )
+    if old["superseded_by"] is not None:
+        raise SendctlError(
+            f"--supersedes: decision {decision.supersedes_id} was already superseded by"
+            f" decision {old['superseded_by']}",
+            hint=f"correct the current one instead: --supersedes {old['superseded_by']}",
+        )
+
+
+def _insert(conn: sqlite3.Connection, actor: Actor, decision: Decision, source: str, now: str) -> int:
+    row = decision.as_row()
+    cur = conn.execute(_INSERT, [row[c] for c in COLUMNS] + [now, actor.officer, source])
+    return cur.lastrowid
+
+
+def record_decision(conn: sqlite3.Connection, actor: Actor, **fields) -> int:
+    """Validate, check and store one decision with its audit rows; return its id.
+
+    Args:
+        conn: the database (joins an open transaction, else runs in its own).
+        actor: who records it.
+        **fields: see domain.panel.make_decision (text or typed values).
+    Raises:
+        SendctlError: bad value, unknown case, unknown/other-case/already-superseded decision.
+    """
+    decision = make_decision(fields)
+    with _in_transaction(conn):
+        _check_references(conn, decision)
+        new_id = _insert(conn, actor, decision, "record", utc_now())
+        after = {"id": new_id, **decision.as_row()}
+        record(conn, actor, ENTITY, str(new_id), "create", after=after, case_ref=decision.case_ref)
+        if decision.supersedes_id is not None:
+            record(conn, actor, ENTITY, str(decision.supersedes_id), "supersede",
+                   after={"superseded_by": new_id}, case_ref=decision.case_ref)
+    return new_id
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+_LIST_SELECT = (
+    "SELECT d.id, d.case_ref, d.meeting_on, d.request, d.outcome, d.annual_cost_pence,"
+    " d.placement_type, d.provider, d.out_of_county, d.funder, d.starts_on, d.ends_on, d.note,"
+    " d.supersedes_id, s.id AS superseded_by, d.recorded_utc, d.officer"
+    " FROM panel_decisions d LEFT JOIN panel_decisions s ON s.supersedes_id = d.id"
+)
+
+
+def _date_range(where: list, params: dict, date_from: date | None, date_to: date | None) -> None:
+    if date_from is not None:
+        where.append("d.meeting_on >= :date_from")
+        params["date_from"] = date_from.isoformat()
+    if date_to is not None:
+        # inclusive end: strictly before the next day (arithmetic on the parameter)
+        where.append("d.meeting_on < :date_to_next")
+        params["date_to_next"] = (date_to + timedelta(days=1)).isoformat()
+
+
+def list_decisions(
+    conn: sqlite3.Connection,
+    meeting_on: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    case_ref: str | None = None,
+    request: str | None = None,
+    outcome: str | None = None,
+    include_superseded: bool = False,
+) -> Iterator[dict]:
+    """Decisions in meeting order, filtered; streamed (a million rows never sit in memory)."""
+    where: list[str] = []
+    params: dict = {}
+    if meeting_on is not None:
+        where.append("d.meeting_on = :meeting_on")
+        params["meeting_on"] = meeting_on.isoformat()
+    _date_range(where, params, date_from, date_to)
+    if case_ref:
+        where.append("d.case_ref = :case_ref")
+        params["case_ref"] = case_ref
+    if request:
+        where.append("d.request = :request")
+        params["request"] = request
+    if outcome:
+        where.append("d.outcome = :outcome")
+        params["outcome"] = outcome
+    if not include_superseded:
+        where.append("s.id IS NULL")
+    sql = _LIST_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY d.meeting_on, d.id"
+    for r in conn.execute(sql, params):
+        yield dict(r)
+
+
+def case_decisions(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
+    """Every decision about one child (superseded ones too, marked by superseded_by), oldest
+    meeting first: for `cases show`."""
+    return list(list_decisions(conn, case_ref=case_ref, include_superseded=True))
+
+
+def _outcome_sums() -> str:
+    parts = [
+        f"SUM(d.outcome = '{o.value}') AS {o.value.replace('-', '_')}" for o in Outcome
+    ]
+    return ", ".join(parts)
+
+
+_SUMMARY_COLUMNS = (
+    "COUNT(*) AS decisions, "
+    + _outcome_sums()
+    + f", SUM(CASE WHEN {_IN_AGREED} THEN COALESCE(d.annual_cost_pence, 0) ELSE 0 END) AS agreed_annual_cost_pence"
+    + f", SUM({_IN_AGREED} AND {_IS_PLACEMENT}) AS placements_agreed"
+    + f", SUM({_IN_AGREED} AND {_IS_PLACEMENT} AND d.out_of_county = 1) AS out_of_county_agreed"
+    + f", SUM(CASE WHEN {_IN_AGREED} AND {_IS_PLACEMENT} AND d.out_of_county = 1"
+    " THEN COALESCE(d.annual_cost_pence, 0) ELSE 0 END) AS out_of_county_cost_pence"
+)
+
+
+def summary(
+    conn: sqlite3.Connection,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_superseded: bool = False,
+) -> list[dict]:
+    """Per meeting, per request type, and in total: counts by outcome, agreed annual cost,
+    agreed placements, out-of-county placements agreed (count, cost) and their share.
+
+    SQL does the counting (three GROUP BY queries over the meeting_on index); Python only fills
+    the share and the zero rows of request types that had no decisions.
+    """
+    where: list[str] = []
+    params: dict = {}
+    _date_range(where, params, date_from, date_to)
+    if not include_superseded:
+        where.append(_CURRENT)
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    base = f" FROM panel_decisions d{cond}"
+    out = []
+    for r in conn.execute(
+        f"SELECT d.meeting_on AS grp, {_SUMMARY_COLUMNS}{base} GROUP BY d.meeting_on ORDER BY d.meeting_on",
+        params,
+    ):
+        counts = dict(r)
+        out.append(summary_row("meeting", counts.pop("grp"), counts))
+    by_request = {
+        r["grp"]: dict(r)
+        for r in conn.execute(f"SELECT d.request AS grp, {_SUMMARY_COLUMNS}{base} GROUP BY d.request", params)
+    }
+    for req in Request:
+        out.append(summary_row("request", req.value, by_request.get(req.value, {})))
+    total = conn.execute(f"SELECT {_SUMMARY_COLUMNS}{base}", params).fetchone()
+    out.append(summary_row("total", "all", dict(total)))
+    return out
+
+
+def panel_overview(conn: sqlite3.Connection, as_of: date) -> dict:
+    """For the dashboard: the last panel on or before as_of, what it decided, and the next one.
+
+    Returns:
+        {last_meeting_on, decisions, agreed_annual_cost_pence, next_meeting_on}: dates as ISO
+        text (None when no panel has met yet); counts of current (not superseded) decisions.
+    """
+    last = conn.execute(
+        "SELECT MAX(meeting_on) FROM panel_decisions WHERE meeting_on < ?",
+        ((as_of + timedelta(days=1)).isoformat(),),
+    ).fetchone()[0]
+    if last is None:
+        return {"last_meeting_on": None, "decisions": 0, "agreed_annual_cost_pence": 0,
+                "next_meeting_on": None}
+    r = conn.execute(
+        f"SELECT COUNT(*) AS n, SUM(CASE WHEN {_IN_AGREED} THEN COALESCE(d.annual_cost_pence, 0)"
+        f" ELSE 0 END) AS cost FROM panel_decisions d WHERE d.meeting_on = ? AND {_CURRENT}",
+        (last,),
+    ).fetchone()
+    nxt = next_meeting_on(date.fromisoformat(last), as_of)
+    return {
+        "last_meeting_on": last,
+        "decisions": r["n"],
+        "agreed_annual_cost_pence": r["cost"] or 0,
+        "next_meeting_on": nxt.isoformat() if nxt else None,
+    }
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def find_same(conn: sqlite3.Connection, decision: Decision) -> int | None:
+    """The id of a stored decision with the same natural key (case, meeting date, request,
+    outcome, annual cost), superseded or not; None when there is none."""
+    found = conn.execute(
+        "SELECT id FROM panel_decisions WHERE case_ref = ? AND meeting_on = ? AND request = ?"
+        " AND outcome = ? AND annual_cost_pence IS ? LIMIT 1",
+        decision.natural_key(),
+    ).fetchone()
+    return found[0] if found else None
+
+
+class ImportResult:
+    def __init__(self):
+        self.added = 0
+        self.duplicates = 0
+        self.rows = 0
+
+
+def import_decisions(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    rows_in: Iterable[tuple[int, dict]],
+    errors,
+    source: str,
+    dry_run: bool = False,
+    batch: int = 1000,
+) -> ImportResult:
+    """Validate and insert every row inside ONE transaction; roll back on any error or dry run.
+
+    Streaming: each row is validated, checked against the cases and the decisions already
+    stored (including rows earlier in this file, so a repeated line is a duplicate too) and
+    inserted; nothing is kept in memory but a batch of audit rows. When `errors` (an
+    ingest ErrorList) has anything at the end, the transaction is rolled back: all or nothing.
+
+    Args:
+        rows_in: (line number, {field: text}) with the keys of domain.panel.CSV_ALIASES.
+        errors: collects `FILE:LINE: field: problem` lines.
+        source: recorded on each row (e.g. "import panel.csv").
+    """
+    result = ImportResult()
+    pending: list = []
+    known_cases: dict[str, bool] = {}
+    now = utc_now()
+    try:
+        with transaction(conn):
+            for line, fields in rows_in:
+                result.rows += 1
+                if "annual_cost" in fields:
+                    fields["annual_cost_pence"] = fields.pop("annual_cost")
+                try:
+                    decision = make_decision(fields, names=_CSV_NAMES)
+                except SendctlError as e:
+                    field, _, problem = e.message.partition(": ")
+                    errors.add(line, field, problem)
+                    continue
+                ref = decision.case_ref
+                if ref not in known_cases:
+                    if len(known_cases) > 100_000:
+                        known_cases.clear()  # keep memory bounded on huge files
+                    known_cases[ref] = case_exists(conn, ref)
+                if not known_cases[ref]:
+                    errors.add(line, "case_ref", "no such case", ref)
+                    continue
+                if errors.count:
+                    continue  # the file is refused anyway: just keep validating
+                if find_same(conn, decision) is not None:
+                    result.duplicates += 1
+                    continue
+                new_id = _insert(conn, actor, decision, source, now)
+                result.added += 1
+                pending.append((ENTITY, str(new_id), ref, "create", None,
+                                {"id": new_id, **decision.as_row()}))
+                if len(pending) >= batch:
+                    record_many(conn, actor, pending)
+                    pending.clear()
+            if pending:
+                record_many(conn, actor, pending)
+            errors.raise_if_any("imported")
+            if dry_run:
+                raise _DryRun()
+    except _DryRun:
+        pass  # rolled back: a dry run reports what it would have done
+    return result
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back (caught in import_decisions)."""
+
+
+# How make_decision should name fields in import errors: the canonical CSV column names.
+_CSV_NAMES = {
+    "case_ref": "case_ref",
+    "meeting_on": "meeting_on",
+    "request": "request",
+    "outcome": "outcome",
+    "annual_cost_pence": "annual_cost",
+    "placement_type": "placement_type",
+    "provider": "provider",
+    "out_of_county": "out_of_county",
+    "funder": "funder",
+    "starts_on": "starts_on",
+    "ends_on": "ends_on",
+    "note": "note",
+}
+
