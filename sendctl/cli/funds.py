@@ -1,6 +1,440 @@
-"""Placeholder: filled in by the funds issue."""
+"""funds list|add|approve|balances and spend post|settle|reverse|list|export|import (design §5).
 
-from sendctl.cli._common import new_app
+Thin commands: the rules are in sendctl/domain/ledger.py, the SQL in sendctl/storage/ledger.py.
+"""
 
-funds_app = new_app("Funds (not built yet).")
-spend_app = new_app("Spend ledger (not built yet).")
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import (
+    AsOfOpt,
+    DryRunOpt,
+    FormatOpt,
+    OutputOpt,
+    as_of_date,
+    fmt_value,
+    info,
+    need_date,
+    new_app,
+    opt_date,
+    state,
+    warn,
+)
+
+funds_app = new_app("The funds: the earmarked reserve, the DfE grant, the capital allocation; balances.")
+spend_app = new_app("The spend ledger: post, settle, reverse, list, export and import entries.")
+
+
+class FundKind(str, Enum):
+    revenue = "revenue"
+    capital = "capital"
+
+
+class EntryKind(str, Enum):
+    actual = "actual"
+    commitment = "commitment"
+    settlement = "settlement"
+    reversal = "reversal"
+    approval = "approval"
+
+
+FyOpt = Annotated[str | None, typer.Option("--fy", help="Financial year, e.g. 2017-18.", show_default=False)]
+PeriodOpt = Annotated[
+    int | None, typer.Option("--period", min=1, max=12, help="Accounting period 1-12 (April = 1, March = 12).")
+]
+FundOpt = Annotated[str | None, typer.Option("--fund", help="Only this fund (its code).")]
+
+
+def _fy(text: str | None) -> str | None:
+    if not text:
+        return None
+    from sendctl.domain.dates import normalise_financial_year
+
+    return normalise_financial_year(text, "--fy")
+
+
+def _pence(text: str, field: str) -> int:
+    from sendctl.domain.money import parse_pence
+
+    return parse_pence(text, field)
+
+
+def _warn_all(warnings) -> None:
+    for w in warnings:
+        warn(w)
+
+
+# --- funds ---------------------------------------------------------------------------------------
+
+
+@funds_app.command("list")
+def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
+    """The funds: code, name, kind, allocation and profile by financial year.
+
+    Example: sendctl funds list
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.storage.ledger import list_funds
+
+    cols = [Column("code"), Column("name"), Column("kind"), Column("allocation_pence", "allocation", "money"),
+            Column("profile")]
+    emit(list_funds(state().connect()), cols, fmt_value(fmt), output, title="Funds",
+         empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.")
+
+
+@funds_app.command("add")
+def funds_add(
+    code: Annotated[str, typer.Argument(help="Short code, e.g. dfe-grant.")],
+    name: Annotated[str, typer.Option("--name", help="Full name of the fund.")],
+    kind: Annotated[FundKind, typer.Option("--kind", help="revenue or capital.")],
+    allocation: Annotated[str, typer.Option("--allocation", help="Amount allocated, e.g. £45,000.")],
+    profile: Annotated[
+        str | None,
+        typer.Option("--profile", help="Split by financial year, summing to the allocation: 2018-19=£100,000,2019-20=£100,000."),
+    ] = None,
+) -> None:
+    """Add a fund with its allocation (and, for capital, its profile by financial year).
+
+    Example: sendctl funds add hn-capital --name "High needs capital" --kind capital --allocation £90,000 --profile 2018-19=£45,000,2019-20=£45,000
+    """
+    from sendctl.domain.ledger import check_fund_code, parse_profile
+    from sendctl.storage.ledger import add_fund
+
+    code = check_fund_code(code)
+    alloc = _pence(allocation, "--allocation")
+    prof = parse_profile(profile, alloc) if profile is not None else None
+    st = state()
+    add_fund(st.connect(write=True), st.actor(), code, name, kind.value, alloc, prof)
+    info(f"Added fund {code}: {name.strip()} ({kind.value}), allocation {_fmt(alloc)}")
+
+
+def _fmt(p: int) -> str:
+    from sendctl.domain.money import format_pence
+
+    return format_pence(p)
+
+
+@funds_app.command("approve")
+def funds_approve(
+    code: Annotated[str, typer.Argument(help="Fund code.")],
+    amount: Annotated[str, typer.Argument(help="Amount approved, e.g. £50,000.")],
+    ref: Annotated[str, typer.Option("--ref", help="Decision reference, e.g. FP/030317/04.")],
+    on: Annotated[str, typer.Option("--date", help="Date of the decision.")],
+) -> None:
+    """Record an approved drawdown; spending from that fund is then capped at the approved total.
+
+    Example: sendctl funds approve reserve £25,000 --ref FP/020118/07 --date 2018-01-02
+    """
+    from sendctl.storage.ledger import approve
+
+    pence = _pence(amount, "AMOUNT")
+    d = need_date(on, "--date")
+    st = state()
+    entry_id = approve(st.connect(write=True), st.actor(), code, pence, ref, d)
+    info(f"Recorded approval {ref.strip()} of {_fmt(pence)} on {code} (entry {entry_id})")
+
+
+def _bar(pct: float, width: int = 12) -> str:
+    filled = max(0, min(width, round(pct / 100 * width)))
+    over = "!" if pct > 100 else ""
+    return "█" * filled + "░" * (width - filled) + over
+
+
+@funds_app.command("balances")
+def funds_balances(
+    fy: FyOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Per fund: allocation, approved, committed, spent, remaining, % used; per year for profiled funds.
+
+    remaining = allocation - spent - open commitments, computed from the ledger as at --as-of.
+    With --fy only that year's entries count, and a profiled fund's allocation is that year's
+    profile. Rows carry `level`: fund, total, or year (a profiled fund's financial year).
+    Example: sendctl funds balances --as-of 2018-03-31
+    """
+    from sendctl.render.formats import Column, emit, resolve_format
+    from sendctl.storage.ledger import fund_balances, fund_year_balances, totals_row
+
+    d = as_of_date(as_of)
+    fy_label = _fy(fy)
+    conn = state().connect()
+    rows = fund_balances(conn, d, fy_label)
+    out = rows + ([totals_row(rows)] if rows else []) + fund_year_balances(conn, d, fy_label)
+    f = resolve_format(fmt_value(fmt), output)
+    cols = [
+        Column("code"), Column("name", human=False), Column("kind"), Column("level", human=False),
+        Column("financial_year", "year"),
+        Column("allocation_pence", "allocation", "money"), Column("approved_pence", "approved", "money"),
+        Column("committed_pence", "committed", "money"), Column("spent_pence", "spent", "money"),
+        Column("remaining_pence", "remaining", "money"), Column("pct_used", "% used", "pct"),
+    ]
+    if f == "table":
+        cols.append(Column("bar", " "))
+        for r in out:
+            r["bar"] = _bar(r["pct_used"])
+    title = f"Fund balances as at {d.isoformat()}" + (f", {fy_label} only" if fy_label else "")
+    emit(out, cols, f, output, title=title, empty_message="No funds yet: run 'sendctl init'.")
+
+
+# --- spend ---------------------------------------------------------------------------------------
+
+
+@spend_app.command("post")
+def spend_post(
+    fund: Annotated[str, typer.Argument(help="Fund code, e.g. reserve.")],
+    amount: Annotated[str, typer.Argument(help="Net amount, e.g. £1,234.56.")],
+    on: Annotated[str, typer.Option("--date", help="Posting date (sets financial year and period).")],
+    description: Annotated[str, typer.Option("--description", help="What was bought.")],
+    supplier: Annotated[str | None, typer.Option("--supplier", help="Who is paid.")] = None,
+    individual: Annotated[
+        bool, typer.Option("--individual", help="The supplier is a person: exported as REDACTED PERSONAL DATA.")
+    ] = False,
+    invoice: Annotated[str | None, typer.Option("--invoice", help="Invoice or order reference.")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="Spend category (revenue/capital checked); see the README.")
+    ] = None,
+    cost_centre: Annotated[str | None, typer.Option("--cost-centre", help="Finance cost centre.")] = None,
+    account_code: Annotated[str | None, typer.Option("--account-code", help="Subjective (account) code.")] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="A commitment (order) rather than a payment.")] = False,
+    allow_overspend: Annotated[
+        bool, typer.Option("--allow-overspend", help="Post even past the allocation/approval (needs --reason).")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")] = None,
+) -> None:
+    """Post an actual payment (or a commitment with --commit) against a fund.
+
+    Refused, with the figures, if it takes the fund past its allocation or approved total.
+    Example: sendctl spend post reserve £1,250.00 --date 2017-05-10 --description "EP assessment" --category ep-assessment
+    """
+    from sendctl.storage.ledger import post_spend
+
+    if reason and not allow_overspend:
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("--reason: goes with --allow-overspend (a posting's purpose is --description)")
+    pence = _pence(amount, "AMOUNT")
+    d = need_date(on, "--date")
+    st = state()
+    res = post_spend(
+        st.connect(write=True), st.actor(), fund, pence, d, description, supplier=supplier,
+        individual=individual, invoice_ref=invoice, category=category, cost_centre=cost_centre,
+        account_code=account_code, commit=commit, allow_overspend=allow_overspend, reason=reason,
+    )
+    _warn_all(res.warnings)
+    what = "commitment" if commit else "payment"
+    info(f"Posted {what} {res.id}: {_fmt(pence)} against {fund} on {d.isoformat()}")
+    typer.echo(res.id)
+
+
+@spend_app.command("settle")
+def spend_settle(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The commitment's entry id.")],
+    on: Annotated[str, typer.Option("--date", help="Date the invoice is posted.")],
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="Invoice amount if not the committed amount; the rest is released.")
+    ] = None,
+    invoice: Annotated[str | None, typer.Option("--invoice", help="Invoice reference.")] = None,
+    allow_overspend: Annotated[
+        bool, typer.Option("--allow-overspend", help="Allow an invoice above the commitment past the fund's limit.")
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")] = None,
+) -> None:
+    """A commitment becomes actual (invoice received); a different amount releases the rest.
+
+    Example: sendctl spend settle 12 --date 2017-06-30 --amount £4,800
+    """
+    from sendctl.storage.ledger import settle
+
+    pence = _pence(amount, "--amount") if amount is not None else None
+    d = need_date(on, "--date")
+    st = state()
+    res = settle(st.connect(write=True), st.actor(), entry_id, d, pence, invoice, allow_overspend, reason)
+    _warn_all(res.warnings)
+    info(f"Settled commitment {entry_id} as entry {res.id} on {d.isoformat()}")
+    typer.echo(res.id)
+
+
+@spend_app.command("reverse")
+def spend_reverse(
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
+    on: Annotated[str | None, typer.Option("--date", help="Date of the reversal (default today).")] = None,
+) -> None:
+    """Add a reversing entry (the original stays): cancels a payment, commitment, settlement or approval.
+
+    Example: sendctl spend reverse 12 --reason "Duplicate invoice" --date 2017-07-03
+    """
+    from datetime import date
+
+    from sendctl.storage.ledger import reverse
+
+    d = opt_date(on, "--date") or date.today()
+    st = state()
+    res = reverse(st.connect(write=True), st.actor(), entry_id, reason, d)
+    _warn_all(res.warnings)
+    info(f"Reversed entry {entry_id} with entry {res.id} on {d.isoformat()}")
+    typer.echo(res.id)
+
+
+def _list_columns():
+    from sendctl.render.formats import Column
+
+    return [
+        Column("id", kind="int"), Column("fund"), Column("kind"), Column("posted_on", "date"),
+        Column("financial_year", "FY"), Column("period", "P", "int"),
+        Column("amount_pence", "amount", "money"), Column("description"), Column("supplier"),
+        Column("supplier_is_individual", "individual", "bool", human=False),
+        Column("invoice_ref", "invoice"), Column("category", human=False),
+        Column("cost_centre", human=False), Column("account_code", human=False),
+        Column("reverses_id", "reverses", "int"), Column("settles_id", "settles", "int"),
+        Column("reason", human=False), Column("officer"),
+    ]
+
+
+@spend_app.command("list")
+def spend_list(
+    fund: FundOpt = None,
+    fy: FyOpt = None,
+    period: PeriodOpt = None,
+    kind: Annotated[EntryKind | None, typer.Option("--kind", help="Only entries of this kind.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Only entries dated on or before DATE.", show_default=False)
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """The ledger, oldest first, filtered by fund, financial year, period and kind.
+
+    Example: sendctl spend list --fund dfe-grant --fy 2017-18 --format csv
+    """
+    from sendctl.storage.ledger import get_fund, iter_entries
+
+    conn = state().connect()
+    if fund:
+        get_fund(conn, fund)
+    from sendctl.render.formats import emit
+
+    emit(
+        iter_entries(conn, fund, _fy(fy), period, kind.value if kind else None, opt_date(as_of, "--as-of")),
+        _list_columns(), fmt_value(fmt), output, title="Spend ledger", empty_message="No entries match.",
+    )
+
+
+@spend_app.command("export")
+def spend_export(
+    fy: FyOpt = None,
+    period: PeriodOpt = None,
+    fund: FundOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """The finance CSV (design §5): dd/mm/yyyy, 2 dp, formula cells neutralised, individuals redacted.
+
+    Every entry but approvals, oldest first. Example: sendctl spend export --fy 2017-18 --period 6 --output P06.csv
+    """
+    from sendctl.domain.ledger import EXPORT_FIELDS, export_row
+    from sendctl.render.formats import open_output, write_csv
+    from sendctl.storage.ledger import get_fund, iter_entries
+
+    conn = state().connect()
+    if fund:
+        get_fund(conn, fund)
+    n = 0
+
+    def counted():
+        nonlocal n
+        for e in iter_entries(conn, fund, _fy(fy), period, exclude_approvals=True):
+            n += 1
+            yield export_row(e)
+
+    with open_output(output, for_csv=True) as out:
+        write_csv(counted(), EXPORT_FIELDS, out)  # neutralises formula cells (CSV injection)
+    if output is not None and str(output) != "-":
+        info(f"Exported {n:,} entr{'y' if n == 1 else 'ies'} to {output}")
+
+
+IMPORT_ALIASES = {
+    "fund": ("fund code", "fund_code"),
+    "date": ("posted on", "posting date", "transaction date", "invoice date", "payment date"),
+    "amount": ("net amount", "net_amount", "amount (£)", "value"),
+    "description": ("extended description", "purpose", "narrative", "details"),
+    "supplier": ("supplier name", "beneficiary", "payee", "vendor"),
+    "individual": ("supplier is individual", "supplier_is_individual", "is individual", "personal data", "redact"),
+    "invoice_ref": ("invoice", "invoice ref", "invoice number", "invoice no", "order ref", "reference"),
+    "category": ("spend category",),
+    "cost_centre": ("cost centre", "cost center", "expense area"),
+    "account_code": ("account code", "expense code", "subjective code", "subjective"),
+    "kind": ("type", "entry type"),
+}
+
+
+@spend_app.command("import")
+def spend_import(
+    file: Annotated[Path, typer.Argument(help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind].")],
+    dry_run: DryRunOpt = False,
+    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detect UTF-8/Windows-1252).")] = None,
+) -> None:
+    """Post many payments/commitments from a CSV: all-or-nothing, and never the same row twice.
+
+    A row counts as already posted when an earlier import posted a row with the same kind, fund,
+    date, amount, invoice ref, supplier and description (and the same occurrence number among
+    identical rows of the file). Example: sendctl spend import examples/spend.csv --dry-run
+    """
+    from sendctl.domain.dates import parse_date
+    from sendctl.domain.errors import SendctlError
+    from sendctl.domain.ledger import parse_yes_no
+    from sendctl.domain.money import parse_pence
+    from sendctl.ingest.csvfile import CsvSource, ErrorList
+    from sendctl.storage.db import transaction
+    from sendctl.storage.ledger import fund_codes, plan_import, prepare_spend, write_import
+
+    st = state()
+    conn = st.connect(write=not dry_run)
+    src = CsvSource(file, IMPORT_ALIASES, required={"fund", "date", "amount", "description"}, encoding=encoding)
+    errors = ErrorList(str(file))
+    known = fund_codes(conn)
+    parsed = []
+    for line, row in src.rows():
+        try:
+            fund = row["fund"].strip()
+            if fund not in known:
+                raise SendctlError(f"fund: unknown fund {fund!r}; expected one of {', '.join(sorted(known))}")
+            kind = (row.get("kind") or "actual").strip().lower() or "actual"
+            if kind not in ("actual", "commitment"):
+                raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
+            amount = parse_pence(row["amount"], "amount")
+            d = parse_date(row["date"], "date")
+            e = prepare_spend(
+                conn, fund, amount, d, row["description"], supplier=row.get("supplier"),
+                individual=parse_yes_no(row.get("individual", ""), "individual"),
+                invoice_ref=row.get("invoice_ref"), category=row.get("category") or None,
+                cost_centre=row.get("cost_centre"), account_code=row.get("account_code"),
+                commit=kind == "commitment",
+            )
+        except SendctlError as err:
+            field, _, problem = err.message.partition(": ")
+            errors.add(line, field.lstrip("-").replace("AMOUNT", "amount"), problem or err.message)
+            continue
+        parsed.append((line, e))
+    errors.raise_if_any("imported")
+    if src.unknown:
+        warn(f"ignored column(s): {', '.join(src.unknown)}")
+    if dry_run:
+        plan = plan_import(conn, parsed, errors)
+        errors.raise_if_any("imported")
+        _warn_all(plan.warnings)
+        info(f"Dry run: would post {len(plan.new)} entr{'y' if len(plan.new) == 1 else 'ies'}; "
+             f"{plan.duplicates} already posted; nothing written")
+        return
+    with transaction(conn):
+        plan = plan_import(conn, parsed, errors)
+        errors.raise_if_any("imported")
+        write_import(conn, st.actor(), plan.new)
+    _warn_all(plan.warnings)
+    total = sum(e["amount_pence"] for e in plan.new)
+    info(f"Imported {len(plan.new)} entr{'y' if len(plan.new) == 1 else 'ies'} ({_fmt(total)}) from {file}; "
+         f"{plan.duplicates} already posted, skipped")

@@ -132,7 +132,101 @@ def m002_create_cases(conn):
 
 # --- case register (issue 3): add migrations below, named m1NN_... ------------------------
 
+
+@migration
+def m101_cases_caseworker_nocase(conn):
+    # `cases list --caseworker` (and per-caseworker reports) match the name or the e-mail
+    # ignoring case: `col = ? COLLATE NOCASE` can only use an index built with NOCASE.
+    _script(
+        conn,
+        """
+        CREATE INDEX idx_cases_caseworker_nocase ON cases(caseworker COLLATE NOCASE);
+        CREATE INDEX idx_cases_caseworker_email_nocase ON cases(caseworker_email COLLATE NOCASE)
+        """,
+    )
+
 # --- statutory clocks (issue 4): m2NN_... ---------------------------------------------------
+
+
+@migration
+def m201_create_clocks(conn):
+    # Due dates are computed from the rules when an event is recorded and stored (indexed), so
+    # the deadline report is a range scan, not a Python object per case per clock.
+    # case_ref is checked against cases on every write (no FK: cases are upserted by import).
+    _script(
+        conn,
+        """
+        CREATE TABLE transfers (
+            case_ref TEXT PRIMARY KEY,
+            notice_on TEXT NOT NULL,
+            started_on TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            per_child_due_on TEXT NOT NULL,
+            statutory_due_on TEXT NOT NULL,
+            anchor TEXT NOT NULL CHECK (anchor IN ('start', 'notice')),
+            draft_on TEXT,
+            concluded_on TEXT,
+            outcome TEXT CHECK (outcome IN ('ehcp_issued', 'no_plan', 'ceased')),
+            cease_reason TEXT,
+            created_utc TEXT NOT NULL,
+            updated_utc TEXT NOT NULL,
+            CHECK ((concluded_on IS NULL) = (outcome IS NULL))
+        );
+        CREATE INDEX idx_transfers_due_on ON transfers(due_on);
+        CREATE INDEX idx_transfers_started_on ON transfers(started_on);
+        CREATE INDEX idx_transfers_concluded_on ON transfers(concluded_on);
+        CREATE TABLE assessments (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            received_on TEXT NOT NULL,
+            decision_due_on TEXT NOT NULL,
+            no_plan_due_on TEXT NOT NULL,
+            final_due_on TEXT NOT NULL,
+            decided_on TEXT,
+            decision TEXT CHECK (decision IN ('assess', 'refused')),
+            draft_on TEXT,
+            concluded_on TEXT,
+            outcome TEXT CHECK (outcome IN ('refused', 'ehcp_issued', 'no_plan')),
+            exception_reason TEXT,
+            created_utc TEXT NOT NULL,
+            updated_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_assessments_case ON assessments(case_ref, received_on);
+        CREATE UNIQUE INDEX idx_assessments_one_open ON assessments(case_ref) WHERE concluded_on IS NULL;
+        CREATE INDEX idx_assessments_decision_due ON assessments(decision_due_on);
+        CREATE INDEX idx_assessments_no_plan_due ON assessments(no_plan_due_on);
+        CREATE INDEX idx_assessments_final_due ON assessments(final_due_on);
+        CREATE INDEX idx_assessments_concluded_on ON assessments(concluded_on);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            meeting_on TEXT NOT NULL,
+            decision_due_on TEXT NOT NULL,
+            decision TEXT CHECK (decision IN ('keep', 'amend', 'cease')),
+            decided_on TEXT,
+            created_utc TEXT NOT NULL,
+            updated_utc TEXT NOT NULL,
+            UNIQUE (case_ref, meeting_on)
+        );
+        CREATE INDEX idx_reviews_decision_due ON reviews(decision_due_on);
+        CREATE TABLE clock_events (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            clock TEXT NOT NULL,
+            event TEXT NOT NULL,
+            event_on TEXT NOT NULL,
+            detail TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_clock_events_case ON clock_events(case_ref, event_on);
+        CREATE TRIGGER clock_events_no_update BEFORE UPDATE ON clock_events
+        BEGIN SELECT RAISE(ABORT, 'clock_events is append-only'); END;
+        CREATE TRIGGER clock_events_no_delete BEFORE DELETE ON clock_events
+        BEGIN SELECT RAISE(ABORT, 'clock_events is append-only'); END
+        """,
+    )
+
 
 # --- High Needs Panel (issue 5): m3NN_... ---------------------------------------------------
 
@@ -187,4 +281,110 @@ def m301_create_panel_decisions(conn):
 
 # --- funds and ledger (issue 6): m4NN_... ---------------------------------------------------
 
+
+@migration
+def m401_create_funds(conn):
+    # design §5: a fund's allocation is fixed when it is added; a profile (capital) splits it by
+    # financial year and must sum to it. Balances are never stored: see ledger_entries.
+    _script(
+        conn,
+        """
+        CREATE TABLE funds (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('revenue', 'capital')),
+            allocation_pence INTEGER NOT NULL CHECK (allocation_pence > 0),
+            created_utc TEXT NOT NULL
+        );
+        CREATE TABLE fund_profiles (
+            fund TEXT NOT NULL REFERENCES funds(code),
+            financial_year TEXT NOT NULL,
+            amount_pence INTEGER NOT NULL CHECK (amount_pence > 0),
+            PRIMARY KEY (fund, financial_year)
+        )
+        """,
+    )
+
+
+@migration
+def m402_create_ledger_entries(conn):
+    # Append-only (design §5): triggers refuse UPDATE and DELETE; a correction is a reversal.
+    # effect/released_pence say which balance an entry moves (sendctl/domain/ledger.py), so
+    # every balance is one SUM over indexed columns. One reversal per entry (unique index).
+    # import_key: SHA-256 of the imported row's fields + occurrence number (re-import safe).
+    _script(
+        conn,
+        """
+        CREATE TABLE ledger_entries (
+            id INTEGER PRIMARY KEY,
+            fund TEXT NOT NULL REFERENCES funds(code),
+            kind TEXT NOT NULL
+                CHECK (kind IN ('actual', 'commitment', 'settlement', 'reversal', 'approval')),
+            effect TEXT NOT NULL CHECK (effect IN ('spent', 'committed', 'approved')),
+            posted_on TEXT NOT NULL,
+            financial_year TEXT NOT NULL,
+            period INTEGER NOT NULL CHECK (period BETWEEN 1 AND 14),
+            amount_pence INTEGER NOT NULL,
+            released_pence INTEGER NOT NULL DEFAULT 0,
+            description TEXT NOT NULL,
+            supplier TEXT,
+            supplier_is_individual INTEGER NOT NULL DEFAULT 0 CHECK (supplier_is_individual IN (0, 1)),
+            invoice_ref TEXT,
+            category TEXT,
+            cost_centre TEXT,
+            account_code TEXT,
+            reverses_id INTEGER REFERENCES ledger_entries(id),
+            settles_id INTEGER REFERENCES ledger_entries(id),
+            reason TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL,
+            import_key TEXT,
+            CHECK ((kind = 'reversal') = (reverses_id IS NOT NULL)),
+            CHECK ((kind = 'settlement') = (settles_id IS NOT NULL))
+        );
+        CREATE INDEX idx_ledger_fund_posted ON ledger_entries(
+            fund, posted_on, effect, amount_pence, released_pence);
+        CREATE INDEX idx_ledger_fy_period ON ledger_entries(financial_year, period);
+        CREATE INDEX idx_ledger_kind ON ledger_entries(kind);
+        CREATE INDEX idx_ledger_fund_fy ON ledger_entries(
+            fund, financial_year, effect, amount_pence, released_pence);
+        CREATE UNIQUE INDEX idx_ledger_reverses ON ledger_entries(reverses_id)
+            WHERE reverses_id IS NOT NULL;
+        CREATE INDEX idx_ledger_settles ON ledger_entries(settles_id) WHERE settles_id IS NOT NULL;
+        CREATE UNIQUE INDEX idx_ledger_import_key ON ledger_entries(import_key)
+            WHERE import_key IS NOT NULL;
+        CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only: post a reversal instead'); END;
+        CREATE TRIGGER ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+        BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only: post a reversal instead'); END
+        """,
+    )
+
 # --- deadline warnings (issue 7): m5NN_... --------------------------------------------------
+
+
+@migration
+def m501_create_notifications_sent(conn):
+    # One row per deadline per message the SMTP server accepted (design §6: idempotent per
+    # recipient, case, clock, due date and day). The UNIQUE key leads with sent_on so "what
+    # went out today" is an index range. Append-only: it is the record of what was sent.
+    _script(
+        conn,
+        """
+        CREATE TABLE notifications_sent (
+            id INTEGER PRIMARY KEY,
+            recipient TEXT NOT NULL,
+            case_ref TEXT NOT NULL,
+            clock TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            sent_on TEXT NOT NULL,
+            sent_utc TEXT NOT NULL,
+            UNIQUE (sent_on, recipient, case_ref, clock, due_on)
+        );
+        CREATE INDEX idx_notifications_sent_case ON notifications_sent(case_ref, clock);
+        CREATE TRIGGER notifications_sent_no_update BEFORE UPDATE ON notifications_sent
+        BEGIN SELECT RAISE(ABORT, 'notifications_sent is append-only'); END;
+        CREATE TRIGGER notifications_sent_no_delete BEFORE DELETE ON notifications_sent
+        BEGIN SELECT RAISE(ABORT, 'notifications_sent is append-only'); END
+        """,
+    )

@@ -1,0 +1,347 @@
+"""The spend ledger, pure: entry kinds, categories, posting checks, balance maths, export rows.
+
+Design §5 and domain.md §7 (rules 26-30). No I/O, no clock: storage and cli pass everything in.
+
+How an entry moves the balances (each row carries its `effect` and, for settlements, the
+commitment amount it `releases`; every balance is a SUM over these, never stored):
+
+| kind                       | amount_pence        | effect    | released_pence |
+|----------------------------|---------------------|-----------|----------------|
+| actual                     | +A                  | spent     | 0              |
+| commitment                 | +A                  | committed | 0              |
+| settlement of commitment C | +S (invoice amount) | spent     | +C.amount      |
+| approval                   | +A                  | approved  | 0              |
+| reversal of entry E        | -E.amount           | E.effect  | -E.released    |
+
+spent = SUM(amount, effect=spent); committed (open) = SUM(amount, effect=committed) - SUM(released);
+approved = SUM(amount, effect=approved) (None when the fund has no approvals);
+remaining = allocation - spent - committed (design §5, §7).
+A settlement closes its commitment whatever it costs: a smaller invoice releases the rest.
+Reversing a settlement re-opens the commitment, so any entry plus its reversal nets to zero.
+"""
+
+import hashlib
+import re
+from datetime import date
+from typing import NamedTuple
+
+from sendctl.domain.dates import financial_year, parse_financial_year, period
+from sendctl.domain.errors import SendctlError
+from sendctl.domain.money import format_pence, parse_pence, pence_to_decimal_text
+
+KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
+FUND_KINDS = ("revenue", "capital")
+EFFECTS = {"actual": "spent", "commitment": "committed", "settlement": "spent", "approval": "approved"}
+REDACTED = "REDACTED PERSONAL DATA"  # Transparency Code 2015 wording (domain.md §7, rule 30)
+
+
+class Category(NamedTuple):
+    code: str
+    label: str
+    type: str | None  # "revenue", "capital", or None (either)
+
+
+# Revenue items may not be charged to a capital fund, nor capital items to a revenue fund
+# (domain.md §7 and rule 27). "other" goes anywhere.
+CATEGORIES: dict[str, Category] = {
+    c.code: c
+    for c in (
+        Category("ep-assessment", "Educational psychology assessments and advice", "revenue"),
+        Category("staffing", "Staff and agency posts (e.g. EHCP quality officer)", "revenue"),
+        Category("systems", "Case management system licences, configuration and support", "revenue"),
+        Category("data", "Data and research (e.g. the needs dataset)", "revenue"),
+        Category("training", "Training and workforce development", "revenue"),
+        Category("consultancy", "Consultancy and project support", "revenue"),
+        Category("participation", "Parent carer and young people participation", "revenue"),
+        Category("building", "Building works, new places and adaptations", "capital"),
+        Category("equipment", "Specialist equipment and fit-out", "capital"),
+        Category("design-fees", "Feasibility and design fees for capital schemes", "capital"),
+        Category("other", "Other (no revenue/capital restriction)", None),
+    )
+}
+
+_FUND_CODE = re.compile(r"^[a-z][a-z0-9-]{1,29}$")
+
+
+# --- funds -------------------------------------------------------------------------------------
+
+
+def check_fund_code(code: str) -> str:
+    code = (code or "").strip()
+    if not _FUND_CODE.match(code):
+        raise SendctlError(
+            f"CODE: not a fund code (got {code!r}); expected 2-30 lower-case letters, digits and "
+            "hyphens starting with a letter, e.g. reserve or dfe-grant"
+        )
+    return code
+
+
+def check_fund_kind(kind: str) -> str:
+    if kind not in FUND_KINDS:
+        raise SendctlError(f"--kind: expected revenue or capital (got {kind!r})")
+    return kind
+
+
+def parse_profile(text: str, allocation_pence: int, field: str = "--profile") -> dict[str, int]:
+    """Parse "2018-19=£166,666.67,2019-20=..." (or ';'-separated) and check it sums to the allocation.
+
+    Returns:
+        {financial year: pence}, in year order.
+    """
+    parts = [p.strip() for p in re.split(r"[;,](?=\s*\d{4}[-/]\d{2})", text or "") if p.strip()]
+    if not parts:
+        raise SendctlError(f"{field}: empty; expected e.g. 2018-19=£100,000,2019-20=£100,000")
+    profile: dict[str, int] = {}
+    for part in parts:
+        fy_text, sep, amount = part.partition("=")
+        if not sep:
+            raise SendctlError(f"{field}: expected FY=£amount (got {part!r})")
+        start, _ = parse_financial_year(fy_text.strip(), field)
+        fy = financial_year(start)
+        if fy in profile:
+            raise SendctlError(f"{field}: {fy} appears twice")
+        pence = parse_pence(amount, f"{field} {fy}")
+        if pence <= 0:
+            raise SendctlError(f"{field} {fy}: must be more than £0.00 (got {amount!r})")
+        profile[fy] = pence
+    total = sum(profile.values())
+    if total != allocation_pence:
+        raise SendctlError(
+            f"{field}: the years sum to {format_pence(total)} but the allocation is "
+            f"{format_pence(allocation_pence)} (a difference of {format_pence(allocation_pence - total)})"
+        )
+    return dict(sorted(profile.items()))
+
+
+def cumulative_profile(profile: dict[str, int], fy: str) -> int:
+    """Profile available up to and including financial year fy (rule 27: cumulative)."""
+    return sum(p for year, p in profile.items() if year <= fy)
+
+
+def check_category(category: str | None, fund_code: str, fund_kind: str) -> str | None:
+    """Known category whose revenue/capital type fits the fund (rule 27)."""
+    if category is None or category == "":
+        return None
+    cat = CATEGORIES.get(category.strip().lower())
+    if cat is None:
+        raise SendctlError(
+            f"--category: unknown category {category!r}; expected one of {', '.join(CATEGORIES)}"
+        )
+    if cat.type is not None and cat.type != fund_kind:
+        raise SendctlError(
+            f"--category: {cat.code} is a {cat.type} item and {fund_code} is a {fund_kind} fund; "
+            f"{cat.type} items cannot be charged to a {fund_kind} fund"
+        )
+    return cat.code
+
+
+# --- balances ----------------------------------------------------------------------------------
+
+
+class Balance(NamedTuple):
+    allocation: int
+    approved: int | None  # None: the fund has no approvals
+    committed: int  # open commitments
+    spent: int
+
+    @property
+    def remaining(self) -> int:
+        return self.allocation - self.spent - self.committed
+
+    @property
+    def approved_remaining(self) -> int | None:
+        return None if self.approved is None else self.approved - self.spent - self.committed
+
+    @property
+    def pct_used(self) -> float:
+        if self.allocation <= 0:
+            return 0.0
+        return round(100.0 * (self.spent + self.committed) / self.allocation, 1)
+
+
+def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
+    """The refusal for a posting that takes `outflow` pence more out of the fund, or None.
+
+    Checked against the allocation and, for a fund with approvals, the approved total
+    (design §5; rule 28: a drawdown larger than the balance is rejected).
+    """
+    if outflow <= 0:
+        return None
+    if bal.approved is not None and outflow > bal.approved_remaining:
+        left = bal.approved_remaining
+        return (
+            f"{fund_code}: {format_pence(left)} left of the {format_pence(bal.approved)} approved "
+            f"(spent {format_pence(bal.spent)}, committed {format_pence(bal.committed)}); asked "
+            f"{format_pence(outflow)}, over by {format_pence(outflow - left)}"
+        )
+    if outflow > bal.remaining:
+        left = bal.remaining
+        return (
+            f"{fund_code}: {format_pence(left)} left of the {format_pence(bal.allocation)} allocation "
+            f"(spent {format_pence(bal.spent)}, committed {format_pence(bal.committed)}); asked "
+            f"{format_pence(outflow)}, over by {format_pence(outflow - left)}"
+        )
+    return None
+
+
+def profile_warning(fund_code: str, fy: str, cum_profile: int, cum_used: int, outflow: int) -> str | None:
+    """Spend past the cumulative profile to fy: a warning, not a refusal (design §5, rule 27)."""
+    if outflow <= 0 or cum_used + outflow <= cum_profile:
+        return None
+    return (
+        f"{fund_code}: spent and committed to {fy} would be {format_pence(cum_used + outflow)}, "
+        f"{format_pence(cum_used + outflow - cum_profile)} beyond the cumulative profile of "
+        f"{format_pence(cum_profile)} to {fy} (posted anyway: capital slips between years)"
+    )
+
+
+def check_approval(fund_code: str, allocation: int, approved_so_far: int | None, amount: int) -> None:
+    """Approved drawdowns may not add up to more than the allocation (rule 28)."""
+    so_far = approved_so_far or 0
+    if so_far + amount > allocation:
+        raise SendctlError(
+            f"{fund_code}: approvals would total {format_pence(so_far + amount)}, more than the "
+            f"{format_pence(allocation)} allocation ({format_pence(allocation - so_far)} can still be approved)"
+        )
+
+
+# --- entries -----------------------------------------------------------------------------------
+
+
+def dated_fields(posted_on: date) -> dict:
+    """posted_on, financial_year and period of a posting date (rule 26)."""
+    return {
+        "posted_on": posted_on.isoformat(),
+        "financial_year": financial_year(posted_on),
+        "period": period(posted_on),
+    }
+
+
+def reversal_problem(entry: dict, already_reversed: bool, open_settlement_id: int | None) -> str | None:
+    """Why entry cannot be reversed, or None.
+
+    Args:
+        entry: the original (id, kind, ...).
+        already_reversed: a reversal of it exists.
+        open_settlement_id: for a commitment, the id of a settlement of it not itself reversed.
+    """
+    if entry["kind"] == "reversal":
+        return f"entry {entry['id']} is itself a reversal; a reversal cannot be reversed (post the entry again instead)"
+    if already_reversed:
+        return f"entry {entry['id']} has already been reversed"
+    if open_settlement_id is not None:
+        return (
+            f"commitment {entry['id']} was settled by entry {open_settlement_id}; "
+            f"reverse the settlement first"
+        )
+    return None
+
+
+def settlement_problem(entry: dict, reversed_: bool, open_settlement_id: int | None, on: date) -> str | None:
+    """Why a commitment cannot be settled on date `on`, or None."""
+    if entry["kind"] != "commitment":
+        return f"entry {entry['id']} is {_a(entry['kind'])}, not a commitment; only commitments are settled"
+    if reversed_:
+        return f"commitment {entry['id']} was cancelled (reversed); it cannot be settled"
+    if open_settlement_id is not None:
+        return f"commitment {entry['id']} is already settled (entry {open_settlement_id})"
+    if on.isoformat() < entry["posted_on"]:
+        return f"--date: {on.isoformat()} is before the commitment's date {entry['posted_on']}"
+    return None
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def replay(allocation: int, entries: list[dict]) -> Balance:
+    """Balances by walking the ledger's meaning, without the effect/released columns.
+
+    The reference model for tests: entries are dicts with id, kind, amount_pence and, where
+    they apply, reverses_id and settles_id. Commitments are open until settled by a settlement
+    that is not reversed, or reversed themselves.
+    """
+    reversed_ids = {e["reverses_id"] for e in entries if e["kind"] == "reversal"}
+    spent = 0
+    approved = None
+    for e in entries:
+        if e["id"] in reversed_ids:
+            continue
+        if e["kind"] in ("actual", "settlement"):
+            spent += e["amount_pence"]
+        elif e["kind"] == "approval":
+            approved = (approved or 0) + e["amount_pence"]
+    if approved is None and any(e["kind"] == "approval" for e in entries):
+        approved = 0
+    live_settled = {
+        e["settles_id"] for e in entries if e["kind"] == "settlement" and e["id"] not in reversed_ids
+    }
+    committed = sum(
+        e["amount_pence"]
+        for e in entries
+        if e["kind"] == "commitment" and e["id"] not in reversed_ids and e["id"] not in live_settled
+    )
+    return Balance(allocation, approved, committed, spent)
+
+
+def import_key(fields: dict, occurrence: int) -> str:
+    """De-duplication key of an imported row: SHA-256 of kind, fund, date, amount, invoice ref,
+    supplier and description (normalised), plus its occurrence among identical rows of the file.
+
+    So a re-import of the same file posts nothing twice, while two genuinely identical lines in
+    one file (two equal assessments invoiced together) are both posted, once.
+    """
+    parts = [
+        fields.get("kind") or "actual",
+        fields["fund"],
+        fields["posted_on"],
+        str(fields["amount_pence"]),
+        (fields.get("invoice_ref") or "").strip().lower(),
+        " ".join((fields.get("supplier") or "").lower().split()),
+        " ".join((fields.get("description") or "").lower().split()),
+    ]
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"{digest}:{occurrence}"
+
+
+# --- export ------------------------------------------------------------------------------------
+
+EXPORT_FIELDS = [
+    "transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
+    "description", "supplier", "invoice_ref", "net_amount", "kind", "officer",
+]
+
+
+def export_row(entry: dict) -> dict:
+    """One finance CSV row (design §5, rule 30): dd/mm/yyyy, 2 dp, individuals redacted.
+
+    Formula cells are neutralised by the writer (render layer), not here.
+    """
+    y, m, d = entry["posted_on"].split("-")
+    supplier = entry.get("supplier") or ""
+    if entry.get("supplier_is_individual") and supplier:
+        supplier = REDACTED
+    return {
+        "transaction_id": entry["id"],
+        "date": f"{d}/{m}/{y}",
+        "financial_year": entry["financial_year"],
+        "period": entry["period"],
+        "fund": entry["fund"],
+        "cost_centre": entry.get("cost_centre") or "",
+        "account_code": entry.get("account_code") or "",
+        "description": entry.get("description") or "",
+        "supplier": supplier,
+        "invoice_ref": entry.get("invoice_ref") or "",
+        "net_amount": pence_to_decimal_text(entry["amount_pence"]),
+        "kind": entry["kind"],
+        "officer": entry.get("officer") or "",
+    }
+
+
+def parse_yes_no(text: str, field: str) -> bool:
+    t = (text or "").strip().lower()
+    if t in ("", "0", "n", "no", "false", "f"):
+        return False
+    if t in ("1", "y", "yes", "true", "t", "x"):
+        return True
+    raise SendctlError(f"{field}: expected yes or no (got {text!r})")
