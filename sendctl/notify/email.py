@@ -1,0 +1,223 @@
+"""Deadline warning emails as data: one plain-text EmailMessage per recipient (design §6).
+
+Pure: no network, no database, no clock (the caller passes `as_of` and the Date header time).
+
+Privacy (HELPERS "Personal data"; design §6): a message carries only the case reference, the
+child's forename, the clock, its due date and the days left. Rows are read by key, so a
+surname, UPN or date of birth in the input can never reach a message.
+
+Header safety: every header value is either built from integers (the subject) or is an address
+that passed `clean_address` (ASCII dot-atom `local@domain`, no spaces, no control characters)
+and is then set through `email.headerregistry.Address`, which refuses CR/LF itself.
+"""
+
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import NamedTuple
+
+from sendctl.domain.errors import SendctlError
+
+# RFC 5322 dot-atom local part @ a DNS-style domain (ASCII only: no SMTPUTF8 needed).
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ADDR_RE = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@{_LABEL}(?:\.{_LABEL})*")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+WARN_STATUSES = ("overdue", "due")  # "upcoming" rows are not warnings
+CLOCK_NAMES = {
+    "transfer": "transfer review",
+    "assessment_decision": "decision to assess",
+    "assessment_no_plan": "no-plan decision",
+    "assessment_final": "final EHC plan",
+    "annual_review": "annual review",
+    "phase_transfer": "phase transfer",
+}
+
+
+def address_or_none(text: str | None) -> str | None:
+    """The address as a plain `local@domain`, or None when it is not one (empty, several
+    addresses, a display name, spaces, CR/LF or other control characters)."""
+    if text is None:
+        return None
+    text = text.strip(" \t")  # outer spaces only: an inner CR/LF must still fail
+    if not text or not _ADDR_RE.fullmatch(text) or len(text) > 254:
+        return None
+    try:
+        return Address(addr_spec=text).addr_spec
+    except (ValueError, IndexError, TypeError):  # the parser's own refusals
+        return None
+
+
+def clean_address(text: str | None, field: str) -> str:
+    """Validate one email address for a header; SendctlError naming `field` if it is not one."""
+    addr = address_or_none(text)
+    if addr is None:
+        shown = _CONTROL_RE.sub(" ", text or "")[:80]
+        raise SendctlError(f"{field}: not a single email address like name@example.org (got {shown!r})")
+    return addr
+
+
+def sender_address(text: str | None, field: str = "SENDCTL_SMTP_FROM") -> Address:
+    """The From address: `send@example.org` or `SEND team <send@example.org>`."""
+    raw = (text or "").strip(" \t")
+    m = re.fullmatch(r"(.*?)\s*<([^<>]*)>", raw)
+    name, spec = (m.group(1).strip().strip('"'), m.group(2)) if m else ("", raw)
+    if _CONTROL_RE.search(name) or '"' in name or "\\" in name:
+        raise SendctlError(f"{field}: the display name has control characters or quotes")
+    return Address(display_name=name, addr_spec=clean_address(spec, field))
+
+
+def _cell(value) -> str:
+    """Table text from data: control characters (CR, LF, tabs, ESC) become one space."""
+    return _CONTROL_RE.sub(" ", "" if value is None else str(value)).strip()
+
+
+def days_text(days_left: int) -> str:
+    if days_left < 0:
+        return f"{-days_left} day{'s' if days_left != -1 else ''} overdue"
+    if days_left == 0:
+        return "due today"
+    return f"{days_left} day{'s' if days_left != 1 else ''} left"
+
+
+def clock_text(clock: str) -> str:
+    return CLOCK_NAMES.get(clock, _cell(clock).replace("_", " "))
+
+
+def subject(n_due: int, n_overdue: int) -> str:
+    """`[sendctl] N deadlines due, M overdue` (design §6): integers only, so header-safe."""
+    return f"[sendctl] {int(n_due)} deadlines due, {int(n_overdue)} overdue"
+
+
+def _sort_key(row: dict):
+    return (row["due_on"], str(row["case_ref"]), row["clock"])
+
+
+def body_text(rows: list[dict], as_of: date, within: int) -> str:
+    """Summary line, a blank line, then the table (soonest first), then a footer."""
+    from tabulate import tabulate  # ~120 ms to import: only when a message is built
+
+    rows = sorted(rows, key=_sort_key)
+    n_over = sum(1 for r in rows if r["status"] == "overdue")
+    n_due = len(rows) - n_over
+    when = f"{as_of.day} {as_of:%B %Y}"
+    summary = (
+        f"As at {when}: {n_over} statutory deadline{'s' if n_over != 1 else ''} overdue and "
+        f"{n_due} due within {within} day{'s' if within != 1 else ''}."
+    )
+    table = tabulate(
+        [
+            [_cell(r["case_ref"]), _cell(r.get("forename")), clock_text(r["clock"]),
+             date.fromisoformat(r["due_on"]).strftime("%a %d %b %Y"), days_text(int(r["days_left"]))]
+            for r in rows
+        ],
+        headers=["case ref", "forename", "clock", "due date", "days"],
+        tablefmt="simple",
+        disable_numparse=True,  # keep case refs like 00123 exactly as written
+    )
+    footer = (
+        "Look a child up with: sendctl cases show REF\n"
+        "Sent by `sendctl deadlines notify`; each warning is sent once a day."
+    )
+    return f"{summary}\n\n{table}\n\n-- \n{footer}\n"
+
+
+def build_message(
+    recipient: str,
+    rows: list[dict],
+    sender: Address,
+    as_of: date,
+    within: int,
+    sent_at: datetime | None = None,
+) -> EmailMessage:
+    """One plain-text warning for one recipient.
+
+    Args:
+        recipient: a plain address (validated again here: headers never see raw data).
+        rows: deadline dicts (case_ref, forename, clock, due_on ISO, status, days_left).
+        sender: the From address (see `sender_address`).
+        as_of: the day the warning is about; within: the look-ahead in days.
+        sent_at: the Date header (aware datetime); omitted when None.
+    Returns:
+        The EmailMessage (policy default; smtplib flattens it with CRLF).
+    """
+    to = clean_address(recipient, "recipient")
+    n_over = sum(1 for r in rows if r["status"] == "overdue")
+    msg = EmailMessage()
+    msg["Subject"] = subject(len(rows) - n_over, n_over)
+    msg["From"] = sender
+    msg["To"] = Address(addr_spec=to)
+    if sent_at is not None:
+        msg["Date"] = format_datetime(sent_at)
+    msg["Message-ID"] = make_msgid(domain=sender.domain or "sendctl.invalid")
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a robot
+    msg.set_content(body_text(rows, as_of, within), subtype="plain", charset="utf-8")
+    return msg
+
+
+class Outgoing(NamedTuple):
+    """One message to send and the deadline rows it covers (recorded once it is accepted)."""
+
+    recipient: str
+    rows: list[dict]
+    message: EmailMessage
+
+
+class Plan(NamedTuple):
+    outgoing: list[Outgoing]
+    unrouted: list[dict]  # no usable caseworker email and no --to: not sent
+    rerouted: list[dict]  # caseworker email present but unusable: sent to --to instead
+    already_sent: int  # rows skipped because this recipient had them today
+
+
+def sent_key(recipient: str, row: dict) -> tuple[str, str, str, str]:
+    """The idempotence key (with the day, which the caller fixes): recipient, case, clock, due."""
+    return (recipient.lower(), str(row["case_ref"]), row["clock"], row["due_on"])
+
+
+def plan_messages(
+    rows: Iterable[dict],
+    manager: str | None,
+    already: set[tuple[str, str, str, str]],
+    sender: Address,
+    as_of: date,
+    within: int,
+    sent_at: datetime | None = None,
+) -> Plan:
+    """Group warnings by the caseworker's email (the manager's for the rest), drop what each
+    recipient already had today, and build one message per recipient with anything new.
+
+    Args:
+        rows: deadline dicts; only `due` and `overdue` rows are warnings.
+        manager: the --to address (already validated) or None.
+        already: `sent_key`s recorded today.
+    """
+    groups: dict[str, list[dict]] = {}
+    unrouted: list[dict] = []
+    rerouted: list[dict] = []
+    skipped = 0
+    for row in rows:
+        if row.get("status") not in WARN_STATUSES:
+            continue
+        raw = row.get("caseworker_email")
+        addr = address_or_none(raw)
+        if addr is None:
+            if raw and str(raw).strip():
+                rerouted.append(row)
+            addr = manager
+        if addr is None:
+            unrouted.append(row)
+            continue
+        if sent_key(addr, row) in already:
+            skipped += 1
+            continue
+        groups.setdefault(addr.lower(), []).append(row)
+    outgoing = []
+    for addr in sorted(groups):
+        mine = sorted(groups[addr], key=_sort_key)
+        outgoing.append(Outgoing(addr, mine, build_message(addr, mine, sender, as_of, within, sent_at)))
+    return Plan(outgoing, unrouted, [r for r in rerouted if manager], skipped)
