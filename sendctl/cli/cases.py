@@ -1,5 +1,462 @@
-"""Placeholder: filled in by its issue."""
+"""cases import | list | show | add | update: the register of children and young people.
 
-from sendctl.cli._common import new_app
+Thin commands: validation lives in sendctl.domain.cases, SQL in sendctl.storage.cases.
+"""
 
-app = new_app("cases (not built yet).")
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import (
+    AsOfOpt,
+    DryRunOpt,
+    FormatOpt,
+    OutputOpt,
+    as_of_date,
+    fmt_value,
+    info,
+    new_app,
+    state,
+    warn,
+)
+from sendctl.domain.errors import SendctlError
+
+app = new_app("The case register: import, list, show, add and update children and young people.")
+
+PROGRESS_MIN_BYTES = 5 * 1024 * 1024  # a progress bar only for files that take a while
+
+
+class Plan(str, Enum):
+    statement = "statement"
+    ehcp = "ehcp"
+    sen_support = "sen_support"
+
+
+# Field -> the option that sets it (error messages of add/update name the option).
+FLAGS = {
+    "case_ref": "REF", "upn": "--upn", "forename": "--forename", "surname": "--surname",
+    "date_of_birth": "--dob", "setting": "--setting", "setting_type": "--setting-type",
+    "out_of_county": "--out-of-county", "year_group": "--year-group", "primary_need": "--need",
+    "plan_type": "--plan", "plan_issued_on": "--plan-issued", "caseworker": "--caseworker",
+    "caseworker_email": "--caseworker-email",
+}
+
+
+def _columns():
+    from sendctl.render.formats import Column
+
+    return [
+        Column("case_ref", "ref"),
+        Column("upn", human=False),
+        Column("forename"),
+        Column("surname"),
+        Column("date_of_birth", "born", kind="date"),
+        Column("setting"),
+        Column("setting_type", human=False),
+        Column("out_of_county", "OOC", kind="bool"),
+        Column("year_group", "year"),
+        Column("primary_need", "need"),
+        Column("plan_type", "plan"),
+        Column("plan_issued_on", human=False),
+        Column("caseworker"),
+        Column("caseworker_email", human=False),
+    ]
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def run_import(conn, actor, file: Path, as_of, encoding: str | None = None, dry_run: bool = False):
+    """Validate FILE and upsert its cases in one transaction (used by `cases import` and demo).
+
+    Every row is validated as it streams past; all problems are listed, then SendctlError
+    (exit 1) and a rollback: nothing is written unless every row is good.
+
+    Returns:
+        (ImportResult, CsvSource) for the summary.
+    """
+    import sys
+    from itertools import chain
+
+    from sendctl.domain.cases import ALIASES, REQUIRED
+    from sendctl.ingest.csvfile import CsvSource, ErrorList
+    from sendctl.storage.cases import import_cases
+    from sendctl.storage.db import transaction
+
+    src = CsvSource(file, ALIASES, required=set(REQUIRED), encoding=encoding)
+    errors = ErrorList(str(file))
+    it = src.rows()
+    first = next(it, None)  # reads the header, so the columns are known
+    if src.unknown:
+        warn(f"{file}: ignored column(s) not in the register: {', '.join(src.unknown)}")
+    rows = chain([first], it) if first is not None else iter(())
+    present = set(src.columns.values())
+
+    bar = None
+    if sys.stderr.isatty() and src.size > PROGRESS_MIN_BYTES and not state().quiet:
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        bar = Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+        )
+    task = None
+
+    def progress():
+        bar.update(task, completed=src.bytes_read)
+
+    def go():
+        return import_cases(
+            conn, actor, rows, present, as_of, errors=errors, dry_run=dry_run,
+            source=file.name, progress=progress if bar is not None else None,
+        )
+
+    try:
+        if bar is not None:
+            bar.start()
+            task = bar.add_task(f"checking {file.name}", total=src.size)
+        if dry_run:
+            conn.execute("BEGIN")  # a consistent read; no write lock
+            try:
+                res = go()
+            finally:
+                conn.execute("ROLLBACK")
+            errors.raise_if_any("imported (dry run)")
+        else:
+            with transaction(conn):
+                res = go()
+                errors.raise_if_any("imported")  # inside: the transaction rolls back
+    finally:
+        if bar is not None:
+            bar.stop()
+    return res, src
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV file of cases (UTF-8 or Excel's Windows-1252).")],
+    dry_run: DryRunOpt = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Text encoding, e.g. utf-8 or cp1252 (default: detected)."),
+    ] = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Import cases from CSV: validate every row, then add or update them all, or nothing.
+
+    Rows are matched on case_ref: new references are added, changed rows updated (each
+    changed field audited), identical rows left alone, so re-importing a file changes nothing.
+    The year group is derived from the date of birth (age on 31 August) when not given.
+
+    Example: sendctl cases import register.csv --as-of 2017-04-18
+    """
+    day = as_of_date(as_of)
+    st = state()
+    conn = st.connect(write=not dry_run)
+    res, src = run_import(conn, st.actor(), file, day, encoding=encoding, dry_run=dry_run)
+    info(_summary(file, res, src, dry_run))
+    if res.fields_changed:
+        info("  changed fields: " + ", ".join(f"{f} {n:,}" for f, n in res.fields_changed.most_common()))
+
+
+def _summary(file: Path, res, src, dry_run: bool) -> str:
+    enc = src.detected_encoding or "utf-8"
+    if dry_run:
+        return (
+            f"Dry run of {file.name}: {res.rows:,} rows; would add {res.added:,}, update "
+            f"{res.updated:,}, leave {res.unchanged:,} unchanged ({enc}); nothing written"
+        )
+    return (
+        f"Imported {file.name}: {res.added:,} added, {res.updated:,} updated, "
+        f"{res.unchanged:,} unchanged ({res.rows:,} rows, {enc})"
+    )
+
+
+# --- list and show ------------------------------------------------------------------------------
+
+
+def _need_option(text: str | None) -> str | None:
+    if not text:
+        return None
+    from sendctl.domain.cases import CaseProblem, normalise_need
+
+    try:
+        return normalise_need(text, None)
+    except CaseProblem as p:
+        raise SendctlError(f"--need: {p.problem} (got {text!r})") from None
+
+
+@app.command("list")
+def list_(
+    plan: Annotated[Plan | None, typer.Option("--plan", help="Only this plan type.", case_sensitive=False)] = None,
+    need: Annotated[str | None, typer.Option("--need", help="Only this primary need code (ASD, SEMH, ...).")] = None,
+    caseworker: Annotated[
+        str | None, typer.Option("--caseworker", help="Only this caseworker (name or e-mail, any case).")
+    ] = None,
+    setting: Annotated[str | None, typer.Option("--setting", help="Setting name contains TEXT.")] = None,
+    out_of_county: Annotated[
+        bool | None,
+        typer.Option("--out-of-county/--in-county", help="Only placements out of (or in) county.", show_default=False),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", help="Every word appears in the reference, UPN, forename or surname."),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """List the register, ordered by case reference, with filters.
+
+    Example: sendctl cases list --plan statement --caseworker "Priya Shah" --format csv
+    """
+    from sendctl.render.formats import emit
+    from sendctl.storage.cases import list_cases
+
+    conn = state().connect()
+    rows = list_cases(
+        conn,
+        plan=plan.value if plan else None,
+        need=_need_option(need),
+        caseworker=caseworker,
+        setting=setting,
+        out_of_county=out_of_county,
+        search=search,
+    )
+    emit(rows, _columns(), fmt_value(fmt), output, title="Cases", empty_message="No cases match.")
+
+
+def _optional_section(module: str, func: str, *args) -> list[dict] | None:
+    """Rows from another part of sendctl when it is installed (clocks, panel), else None."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as e:
+        if e.name != module:
+            raise
+        return None
+    fn = getattr(mod, func, None)
+    if fn is None:
+        return None
+    return [_as_dict(r) for r in (fn(*args) or [])]
+
+
+def _as_dict(r) -> dict:
+    if isinstance(r, dict):
+        return r
+    if hasattr(r, "_asdict"):
+        return r._asdict()
+    if hasattr(r, "keys"):
+        return dict(r)
+    import dataclasses
+
+    if dataclasses.is_dataclass(r):
+        return dataclasses.asdict(r)
+    return {"value": r}
+
+
+def _history(conn, ref: str) -> list[dict]:
+    import json
+
+    from sendctl.storage.audit import audit_rows
+
+    out = []
+    for r in audit_rows(conn, case_ref=ref):
+        before = json.loads(r["before_json"]) if r["before_json"] else None
+        after = json.loads(r["after_json"]) if r["after_json"] else None
+        out.append({
+            "at_utc": r["at_utc"], "officer": r["officer"], "command": r["command"],
+            "entity": r["entity"], "entity_key": r["entity_key"], "action": r["action"],
+            "fields": ", ".join(sorted((before or {}) | (after or {}))) if r["action"] == "update" else "",
+            "before": before, "after": after,
+        })
+    return out
+
+
+@app.command()
+def show(
+    ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Everything known about one child: details, clocks, events, panel decisions, history.
+
+    Example: sendctl cases show RCC-0042 --as-of 2017-04-18
+    """
+    from sendctl.storage.cases import need_case
+
+    day = as_of_date(as_of)
+    conn = state().connect()
+    case = need_case(conn, ref)
+    clocks = _optional_section("sendctl.storage.clocks", "case_clocks", conn, ref, day)
+    events = _optional_section("sendctl.storage.clocks", "case_events", conn, ref)
+    panel = _optional_section("sendctl.storage.panel", "case_decisions", conn, ref)
+    history = _history(conn, ref)
+    _print_show(case, clocks, events, panel, history, fmt_value(fmt))
+
+
+def _print_show(case, clocks, events, panel, history, fmt):
+    from sendctl.render.formats import Column, emit, emit_record, resolve_format
+
+    fmt = resolve_format(fmt, None)
+    case = dict(case)
+    case["out_of_county"] = bool(case["out_of_county"])
+    if fmt == "json":
+        emit_record(
+            {"case": case, "clocks": clocks, "events": events, "panel_decisions": panel,
+             "history": history},
+            "json",
+        )
+        return
+    if fmt == "csv":
+        emit([case], _columns(), "csv")
+        return
+    shown = dict(case)
+    shown["out_of_county"] = "yes" if case["out_of_county"] else "no"
+    emit_record(shown, "plain", title=f"Case {case['case_ref']}")
+    sections = [("Clocks", clocks), ("Events", events), ("Panel decisions", panel)]
+    for title, rows in sections:
+        if rows is None:
+            continue
+        typer.echo(f"\n{title}")
+        if not rows:
+            typer.echo("  none")
+            continue
+        cols = [Column(k) for k in rows[0] if not isinstance(rows[0][k], dict | list)]
+        emit(rows, cols, fmt)
+    typer.echo("\nHistory")
+    if not history:
+        typer.echo("  none")
+    else:
+        emit(history, [Column("at_utc", "when (UTC)"), Column("officer"), Column("command"),
+                       Column("action"), Column("entity"), Column("fields")], fmt)
+
+
+# --- add and update -----------------------------------------------------------------------------
+
+
+def _validate(row: dict, day, check_age: bool = True) -> dict:
+    from sendctl.domain.cases import validate_case
+
+    case, problems = validate_case(row, day, check_age=check_age)
+    if problems:
+        raise SendctlError(
+            "\n".join(
+                f"{FLAGS.get(p.field, p.field)}: {p.problem}" + (f" (got {p.value!r})" if p.value is not None else "")
+                for p in problems
+            )
+        )
+    return case
+
+
+UpnOpt = Annotated[str | None, typer.Option("--upn", help="Unique pupil number (13 characters).")]
+SettingOpt = Annotated[str | None, typer.Option("--setting", help="School or setting name.")]
+SettingTypeOpt = Annotated[str | None, typer.Option("--setting-type", help="e.g. Mainstream academy, Independent special.")]
+OocOpt = Annotated[
+    bool | None,
+    typer.Option("--out-of-county/--in-county", help="Placed out of county (or in county).", show_default=False),
+]
+YearOpt = Annotated[str | None, typer.Option("--year-group", help="N1, N2, R or 1-14 (default: from date of birth).")]
+NeedOpt = Annotated[str | None, typer.Option("--need", help="Primary need code: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD OTH (NSA: SEN support only).")]
+PlanIssuedOpt = Annotated[str | None, typer.Option("--plan-issued", help="Date the statement or EHC plan was issued.")]
+CaseworkerOpt = Annotated[str | None, typer.Option("--caseworker", help="Caseworker's name.")]
+EmailOpt = Annotated[str | None, typer.Option("--caseworker-email", help="Caseworker's e-mail address.")]
+
+
+@app.command()
+def add(
+    ref: Annotated[str, typer.Argument(help="New case reference (kept exactly as given).")],
+    forename: Annotated[str, typer.Option("--forename", help="Forename.")],
+    surname: Annotated[str, typer.Option("--surname", help="Surname.")],
+    dob: Annotated[str, typer.Option("--dob", help="Date of birth.")],
+    plan: Annotated[Plan, typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False)],
+    upn: UpnOpt = None,
+    setting: SettingOpt = None,
+    setting_type: SettingTypeOpt = None,
+    out_of_county: OocOpt = None,
+    year_group: YearOpt = None,
+    need: NeedOpt = None,
+    plan_issued: PlanIssuedOpt = None,
+    caseworker: CaseworkerOpt = None,
+    caseworker_email: EmailOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Add one case (same validation as import; audited).
+
+    Example: sendctl cases add RCC-0421 --forename Zoë --surname Example --dob 14/02/2010 --plan ehcp --need ASD
+    """
+    from sendctl.storage.cases import add_case
+    from sendctl.storage.db import transaction
+
+    day = as_of_date(as_of)
+    row = {
+        "case_ref": ref.strip(), "upn": upn, "forename": forename, "surname": surname,
+        "date_of_birth": dob, "setting": setting, "setting_type": setting_type,
+        "out_of_county": "yes" if out_of_county else "no", "year_group": year_group,
+        "primary_need": need, "plan_type": plan.value, "plan_issued_on": plan_issued,
+        "caseworker": caseworker, "caseworker_email": caseworker_email,
+    }
+    case = _validate({k: (v or "").strip() for k, v in row.items()}, day)
+    st = state()
+    conn = st.connect(write=True)
+    with transaction(conn):
+        add_case(conn, st.actor(), case)
+    info(f"Added case {case['case_ref']} ({case['plan_type']}, year group {case['year_group'] or '-'})")
+
+
+@app.command()
+def update(
+    ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
+    forename: Annotated[str | None, typer.Option("--forename", help="Forename.")] = None,
+    surname: Annotated[str | None, typer.Option("--surname", help="Surname.")] = None,
+    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (re-derives the year group unless --year-group).")] = None,
+    plan: Annotated[Plan | None, typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False)] = None,
+    upn: UpnOpt = None,
+    setting: SettingOpt = None,
+    setting_type: SettingTypeOpt = None,
+    out_of_county: OocOpt = None,
+    year_group: YearOpt = None,
+    need: NeedOpt = None,
+    plan_issued: PlanIssuedOpt = None,
+    caseworker: CaseworkerOpt = None,
+    caseworker_email: EmailOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """Change fields of one case; each change is audited with its before and after.
+
+    Give an empty value ("") to clear an optional field.
+
+    Example: sendctl cases update RCC-0042 --caseworker "Priya Shah" --caseworker-email priya.shah@rutland.example
+    """
+    from sendctl.storage.cases import need_case, update_case
+    from sendctl.storage.db import transaction
+
+    changes = {
+        "upn": upn, "forename": forename, "surname": surname, "date_of_birth": dob,
+        "setting": setting, "setting_type": setting_type,
+        "out_of_county": None if out_of_county is None else ("yes" if out_of_county else "no"),
+        "year_group": year_group, "primary_need": need,
+        "plan_type": plan.value if plan else None, "plan_issued_on": plan_issued,
+        "caseworker": caseworker, "caseworker_email": caseworker_email,
+    }
+    changes = {k: v.strip() for k, v in changes.items() if v is not None}
+    if not changes:
+        raise SendctlError("nothing to change", hint="give at least one --FIELD VALUE, e.g. --caseworker NAME")
+    day = as_of_date(as_of)
+    st = state()
+    conn = st.connect(write=True)
+    with transaction(conn):
+        old = need_case(conn, ref)
+        row = {k: "" if v is None else str(v) for k, v in old.items()}
+        row.update(changes)
+        if "date_of_birth" in changes and "year_group" not in changes:
+            row["year_group"] = ""  # derive again from the new date of birth
+        new = _validate(row, day, check_age="date_of_birth" in changes)
+        changed = update_case(conn, st.actor(), old, new)
+    if changed:
+        info(f"Updated case {ref}: {', '.join(changed)}")
+    else:
+        info(f"Case {ref}: nothing changed")

@@ -1,0 +1,274 @@
+"""The case register in SQLite: streaming upsert with a field-by-field audit, listing, look-up.
+
+Every statement is parameterised. The import keeps only a set of case references in memory
+(for duplicate detection) and works in batches: one SELECT per batch for the existing rows,
+executemany for inserts and updates, all inside the caller's one transaction.
+"""
+
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from sendctl.domain.cases import FIELDS, validate_case
+from sendctl.domain.errors import SendctlError
+from sendctl.storage.audit import Actor, record, record_many, utc_now
+
+BATCH = 500  # rows per SELECT ... IN (...) and executemany (well under SQLite's variable limit)
+
+LIST_FIELDS = (
+    "case_ref", "upn", "forename", "surname", "date_of_birth", "setting", "setting_type",
+    "out_of_county", "year_group", "primary_need", "plan_type", "plan_issued_on", "caseworker",
+    "caseworker_email",
+)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    fields_changed: Counter = field(default_factory=Counter)
+
+
+class _Errors:
+    """Minimal stand-in for ingest.csvfile.ErrorList (storage does not import ingest)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def add(self, line, field, problem, value=None):
+        self.count += 1
+
+
+def import_cases(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    rows: Iterable[tuple[int, dict]],
+    present: set[str],
+    as_of: date,
+    errors=None,
+    dry_run: bool = False,
+    source: str = "",
+    progress=None,
+) -> ImportResult:
+    """Validate and upsert case rows by case_ref; the caller owns the transaction.
+
+    Args:
+        rows: (line number, {field: text}) as read from the file.
+        present: the fields the file has columns for. Only those are compared and updated
+            (a file without a caseworker_email column leaves existing e-mails alone); the year
+            group is always present (given or derived from date of birth).
+        as_of: the date the register is as at (date-of-birth plausibility, year groups).
+        errors: an ErrorList-like object with add(line, field, problem, value); the caller
+            raises after the loop if errors.count (the transaction then rolls back).
+        dry_run: compare only; write nothing (no audit either).
+        source: file name for the summary audit row.
+        progress: optional callable() called after every batch.
+    Returns:
+        Counts of rows, added, updated, unchanged and errors.
+    """
+    errors = errors if errors is not None else _Errors()
+    res = ImportResult()
+    compare = [f for f in FIELDS if f != "case_ref" and (f in present or f == "year_group")]
+    seen: set[str] = set()  # refs only, for duplicates: the rows themselves are not kept
+    batch: list[dict] = []
+    now = utc_now()
+
+    insert_sql = (
+        f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
+        f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
+    )
+    update_sql = (
+        f"UPDATE cases SET {', '.join(f'{f} = ?' for f in compare)}, updated_utc = ? "
+        "WHERE case_ref = ?"
+    )
+
+    def flush() -> None:
+        if not batch:
+            return
+        if errors.count:  # nothing will be written: stop touching the database
+            batch.clear()
+            return
+        refs = [c["case_ref"] for c in batch]
+        existing = {
+            r["case_ref"]: r
+            for r in conn.execute(
+                f"SELECT {', '.join(FIELDS)} FROM cases WHERE case_ref IN ({', '.join('?' * len(refs))})",
+                refs,
+            )
+        }
+        inserts, updates, audits = [], [], []
+        for c in batch:
+            old = existing.get(c["case_ref"])
+            if old is None:
+                res.added += 1
+                inserts.append(tuple(c[f] for f in FIELDS) + (now, now))
+                audits.append(("case", c["case_ref"], c["case_ref"], "create", None, c))
+                continue
+            diff = [f for f in compare if old[f] != c[f]]
+            if not diff:
+                res.unchanged += 1
+                continue
+            res.updated += 1
+            res.fields_changed.update(diff)
+            updates.append(tuple(c[f] for f in compare) + (now, c["case_ref"]))
+            audits.append((
+                "case", c["case_ref"], c["case_ref"], "update",
+                {f: old[f] for f in diff}, {f: c[f] for f in diff},
+            ))
+        batch.clear()
+        if dry_run:
+            return
+        if inserts:
+            conn.executemany(insert_sql, inserts)
+        if updates:
+            conn.executemany(update_sql, updates)
+        if audits:
+            record_many(conn, actor, audits)
+
+    for line, row in rows:
+        res.rows += 1
+        case, problems = validate_case(row, as_of)
+        ref = row.get("case_ref") or ""
+        if ref:
+            if ref in seen:
+                errors.add(line, "case_ref", "duplicate reference (it is on an earlier line too)", ref)
+            else:
+                seen.add(ref)
+        for p in problems:
+            errors.add(line, p.field, p.problem, p.value)
+        if case is not None:
+            # Fields the file has no column for are empty (or 0) in `case`: they are inserted
+            # as such for a new case but never compared or updated for an existing one.
+            batch.append(case)
+            if len(batch) >= BATCH:
+                flush()
+                if progress:
+                    progress()
+    flush()
+    res.errors = errors.count
+    if not dry_run and not errors.count:
+        record(conn, actor, "case_import", source or "-", "import", after={
+            "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
+            "unchanged": res.unchanged, "as_of": as_of.isoformat(),
+        })
+    return res
+
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def like_pattern(text: str) -> str:
+    """'%' + text + '%' with LIKE's wildcards escaped (use with ESCAPE '\\')."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_cases(
+    conn: sqlite3.Connection,
+    plan: str | None = None,
+    need: str | None = None,
+    caseworker: str | None = None,
+    setting: str | None = None,
+    out_of_county: bool | None = None,
+    search: str | None = None,
+) -> Iterator[dict]:
+    """The register, filtered, ordered by case_ref; streamed (parameterised SQL only).
+
+    caseworker matches the name or the e-mail address, ignoring case; setting matches part of
+    the setting name, ignoring case; search: every word must appear in the reference, UPN,
+    forename or surname.
+    """
+    where: list[str] = []
+    params: list = []
+    if plan:
+        where.append("plan_type = ?")
+        params.append(plan)
+    if need:
+        where.append("primary_need = ?")
+        params.append(need)
+    if caseworker:
+        where.append("(caseworker = ? COLLATE NOCASE OR caseworker_email = ? COLLATE NOCASE)")
+        params += [caseworker, caseworker]
+    if setting:
+        where.append("setting LIKE ? ESCAPE '\\'")
+        params.append(like_pattern(setting))
+    if out_of_county is not None:
+        where.append("out_of_county = ?")
+        params.append(1 if out_of_county else 0)
+    for word in (search or "").split():
+        pat = like_pattern(word)
+        where.append(
+            "(case_ref LIKE ? ESCAPE '\\' OR upn LIKE ? ESCAPE '\\' OR forename LIKE ? ESCAPE '\\'"
+            " OR surname LIKE ? ESCAPE '\\')"
+        )
+        params += [pat, pat, pat, pat]
+    sql = f"SELECT {', '.join(LIST_FIELDS)} FROM cases"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY case_ref"
+    for r in conn.execute(sql, params):
+        yield dict(r)
+
+
+def get_case(conn: sqlite3.Connection, ref: str) -> dict | None:
+    r = conn.execute(
+        f"SELECT {', '.join(FIELDS)}, created_utc, updated_utc FROM cases WHERE case_ref = ?", (ref,)
+    ).fetchone()
+    return dict(r) if r else None
+
+
+def need_case(conn: sqlite3.Connection, ref: str) -> dict:
+    case = get_case(conn, ref)
+    if case is None:
+        raise SendctlError(f"no case with reference {ref!r}", hint="see 'sendctl cases list --search TEXT'")
+    return case
+
+
+def counts_by_plan(conn: sqlite3.Connection) -> dict[str, int]:
+    """{plan_type: cases} (SQL aggregation over the plan_type index)."""
+    return {
+        r[0]: r[1]
+        for r in conn.execute("SELECT plan_type, COUNT(*) FROM cases GROUP BY plan_type ORDER BY plan_type")
+    }
+
+
+# --- single edits -------------------------------------------------------------------------------
+
+
+def add_case(conn: sqlite3.Connection, actor: Actor, case: dict) -> None:
+    """Insert one validated case and its audit row (caller's transaction)."""
+    if get_case(conn, case["case_ref"]) is not None:
+        raise SendctlError(
+            f"case {case['case_ref']!r} already exists",
+            hint=f"change it with 'sendctl cases update {case['case_ref']} --FIELD VALUE'",
+        )
+    now = utc_now()
+    conn.execute(
+        f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
+        f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})",
+        tuple(case[f] for f in FIELDS) + (now, now),
+    )
+    record(conn, actor, "case", case["case_ref"], "create", after=case)
+
+
+def update_case(conn: sqlite3.Connection, actor: Actor, old: dict, new: dict) -> list[str]:
+    """Write the fields that differ and audit them (before/after of those fields only).
+
+    Returns the changed field names (empty: nothing written).
+    """
+    diff = [f for f in FIELDS if f != "case_ref" and old.get(f) != new.get(f)]
+    if not diff:
+        return []
+    conn.execute(
+        f"UPDATE cases SET {', '.join(f'{f} = ?' for f in diff)}, updated_utc = ? WHERE case_ref = ?",
+        [new[f] for f in diff] + [utc_now(), old["case_ref"]],
+    )
+    record(conn, actor, "case", old["case_ref"], "update",
+           before={f: old.get(f) for f in diff}, after={f: new.get(f) for f in diff})
+    return diff
