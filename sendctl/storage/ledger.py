@@ -493,9 +493,12 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
         if e["kind"] == "settlement":
             # the commitment re-opens: it must still fit, as if committed again
             fields = L.dated_fields(on)
-            warnings, _ = _guard(conn, e["fund"], e["released_pence"] - e["amount_pence"],
-                                 fields["financial_year"], True, reason)
+            # A correction is never refused, but say so when the fund ends up past its limit.
+            warnings, refusal = _guard(conn, e["fund"], e["released_pence"] - e["amount_pence"],
+                                       fields["financial_year"], True, reason)
             warnings = [w for w in warnings if not w.startswith("overspend allowed")]
+            if refusal:
+                warnings.append(f"reversing settlement {entry_id} re-opens commitment {e['settles_id']}: {refusal}")
         if e["kind"] == "approval":
             bal = balance(conn, e["fund"])
             left = (bal.approved or 0) - e["amount_pence"] - bal.spent - bal.committed
