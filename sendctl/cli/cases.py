@@ -155,11 +155,25 @@ def import_(
     """
     day = as_of_date(as_of)
     st = state()
-    conn = st.connect(write=not dry_run)
+    if dry_run and not st.db_path.exists():
+        conn = _empty_register()  # check a file before the database exists; create nothing
+    else:
+        conn = st.connect(write=True)
     res, src = run_import(conn, st.actor(), file, day, encoding=encoding, dry_run=dry_run)
     info(_summary(file, res, src, dry_run))
     if res.fields_changed:
         info("  changed fields: " + ", ".join(f"{f} {n:,}" for f, n in res.fields_changed.most_common()))
+
+
+def _empty_register():
+    import sqlite3
+
+    from sendctl.storage.migrations import migrate
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn)
+    return conn
 
 
 def _summary(file: Path, res, src, dry_run: bool) -> str:

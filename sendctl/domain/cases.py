@@ -86,7 +86,7 @@ _YEAR_LOOKUP = {g.lower(): g for g in YEAR_GROUPS} | {
     "reception": "R", "rec": "R", "yr": "R", "nursery1": "N1", "nursery2": "N2",
     "n": "N2", "nursery": "N2",
 }
-_YEAR_PREFIX = re.compile(r"^(?:year|yr|y|ncy|nc)\s*", re.I)
+_YEAR_PREFIX = re.compile(r"^(?:ncy|nc)?\s*(?:year|yr|y)?\s*", re.I)
 
 _KEY = re.compile(r"[^a-z0-9]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
