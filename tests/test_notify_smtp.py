@@ -115,3 +115,15 @@ def test_login_refused_is_reported_without_the_password():
                             "SENDCTL_SMTP_USER": "send", "SENDCTL_SMTP_PASSWORD": "right-pw"})
         assert send_all(ok, _outgoing("jo@rutland.example"), sent.append) == []
         assert len(sent) == 1 and len(server.messages) == 1
+
+
+def test_example_crontab_has_the_daily_line():
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "examples" / "crontab").read_text()
+    lines = [x for x in text.splitlines() if x.strip() and not x.startswith("#") and "=" not in x.split()[0]]
+    assert len(lines) == 1
+    fields = lines[0].split(None, 5)
+    assert fields[:5] == ["0", "7", "*", "*", "*"]
+    assert "deadlines notify" in fields[5] and "--db " in fields[5] and ">>" in fields[5]
+    assert "%" not in fields[5]  # cron turns % into a newline
