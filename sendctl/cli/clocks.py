@@ -1,8 +1,463 @@
-"""Placeholder: filled in by the statutory clocks issue."""
+"""transfers | assessments | reviews | deadlines: the statutory clocks (issue 4, design §3-4, §7).
 
-from sendctl.cli._common import new_app
+Thin commands: parsing and output here; the rules in sendctl.domain.clocks/rules; the SQL and
+the audited writes in sendctl.storage.clocks.
+"""
 
-transfers_app = new_app("Statement-to-EHCP transfers (not built yet).")
-assessments_app = new_app("New EHC needs assessments (not built yet).")
-reviews_app = new_app("Annual reviews (not built yet).")
-deadlines_app = new_app("Statutory deadlines (not built yet).")
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import (
+    AsOfOpt,
+    FormatOpt,
+    OutputOpt,
+    as_of_date,
+    fmt_value,
+    info,
+    need_date,
+    new_app,
+    opt_date,
+    state,
+)
+from sendctl.domain.errors import EXIT_CHECK_FAILED
+
+transfers_app = new_app(
+    "Statement-to-EHCP transfers: start, record events, list, progress against 31 March 2018."
+)
+assessments_app = new_app("New EHC needs assessments: the 6-, 16- and 20-week clocks.")
+reviews_app = new_app("Annual reviews: meetings, decisions (4 weeks), next review due.")
+deadlines_app = new_app(
+    "Statutory deadlines: every running clock, soonest first (and 'notify' to email them).",
+    no_args_is_help=False,
+)
+
+
+class TransferEvent(str, Enum):
+    draft_issued = "draft-issued"
+    final_issued = "final-issued"
+    no_plan = "no-plan"
+    ceased = "ceased"
+
+
+class CeaseReason(str, Enum):
+    moved_la = "moved-la"
+    left_education = "left-education"
+    needs_met = "needs-met"
+    other = "other"
+
+
+class TransferState(str, Enum):
+    not_started = "not_started"
+    in_progress = "in_progress"
+    concluded = "concluded"
+
+
+class StatusBy(str, Enum):
+    caseworker = "caseworker"
+    setting = "setting"
+    need = "need"
+
+
+class AssessmentEvent(str, Enum):
+    decision_to_assess = "decision-to-assess"
+    refused = "refused"
+    draft_issued = "draft-issued"
+    final_issued = "final-issued"
+    no_plan = "no-plan"
+
+
+class ExceptionReason(str, Enum):
+    school_closure = "school-closure"
+    ey_closure = "ey-closure"
+    personal = "personal"
+    absent = "absent"
+
+
+class ReviewDecision(str, Enum):
+    keep = "keep"
+    amend = "amend"
+    cease = "cease"
+
+
+class ClockKind(str, Enum):
+    transfer = "transfer"
+    assessment_decision = "assessment_decision"
+    assessment_no_plan = "assessment_no_plan"
+    assessment_final = "assessment_final"
+    annual_review = "annual_review"
+    review_decision = "review_decision"
+    phase_transfer = "phase_transfer"
+
+
+class FailOn(str, Enum):
+    overdue = "overdue"
+
+
+RefArg = Annotated[str, typer.Argument(help="Case reference, as the LA writes it.")]
+CaseworkerOpt = Annotated[
+    str | None, typer.Option("--caseworker", help="Only this caseworker's children (any case).")
+]
+
+
+def _write(fn, *args, **kw):
+    """Run one audited service call in its own write transaction."""
+    from sendctl.storage.db import transaction
+
+    st = state()
+    conn = st.connect(write=True)
+    with transaction(conn):
+        return fn(conn, st.actor(), *args, **kw)
+
+
+# --- transfers ------------------------------------------------------------------------------------
+
+
+@transfers_app.command("start")
+def transfers_start(
+    ref: RefArg,
+    date: Annotated[str, typer.Option("--date", help="Date the transfer review started.", show_default=False)],
+    notice_date: Annotated[
+        str | None,
+        typer.Option("--notice-date", help="Date notice was given (default: 14 days before the start)."),
+    ] = None,
+) -> None:
+    """Start a statement's transfer review; its due date is worked out from the rules.
+
+    Example: sendctl transfers start RCC-0042 --date 2016-11-01
+    """
+    from sendctl.storage.clocks import start_transfer
+
+    row = _write(start_transfer, ref, need_date(date, "--date"), opt_date(notice_date, "--notice-date"))
+    info(f"{ref}: transfer review started {row['started_on']} (notice {row['notice_on']}); "
+         f"final plan due {row['due_on']}")
+
+
+@transfers_app.command("record")
+def transfers_record(
+    ref: RefArg,
+    event: Annotated[TransferEvent, typer.Argument(help="draft-issued, final-issued, no-plan or ceased.")],
+    date: Annotated[str, typer.Option("--date", help="Date of the event.", show_default=False)],
+    reason: Annotated[
+        CeaseReason | None,
+        typer.Option("--reason", help="Why the statement ceased (ceased only): moved-la, left-education, needs-met, other."),
+    ] = None,
+) -> None:
+    """Record a transfer event; final-issued makes the child's plan an EHCP.
+
+    Example: sendctl transfers record RCC-0042 final-issued --date 2017-02-10
+    """
+    from sendctl.storage.clocks import record_transfer_event
+
+    row = _write(record_transfer_event, ref, event.value, need_date(date, "--date"),
+                 reason.value if reason else None)
+    if row["concluded_on"]:
+        info(f"{ref}: transfer concluded {row['concluded_on']} ({row['outcome']}); it was due {row['due_on']}")
+    else:
+        info(f"{ref}: draft plan issued {row['draft_on']}; final plan due {row['due_on']}")
+
+
+def _transfer_columns():
+    from sendctl.render.formats import Column
+
+    return [
+        Column("case_ref", "case"),
+        Column("forename"),
+        Column("caseworker"),
+        Column("state"),
+        Column("notice_on", "notice", kind="date"),
+        Column("started_on", "started", kind="date"),
+        Column("due_on", "due", kind="date"),
+        Column("statutory_due_on", "statutory", kind="date", human=False),
+        Column("draft_on", "draft", kind="date", human=False),
+        Column("concluded_on", "concluded", kind="date"),
+        Column("outcome"),
+        Column("cease_reason", human=False),
+        Column("days_left", "days left", kind="int"),
+        Column("past_statutory_deadline", "past deadline", kind="bool", human=False),
+    ]
+
+
+@transfers_app.command("list")
+def transfers_list(
+    state_: Annotated[
+        TransferState | None, typer.Option("--state", help="not_started, in_progress or concluded.")
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only transfers past their due date.")] = False,
+    caseworker: CaseworkerOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Every statement in the transfer programme: state, start, due date, days left.
+
+    Example: sendctl transfers list --overdue --as-of 2017-04-18
+    """
+    from sendctl.render.formats import emit
+    from sendctl.storage.clocks import transfer_list
+
+    day = as_of_date(as_of)
+    rows = transfer_list(state().connect(), day, state_.value if state_ else None, overdue, caseworker)
+    emit(rows, _transfer_columns(), fmt_value(fmt), output,
+         title=f"Transfers as at {day.isoformat()}", empty_message="No transfers match.")
+
+
+def burndown_lines(rows: list[dict], width: int = 50, rich: bool = False) -> list[str]:
+    """The burn-down chart as text: one bar per month of statements remaining, with the
+    straight-line target to zero at the deadline marked '|'. Rich markup when rich=True."""
+    top = max([r["target"] for r in rows] + [r["remaining"] or 0 for r in rows] + [1])
+    lines = []
+    for r in rows:
+        rem = r["remaining"]
+        n = round((rem or 0) * width / top)
+        t = min(width - 1, round(r["target"] * width / top)) if r["target"] else None
+        cells = [("#" if i < n else " ") for i in range(width)]
+        if t is not None:
+            cells[t] = "|" if cells[t] == " " else "+"
+        bar = "".join(cells).rstrip()
+        figure = "" if rem is None else f"{rem:>5}"
+        text = f"{r['month']}  {figure:>5}  {bar}"
+        if rich:
+            colour = "red" if rem is not None and rem > r["target"] else "green"
+            text = f"{r['month']}  {figure:>5}  [{colour}]{bar.replace('#', '█')}[/{colour}]"
+        lines.append(text)
+    return lines
+
+
+@transfers_app.command("status")
+def transfers_status(
+    by: Annotated[StatusBy | None, typer.Option("--by", help="Also per caseworker, setting or need.")] = None,
+    as_of: AsOfOpt = None,
+    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw the burn-down chart.")] = True,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Progress against 31 March 2018: done, in progress, not started; rate needed vs achieved.
+
+    Example: sendctl transfers status --by caseworker --as-of 2017-04-18
+    """
+    from sendctl.render.formats import Column, emit, emit_record, resolve_format
+    from sendctl.storage.clocks import transfer_status
+
+    day = as_of_date(as_of)
+    s = transfer_status(state().connect(), day, by.value if by else None)
+    f = resolve_format(fmt_value(fmt), output)
+    group_cols = [
+        Column(by.value if by else "group"), Column("total", kind="int"),
+        Column("not_started", "not started", kind="int"), Column("in_progress", "in progress", kind="int"),
+        Column("ehcp_issued", "EHCP", kind="int"), Column("no_plan", "no plan", kind="int"),
+        Column("ceased", kind="int"), Column("overdue", kind="int"), Column("pct_done", "% done", kind="pct"),
+        Column("needed_per_month", "needed/month"), Column("rate_per_month_last_8_weeks", "rate/month"),
+        Column("forecast_finish_on", "forecast"),
+    ]
+    if f == "json":
+        emit_record(s, "json", output)
+        return
+    if f == "csv":
+        rows = s.get("groups") or [{k: v for k, v in s.items() if k not in ("burndown",)}]
+        cols = group_cols if by else [Column(k) for k in rows[0] if k not in ("burndown",)]
+        emit(rows, cols, "csv", output)
+        return
+    summary = {k: v for k, v in s.items() if k not in ("burndown", "groups", "by")}
+    emit_record(summary, "plain", output, title=f"Statement-to-EHCP transfers as at {day.isoformat()}")
+    if by:
+        emit(s["groups"], group_cols, f, output, title=f"By {by.value}")
+    if chart:
+        _print_chart(s["burndown"], f == "table", output)
+
+
+def _print_chart(rows: list[dict], terminal: bool, output) -> None:
+    from sendctl.render.formats import open_output
+
+    title = "Statements remaining by month ('#'), against the straight line to zero at 31 March 2018 ('|')"
+    if terminal:
+        from sendctl.render.tables import console
+
+        con = console()
+        con.print(f"\n[bold]{title}[/bold]")
+        for line in burndown_lines(rows, rich=True):
+            con.print(line, highlight=False)
+        return
+    with open_output(output) as out:
+        out.write("\n" + title + "\n")
+        for line in burndown_lines(rows):
+            out.write(line + "\n")
+
+
+# --- assessments ----------------------------------------------------------------------------------
+
+
+@assessments_app.command("request")
+def assessments_request(
+    ref: RefArg,
+    received: Annotated[str, typer.Option("--received", help="Date the LA received the request.", show_default=False)],
+    exception: Annotated[
+        ExceptionReason | None, typer.Option("--exception", help="A reg 10(4) exception applies.")
+    ] = None,
+) -> None:
+    """A request for an EHC needs assessment: starts the 6-, 16- and 20-week clocks.
+
+    Example: sendctl assessments request RCC-0107 --received 2017-01-09
+    """
+    from sendctl.storage.clocks import request_assessment
+
+    row = _write(request_assessment, ref, need_date(received, "--received"),
+                 exception.value if exception else None)
+    info(f"{ref}: request received {row['received_on']}; decision due {row['decision_due_on']}, "
+         f"no-plan decision by {row['no_plan_due_on']}, final plan due {row['final_due_on']}")
+
+
+@assessments_app.command("record")
+def assessments_record(
+    ref: RefArg,
+    event: Annotated[
+        AssessmentEvent,
+        typer.Argument(help="decision-to-assess, refused, draft-issued, final-issued or no-plan."),
+    ],
+    date: Annotated[str, typer.Option("--date", help="Date of the event.", show_default=False)],
+    exception: Annotated[
+        ExceptionReason | None,
+        typer.Option("--exception", help="A reg 10(4) exception applies: school-closure, ey-closure, personal, absent."),
+    ] = None,
+) -> None:
+    """Record an event on the child's open assessment; final-issued makes the plan an EHCP.
+
+    Example: sendctl assessments record RCC-0107 decision-to-assess --date 2017-02-15
+    """
+    from sendctl.storage.clocks import record_assessment_event
+
+    row = _write(record_assessment_event, ref, event.value, need_date(date, "--date"),
+                 exception.value if exception else None)
+    info(f"{ref}: {event.value} recorded {date}" + (f" (outcome {row['outcome']})" if row["outcome"] else ""))
+
+
+@assessments_app.command("list")
+def assessments_list(
+    year: Annotated[int | None, typer.Option("--year", help="Only requests received in this calendar year.")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Every assessment request with its clocks, outcome and exception (if any).
+
+    Example: sendctl assessments list --year 2017 --format csv
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.storage.clocks import assessment_list
+
+    rows = assessment_list(state().connect(), as_of_date(as_of), year)
+    cols = [
+        Column("id", kind="int", human=False), Column("case_ref", "case"), Column("forename"),
+        Column("caseworker", human=False), Column("received_on", "received"),
+        Column("decision_due_on", "decision due"), Column("decided_on", "decided"),
+        Column("decision", human=False), Column("no_plan_due_on", "16 wk", human=False),
+        Column("draft_on", "draft"), Column("final_due_on", "20 wk due"), Column("concluded_on", "concluded"),
+        Column("outcome"), Column("exception_reason", "exception"),
+        Column("exception_applies", kind="bool", human=False),
+        Column("within_20_weeks", "in 20 wk", kind="bool"),
+    ]
+    emit(rows, cols, fmt_value(fmt), output, title="EHC needs assessments",
+         empty_message="No assessment requests.")
+
+
+@assessments_app.command("timeliness")
+def assessments_timeliness(
+    year: Annotated[int, typer.Option("--year", help="Calendar year the plans were issued.", show_default=False)],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Plans issued within 20 weeks in a year: all cases and excluding reg 10(4) exceptions.
+
+    Example: sendctl assessments timeliness --year 2017
+    """
+    from sendctl.render.formats import emit_record
+    from sendctl.storage.clocks import assessment_timeliness
+
+    emit_record(assessment_timeliness(state().connect(), year), fmt_value(fmt), output,
+                title=f"20-week timeliness, plans issued in {year}")
+
+
+# --- reviews --------------------------------------------------------------------------------------
+
+
+@reviews_app.command("record")
+def reviews_record(
+    ref: RefArg,
+    meeting: Annotated[str, typer.Option("--meeting", help="Date of the review meeting.", show_default=False)],
+    decision: Annotated[
+        ReviewDecision | None, typer.Option("--decision", help="The LA's decision: keep, amend or cease.")
+    ] = None,
+    decision_date: Annotated[
+        str | None,
+        typer.Option("--decision-date", help="Date the decision was notified (default: the meeting date)."),
+    ] = None,
+) -> None:
+    """Record an annual review meeting (and the LA's decision); sets the next review due.
+
+    Run again with --decision for the same --meeting to record a decision made later.
+    Example: sendctl reviews record RCC-0042 --meeting 2017-03-14 --decision amend --decision-date 2017-04-04
+    """
+    from sendctl.storage.clocks import record_review
+
+    row = _write(record_review, ref, need_date(meeting, "--meeting"),
+                 decision.value if decision else None, opt_date(decision_date, "--decision-date"))
+    if row.get("decision"):
+        info(f"{ref}: review of {row['meeting_on']}: decision {row['decision']} on {row['decided_on']}"
+             f" (due {row['decision_due_on']})")
+    else:
+        info(f"{ref}: review meeting {row['meeting_on']} recorded; decision due {row['decision_due_on']}")
+    if row.get("next_review_due_on"):
+        info(f"{ref}: next annual review due {row['next_review_due_on']}")
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+
+@deadlines_app.callback(invoke_without_command=True)
+def deadlines(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option("--within", help="Days ahead that count as due.", min=0)] = 14,
+    clock: Annotated[ClockKind | None, typer.Option("--clock", help="Only this kind of clock.")] = None,
+    caseworker: CaseworkerOpt = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also list running clocks beyond the window ('upcoming').")
+    ] = False,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 3 when anything is overdue.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Every running statutory clock that is overdue or due soon, soonest first.
+
+    Example: sendctl deadlines --within 14 --caseworker "J Smith" --fail-on overdue
+    """
+    if ctx.invoked_subcommand is not None:
+        return  # `deadlines notify ...`: the subcommand does the work
+    from sendctl.render.formats import Column, emit
+    from sendctl.storage.clocks import deadline_rows
+
+    day = as_of_date(as_of)
+    counts = {"overdue": 0, "due": 0, "upcoming": 0}
+
+    def counted(rows):
+        for r in rows:
+            counts[r["status"]] += 1
+            yield r
+
+    rows = deadline_rows(state().connect(), day, within, clock.value if clock else None, caseworker,
+                         include_upcoming=all_)
+    cols = [
+        Column("case_ref", "case"), Column("forename"), Column("clock"), Column("due_on", "due", kind="date"),
+        Column("status"), Column("days_left", "days left", kind="int"), Column("caseworker"),
+        Column("caseworker_email", human=False), Column("detail"),
+    ]
+    emit(counted(rows), cols, fmt_value(fmt), output,
+         title=f"Statutory deadlines as at {day.isoformat()} (due = within {within} days)",
+         empty_message=f"Nothing overdue or due within {within} days.")
+    info(f"{counts['overdue']} overdue, {counts['due']} due within {within} days"
+         + (f", {counts['upcoming']} upcoming" if all_ else ""))
+    if fail_on is FailOn.overdue and counts["overdue"]:
+        raise typer.Exit(EXIT_CHECK_FAILED)
