@@ -243,3 +243,20 @@ def test_every_command_has_help_with_an_example(run):
         for c in cmds:
             out = run(group, c, "--help").stdout
             assert "Example:" in out, (group, c)
+
+
+def test_example_spend_csv_imports_within_the_caps(seeded):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "spend.csv"
+    r = seeded("spend", "import", example)
+    assert "Warning" not in r.stderr  # no overspend, no capital profile overrun
+    rows = {r["code"]: r for r in seeded.json("funds", "balances", "--as-of", "2018-06-30")
+            if r["level"] == "fund"}
+    assert rows["reserve"]["spent_pence"] + rows["reserve"]["committed_pence"] <= 5_000_000
+    assert rows["dfe-grant"]["spent_pence"] + rows["dfe-grant"]["committed_pence"] <= 4_500_000
+    assert rows["capital"]["committed_pence"] > 0
+    fy = {e["financial_year"] for e in seeded.json("spend", "list", "--fund", "reserve")}
+    assert fy == {"2017-18"}
+    export = seeded("spend", "export").stdout
+    assert "REDACTED PERSONAL DATA" in export and "Dr Morgan Example" not in export
