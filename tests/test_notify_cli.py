@@ -105,7 +105,7 @@ def test_one_message_per_caseworker_and_the_manager(run, clocks, server, db_path
     assert refs_in(msgs[SAM][0]) == ["T003"]
     # T004 has no caseworker email; T005's email carries CR/LF, so it is unusable: both to --to
     assert refs_in(msgs[BOSS][0]) == ["T004", "T005"]
-    assert "not a usable address; sent to boss@rutland.example" in r.stderr
+    assert "not a usable address; its deadlines go to boss@rutland.example" in r.stderr
     assert "T006" not in "".join(m.get_content() for ms in msgs.values() for m in ms)
     assert [(x[0], x[1]) for x in sent_table(db_path)] == [
         (BOSS, "T004"), (BOSS, "T005"), (JO, "T001"), (JO, "T002"), (SAM, "T003")]

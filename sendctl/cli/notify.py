@@ -42,7 +42,7 @@ def notify(
     from datetime import UTC, datetime
 
     from sendctl.cli._common import as_of_date
-    from sendctl.notify.email import clean_address, plan_messages, sender_address
+    from sendctl.notify.email import clean_address, plan_messages, readable, sender_address
 
     day = as_of_date(as_of)
     manager = clean_address(to, "--to") if to is not None else None
@@ -59,8 +59,8 @@ def notify(
     plan = plan_messages(rows, manager, sent_keys(conn, day), sender, day, within,
                          sent_at=datetime.now(UTC))
 
-    for r in plan.rerouted:
-        warn(f"case {r['case_ref']}: caseworker email is not a usable address; sent to {manager}")
+    for ref in sorted({str(r["case_ref"]) for r in plan.rerouted}):
+        warn(f"case {ref}: caseworker email is not a usable address; its deadlines go to {manager}")
     n_rows = sum(len(o.rows) for o in plan.outgoing)
     skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
 
@@ -70,7 +70,7 @@ def notify(
         for i, item in enumerate(plan.outgoing):
             if i:
                 sys.stdout.write("\n" + "=" * 72 + "\n\n")
-            sys.stdout.write(item.message.as_string())
+            sys.stdout.write(readable(item.message))
         info(f"dry run: would send {len(plan.outgoing)} message(s) covering {n_rows} "
              f"deadline(s){skipped}; nothing sent or recorded")
         _finish([], plan.unrouted, None, 0)

@@ -155,8 +155,19 @@ def build_message(
         msg["Date"] = format_datetime(sent_at)
     msg["Message-ID"] = make_msgid(domain=sender.domain or "sendctl.invalid")
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to a robot
-    msg.set_content(body_text(rows, as_of, within), subtype="plain", charset="utf-8")
+    body = body_text(rows, as_of, within)
+    # ASCII goes as 7bit (table lines stay whole, well under the 998-octet limit); a forename
+    # like Zoë makes it quoted-printable, which every client decodes.
+    msg.set_content(body, subtype="plain", charset="utf-8",
+                    cte="7bit" if body.isascii() else "quoted-printable")
     return msg
+
+
+def readable(msg: EmailMessage) -> str:
+    """Headers and the decoded body, for --dry-run (no transfer encoding in the way)."""
+    head = "".join(f"{k}: {v}\n" for k, v in msg.items()
+                   if k not in ("Content-Transfer-Encoding", "MIME-Version"))
+    return f"{head}\n{msg.get_content()}"
 
 
 class Outgoing(NamedTuple):
