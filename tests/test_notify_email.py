@@ -135,3 +135,13 @@ def test_crlf_in_data_cannot_reach_a_header():
     assert "Amy Bcc: evil@x.org fake body" in body  # flattened onto its table row
     with pytest.raises(SendctlError):
         build_message("jo@x.org\r\nBcc: evil@x.org", [evil], SENDER, AS_OF, 14)
+
+
+def test_non_ascii_forename_survives_the_transfer_encoding():
+    from email import message_from_bytes, policy
+
+    msg = build_message("jo@rutland.example", [row("R1", "2017-04-20", "due", 2, forename="Zoë")],
+                        SENDER, AS_OF, 14)
+    assert msg["Content-Transfer-Encoding"] == "quoted-printable"
+    back = message_from_bytes(msg.as_bytes(policy=policy.SMTP), policy=policy.default)
+    assert "Zoë" in back.get_content()

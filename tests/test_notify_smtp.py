@@ -127,3 +127,39 @@ def test_example_crontab_has_the_daily_line():
     assert fields[:5] == ["0", "7", "*", "*", "*"]
     assert "deadlines notify" in fields[5] and "--db " in fields[5] and ">>" in fields[5]
     assert "%" not in fields[5]  # cron turns % into a newline
+
+
+class _DataRefusedFor(Store):
+    """Accepts RCPT but answers 451 to the DATA of one recipient's message."""
+
+    def __init__(self, who):
+        super().__init__()
+        self.who = who
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.who in envelope.rcpt_tos:
+            return "451 4.3.0 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_refused_message_does_not_stop_the_others():
+    with SmtpServer(_DataRefusedFor("jo@rutland.example")) as server:
+        settings = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1",
+                                  "SENDCTL_SMTP_PORT": str(server.port)})
+        sent = []
+        failures = send_all(settings, _outgoing("al@rutland.example", "jo@rutland.example",
+                                                "sam@rutland.example"), sent.append)
+    assert [o.recipient for o in sent] == ["al@rutland.example", "sam@rutland.example"]
+    assert [f.recipient for f in failures] == ["jo@rutland.example"]
+    assert "451" in failures[0].reason
+
+
+def test_config_file_readable_by_others_with_a_password_is_warned(tmp_path):
+    from sendctl.notify.smtp import config_file_warning
+
+    cfg = tmp_path / "config.ini"
+    cfg.write_text("[smtp]\npassword = x\n")
+    cfg.chmod(0o644)
+    assert "chmod 600" in config_file_warning(tmp_path)
+    cfg.chmod(0o600)
+    assert config_file_warning(tmp_path) is None
