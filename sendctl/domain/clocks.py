@@ -101,6 +101,7 @@ def clock_status(due_on: date, as_of: date, within: int, done_on: date | None = 
 
 class TransferDue(NamedTuple):
     due_on: date  # the date the transfer is tracked against
+    anchor_on: date  # the date the per-child limit counts from (start or notice)
     per_child_on: date  # the per-child limit (14 or 18 weeks)
     statutory_on: date  # group deadline or 31 March 2018, whichever is earlier
     basis: str  # which rule produced due_on
@@ -129,6 +130,16 @@ def transfer_regime(started_on: date) -> R.TransferRegime:
         f"--date {started_on.isoformat()}: transfer reviews began on "
         f"{R.TRANSITION_START.isoformat()} (SI 2014/2270); a start before that is not possible"
     )
+
+
+def transfer_anchor_on(started_on: date, notice_on: date, anchor: str | None = None) -> date:
+    """The date the per-child limit counts from: the start, or the notice (Order as made,
+    or TRANSFER_ANCHOR = "notice")."""
+    regime = transfer_regime(started_on)
+    anchor = anchor or R.TRANSFER_ANCHOR
+    if regime.from_on == R.TRANSFER_WEEKS_18_FROM and anchor == "notice":
+        return notice_on
+    return started_on if regime.anchor == "start" else notice_on
 
 
 def per_child_transfer_due(started_on: date, notice_on: date, anchor: str | None = None) -> date:
@@ -180,14 +191,16 @@ def transfer_due(
     before its start; such a transfer is reported as past the statutory deadline.
     """
     notice_on = notice_on or default_notice(started_on)
+    anchor_on = transfer_anchor_on(started_on, notice_on, anchor)
     per_child = per_child_transfer_due(started_on, notice_on, anchor)
     statutory = statutory_transfer_deadline(year_group, started_on, setting)
     if statutory < started_on:
-        return TransferDue(per_child, per_child, statutory, "per-child limit (started after the statutory deadline)")
+        return TransferDue(per_child, anchor_on, per_child, statutory,
+                           "per-child limit (started after the statutory deadline)")
     if statutory < per_child:
         basis = "31 March 2018" if statutory == R.STATUTORY_END else "group deadline"
-        return TransferDue(statutory, per_child, statutory, basis)
-    return TransferDue(per_child, per_child, statutory, "per-child limit")
+        return TransferDue(statutory, anchor_on, per_child, statutory, basis)
+    return TransferDue(per_child, anchor_on, per_child, statutory, "per-child limit")
 
 
 class TransferState(NamedTuple):
@@ -360,13 +373,13 @@ def transfer_progress(
     left = (deadline - as_of).days
     months_left = left / DAYS_PER_MONTH if left > 0 else 0.0
     needed = round(remaining / months_left, 1) if months_left > 0 else None
-    per_day = concluded_recently / RATE_WINDOW_DAYS
-    rate_month = round(per_day * DAYS_PER_MONTH, 1)
+    rate_month = round(concluded_recently / RATE_WINDOW_DAYS * DAYS_PER_MONTH, 1)
     if remaining == 0:
         forecast = None
         on_track = True
-    elif per_day > 0:
-        forecast = as_of + timedelta(days=-(-remaining // per_day))
+    elif concluded_recently > 0:
+        # whole days at the recent rate, rounded up (integer maths: no float edge cases)
+        forecast = as_of + timedelta(days=-(-remaining * RATE_WINDOW_DAYS // concluded_recently))
         on_track = forecast <= deadline
     else:
         forecast = None
@@ -396,7 +409,7 @@ def month_ends(start: date, end: date) -> list[date]:
     out = []
     d = date(start.year, start.month, 1)
     while d <= end:
-        nxt = d + relativedelta(months=1)
+        nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
         out.append(nxt - timedelta(days=1))
         d = nxt
     return out
