@@ -581,47 +581,47 @@ def _clock_branches(as_of: date, params: dict) -> dict[str, list[str]]:
                FROM transfers t
                WHERE t.due_on <= :horizon AND t.started_on <= :as_of
                  AND (t.concluded_on IS NULL OR t.concluded_on > :as_of)""",
-            f"""SELECT c.case_ref, 'transfer', {not_started_due}, 'not started'
+            f"""SELECT c.case_ref, 'transfer' AS clock, {not_started_due} AS due_on, 'not started' AS detail
                FROM cases c
                WHERE c.plan_type = 'statement'
                  AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = c.case_ref)""",
-            f"""SELECT c.case_ref, 'transfer', {not_started_due}, 'not started'
+            f"""SELECT c.case_ref, 'transfer' AS clock, {not_started_due} AS due_on, 'not started' AS detail
                FROM transfers t JOIN cases c ON c.case_ref = t.case_ref
                WHERE t.started_on > :as_of""",
         ],
         "assessment_decision": [
-            """SELECT a.case_ref, 'assessment_decision', a.decision_due_on,
-                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '')
+            """SELECT a.case_ref, 'assessment_decision' AS clock, a.decision_due_on AS due_on,
+                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '') AS detail
                FROM assessments a
                WHERE a.decision_due_on <= :horizon AND a.received_on <= :as_of
                  AND (a.decided_on IS NULL OR a.decided_on > :as_of)""",
         ],
         "assessment_no_plan": [
-            """SELECT a.case_ref, 'assessment_no_plan', a.no_plan_due_on,
-                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '')
+            """SELECT a.case_ref, 'assessment_no_plan' AS clock, a.no_plan_due_on AS due_on,
+                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '') AS detail
                FROM assessments a
                WHERE a.no_plan_due_on <= :horizon AND a.received_on <= :as_of
                  AND (a.draft_on IS NULL OR a.draft_on > :as_of)
                  AND (a.concluded_on IS NULL OR a.concluded_on > :as_of)""",
         ],
         "assessment_final": [
-            """SELECT a.case_ref, 'assessment_final', a.final_due_on,
+            """SELECT a.case_ref, 'assessment_final' AS clock, a.final_due_on AS due_on,
                       CASE WHEN a.draft_on <= :as_of THEN 'draft issued ' || a.draft_on
                            ELSE 'received ' || a.received_on END
-                      || coalesce('; exception: ' || a.exception_reason, '')
+                      || coalesce('; exception: ' || a.exception_reason, '') AS detail
                FROM assessments a
                WHERE a.final_due_on <= :horizon AND a.received_on <= :as_of
                  AND (a.concluded_on IS NULL OR a.concluded_on > :as_of)""",
         ],
         "review_decision": [
-            """SELECT r.case_ref, 'review_decision', r.decision_due_on, 'meeting ' || r.meeting_on
+            """SELECT r.case_ref, 'review_decision' AS clock, r.decision_due_on AS due_on, 'meeting ' || r.meeting_on AS detail
                FROM reviews r
                WHERE r.decision_due_on <= :horizon AND r.meeting_on <= :as_of
                  AND (r.decided_on IS NULL OR r.decided_on > :as_of)""",
         ],
         "annual_review": [
-            f"""SELECT r.case_ref, 'annual_review', {sql_add_months('r.anchor', interval)},
-                      CASE WHEN r.anchor = r.plan_on THEN 'plan issued ' ELSE 'last review ' END || r.anchor
+            f"""SELECT r.case_ref, 'annual_review' AS clock, {sql_add_months('r.anchor', interval)} AS due_on,
+                      CASE WHEN r.anchor = r.plan_on THEN 'plan issued ' ELSE 'last review ' END || r.anchor AS detail
                FROM (SELECT c.case_ref, c.date_of_birth,
                             CASE WHEN c.plan_issued_on <= :as_of THEN c.plan_issued_on END AS plan_on,
                             max(coalesce(CASE WHEN c.plan_issued_on <= :as_of THEN c.plan_issued_on END, ''),
@@ -635,7 +635,7 @@ def _clock_branches(as_of: date, params: dict) -> dict[str, list[str]]:
                WHERE r.anchor != ''""",
         ],
         "phase_transfer": [
-            f"""SELECT c.case_ref, 'phase_transfer', {phase_due}, 'year ' || c.year_group
+            f"""SELECT c.case_ref, 'phase_transfer' AS clock, {phase_due} AS due_on, 'year ' || c.year_group AS detail
                FROM cases c
                WHERE c.plan_type IN ('ehcp', 'statement') AND {phase_where}
                  AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.case_ref = c.case_ref
