@@ -6,7 +6,7 @@ and `--outcome agreed-with-conditions` on the command line mean the same thing.
 """
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
@@ -229,11 +229,22 @@ class Decision:
 
     def as_row(self) -> dict:
         """Column values for storage (dates as ISO text, the flag as 0/1)."""
-        row = asdict(self)
-        for k in ("meeting_on", "starts_on", "ends_on"):
-            row[k] = row[k].isoformat() if row[k] is not None else None
-        row["out_of_county"] = int(self.out_of_county)
-        return row
+        # Built by hand: dataclasses.asdict deep-copies, ~80 µs a row on a large import.
+        return {
+            "case_ref": self.case_ref,
+            "meeting_on": self.meeting_on.isoformat(),
+            "request": self.request,
+            "outcome": self.outcome,
+            "annual_cost_pence": self.annual_cost_pence,
+            "placement_type": self.placement_type,
+            "provider": self.provider,
+            "out_of_county": int(self.out_of_county),
+            "funder": self.funder,
+            "starts_on": self.starts_on.isoformat() if self.starts_on else None,
+            "ends_on": self.ends_on.isoformat() if self.ends_on else None,
+            "note": self.note,
+            "supersedes_id": self.supersedes_id,
+        }
 
     def natural_key(self) -> tuple:
         """What makes two decisions "the same" for import de-duplication."""
@@ -366,6 +377,35 @@ def next_meeting_on(last_meeting_on: date | None, as_of: date,
         steps = -(-(as_of - nxt).days // cadence_days)  # ceiling division: no loop over years
         nxt += timedelta(days=steps * cadence_days)
     return nxt
+
+
+COUNT_FIELDS = (
+    "decisions", *(o.value.replace("-", "_") for o in Outcome), "agreed_annual_cost_pence",
+    "placements_agreed", "out_of_county_agreed", "out_of_county_cost_pence",
+)
+
+
+def roll_up(groups) -> list[dict]:
+    """Summary lines per meeting, per request type (all of them, zeros too) and in total.
+
+    Args:
+        groups: SQL's counts per (meeting_on, request): dicts with those two keys and
+            COUNT_FIELDS, in meeting order. A few hundred a year, never one per decision.
+    Returns:
+        summary_row dicts: `by` "meeting" (in date order), then "request", then one "total".
+    """
+    meetings: dict[str, dict] = {}
+    requests: dict[str, dict] = {r.value: {} for r in Request}
+    total: dict = {}
+    for g in groups:
+        for acc in (meetings.setdefault(g["meeting_on"], {}), requests.setdefault(g["request"], {}), total):
+            for f in COUNT_FIELDS:
+                acc[f] = acc.get(f, 0) + (g.get(f) or 0)
+    return (
+        [summary_row("meeting", m, c) for m, c in sorted(meetings.items())]
+        + [summary_row("request", r, c) for r, c in requests.items()]
+        + [summary_row("total", "all", total)]
+    )
 
 
 def summary_row(by: str, group: str, counts: dict) -> dict:

@@ -16,10 +16,9 @@ from sendctl.domain.panel import (
     PLACEMENT_REQUESTS,
     Decision,
     Outcome,
-    Request,
     make_decision,
     next_meeting_on,
-    summary_row,
+    roll_up,
 )
 from sendctl.storage.audit import Actor, record, record_many, utc_now
 from sendctl.storage.db import rows, transaction
@@ -84,8 +83,8 @@ def _check_references(conn: sqlite3.Connection, decision: Decision) -> None:
         )
 
 
-def _insert(conn: sqlite3.Connection, actor: Actor, decision: Decision, source: str, now: str) -> int:
-    row = decision.as_row()
+def _insert(conn: sqlite3.Connection, actor: Actor, row: dict, source: str, now: str) -> int:
+    """Insert one decision (row: Decision.as_row()); return its id."""
     cur = conn.execute(_INSERT, [row[c] for c in COLUMNS] + [now, actor.officer, source])
     return cur.lastrowid
 
@@ -103,8 +102,9 @@ def record_decision(conn: sqlite3.Connection, actor: Actor, **fields) -> int:
     decision = make_decision(fields)
     with _in_transaction(conn):
         _check_references(conn, decision)
-        new_id = _insert(conn, actor, decision, "record", utc_now())
-        after = {"id": new_id, **decision.as_row()}
+        row = decision.as_row()
+        new_id = _insert(conn, actor, row, "record", utc_now())
+        after = {"id": new_id, **row}
         record(conn, actor, ENTITY, str(new_id), "create", after=after, case_ref=decision.case_ref)
         if decision.supersedes_id is not None:
             record(conn, actor, ENTITY, str(decision.supersedes_id), "supersede",
@@ -198,8 +198,9 @@ def summary(
     """Per meeting, per request type, and in total: counts by outcome, agreed annual cost,
     agreed placements, out-of-county placements agreed (count, cost) and their share.
 
-    SQL does the counting (three GROUP BY queries over the meeting_on index); Python only fills
-    the share and the zero rows of request types that had no decisions.
+    SQL does the counting in one GROUP BY (meeting, request) over the covering meeting_on
+    index; domain.panel.roll_up adds those groups up per meeting, per request and in total
+    and works out the shares.
     """
     where: list[str] = []
     params: dict = {}
@@ -207,23 +208,12 @@ def summary(
     if not include_superseded:
         where.append(_CURRENT)
     cond = (" WHERE " + " AND ".join(where)) if where else ""
-    base = f" FROM panel_decisions d{cond}"
-    out = []
-    for r in conn.execute(
-        f"SELECT d.meeting_on AS grp, {_SUMMARY_COLUMNS}{base} GROUP BY d.meeting_on ORDER BY d.meeting_on",
+    groups = conn.execute(
+        f"SELECT d.meeting_on, d.request, {_SUMMARY_COLUMNS} FROM panel_decisions d{cond}"
+        " GROUP BY d.meeting_on, d.request ORDER BY d.meeting_on",
         params,
-    ):
-        counts = dict(r)
-        out.append(summary_row("meeting", counts.pop("grp"), counts))
-    by_request = {
-        r["grp"]: dict(r)
-        for r in conn.execute(f"SELECT d.request AS grp, {_SUMMARY_COLUMNS}{base} GROUP BY d.request", params)
-    }
-    for req in Request:
-        out.append(summary_row("request", req.value, by_request.get(req.value, {})))
-    total = conn.execute(f"SELECT {_SUMMARY_COLUMNS}{base}", params).fetchone()
-    out.append(summary_row("total", "all", dict(total)))
-    return out
+    )
+    return roll_up(dict(g) for g in groups)
 
 
 def panel_overview(conn: sqlite3.Connection, as_of: date) -> dict:
@@ -325,10 +315,10 @@ def import_decisions(
                 if find_same(conn, decision) is not None:
                     result.duplicates += 1
                     continue
-                new_id = _insert(conn, actor, decision, source, now)
+                row = decision.as_row()
+                new_id = _insert(conn, actor, row, source, now)
                 result.added += 1
-                pending.append((ENTITY, str(new_id), ref, "create", None,
-                                {"id": new_id, **decision.as_row()}))
+                pending.append((ENTITY, str(new_id), ref, "create", None, {"id": new_id, **row}))
                 if len(pending) >= batch:
                     record_many(conn, actor, pending)
                     pending.clear()
