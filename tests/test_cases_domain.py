@@ -193,3 +193,23 @@ def test_all_problems_of_a_row_are_reported():
 def test_age_check_can_be_skipped_for_updates():
     case, problems = validate_case(_row(date_of_birth="1985-01-01"), AS_OF, check_age=False)
     assert problems == [] and case["year_group"] is None
+
+
+def test_fast_upn_path_agrees_with_stdnum():
+    import random
+
+    from stdnum.gb import upn as stdnum_upn
+
+    rng = random.Random(23)
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for _ in range(3000):
+        la = rng.choice(["857", "801", "000", "999", "201", "420"])
+        last = rng.choice("0123456789" + letters)
+        body = f"{la}{rng.randrange(10**8):08d}{last}"
+        for first in rng.sample(letters, 5) + [stdnum_upn.calc_check_digit(body) if last not in "IOS" else "A"]:
+            upn = first + body
+            try:
+                ok = check_upn(upn) == upn
+            except CaseProblem:
+                ok = False
+            assert ok == stdnum_upn.is_valid(upn), upn

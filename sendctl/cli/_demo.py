@@ -53,8 +53,14 @@ def build_demo(path: Path, as_of: str | None) -> None:
     typer.echo(f"Cases: {sum(counts.values()):,}")
     for plan in ("statement", "ehcp", "sen_support"):
         typer.echo(f"  {labels[plan]:<26}{counts.get(plan, 0):>5,}")
-    db = f"--db {path}"
+    import shlex
+
+    first = conn.execute(
+        "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1"
+    ).fetchone()
+    db = f"--db {shlex.quote(str(path))}"
     typer.echo("\nTry next:")
     typer.echo(f"  sendctl {db} cases list --plan statement")
     typer.echo(f"  sendctl {db} cases list --search smith")
-    typer.echo(f"  sendctl {db} cases show RCC-0001 --as-of {day.isoformat()}")
+    if first:
+        typer.echo(f"  sendctl {db} cases show {shlex.quote(first[0])} --as-of {day.isoformat()}")

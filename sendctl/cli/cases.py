@@ -112,6 +112,7 @@ def run_import(conn, actor, file: Path, as_of, encoding: str | None = None, dry_
         return import_cases(
             conn, actor, rows, present, as_of, errors=errors, dry_run=dry_run,
             source=file.name, progress=progress if bar is not None else None,
+            bulk=src.size > PROGRESS_MIN_BYTES,
         )
 
     try:

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 
 from sendctl.domain.cases import FIELDS, validate_case
 from sendctl.domain.errors import SendctlError
@@ -54,6 +55,7 @@ def import_cases(
     dry_run: bool = False,
     source: str = "",
     progress=None,
+    bulk: bool = False,
 ) -> ImportResult:
     """Validate and upsert case rows by case_ref; the caller owns the transaction.
 
@@ -68,15 +70,32 @@ def import_cases(
         dry_run: compare only; write nothing (no audit either).
         source: file name for the summary audit row.
         progress: optional callable() called after every batch.
+        bulk: a large file: when the register is empty, drop the secondary indexes of cases for
+            the load and rebuild them at the end (about 2.5x faster at 300,000 rows; DDL is
+            transactional, so a refused import rolls the indexes back too).
     Returns:
         Counts of rows, added, updated, unchanged and errors.
     """
     errors = errors if errors is not None else _Errors()
+    # Eight b-trees take every insert (table, key and indexes): a bigger page cache than
+    # SQLite's 2 MB default keeps them in memory for a large import (per connection, bounded).
+    conn.execute("PRAGMA cache_size = -65536")
     res = ImportResult()
     compare = [f for f in FIELDS if f != "case_ref" and (f in present or f == "year_group")]
     seen: set[str] = set()  # refs only, for duplicates: the rows themselves are not kept
     batch: list[dict] = []
     now = utc_now()
+    stamps = (now, now)
+    values = itemgetter(*FIELDS)
+    empty_at_start = conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None
+    rebuild: list[str] = []
+    if bulk and empty_at_start and not dry_run and conn.in_transaction:
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
+            " AND sql IS NOT NULL"
+        ).fetchall():
+            rebuild.append(sql)
+            conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
 
     insert_sql = (
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
@@ -93,21 +112,26 @@ def import_cases(
         if errors.count:  # nothing will be written: stop touching the database
             batch.clear()
             return
-        refs = [c["case_ref"] for c in batch]
-        existing = {
-            r["case_ref"]: r
-            for r in conn.execute(
-                f"SELECT {', '.join(FIELDS)} FROM cases WHERE case_ref IN ({', '.join('?' * len(refs))})",
-                refs,
-            )
-        }
+        if empty_at_start:  # a first load: nothing to compare against (refs are unique)
+            existing = {}
+        else:
+            refs = [c["case_ref"] for c in batch]
+            existing = {
+                r["case_ref"]: r
+                for r in conn.execute(
+                    f"SELECT {', '.join(FIELDS)} FROM cases WHERE case_ref IN ({', '.join('?' * len(refs))})",
+                    refs,
+                )
+            }
         inserts, updates, audits = [], [], []
         for c in batch:
             old = existing.get(c["case_ref"])
             if old is None:
                 res.added += 1
-                inserts.append(tuple(c[f] for f in FIELDS) + (now, now))
-                audits.append(("case", c["case_ref"], c["case_ref"], "create", None, c))
+                inserts.append(values(c) + stamps)
+                # No after-JSON per added row (~10 µs each, the biggest cost of a large import):
+                # the row itself holds the values, and every later change audits its before.
+                audits.append(("case", c["case_ref"], c["case_ref"], "create", None, None))
                 continue
             diff = [f for f in compare if old[f] != c[f]]
             if not diff:
@@ -151,6 +175,9 @@ def import_cases(
                     progress()
     flush()
     res.errors = errors.count
+    if not errors.count:
+        for sql in rebuild:
+            conn.execute(sql)
     if not dry_run and not errors.count:
         record(conn, actor, "case_import", source or "-", "import", after={
             "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
