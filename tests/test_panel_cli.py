@@ -392,3 +392,29 @@ def test_record_decision_callable_inside_a_transaction(cases):
     assert (a, b) == (1, 2)
     assert conn.execute("SELECT SUM(annual_cost_pence) FROM panel_decisions").fetchone()[0] == 5_620_000
     conn.close()
+
+
+def test_a_list_export_imports_back_as_duplicates_and_into_a_fresh_database(run, cases, tmp_path, monkeypatch):
+    run("panel", "import", FIXTURES / "panel_summary.csv")
+    out = tmp_path / "export.csv"
+    run("panel", "list", "--format", "csv", "--output", out)
+    r = run("panel", "import", out)
+    assert "Imported 0" in r.stderr and "9 already recorded" in r.stderr
+    assert "ignored column(s): id, annual_cost_pence" in r.stderr
+    before = run.json("panel", "list")
+    fresh = tmp_path / "fresh.db"
+    monkeypatch.setenv("SENDCTL_DB", str(fresh))
+    run("init", "--no-funds")
+    conn = sqlite3.connect(fresh)
+    conn.executemany(
+        "INSERT INTO cases (case_ref, forename, surname, date_of_birth, plan_type, created_utc,"
+        " updated_utc) VALUES (?, 'Child', 'Test', '2008-01-01', 'ehcp', 'x', 'x')",
+        [(r,) for r in REFS],
+    )
+    conn.commit()
+    conn.close()
+    run("panel", "import", out)
+    keep = ("case_ref", "meeting_on", "request", "outcome", "annual_cost_pence", "placement_type",
+            "provider", "out_of_county", "funder", "starts_on", "ends_on", "note")
+    after = run.json("panel", "list")
+    assert [{k: d[k] for k in keep} for d in after] == [{k: d[k] for k in keep} for d in before]
