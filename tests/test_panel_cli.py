@@ -418,3 +418,12 @@ def test_a_list_export_imports_back_as_duplicates_and_into_a_fresh_database(run,
             "provider", "out_of_county", "funder", "starts_on", "ends_on", "note")
     after = run.json("panel", "list")
     assert [{k: d[k] for k in keep} for d in after] == [{k: d[k] for k in keep} for d in before]
+
+
+def test_help_lists_the_same_codes_as_the_domain():
+    # cli/panel.py spells the lists out (its module top may not import the domain: start-up).
+    from sendctl.cli import panel as cli
+    from sendctl.domain.panel import Funder, Outcome, PlacementType, Request, choices
+
+    assert cli._REQUESTS == choices(Request) and cli._OUTCOMES == choices(Outcome)
+    assert cli._PLACEMENTS == choices(PlacementType) and cli._FUNDERS == choices(Funder)

@@ -32,10 +32,10 @@ _PLACEMENTS = (
 )
 _FUNDERS = "high-needs-block, general-fund, health, social-care, joint"
 
-RequestOpt = Annotated[str | None, typer.Option("--request", help=f"Request type: {_REQUESTS}.")]
-OutcomeOpt = Annotated[str | None, typer.Option("--outcome", help=f"Outcome: {_OUTCOMES}.")]
-FromOpt = Annotated[str | None, typer.Option("--from", help="Meetings on or after DATE.")]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Meetings on or before DATE.")]
+RequestOpt = Annotated[str | None, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")]
+OutcomeOpt = Annotated[str | None, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")]
+FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="Meetings on or after DATE.")]
+ToOpt = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Meetings on or before DATE.")]
 AllOpt = Annotated[
     bool, typer.Option("--all", help="Include decisions that a later decision superseded.")
 ]
@@ -68,23 +68,23 @@ def _list_columns(with_superseded: bool):
 @app.command("record")
 def record_cmd(
     case_ref: Annotated[str, typer.Argument(metavar="REF", help="The child's case reference.")],
-    meeting: Annotated[str, typer.Option("--date", help="Date of the panel meeting.")],
-    request: Annotated[str, typer.Option("--request", help=f"Request type: {_REQUESTS}.")],
-    outcome: Annotated[str, typer.Option("--outcome", help=f"Outcome: {_OUTCOMES}.")],
+    meeting: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the panel meeting.")],
+    request: Annotated[str, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")],
+    outcome: Annotated[str, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")],
     annual_cost: Annotated[
-        str | None, typer.Option("--annual-cost", help="Annual cost agreed/asked, e.g. £52,000.")
+        str | None, typer.Option("--annual-cost", metavar="£", help="Annual cost agreed/asked, e.g. £52,000.")
     ] = None,
     placement_type: Annotated[
-        str | None, typer.Option("--placement-type", help=f"Placement type: {_PLACEMENTS}.")
+        str | None, typer.Option("--placement-type", metavar="T", help=f"Placement type: {_PLACEMENTS}.")
     ] = None,
-    provider: Annotated[str | None, typer.Option("--provider", help="School, college or provider.")] = None,
+    provider: Annotated[str | None, typer.Option("--provider", metavar="NAME", help="School, college or provider.")] = None,
     out_of_county: Annotated[
         bool, typer.Option("--out-of-county", help="The placement/provider is outside the county.")
     ] = False,
-    funder: Annotated[str | None, typer.Option("--funder", help=f"Funder: {_FUNDERS}.")] = None,
-    starts: Annotated[str | None, typer.Option("--starts", help="Date the provision starts.")] = None,
-    ends: Annotated[str | None, typer.Option("--ends", help="Date the provision ends.")] = None,
-    note: Annotated[str | None, typer.Option("--note", help="Conditions, reasons, follow-up.")] = None,
+    funder: Annotated[str | None, typer.Option("--funder", metavar="F", help=f"Funder: {_FUNDERS}.")] = None,
+    starts: Annotated[str | None, typer.Option("--starts", metavar="DATE", help="Date the provision starts.")] = None,
+    ends: Annotated[str | None, typer.Option("--ends", metavar="DATE", help="Date the provision ends.")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Conditions, reasons, follow-up.")] = None,
     supersedes: Annotated[
         int | None,
         typer.Option("--supersedes", metavar="ID", help="Correct decision ID: this one replaces it."),
@@ -131,7 +131,7 @@ def record_cmd(
 
 @app.command("list")
 def list_cmd(
-    meeting: Annotated[str | None, typer.Option("--date", help="Only the panel meeting on DATE.")] = None,
+    meeting: Annotated[str | None, typer.Option("--date", metavar="DATE", help="Only the panel meeting on DATE.")] = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     case_ref: Annotated[str | None, typer.Option("--case", metavar="REF", help="Only this child.")] = None,
@@ -253,7 +253,7 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="CSV file of decisions (Excel's CSV is fine).")],
     dry_run: DryRunOpt = False,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Text encoding (default: detect UTF-8 or Windows-1252).")
+        str | None, typer.Option("--encoding", metavar="E", help="Text encoding (default: detect UTF-8 or Windows-1252).")
     ] = None,
 ) -> None:
     """Import decisions from CSV: every row checked first, all or nothing, no duplicates.
