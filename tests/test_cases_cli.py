@@ -222,7 +222,7 @@ def test_add_and_update_are_validated_and_audited(run, db_path):
 
     run("cases", "update", "00999", "--need", "NSA", *AS_OF)
     r = run("cases", "update", "00999", "--plan", "ehcp", *AS_OF, expect=1)
-    assert "--need: NSA is only for SEN support" in r.stderr
+    assert "--need: NSA (no specialist assessment) is only for SEN support" in r.stderr
     r = run("cases", "update", "00999", "--plan", "ehcp", "--need", "ASD", "--plan-issued", "2017-03-01",
             "--caseworker", "Priya Shah", *AS_OF)
     assert "Updated case 00999" in r.stderr

@@ -146,7 +146,7 @@ def normalise_need(text: str, plan_type: str | None) -> str | None:
             "primary_need", f"not a DfE need code; expected one of {', '.join(NEED_CODES)} (or NSA)", text
         )
     if code == NSA and plan_type is not None and plan_type != "sen_support":
-        raise CaseProblem("primary_need", "NSA is only for SEN support (domain.md rule 23)", text)
+        raise CaseProblem("primary_need", "NSA (no specialist assessment) is only for SEN support", text)
     return code
 
 
