@@ -540,6 +540,29 @@ def record_review(
     return after
 
 
+def review_clock_sql(ref_expr: str) -> tuple[str, str]:
+    """(DELETE, INSERT) statements that recompute one case's next annual review (rule 15) into
+    review_clocks; ref_expr is the case reference (NEW.case_ref in a trigger). The figures come
+    from rules.py and are written into the statements (triggers cannot take parameters)."""
+    under5 = sql_add_months("r.date_of_birth", str(12 * R.REVIEW_UNDER5_AGE))
+    months = f"(CASE WHEN {under5} > r.anchor_on THEN {int(R.REVIEW_UNDER5_MONTHS)} ELSE {int(R.REVIEW_MONTHS)} END)"
+    delete = f"DELETE FROM review_clocks WHERE case_ref = {ref_expr}"
+    insert = f"""INSERT INTO review_clocks (case_ref, anchor, anchor_on, due_on)
+        SELECT r.case_ref, r.anchor, r.anchor_on, {sql_add_months("r.anchor_on", months)}
+        FROM (SELECT x.case_ref, x.date_of_birth,
+                     CASE WHEN x.last_review > coalesce(x.plan_issued_on, '') THEN 'last review'
+                          ELSE 'plan issued' END AS anchor,
+                     max(coalesce(x.plan_issued_on, ''), coalesce(x.last_review, '')) AS anchor_on
+              FROM (SELECT c.case_ref, c.date_of_birth, c.plan_issued_on,
+                           (SELECT max(v.meeting_on) FROM reviews v WHERE v.case_ref = c.case_ref) AS last_review
+                    FROM cases c
+                    WHERE c.case_ref = {ref_expr} AND c.plan_type IN ('ehcp', 'statement')
+                    LIMIT -1 OFFSET 0) x
+              LIMIT -1 OFFSET 0) r
+        WHERE r.anchor_on != ''"""
+    return delete, insert
+
+
 # --- the deadline report --------------------------------------------------------------------------
 
 FAR_FUTURE = "9999-12-31"
@@ -568,11 +591,6 @@ def _clock_branches(as_of: date, params: dict) -> dict[str, list[str]]:
     not_started_due = _not_started_due_sql(as_of, params)
     phase_due, phase_where = _phase_due_sql(as_of, params)
     params["ay_start"] = K.academic_year_start(as_of).isoformat()
-    params["under5_months"] = 12 * R.REVIEW_UNDER5_AGE
-    params["review_months"] = R.REVIEW_MONTHS
-    params["review_under5_months"] = R.REVIEW_UNDER5_MONTHS
-    interval = (f"CASE WHEN {sql_add_months('r.date_of_birth', ':under5_months')} > r.anchor"
-                " THEN :review_under5_months ELSE :review_months END")
     return {
         "transfer": [
             """SELECT t.case_ref, 'transfer' AS clock, t.due_on,
@@ -620,19 +638,16 @@ def _clock_branches(as_of: date, params: dict) -> dict[str, list[str]]:
                  AND (r.decided_on IS NULL OR r.decided_on > :as_of)""",
         ],
         "annual_review": [
-            f"""SELECT r.case_ref, 'annual_review' AS clock, {sql_add_months('r.anchor', interval)} AS due_on,
-                      CASE WHEN r.anchor = r.plan_on THEN 'plan issued ' ELSE 'last review ' END || r.anchor AS detail
-               FROM (SELECT c.case_ref, c.date_of_birth,
-                            CASE WHEN c.plan_issued_on <= :as_of THEN c.plan_issued_on END AS plan_on,
-                            max(coalesce(CASE WHEN c.plan_issued_on <= :as_of THEN c.plan_issued_on END, ''),
-                                coalesce((SELECT max(v.meeting_on) FROM reviews v
-                                          WHERE v.case_ref = c.case_ref AND v.meeting_on <= :as_of), '')) AS anchor
-                     FROM cases c
-                     WHERE c.plan_type = 'ehcp'
-                        OR (c.plan_type = 'statement'
-                            AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = c.case_ref
-                                            AND t.started_on <= :as_of))) r
-               WHERE r.anchor != ''""",
+            # stored by triggers (review_clock_sql); a statement under transfer review, or one
+            # whose transfer ended without a plan, has no annual review clock of its own.
+            """SELECT rc.case_ref, 'annual_review' AS clock, rc.due_on,
+                      rc.anchor || ' ' || rc.anchor_on AS detail
+               FROM review_clocks rc
+               WHERE rc.due_on <= :horizon AND rc.anchor_on <= :as_of
+                 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = rc.case_ref
+                                 AND t.started_on <= :as_of
+                                 AND (t.outcome IS NULL OR t.outcome != 'ehcp_issued'
+                                      OR t.concluded_on > :as_of))""",
         ],
         "phase_transfer": [
             f"""SELECT c.case_ref, 'phase_transfer' AS clock, {phase_due} AS due_on, 'year ' || c.year_group AS detail
@@ -741,8 +756,12 @@ def case_clocks(conn: sqlite3.Connection, case_ref: str, as_of: date, within: in
     plan_on = _d(case["plan_issued_on"])
     if plan_on and plan_on > as_of:
         plan_on = None
-    transfer_running = bool(t and t["started_on"] <= as_of.isoformat())
-    if case["plan_type"] == "ehcp" or (case["plan_type"] == "statement" and not transfer_running):
+    iso = as_of.isoformat()
+    # as the deadline report: no annual review clock while a transfer review runs, or after
+    # one ended without a plan
+    in_transfer = bool(t and t["started_on"] <= iso and not (
+        t["outcome"] == "ehcp_issued" and t["concluded_on"] <= iso))
+    if case["plan_type"] in ("ehcp", "statement") and not in_transfer:
         nxt = K.next_review_due(plan_on, last_meeting, _d(case["date_of_birth"]))
         if nxt:
             out.append(_clock("annual_review", nxt, as_of, within, None, None))

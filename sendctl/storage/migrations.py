@@ -228,6 +228,43 @@ def m201_create_clocks(conn):
     )
 
 
+@migration
+def m202_create_review_clocks(conn):
+    # The next annual review of every plan (rule 15), kept current by triggers on cases and
+    # reviews, so `deadlines` reads it by an indexed range instead of computing it per case.
+    # The month figures come from domain/rules.py; if they change, add a migration that
+    # drops and recreates these triggers and refills the table.
+    from sendctl.storage.clocks import review_clock_sql
+
+    _script(
+        conn,
+        """
+        CREATE TABLE review_clocks (
+            case_ref TEXT PRIMARY KEY,
+            anchor TEXT NOT NULL,
+            anchor_on TEXT NOT NULL,
+            due_on TEXT NOT NULL
+        );
+        CREATE INDEX idx_review_clocks_due_on ON review_clocks(due_on)
+        """,
+    )
+    delete, insert = review_clock_sql("NEW.case_ref")
+    body = f"BEGIN {delete}; {insert}; END"
+    # trigger bodies hold several statements: run each CREATE on its own (not via _script)
+    conn.execute(f"CREATE TRIGGER review_clocks_case_insert AFTER INSERT ON cases {body}")
+    conn.execute(
+        "CREATE TRIGGER review_clocks_case_update AFTER UPDATE OF plan_type, plan_issued_on,"
+        f" date_of_birth ON cases {body}"
+    )
+    conn.execute("CREATE TRIGGER review_clocks_review_insert AFTER INSERT ON reviews " + body)
+    conn.execute(
+        "CREATE TRIGGER review_clocks_case_delete AFTER DELETE ON cases"
+        " BEGIN DELETE FROM review_clocks WHERE case_ref = OLD.case_ref; END"
+    )
+    _, fill = review_clock_sql("c.case_ref")
+    conn.execute(fill)
+
+
 # --- High Needs Panel (issue 5): m3NN_... ---------------------------------------------------
 
 
