@@ -175,9 +175,8 @@ def import_cases(
                     progress()
     flush()
     res.errors = errors.count
-    if not errors.count:
-        for sql in rebuild:
-            conn.execute(sql)
+    for sql in rebuild:  # always: a caller that commits regardless must not lose an index
+        conn.execute(sql)
     if not dry_run and not errors.count:
         record(conn, actor, "case_import", source or "-", "import", after={
             "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
