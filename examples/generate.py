@@ -134,9 +134,9 @@ def choose_setting(rng: random.Random, dob: date, plan: str, need: str):
         if ph == "post16" and rng.random() < 0.5:
             pool = [s for s in SETTINGS if s[3] == "post16" and s[2]]
     else:
-        pool = [s for s in SETTINGS if s[3] == ph and (not s[2] or rng.random() < 0.3)]
-        if not pool:
-            pool = [s for s in SETTINGS if s[3] == ph]
+        # SEN support means a mainstream, early-years or FE setting, never a specialist one.
+        usual = [s for s in SETTINGS if s[3] == ph and "pecialist" not in s[1]]
+        pool = [s for s in usual if not s[2] or rng.random() < 0.3] or usual
     return rng.choice(pool)
 
 
