@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PKG = Path(__file__).resolve().parent.parent / "sendctl"
 
 # layer -> layers it may import (besides itself)
@@ -53,10 +55,12 @@ def test_domain_does_no_io():
             assert call not in text, f"{f.name} calls {call}"
 
 
-def test_help_loads_nothing_heavy():
+# issue 10: the root help, a group's help (its callback and module top) and --version.
+@pytest.mark.parametrize("args", [["--help"], ["cases", "--help"], ["deadlines", "--help"], ["--version"]])
+def test_help_loads_nothing_heavy(args):
     env = dict(os.environ)
     out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "sendctl", "--help"],
+        [sys.executable, "-X", "importtime", "-m", "sendctl", *args],
         capture_output=True, text=True, env=env, check=True,
     )
     loaded = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
