@@ -17,7 +17,7 @@ def test_examples_import_with_every_request_and_outcome(run):
     run("init", "--no-funds")
     run("cases", "import", EXAMPLES / "cases.csv", "--as-of", "2017-04-18")
     r = run("panel", "import", EXAMPLES / "panel.csv")
-    assert "Imported 66 panel decision(s)" in r.stderr
+    assert "Imported 67 panel decision(s)" in r.stderr
     rows = run.json("panel", "summary", "--as-of", "2017-04-18")
     meetings = [x["group"] for x in rows if x["by"] == "meeting"]
     assert meetings == ["2017-01-05", "2017-01-19", "2017-02-02", "2017-02-16", "2017-03-02",
