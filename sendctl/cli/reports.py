@@ -4,10 +4,74 @@ from typing import Annotated
 
 import typer
 
-from sendctl.cli._common import FormatOpt, OutputOpt, fmt_value, new_app, state
+from sendctl.cli._common import AsOfOpt, FormatOpt, OutputOpt, as_of_date, fmt_value, new_app, state
 
-app = new_app("Reports.", no_args_is_help=False)
+app = new_app("Reports: the status dashboard and the audit trail.", no_args_is_help=False)
 report_app = new_app("Statutory returns: SEN2-style figures for a calendar year.")
+
+
+@app.command()
+def status(
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """One screen: transfers vs 31 March 2018, clocks due and overdue, the panel, fund balances.
+
+    Rich panels on a terminal, plain text otherwise; --format json gives the whole dashboard
+    as one object (transfers with its burndown, clocks, panel, funds).
+
+    Example: sendctl status --as-of 2017-04-18
+    """
+    from sendctl.render.formats import emit_record, open_output, resolve_format
+    from sendctl.storage.reports import dashboard
+
+    day = as_of_date(as_of)
+    d = dashboard(state().connect(), day)
+    f = resolve_format(fmt_value(fmt), output)
+    if f == "json":
+        emit_record(d, "json", output)
+        return
+    if f == "csv":
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("--format: status is a dashboard; use table, plain or json (csv is for listings)")
+    from sendctl.render import dashboard as render
+
+    if f == "table":
+        render.print_rich(d)
+        return
+    with open_output(output) as out:
+        out.write(render.plain_text(d))
+
+
+@report_app.command("sen2")
+def sen2(
+    year: Annotated[int, typer.Option("--year", help="Calendar year reported (the return made in January of the next year).", min=2014, max=2100, show_default=False)],
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """SEN2-style figures for a calendar year, each with a line saying how it was counted.
+
+    Transfers to EHCP and to no plan, new plans and the share issued within 20 weeks (with and
+    without exception cases), and the caseload on census day (the third Thursday of January
+    of the next year) by primary need and by setting type (domain.md §4).
+
+    Example: sendctl report sen2 --year 2016 --format csv --output sen2-2016.csv
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.storage.reports import sen2_figures
+
+    r = sen2_figures(state().connect(), year)
+    columns = [
+        Column("section"),
+        Column("figure"),
+        Column("sen2_item", "SEN2 item"),
+        Column("value"),
+        Column("how_counted", "how counted"),
+    ]
+    emit(r["figures"], columns, fmt_value(fmt), output,
+         title=f"SEN2-style figures for {year} (census day {r['census_on']})")
 
 
 @app.command()
