@@ -237,7 +237,8 @@ def fund_year_balances(conn: sqlite3.Connection, as_of: date, fy: str | None = N
         FROM fund_profiles p JOIN funds f ON f.code = p.fund
         LEFT JOIN (
             SELECT fund, financial_year, {_SUMS} FROM ledger_entries
-            WHERE posted_on < ? GROUP BY fund, financial_year
+            WHERE posted_on < ? AND fund IN (SELECT fund FROM fund_profiles)
+            GROUP BY fund, financial_year
         ) s ON s.fund = p.fund AND s.financial_year = p.financial_year
         {fy_filter}
         ORDER BY f.rowid, p.financial_year

@@ -427,3 +427,33 @@ def m501_create_notifications_sent(conn):
         BEGIN SELECT RAISE(ABORT, 'notifications_sent is append-only'); END
         """,
     )
+
+
+# --- performance (issue 10): m6NN_... -------------------------------------------------------
+
+
+@migration
+def m601_covering_report_indexes(conn):
+    # Measured at 1,000,000 cases and ledger entries (bench/run.py; plans in README Performance).
+    # Each index below is an older one with columns appended, so it serves every query the old
+    # one did and the old one is dropped (one b-tree fewer per write):
+    # - `funds balances` per financial year groups by (fund, financial_year) with
+    #   posted_on < cutoff: idx_ledger_fund_fy lacked posted_on, so each entry cost a table
+    #   look-up (1.9 s at 1M entries); with posted_on it is an index-only scan.
+    # - `deadlines`: the transfer and review-decision branches filter on due dates that match
+    #   most rows (most clocks are in the past), then test start/conclusion dates: covering
+    #   indexes keep those tests in the index instead of a table look-up per row.
+    _script(
+        conn,
+        """
+        CREATE INDEX idx_ledger_fund_fy_posted ON ledger_entries(
+            fund, financial_year, effect, amount_pence, released_pence, posted_on);
+        DROP INDEX IF EXISTS idx_ledger_fund_fy;
+        CREATE INDEX idx_transfers_due_cover ON transfers(
+            due_on, started_on, concluded_on, draft_on, case_ref);
+        DROP INDEX IF EXISTS idx_transfers_due_on;
+        CREATE INDEX idx_reviews_decision_due_cover ON reviews(
+            decision_due_on, meeting_on, decided_on, case_ref);
+        DROP INDEX IF EXISTS idx_reviews_decision_due
+        """,
+    )
