@@ -39,10 +39,8 @@ def notify(
 
     Example: sendctl deadlines notify --within 14 --to send.manager@rutland.gov.uk
     """
-    from datetime import UTC, datetime
-
     from sendctl.cli._common import as_of_date
-    from sendctl.notify.email import clean_address, plan_messages, readable, sender_address
+    from sendctl.notify.email import clean_address, sender_address
 
     day = as_of_date(as_of)
     manager = clean_address(to, "--to") if to is not None else None
@@ -50,11 +48,24 @@ def notify(
     settings = _settings(app_dir, dry_run)
     sender = settings.sender if settings else sender_address("sendctl@localhost")
 
-    from sendctl.storage.clocks import deadline_rows
-    from sendctl.storage.notify import sent_keys
+    from contextlib import nullcontext
+
+    from sendctl.storage.notify import exclusive_run
 
     st = state()
     conn = st.connect(write=False)
+    # issue 9: a second run started meanwhile waits here, then sees what this one recorded
+    with nullcontext() if dry_run else exclusive_run(st.db_path):
+        _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings, dry_run)
+
+
+def _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings, dry_run) -> None:
+    from datetime import UTC, datetime
+
+    from sendctl.notify.email import plan_messages, readable
+    from sendctl.storage.clocks import deadline_rows
+    from sendctl.storage.notify import sent_keys
+
     rows = deadline_rows(conn, day, within=within, caseworker=caseworker)
     plan = plan_messages(rows, manager, sent_keys(conn, day), sender, day, within,
                          sent_at=datetime.now(UTC))

@@ -6,9 +6,13 @@ new key and is sent. Rows are written only after the SMTP server accepted the me
 transaction per message, with the audit rows in the same transaction.
 """
 
+import os
 import sqlite3
+import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 from sendctl.storage.audit import Actor, record_many, utc_now
 from sendctl.storage.db import transaction
@@ -72,3 +76,55 @@ def sent_rows(conn: sqlite3.Connection, sent_on: date | None = None) -> list[dic
         sql += " WHERE sent_on = ?"
         params = (sent_on.isoformat(),)
     return [dict(r) for r in conn.execute(sql + " ORDER BY id", params)]
+
+
+@contextmanager
+def exclusive_run(db_path: Path | str, wait_ms: int | None = None):
+    """One sending `deadlines notify` at a time per database (issue 9).
+
+    Two runs started together would both read "nothing sent yet" and send every warning twice.
+    The run holds an exclusive lock on `<database>.notify-lock` (0600, empty; the OS drops the
+    lock if the process dies) from before it reads what was sent until its last record is
+    committed; a second run waits up to the busy timeout, then sees what the first recorded.
+
+    Raises:
+        SendctlError: exit 4 when another run still holds the lock after the wait.
+    """
+    from sendctl.domain.errors import EXIT_BUSY, SendctlError
+    from sendctl.storage.db import BUSY_TIMEOUT_MS
+
+    wait_ms = BUSY_TIMEOUT_MS if wait_ms is None else wait_ms
+    path = Path(str(db_path) + ".notify-lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait_ms / 1000
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise SendctlError(
+                    f"{db_path}: another 'deadlines notify' is still sending (lock {path.name}); "
+                    f"waited {wait_ms / 1000:g} s",
+                    hint="it records what it sends: run again when it has finished",
+                    exit_code=EXIT_BUSY,
+                )
+            time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False

@@ -139,12 +139,12 @@ def write_panel(path: Path, n: int, n_cases: int, prefix: str = "REL") -> Path:
     return path
 
 
-def seeded_db(db: Path, n_cases: int = 200) -> Path:
+def seeded_db(db: Path, n_cases: int = 200, caseworkers: int = 4) -> Path:
     """A database with the funds, a big test fund, and n_cases cases (through the CLI)."""
     cli(db, "init")
     cli(db, "funds", "add", "big", "--name", "Reliability test fund", "--kind", "revenue",
         "--allocation", "£50,000,000")
     if n_cases:
-        src = write_cases(db.with_name("seed-cases.csv"), n_cases)
+        src = write_cases(db.with_name("seed-cases.csv"), n_cases, caseworkers=caseworkers)
         cli(db, "cases", "import", src, "--as-of", AS_OF)
     return db
