@@ -243,6 +243,14 @@ def has_command(args: list[str]) -> bool:
 
 def bench_reports(n: int, runs: int) -> None:
     path = generate.write_db(n)
+    # untimed: migrate forward (a database generated before a new migration), refresh the
+    # planner's statistics, and warm the page cache as a day's first command would
+    sys.path.insert(0, str(HERE.parent))
+    from sendctl.storage.db import connect
+
+    conn = connect(path)
+    conn.execute("ANALYZE")
+    conn.close()
     conn = sqlite3.connect(path)
     ledger = conn.execute("SELECT count(*) FROM ledger_entries").fetchone()[0]
     panel = conn.execute("SELECT count(*) FROM panel_decisions").fetchone()[0]
