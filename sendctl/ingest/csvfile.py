@@ -100,6 +100,7 @@ class CsvSource:
         self.unknown: list[str] = []
         self.header_line = 0
         self.bytes_read = 0
+        self.data_rows = 0
         self.size = 0
         if encoding:
             try:
@@ -127,6 +128,11 @@ class CsvSource:
                             f"{self.name}: this is {what}, not CSV",
                             hint="in Excel use File > Save As > CSV UTF-8, then import that file",
                         )
+                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:2] == b"\x00":
+                    raise SendctlError(
+                        f"{self.name}: this looks like UTF-16 text; sendctl reads UTF-8 or Windows-1252",
+                        hint="in Excel use File > Save As > CSV UTF-8, then import that file",
+                    )
                 if raw.startswith(codecs.BOM_UTF8) and enc.replace("-", "").lower() in ("utf8", "utf8sig"):
                     raw = raw[len(codecs.BOM_UTF8) :]
                     self.detected_encoding = enc = "utf-8-sig"
@@ -173,11 +179,16 @@ class CsvSource:
             try:
                 for cells in reader:
                     line, next_line = next_line, reader.line_num + 1
+                    if len(cells) > MAX_COLUMNS and self.columns:  # even a line of bare commas
+                        raise SendctlError(
+                            f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
+                        )
                     if not any(c.strip() for c in cells):
                         continue
                     if not self.columns:
                         self._read_header(cells, line)
                         continue
+                    self.data_rows += 1
                     yield line, self._row(cells, line)
             except csv.Error as e:
                 msg = str(e)
@@ -188,6 +199,11 @@ class CsvSource:
                 raise SendctlError(f"{self.name}:{next_line}: not readable as CSV: {msg}") from None
         if not self.columns:
             raise SendctlError(f"{self.name}: no header row; expected column names on the first line")
+        if not self.data_rows:
+            raise SendctlError(
+                f"{self.name}: a header but no data rows; nothing to import",
+                hint="check that you exported the rows, not just the column names",
+            )
 
     def _read_header(self, cells: list[str], line: int) -> None:
         if len(cells) > MAX_COLUMNS:
