@@ -11,7 +11,7 @@ from sendctl.domain.errors import EXIT_CHECK_FAILED
 app = new_app("Database administration.", no_args_is_help=False)
 
 
-@app.command()
+@app.command(short_help="Create or migrate the database and seed the three funds.")
 def init(
     no_funds: Annotated[
         bool, typer.Option("--no-funds", help="Do not seed the three funds of the Cabinet report.")
@@ -42,7 +42,7 @@ def init(
     info(f"{verb} {st.db_path} (schema version {schema_version()}){extra}")
 
 
-@app.command()
+@app.command(short_help="Check the database: schema, integrity, permissions, counts.")
 def doctor(fmt: FormatOpt = None) -> None:
     """Check the database: schema version, integrity, file permissions, journal mode, counts.
 
@@ -60,7 +60,7 @@ def doctor(fmt: FormatOpt = None) -> None:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-@app.command()
+@app.command(short_help="Copy the live database safely (mode 0600), even while in use.")
 def backup(
     dest: Annotated[Path, typer.Argument(help="Backup file to create (must not exist).")],
     force: Annotated[bool, typer.Option("--force", "-f", help="Replace DEST if it exists.")] = False,
@@ -77,7 +77,7 @@ def backup(
     info(f"Backed up {st.db_path} to {dest} ({n:,} bytes)")
 
 
-@app.command()
+@app.command(short_help="Build a demo database from the examples and show its status.")
 def demo(
     db: Annotated[
         Path | None, typer.Option("--db", help="Demo database to build (default: ./sendctl-demo.db).")

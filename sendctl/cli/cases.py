@@ -23,7 +23,11 @@ from sendctl.cli._common import (
 )
 from sendctl.domain.errors import SendctlError
 
-app = new_app("The case register: import, list, show, add and update children and young people.")
+app = new_app(
+    "The case register: import, list, show, add and update children and young people.\n\n"
+    "Example: sendctl cases list --plan statement",
+    short_help="The case register: import, list, show, add, update.",
+)
 
 PROGRESS_MIN_BYTES = 5 * 1024 * 1024  # a progress bar only for files that take a while
 

@@ -24,13 +24,25 @@ from sendctl.cli._common import (
 from sendctl.domain.errors import EXIT_CHECK_FAILED
 
 transfers_app = new_app(
-    "Statement-to-EHCP transfers: start, record events, list, progress against 31 March 2018."
+    "Statement-to-EHCP transfers: start, record events, list, progress against 31 March 2018.\n\n"
+    "Example: sendctl transfers status --as-of 2017-04-18",
+    short_help="Statement-to-EHCP transfers: start, record, list, status.",
 )
-assessments_app = new_app("New EHC needs assessments: the 6-, 16- and 20-week clocks.")
-reviews_app = new_app("Annual reviews: meetings, decisions (4 weeks), next review due.")
+assessments_app = new_app(
+    "New EHC needs assessments: the 6-, 16- and 20-week clocks.\n\n"
+    "Example: sendctl assessments request RCC-0042 --received 09/01/2017",
+    short_help="New EHC needs assessments: the 6-, 16- and 20-week clocks.",
+)
+reviews_app = new_app(
+    "Annual reviews: meetings, decisions (4 weeks), next review due.\n\n"
+    "Example: sendctl reviews record RCC-0042 --meeting 2017-03-01 --decision keep",
+    short_help="Annual reviews: meetings, decisions (4 weeks), next review due.",
+)
 deadlines_app = new_app(
-    "Statutory deadlines: every running clock, soonest first (and 'notify' to email them).",
+    "Statutory deadlines: every running clock, soonest first (and 'notify' to email them).\n\n"
+    "Example: sendctl deadlines --within 14 --fail-on overdue",
     no_args_is_help=False,
+    short_help="Every running statutory clock, soonest first; email warnings.",
 )
 
 

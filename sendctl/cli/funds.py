@@ -24,8 +24,16 @@ from sendctl.cli._common import (
     warn,
 )
 
-funds_app = new_app("The funds: the earmarked reserve, the DfE grant, the capital allocation; balances.")
-spend_app = new_app("The spend ledger: post, settle, reverse, list, export and import entries.")
+funds_app = new_app(
+    "The funds: the earmarked reserve, the DfE grant, the capital allocation; balances.\n\n"
+    "Example: sendctl funds balances --fy 2017-18",
+    short_help="Funds (reserve, DfE grant, capital): add, approve, balances.",
+)
+spend_app = new_app(
+    "The spend ledger: post, settle, reverse, list, export and import entries.\n\n"
+    "Example: sendctl spend export --fy 2017-18 --period 1 --output p01.csv",
+    short_help="The spend ledger: post, settle, reverse, list, export, import.",
+)
 
 
 class FundKind(str, Enum):

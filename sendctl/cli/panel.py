@@ -22,7 +22,10 @@ from sendctl.cli._common import (
     warn,
 )
 
-app = new_app("High Needs Panel decisions: record, list, summarise, import.")
+app = new_app(
+    "High Needs Panel decisions: record, list, summarise, import.\n\n"
+    "Example: sendctl panel summary --from 2017-01-01 --to 2017-04-30"
+)
 
 _REQUESTS = "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16"
 _OUTCOMES = "agreed, agreed-with-conditions, deferred, declined, referred"

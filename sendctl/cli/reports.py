@@ -7,10 +7,13 @@ import typer
 from sendctl.cli._common import AsOfOpt, FormatOpt, OutputOpt, as_of_date, fmt_value, new_app, state
 
 app = new_app("Reports: the status dashboard and the audit trail.", no_args_is_help=False)
-report_app = new_app("Statutory returns: SEN2-style figures for a calendar year.")
+report_app = new_app(
+    "Statutory returns: SEN2-style figures for a calendar year.\n\nExample: sendctl report sen2 --year 2016",
+    short_help="Statutory returns: SEN2-style figures for a calendar year.",
+)
 
 
-@app.command()
+@app.command(short_help="One screen: transfers, clocks due, the panel, fund balances.")
 def status(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
