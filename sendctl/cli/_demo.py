@@ -117,6 +117,7 @@ def build_database(path: Path) -> dict:
     from sendctl.cli.cases import run_import
     from sendctl.cli.funds import spend_import
     from sendctl.domain.dates import parse_date
+    from sendctl.domain.money import format_pence
     from sendctl.domain.panel import CSV_ALIASES, CSV_REQUIRED
     from sendctl.ingest.csvfile import CsvSource, ErrorList
     from sendctl.storage.panel import import_decisions
@@ -136,7 +137,12 @@ def build_database(path: Path) -> dict:
     st.db_path = tmp
     stats: dict = {}
     try:
-        init(no_funds=False)
+        quiet, st.quiet = st.quiet, True  # init names the temporary file: say it our way
+        try:
+            init(no_funds=False)
+        finally:
+            st.quiet = quiet
+        info(f"Building {path}: schema, the three funds and the Cabinet's £50,000 approval")
         conn = st.connect(write=True)
         actor = st.actor()
         with tempfile.TemporaryDirectory() as td:
@@ -155,7 +161,14 @@ def build_database(path: Path) -> dict:
         pres = import_decisions(conn, actor, src.rows(), errors, source="demo panel.csv")
         errors.raise_if_any("imported")
         info(f"Imported panel.csv: {pres.added} panel decisions")
-        spend_import(examples / "spend.csv", dry_run=False, encoding=None)
+        quiet, st.quiet = st.quiet, True  # its summary names the packaged file's full path
+        try:
+            spend_import(examples / "spend.csv", dry_run=False, encoding=None)
+        finally:
+            st.quiet = quiet
+        n, total = conn.execute("SELECT count(*), coalesce(sum(amount_pence), 0) FROM ledger_entries"
+                                " WHERE kind IN ('actual', 'commitment')").fetchone()
+        info(f"Imported spend.csv: {n} postings and commitments ({format_pence(total)}), 2017-18 onwards")
         st.close()
         for suffix in ("-wal", "-shm", "-journal"):  # an old demo's side files
             old = Path(f"{path}{suffix}")

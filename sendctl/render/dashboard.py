@@ -54,6 +54,8 @@ def _forecast_line(t: dict) -> str:
 
 
 def _needed_line(t: dict) -> str:
+    if t["days_left"] == 0:
+        return "the statutory deadline is today"
     if t["needed_per_month"] is None:
         return f"deadline passed {abs(t['days_left'])} days ago"
     return f"{t['days_left']} days left; {t['needed_per_month']}/month needed to finish on time"
@@ -99,10 +101,13 @@ def plain_text(d: dict) -> str:
     out.extend("  " + line for line in _panel_lines(d["panel"]))
     out.append("")
     out.append("FUNDS")
-    out.append(f"  {'fund':<10} {'allocation':>13} {'spent':>12} {'committed':>12} {'remaining':>13} {'used':>6}")
+    out.append(f"  {'fund':<10} {'allocation':>13} {'approved':>12} {'spent':>12} {'committed':>12} "
+               f"{'remaining':>13} {'used':>6}")
     for f in d["funds"]:
+        approved = format_pence(f["approved_pence"]) if f["approved_pence"] is not None else "-"
         out.append(
-            f"  {f['code']:<10} {format_pence(f['allocation_pence']):>13} {format_pence(f['spent_pence']):>12} "
+            f"  {f['code']:<10} {format_pence(f['allocation_pence']):>13} {approved:>12} "
+            f"{format_pence(f['spent_pence']):>12} "
             f"{format_pence(f['committed_pence']):>12} {format_pence(f['remaining_pence']):>13} "
             f"{_pct(f['pct_used']):>6}"
         )
@@ -146,7 +151,7 @@ def print_rich(d: dict) -> None:
                       title="Transfers: statements to EHC plans by 31 March 2018", title_align="left")
 
     ct = Table(box=None, pad_edge=False, show_edge=False)
-    ct.add_column("clock")
+    ct.add_column("clock", no_wrap=True)
     ct.add_column("overdue", justify="right")
     ct.add_column(f"due ≤{c['within_days']}d", justify="right")
     for row in c["by_clock"]:
@@ -157,23 +162,31 @@ def print_rich(d: dict) -> None:
 
     panel = Panel("\n".join(_panel_lines(d["panel"])), title="High Needs Panel", title_align="left")
 
-    ft = Table(box=None, pad_edge=False, show_edge=False)
-    for name, just in (("fund", "left"), ("allocation", "right"), ("spent", "right"),
+    bars = con.width >= 100  # on a narrow terminal the % alone, so every amount fits in full
+    ft = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
+    for name, just in (("fund", "left"), ("allocation", "right"), ("approved", "right"), ("spent", "right"),
                        ("committed", "right"), ("remaining", "right"), ("used", "left")):
-        ft.add_column(name, justify=just)
+        ft.add_column(name, justify=just, no_wrap=True)
     for f in d["funds"]:
         pct = f["pct_used"] or 0.0
-        filled = min(10, round(pct / 10))
+        filled = min(8, round(pct * 8 / 100))
         colour = "red" if pct > 90 else "yellow" if pct > 75 else "green"
-        ft.add_row(f["code"], format_pence(f["allocation_pence"]), format_pence(f["spent_pence"]),
+        approved = format_pence(f["approved_pence"]) if f["approved_pence"] is not None else "-"
+        ft.add_row(f["code"], format_pence(f["allocation_pence"]), approved, format_pence(f["spent_pence"]),
                    format_pence(f["committed_pence"]), format_pence(f["remaining_pence"]),
-                   f"[{colour}]{'█' * filled}{'░' * (10 - filled)}[/{colour}] {_pct(f['pct_used'])}")
+                   (f"[{colour}]{'█' * filled}{'░' * (8 - filled)}[/{colour}] " if bars else "")
+                   + f"[{colour}]{_pct(f['pct_used'])}[/{colour}]")
     funds = Panel(ft if d["funds"] else "no funds (run 'sendctl init')", title="Funds", title_align="left")
 
     con.print(f"[bold]sendctl status[/bold] as at {d['as_of']}")
-    top_row = Table.grid(expand=True, padding=(0, 1))
-    top_row.add_column(ratio=3)
-    top_row.add_column(ratio=2)
-    top_row.add_row(transfers, Group(clocks, panel))
-    con.print(top_row)
+    if con.width >= 120:  # wide: transfers beside the clocks and the panel
+        top_row = Table.grid(expand=True, padding=(0, 1))
+        top_row.add_column(ratio=3)
+        top_row.add_column(ratio=2)
+        top_row.add_row(transfers, Group(clocks, panel))
+        con.print(top_row)
+    else:
+        con.print(transfers)
+        con.print(clocks)
+        con.print(panel)
     con.print(funds)
