@@ -149,10 +149,34 @@ def open_output(output: Path | None, for_csv: bool = False):
         raise SendctlError(f"--output {output}: is a folder; give a file name")
     if not path.parent.is_dir():
         raise SendctlError(f"--output {output}: folder {str(path.parent)!r} does not exist")
+    real = path.resolve()  # through symlinks, dangling ones too (issue 9)
+    if not real.parent.is_dir():
+        raise SendctlError(f"--output {output}: links to {str(real)!r}, whose folder does not exist")
+    if _is_database(real):
+        raise SendctlError(
+            f"--output {output}: is a SQLite database (or its -wal/-shm/-journal file); not overwritten",
+            hint="give the name of a new file for the export",
+        )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
     # A BOM lets Excel read £ and accented names correctly from a CSV file.
     return open(fd, "w", encoding="utf-8-sig" if for_csv else "utf-8", newline="")
+
+
+def _is_database(path: Path) -> bool:
+    """True for a SQLite file, or a -wal/-shm/-journal file beside one (truncating either
+    would destroy the live database)."""
+    candidates = [path] + [
+        path.with_name(path.name[: -len(s)]) for s in ("-wal", "-shm", "-journal") if path.name.endswith(s)
+    ]
+    for c in candidates:
+        try:
+            with open(c, "rb") as f:
+                if f.read(16) == b"SQLite format 3\x00":
+                    return True
+        except OSError:
+            continue
+    return False
 
 
 class _NoClose(io.TextIOBase):

@@ -74,6 +74,11 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
         raise SendctlError(f"backup {dest}: is a folder; give a file name")
     if not dest.parent.is_dir():
         raise SendctlError(f"backup {dest}: folder {str(dest.parent)!r} does not exist")
+    if dest.is_symlink():
+        raise SendctlError(f"backup {dest}: is a symbolic link; give the real file name")
+    live = Path(src).resolve()
+    if dest.resolve() in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
+        raise SendctlError(f"backup {dest}: is the live database (or its -wal/-shm/-journal file) itself")
     if dest.exists():
         if not force:
             raise SendctlError(f"backup {dest}: already exists", hint="choose another name or add --force")
