@@ -198,7 +198,12 @@ def build_demo(path: Path, as_of: str | None) -> None:
     st = state()
     build_database(path)
     st.db_path = path
-    typer.echo(f"Demo database: {path}\n")
+    from sendctl.storage.cases import counts_by_plan
+
+    counts = counts_by_plan(st.connect())
+    typer.echo(f"Demo database: {path}")
+    typer.echo(f"Cases: {sum(counts.values()):,} ({counts.get('statement', 0)} statements, "
+               f"{counts.get('ehcp', 0)} EHC plans, {counts.get('sen_support', 0)} on SEN support)\n")
     status(as_of=day.isoformat(), fmt=None, output=None)
 
     conn = st.connect()
@@ -215,4 +220,4 @@ def build_demo(path: Path, as_of: str | None) -> None:
     typer.echo(f"  sendctl {db} deadlines --within 14 {when}")
     if first:
         typer.echo(f"  sendctl {db} cases show {shlex.quote(first[0])} {when}")
-    typer.echo(f"  sendctl {db} transfers status --by caseworker {when}")
+    typer.echo(f"  sendctl {db} cases list --plan statement")
