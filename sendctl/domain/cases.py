@@ -105,14 +105,22 @@ _UPN_PROBLEMS = {
 }
 
 
+# Personal data (issue 9, style: no surnames/UPNs/DOBs in messages): a problem with one of
+# these fields names the field and the line or case reference, never the value itself.
+PERSONAL_FIELDS = frozenset({"forename", "surname", "upn", "date_of_birth"})
+
+
 class CaseProblem(ValueError):
-    """One field's problem; `validate_case` collects them per row."""
+    """One field's problem; `validate_case` collects them per row.
+
+    `value` (echoed as "(got ...)") is dropped for PERSONAL_FIELDS.
+    """
 
     def __init__(self, field: str, problem: str, value: str | None = None):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
-        self.value = value
+        self.value = None if field in PERSONAL_FIELDS else value
 
 
 # --- single values ----------------------------------------------------------------------------

@@ -45,6 +45,9 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sql
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # INSERT OR REPLACE deletes the row it replaces; without this its DELETE would skip the
+        # append-only triggers (issue 9)
+        conn.execute("PRAGMA recursive_triggers = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")

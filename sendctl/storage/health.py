@@ -44,7 +44,10 @@ def check(path: Path) -> tuple[dict, list[str]]:
                 problems.append(f"schema version {version} is behind {schema_version()}: run 'sendctl init'")
             elif version > schema_version():
                 problems.append(f"schema version {version} is newer than this sendctl knows: upgrade sendctl")
-            if report["journal_mode"] != "wal":
+            if report["journal_mode"] == "delete":
+                # a backup copy (backup_to writes one): sendctl makes it wal when it next opens it
+                report["journal_mode"] = "delete (a backup copy: sendctl switches it to wal on next use)"
+            elif report["journal_mode"] != "wal":
                 problems.append(f"journal mode is {report['journal_mode']}, expected wal")
             tables = [
                 r[0]
