@@ -1,15 +1,55 @@
-"""The root command: global options (design §2) and the command groups."""
+"""The root command: global options (design §2) and the command groups.
+
+The groups load lazily (start-up time, issue 10): COMMANDS names each one with its module and
+its one-line summary, so `sendctl --help` imports none of them and `sendctl cases show` imports
+and builds only sendctl/cli/cases.py. tests/test_help.py checks each summary against the real
+command's, so they cannot drift.
+"""
 
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sendctl.cli import admin, cases, clocks, funds, notify, panel, reports
 from sendctl.cli._common import AppState, ErrorGroup, set_state
 
+# name -> (module, attribute, summary shown by `sendctl --help`); in --help order.
+# "app.init" = the command `init` of admin.app, mounted at the top level.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("sendctl.cli.admin", "app.init", "Create or migrate the database and seed the three funds."),
+    "doctor": ("sendctl.cli.admin", "app.doctor", "Check the database: schema, integrity, permissions, counts."),
+    "backup": ("sendctl.cli.admin", "app.backup", "Copy the live database safely (mode 0600), even while in use."),
+    "demo": ("sendctl.cli.admin", "app.demo", "Build a demo database from the examples and show its status."),
+    "cases": ("sendctl.cli.cases", "app", "The case register: import, list, show, add, update."),
+    "transfers": ("sendctl.cli.clocks", "transfers_app", "Statement-to-EHCP transfers: start, record, list, status."),
+    "assessments": ("sendctl.cli.clocks", "assessments_app",
+                    "New EHC needs assessments: the 6-, 16- and 20-week clocks."),
+    "reviews": ("sendctl.cli.clocks", "reviews_app", "Annual reviews: meetings, decisions (4 weeks), next review due."),
+    "deadlines": ("sendctl.cli", "deadlines_app", "Every running statutory clock, soonest first; email warnings."),
+    "panel": ("sendctl.cli.panel", "app", "High Needs Panel decisions: record, list, summarise, import."),
+    "funds": ("sendctl.cli.funds", "funds_app", "Funds (reserve, DfE grant, capital): add, approve, balances."),
+    "spend": ("sendctl.cli.funds", "spend_app", "The spend ledger: post, settle, reverse, list, export, import."),
+    "status": ("sendctl.cli.reports", "app.status", "One screen: transfers, clocks due, the panel, fund balances."),
+    "audit": ("sendctl.cli.reports", "app.audit", "The audit trail: who changed what, when, newest first."),
+    "report": ("sendctl.cli.reports", "report_app", "Statutory returns: SEN2-style figures for a calendar year."),
+}
+
+
+def deadlines_app() -> typer.Typer:
+    """clocks.deadlines_app with `deadlines notify` (from cli/notify.py) added, once."""
+    from sendctl.cli import clocks, notify
+
+    if not any(c.callback is notify.notify for c in clocks.deadlines_app.registered_commands):
+        clocks.deadlines_app.command("notify")(notify.notify)
+    return clocks.deadlines_app
+
+
+class RootGroup(ErrorGroup):
+    lazy_commands = COMMANDS
+
+
 app = typer.Typer(
-    cls=ErrorGroup,
+    cls=RootGroup,
     help=(
         "sendctl: the SEND service's case register, statutory clocks (statement-to-EHCP "
         "transfers, assessments, reviews), High Needs Panel decisions, and spend against funds.\n\n"
@@ -58,20 +98,6 @@ def root(
     ] = False,
 ) -> None:
     set_state(AppState(db=db, officer=officer, quiet=quiet))
-
-
-app.add_typer(admin.app)  # init, doctor, backup, demo at the top level
-app.add_typer(cases.app, name="cases")
-app.add_typer(clocks.transfers_app, name="transfers")
-app.add_typer(clocks.assessments_app, name="assessments")
-app.add_typer(clocks.reviews_app, name="reviews")
-clocks.deadlines_app.command("notify")(notify.notify)
-app.add_typer(clocks.deadlines_app, name="deadlines")
-app.add_typer(panel.app, name="panel")
-app.add_typer(funds.funds_app, name="funds")
-app.add_typer(funds.spend_app, name="spend")
-app.add_typer(reports.app)  # status, audit at the top level
-app.add_typer(reports.report_app, name="report")
 
 
 def main() -> None:

@@ -130,7 +130,67 @@ class ErrorGroup(TyperGroup):
 
     SendctlError -> one line on stderr and its exit code; SQLite busy -> exit 4; anything else
     is a bug: traceback plus a line asking for a report.
+
+    Lazy commands (start-up time, issue 10): a subclass may set `lazy_commands` to
+    {name: (module, attribute, one-line summary)}. The root --help lists them from that table
+    without importing anything; only the command named on the command line is imported and built
+    (typer parses the signature of every command it builds: ~50 of them cost 15-25 ms a run).
+    `attribute` names a typer.Typer to mount as the group `name`, or a zero-argument function
+    returning one; "TYPER_ATTR.COMMAND" names one command of a Typer mounted at the top level.
     """
+
+    lazy_commands: dict[str, tuple[str, str, str]] = {}
+
+    def list_commands(self, ctx) -> list[str]:
+        eager = [n for n in super().list_commands(ctx) if n not in self.lazy_commands]
+        return [*self.lazy_commands, *eager]
+
+    def get_command(self, ctx, cmd_name: str):
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            self.commands[cmd_name] = self.load_lazy(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def load_lazy(self, name: str):
+        """Import and build the one lazy command `name` (a click command)."""
+        import importlib
+
+        module, attribute, _summary = self.lazy_commands[name]
+        attribute, _, sub = attribute.partition(".")
+        obj = getattr(importlib.import_module(module), attribute)
+        if not isinstance(obj, typer.Typer):
+            obj = obj()  # a factory, e.g. one that adds a command from another module first
+        built = typer.main.get_group(obj)  # a group even with one command, as add_typer mounts it
+        if sub:
+            built = built.commands[sub]
+        built.name = name
+        return built
+
+    def format_commands(self, ctx, formatter) -> None:
+        if not self.lazy_commands:
+            return super().format_commands(ctx, formatter)
+        rows = [(name, summary) for name, (_m, _a, summary) in self.lazy_commands.items()]
+        for name in self.list_commands(ctx)[len(rows):]:
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(formatter.width)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as e:  # click's UsageError ("No such command ...")
+            # TyperGroup suggests near names from self.commands, which holds only loaded ones
+            message = getattr(e, "message", None)
+            if (self.lazy_commands and args and isinstance(message, str)
+                    and "Did you mean" not in message and "No such command" in message):
+                from difflib import get_close_matches
+
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    e.message = message.rstrip(".") + ". Did you mean " + ", ".join(
+                        repr(m) for m in matches) + "?"
+            raise
 
     def invoke(self, ctx):
         try:
