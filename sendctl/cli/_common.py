@@ -24,9 +24,20 @@ class AppState:
 
     def __init__(self, db: Path | None = None, officer: str | None = None, quiet: bool = False):
         self.db_path = Path(db) if db else default_db_path()
-        self.officer = officer or os.environ.get("SENDCTL_OFFICER") or login_name()
+        self._officer = officer or os.environ.get("SENDCTL_OFFICER")
         self.quiet = quiet
         self._conn = None  # sqlite3.Connection, opened on first use
+
+    @property
+    def officer(self) -> str:
+        """--officer, else SENDCTL_OFFICER, else the login name (looked up only when needed)."""
+        if not self._officer:
+            self._officer = login_name()
+        return self._officer
+
+    @officer.setter
+    def officer(self, value: str) -> None:
+        self._officer = value
 
     def connect(self, write: bool = False):
         """The database for this run; write=True creates it when missing."""

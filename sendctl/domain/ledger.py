@@ -20,7 +20,6 @@ A settlement closes its commitment whatever it costs: a smaller invoice releases
 Reversing a settlement re-opens the commitment, so any entry plus its reversal nets to zero.
 """
 
-import hashlib
 import re
 from datetime import date
 from typing import NamedTuple
@@ -300,6 +299,8 @@ def import_key(fields: dict, occurrence: int) -> str:
         " ".join((fields.get("supplier") or "").lower().split()),
         " ".join((fields.get("description") or "").lower().split()),
     ]
+    import hashlib  # here, not at the top: 2-3 ms of start-up (issue 10)
+
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"{digest}:{occurrence}"
 

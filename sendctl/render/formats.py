@@ -6,7 +6,6 @@ integer pence in `*_pence` and a formatted string beside it (design §2).
 
 import csv
 import io
-import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -96,6 +95,8 @@ def write_csv(rows: Iterable[dict], fields: list[str], out: TextIO) -> None:
 
 def write_json(rows: Iterable[dict], out: TextIO) -> None:
     # Streamed, so a million-row listing never sits in memory as one JSON document.
+    import json  # here, not at the top: table/plain output never needs it (start-up, issue 10)
+
     out.write("[")
     first = True
     for r in rows:
@@ -234,6 +235,8 @@ def emit_record(record: dict, fmt: str | None, output: Path | None = None, title
     fmt = resolve_format(fmt, output)
     with open_output(output) as out:
         if fmt == "json":
+            import json
+
             out.write(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
             return
         if title:

@@ -1,6 +1,5 @@
 """The audit trail: every write goes through record() inside the command's transaction."""
 
-import json
 import sqlite3
 from datetime import UTC, datetime
 from typing import NamedTuple
@@ -20,6 +19,8 @@ def utc_now() -> str:
 def _json(value) -> str | None:
     if value is None:
         return None
+    import json  # here, not at the top: start-up of read-only commands (issue 10)
+
     return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False)
 
 
