@@ -8,8 +8,10 @@ spreadsheet files, binary data and NUL bytes, huge fields, absurd column counts.
 
 import codecs
 import csv
+import io
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 from pathlib import Path
 
 from sendctl.domain.errors import SendctlError
@@ -99,7 +101,9 @@ class CsvSource:
         self.columns: dict[int, str] = {}
         self.unknown: list[str] = []
         self.header_line = 0
-        self.bytes_read = 0
+        self._bytes_read = 0
+        self._raw = None
+        self._width = -1  # cells in the header row (set by _read_header)
         self.data_rows = 0
         self.size = 0
         if encoding:
@@ -110,29 +114,62 @@ class CsvSource:
 
     # -- decoding -------------------------------------------------------------------------
 
+    def _check_first(self, raw: bytes) -> None:
+        """Refuse spreadsheets and UTF-16 on sight (the first line of the file)."""
+        for magic, what in _SPREADSHEET_MAGIC.items():
+            if raw.startswith(magic):
+                raise SendctlError(
+                    f"{self.name}: this is {what}, not CSV",
+                    hint="in Excel use File > Save As > CSV UTF-8, then import that file",
+                )
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:2] == b"\x00":
+            raise SendctlError(
+                f"{self.name}: this looks like UTF-16 text; sendctl reads UTF-8 or Windows-1252",
+                hint="in Excel use File > Save As > CSV UTF-8, then import that file",
+            )
+
+    def _fast_encoding(self, f) -> str | None:
+        """The codec for a file that decodes cleanly throughout and has no NUL byte, else None.
+
+        One pass in 1 MB chunks with C decoders (~0.1 s per 100 MB): such a file can be read
+        through io.TextIOWrapper, which decodes in C instead of a Python generator per line
+        (about 6x faster). Anything else (a NUL, a byte that is not UTF-8, a bad byte for the
+        given encoding) goes to _lines, which finds the line and keeps its exact behaviour.
+        """
+        first = f.readline()
+        self._check_first(first)
+        enc = self.encoding or "utf-8"
+        utf8 = enc.replace("-", "").lower() in ("utf8", "utf8sig")
+        if utf8 and first.startswith(codecs.BOM_UTF8):
+            enc = "utf-8-sig"
+        f.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8" if enc == "utf-8-sig" else enc)()
+        try:
+            while chunk := f.read(1 << 20):
+                if b"\x00" in chunk:
+                    return None
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+        finally:
+            f.seek(0)
+        return enc
+
     def _lines(self, f) -> Iterator[str]:
         """Decode line by line. Auto mode stays UTF-8 until a line is not, then cp1252 (Excel's
-        UK default) for the rest: earlier lines were valid UTF-8, so nothing is misread."""
+        UK default) for the rest: earlier lines were valid UTF-8, so nothing is misread.
+        (The slow path: only for files that _fast_encoding turns down.)"""
         enc = self.encoding or "utf-8"
         self.detected_encoding = enc
         lineno = 0
         first = True
         for raw in f:
             lineno += 1
-            self.bytes_read += len(raw)
+            self._bytes_read += len(raw)
             if first:
                 first = False
-                for magic, what in _SPREADSHEET_MAGIC.items():
-                    if raw.startswith(magic):
-                        raise SendctlError(
-                            f"{self.name}: this is {what}, not CSV",
-                            hint="in Excel use File > Save As > CSV UTF-8, then import that file",
-                        )
-                if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[1:2] == b"\x00":
-                    raise SendctlError(
-                        f"{self.name}: this looks like UTF-16 text; sendctl reads UTF-8 or Windows-1252",
-                        hint="in Excel use File > Save As > CSV UTF-8, then import that file",
-                    )
+                self._check_first(raw)
                 if raw.startswith(codecs.BOM_UTF8) and enc.replace("-", "").lower() in ("utf8", "utf8sig"):
                     raw = raw[len(codecs.BOM_UTF8) :]
                     self.detected_encoding = enc = "utf-8-sig"
@@ -157,6 +194,16 @@ class CsvSource:
                         hint="give the encoding with --encoding",
                     ) from None
 
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the file read so far (for a progress bar; the fast path reads ahead)."""
+        if self._raw is not None and not self._raw.closed:
+            try:
+                return self._raw.tell()
+            except (OSError, ValueError):
+                pass
+        return self._bytes_read
+
     # -- rows ------------------------------------------------------------------------------
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -174,7 +221,15 @@ class CsvSource:
             raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
         csv.field_size_limit(MAX_FIELD)
         with open(self.path, "rb") as f:
-            reader = csv.reader(self._lines(f), strict=True)
+            enc = self._fast_encoding(f)
+            if enc is None:
+                lines = self._lines(f)
+            else:
+                self.detected_encoding = enc
+                self._raw = f
+                # newline="\n": lines end at LF only, as when reading bytes (same line numbers)
+                lines = io.TextIOWrapper(f, encoding=enc, newline="\n")
+            reader = csv.reader(lines, strict=True)
             next_line = 1
             try:
                 for cells in reader:
@@ -183,7 +238,7 @@ class CsvSource:
                         raise SendctlError(
                             f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
                         )
-                    if not any(c.strip() for c in cells):
+                    if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
                         continue
                     if not self.columns:
                         self._read_header(cells, line)
@@ -232,8 +287,15 @@ class CsvSource:
             )
         if not self.columns:
             raise SendctlError(f"{self.name}:{line}: no recognised column names in the header")
+        idx = list(self.columns)
+        self._keys = [self.columns[i] for i in idx]
+        self._width = len(cells)
+        # itemgetter of one index returns the cell itself, not a 1-tuple
+        self._pick = itemgetter(*idx) if len(idx) > 1 else (lambda cells, i=idx[0]: (cells[i],))
 
     def _row(self, cells: list[str], line: int) -> dict[str, str]:
+        if len(cells) == self._width:  # the usual row: every cell there, no surplus
+            return dict(zip(self._keys, map(str.strip, self._pick(cells)), strict=False))
         row = {key: "" for key in self.columns.values()}
         for i, key in self.columns.items():
             if i < len(cells):
