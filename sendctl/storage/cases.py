@@ -1,7 +1,7 @@
 """The case register in SQLite: streaming upsert with a field-by-field audit, listing, look-up.
 
-Every statement is parameterised. The import keeps only a set of case references in memory
-(for duplicate detection) and works in batches: one SELECT per batch for the existing rows,
+Every statement is parameterised. The import keeps no per-row state in memory
+(duplicates are found by SQLite) and works in batches: one SELECT per batch for the existing rows,
 executemany for inserts and updates, all inside the caller's one transaction.
 """
 
@@ -75,6 +75,11 @@ def import_cases(
             transactional, so a refused import rolls the indexes back too).
     Returns:
         Counts of rows, added, updated, unchanged and errors.
+
+    Memory stays flat in the file size: no set of references is kept. Duplicates within the
+    file are found by SQLite: on a first load (empty register) by the cases primary key itself
+    (a batch that hits it is rolled back to a savepoint and re-checked), otherwise by a TEMP
+    table keyed on case_ref. Errors of a batch are reported in line order.
     """
     errors = errors if errors is not None else _Errors()
     # Eight b-trees take every insert (table, key and indexes): a bigger page cache than
@@ -82,20 +87,34 @@ def import_cases(
     conn.execute("PRAGMA cache_size = -65536")
     res = ImportResult()
     compare = [f for f in FIELDS if f != "case_ref" and (f in present or f == "year_group")]
-    seen: set[str] = set()  # refs only, for duplicates: the rows themselves are not kept
     batch: list[dict] = []
+    refs: list[tuple[int, str]] = []  # (line, ref) of every row of the batch that has a ref
+    pending: list[tuple] = []  # the batch's problems: (line, order, field, problem, value)
     now = utc_now()
     stamps = (now, now)
     values = itemgetter(*FIELDS)
     empty_at_start = conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None
+    # A first load writes straight into cases and lets its primary key catch duplicates.
+    state = {"pk": empty_at_start and not dry_run and conn.in_transaction, "temp": False}
     rebuild: list[str] = []
-    if bulk and empty_at_start and not dry_run and conn.in_transaction:
+    if bulk and state["pk"]:
         for name, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
             " AND sql IS NOT NULL"
         ).fetchall():
             rebuild.append(sql)
             conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    # The annual-review trigger recomputes one case per INSERT (~8 µs a row); on a first load
+    # it is dropped and review_clocks filled by one INSERT ... SELECT at the end, then the
+    # trigger is put back exactly as it was (DDL is transactional: a rollback restores it).
+    clock_trigger = None
+    if state["pk"] and conn.execute("SELECT 1 FROM review_clocks LIMIT 1").fetchone() is None:
+        found = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'review_clocks_case_insert'"
+        ).fetchone()
+        if found is not None:
+            clock_trigger = found[0]
+            conn.execute("DROP TRIGGER review_clocks_case_insert")
 
     insert_sql = (
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
@@ -106,7 +125,62 @@ def import_cases(
         "WHERE case_ref = ?"
     )
 
+    def to_temp() -> None:
+        """Leave primary-key mode: every reference so far goes into the TEMP table."""
+        if state["temp"]:
+            return
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_refs (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.execute("DELETE FROM temp.import_refs")
+        if state["pk"]:  # the register was empty: cases holds exactly the refs loaded so far
+            conn.execute("INSERT INTO temp.import_refs SELECT case_ref FROM main.cases")
+        state["pk"], state["temp"] = False, True
+
+    def find_duplicates() -> None:
+        """Report every ref of the batch already seen on an earlier line (temp mode)."""
+        to_temp()
+        batch_refs = [r for _, r in refs]
+        before = set()
+        for i in range(0, len(batch_refs), BATCH):
+            part = batch_refs[i : i + BATCH]
+            before.update(r[0] for r in conn.execute(
+                f"SELECT case_ref FROM temp.import_refs WHERE case_ref IN ({', '.join('?' * len(part))})", part))
+        local: set[str] = set()
+        for line, ref in refs:
+            if ref in before or ref in local:
+                pending.append((line, 0, "case_ref", "duplicate reference (it is on an earlier line too)", ref))
+            else:
+                local.add(ref)
+        conn.executemany(
+            "INSERT OR IGNORE INTO temp.import_refs (case_ref) VALUES (?)", ((r,) for r in local))
+
+    def write_first_load() -> bool:
+        """Insert the batch into the empty register; False (nothing written) on a duplicate."""
+        conn.execute("SAVEPOINT import_batch")
+        try:
+            conn.executemany(insert_sql, [values(c) + stamps for c in batch])
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO import_batch")
+            conn.execute("RELEASE import_batch")
+            return False
+        conn.execute("RELEASE import_batch")
+        # No after-JSON per added row (~10 µs each, the biggest cost of a large import):
+        # the row itself holds the values, and every later change audits its before.
+        record_many(conn, actor, (("case", c["case_ref"], c["case_ref"], "create", None, None) for c in batch))
+        res.added += len(batch)
+        return True
+
     def flush() -> None:
+        if state["pk"] and not pending and not errors.count and write_first_load():
+            batch.clear()
+            refs.clear()
+            return
+        find_duplicates()  # (an error in primary-key mode switches to the TEMP table from here)
+        refs.clear()
+        if pending:
+            pending.sort(key=itemgetter(0, 1))  # line order, a duplicate first (as before)
+            for line, _, fld, problem, value in pending:
+                errors.add(line, fld, problem, value)
+            pending.clear()
         if not batch:
             return
         if errors.count:  # nothing will be written: stop touching the database
@@ -115,12 +189,11 @@ def import_cases(
         if empty_at_start:  # a first load: nothing to compare against (refs are unique)
             existing = {}
         else:
-            refs = [c["case_ref"] for c in batch]
             existing = {
                 r["case_ref"]: r
                 for r in conn.execute(
-                    f"SELECT {', '.join(FIELDS)} FROM cases WHERE case_ref IN ({', '.join('?' * len(refs))})",
-                    refs,
+                    f"SELECT {', '.join(FIELDS)} FROM cases WHERE case_ref IN ({', '.join('?' * len(batch))})",
+                    [c["case_ref"] for c in batch],
                 )
             }
         inserts, updates, audits = [], [], []
@@ -129,8 +202,6 @@ def import_cases(
             if old is None:
                 res.added += 1
                 inserts.append(values(c) + stamps)
-                # No after-JSON per added row (~10 µs each, the biggest cost of a large import):
-                # the row itself holds the values, and every later change audits its before.
                 audits.append(("case", c["case_ref"], c["case_ref"], "create", None, None))
                 continue
             diff = [f for f in compare if old[f] != c[f]]
@@ -154,29 +225,36 @@ def import_cases(
         if audits:
             record_many(conn, actor, audits)
 
+    n = 0
     for line, row in rows:
-        res.rows += 1
+        n += 1
         case, problems = validate_case(row, as_of)
-        ref = row.get("case_ref") or ""
+        ref = row.get("case_ref")
         if ref:
-            if ref in seen:
-                errors.add(line, "case_ref", "duplicate reference (it is on an earlier line too)", ref)
-            else:
-                seen.add(ref)
-        for p in problems:
-            errors.add(line, p.field, p.problem, p.value)
+            refs.append((line, ref))
+        if problems:
+            pending.extend((line, 1, p.field, p.problem, p.value) for p in problems)
         if case is not None:
             # Fields the file has no column for are empty (or 0) in `case`: they are inserted
             # as such for a new case but never compared or updated for an existing one.
             batch.append(case)
-            if len(batch) >= BATCH:
-                flush()
-                if progress:
-                    progress()
+        if len(refs) >= BATCH or len(batch) >= BATCH or len(pending) >= BATCH:
+            flush()
+            if progress:
+                progress()
     flush()
+    res.rows = n
     res.errors = errors.count
+    if state["temp"]:
+        conn.execute("DROP TABLE IF EXISTS temp.import_refs")
     for sql in rebuild:  # always: a caller that commits regardless must not lose an index
         conn.execute(sql)
+    if clock_trigger is not None:
+        if not errors.count:
+            from sendctl.storage.clocks import review_clock_sql
+
+            conn.execute(review_clock_sql("c.case_ref")[1])  # every case, as migration m202 does
+        conn.execute(clock_trigger)
     if not dry_run and not errors.count:
         record(conn, actor, "case_import", source or "-", "import", after={
             "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
