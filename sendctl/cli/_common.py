@@ -256,6 +256,11 @@ def new_app(help_text: str, **kw) -> typer.Typer:
 # --- shared options ---------------------------------------------------------------------------
 
 
+def choices(name: str, values) -> type[Enum]:
+    """A typer choice Enum built from a domain code list, so each list lives in one place."""
+    return Enum(name, {v.replace("-", "_"): v for v in values}, type=str)
+
+
 class Fmt(str, Enum):
     table = "table"
     plain = "plain"

@@ -3,7 +3,6 @@
 Thin commands: validation lives in sendctl.domain.cases, SQL in sendctl.storage.cases.
 """
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,12 +14,14 @@ from sendctl.cli._common import (
     FormatOpt,
     OutputOpt,
     as_of_date,
+    choices,
     fmt_value,
     info,
     new_app,
     state,
     warn,
 )
+from sendctl.domain.cases import PLAN_TYPES
 from sendctl.domain.errors import SendctlError
 
 app = new_app(
@@ -32,10 +33,7 @@ app = new_app(
 PROGRESS_MIN_BYTES = 5 * 1024 * 1024  # a progress bar only for files that take a while
 
 
-class Plan(str, Enum):
-    statement = "statement"
-    ehcp = "ehcp"
-    sen_support = "sen_support"
+Plan = choices("Plan", PLAN_TYPES)
 
 
 # Field -> the option that sets it (error messages of add/update name the option).

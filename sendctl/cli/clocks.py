@@ -14,6 +14,7 @@ from sendctl.cli._common import (
     FormatOpt,
     OutputOpt,
     as_of_date,
+    choices,
     fmt_value,
     info,
     need_date,
@@ -21,6 +22,8 @@ from sendctl.cli._common import (
     opt_date,
     state,
 )
+from sendctl.domain import clocks as K  # the code lists behind the choices below
+from sendctl.domain import rules as R
 from sendctl.domain.errors import EXIT_CHECK_FAILED
 
 transfers_app = new_app(
@@ -46,18 +49,8 @@ deadlines_app = new_app(
 )
 
 
-class TransferEvent(str, Enum):
-    draft_issued = "draft-issued"
-    final_issued = "final-issued"
-    no_plan = "no-plan"
-    ceased = "ceased"
-
-
-class CeaseReason(str, Enum):
-    moved_la = "moved-la"
-    left_education = "left-education"
-    needs_met = "needs-met"
-    other = "other"
+TransferEvent = choices("TransferEvent", K.TRANSFER_EVENTS)
+CeaseReason = choices("CeaseReason", K.CEASE_REASONS)
 
 
 class TransferState(str, Enum):
@@ -72,35 +65,10 @@ class StatusBy(str, Enum):
     need = "need"
 
 
-class AssessmentEvent(str, Enum):
-    decision_to_assess = "decision-to-assess"
-    refused = "refused"
-    draft_issued = "draft-issued"
-    final_issued = "final-issued"
-    no_plan = "no-plan"
-
-
-class ExceptionReason(str, Enum):
-    school_closure = "school-closure"
-    ey_closure = "ey-closure"
-    personal = "personal"
-    absent = "absent"
-
-
-class ReviewDecision(str, Enum):
-    keep = "keep"
-    amend = "amend"
-    cease = "cease"
-
-
-class ClockKind(str, Enum):
-    transfer = "transfer"
-    assessment_decision = "assessment_decision"
-    assessment_no_plan = "assessment_no_plan"
-    assessment_final = "assessment_final"
-    annual_review = "annual_review"
-    review_decision = "review_decision"
-    phase_transfer = "phase_transfer"
+AssessmentEvent = choices("AssessmentEvent", K.ASSESSMENT_EVENTS)
+ExceptionReason = choices("ExceptionReason", R.ASSESSMENT_EXCEPTIONS)
+ReviewDecision = choices("ReviewDecision", K.REVIEW_DECISIONS)
+ClockKind = choices("ClockKind", K.CLOCKS)
 
 
 class FailOn(str, Enum):

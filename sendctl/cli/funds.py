@@ -3,7 +3,6 @@
 Thin commands: the rules are in sendctl/domain/ledger.py, the SQL in sendctl/storage/ledger.py.
 """
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from sendctl.cli._common import (
     FormatOpt,
     OutputOpt,
     as_of_date,
+    choices,
     fmt_value,
     info,
     need_date,
@@ -23,6 +23,7 @@ from sendctl.cli._common import (
     state,
     warn,
 )
+from sendctl.domain import ledger as L  # the code lists behind the choices below
 
 funds_app = new_app(
     "The funds: the earmarked reserve, the DfE grant, the capital allocation; balances.\n\n"
@@ -36,17 +37,8 @@ spend_app = new_app(
 )
 
 
-class FundKind(str, Enum):
-    revenue = "revenue"
-    capital = "capital"
-
-
-class EntryKind(str, Enum):
-    actual = "actual"
-    commitment = "commitment"
-    settlement = "settlement"
-    reversal = "reversal"
-    approval = "approval"
+FundKind = choices("FundKind", L.FUND_KINDS)
+EntryKind = choices("EntryKind", L.KINDS)
 
 
 FyOpt = Annotated[str | None, typer.Option("--fy", help="Financial year, e.g. 2017-18.", show_default=False)]
