@@ -14,7 +14,8 @@ import io
 import random
 import sys
 from datetime import date, timedelta
-from pathlib import Path
+
+from _output import write_or_check
 
 SEED = 857
 AS_OF = date(2017, 4, 18)  # the Cabinet report: the register as at April 2017
@@ -207,15 +208,7 @@ def generate() -> str:
 
 
 def main(argv: list[str]) -> int:
-    target = Path(__file__).resolve().parent / "cases.csv"
-    text = generate()
-    if "--check" in argv:
-        same = target.exists() and target.read_text(encoding="utf-8") == text
-        print(f"{target}: {'up to date' if same else 'differs from the generator'}")
-        return 0 if same else 1
-    target.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {target} ({text.count(chr(10)) - 1} cases)")
-    return 0
+    return write_or_check("cases.csv", generate(), "cases", argv)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from _output import write_or_check
+
 SEED = 2014
 AS_OF = date(2017, 4, 18)
 START = date(2014, 9, 1)  # transfer reviews could start from this date (SI 2014/2270)
@@ -257,15 +259,7 @@ def generate() -> str:
 
 
 def main(argv: list[str]) -> int:
-    target = Path(__file__).resolve().parent / "events.csv"
-    text = generate()
-    if "--check" in argv:
-        same = target.exists() and target.read_text(encoding="utf-8") == text
-        print(f"{target}: {'up to date' if same else 'differs from the generator'}")
-        return 0 if same else 1
-    target.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {target} ({text.count(chr(10)) - 1} events)")
-    return 0
+    return write_or_check("events.csv", generate(), "events", argv)
 
 
 if __name__ == "__main__":

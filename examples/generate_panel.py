@@ -20,6 +20,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from _output import write_or_check
+
 SEED = 5017
 FIRST_PANEL = date(2017, 1, 5)  # a Thursday
 PANELS = 8  # fortnightly to 13 April 2017
@@ -217,16 +219,7 @@ def generate(cases_csv: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    here = Path(__file__).resolve().parent
-    target = here / "panel.csv"
-    text = generate(here / "cases.csv")
-    if "--check" in argv:
-        same = target.exists() and target.read_text(encoding="utf-8") == text
-        print(f"{target}: {'up to date' if same else 'differs from the generator'}")
-        return 0 if same else 1
-    target.write_text(text, encoding="utf-8", newline="")
-    print(f"wrote {target} ({text.count(chr(10)) - 1} decisions)")
-    return 0
+    return write_or_check("panel.csv", generate(Path(__file__).resolve().parent / "cases.csv"), "decisions", argv)
 
 
 if __name__ == "__main__":

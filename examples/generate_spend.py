@@ -8,8 +8,11 @@ Totals stay within the approved £50,000 reserve drawdown and the £45,000 grant
 """
 
 import csv
+import io
+import sys
 from datetime import date
-from pathlib import Path
+
+from _output import write_or_check
 
 FIELDS = ["fund", "date", "amount", "kind", "description", "supplier", "individual", "invoice_ref",
           "category", "cost_centre", "account_code"]
@@ -82,14 +85,13 @@ def rows():
     return sorted(out, key=lambda r: (r["date"][6:] + r["date"][3:5] + r["date"][:2], r["fund"]))
 
 
-def main() -> None:
-    path = Path(__file__).resolve().parent / "spend.csv"
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, FIELDS, lineterminator="\r\n")
-        w.writeheader()
-        w.writerows(rows())
-    print(f"wrote {path}")
+def main(argv: list[str]) -> int:
+    out = io.StringIO()
+    w = csv.DictWriter(out, FIELDS, lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows())
+    return write_or_check("spend.csv", out.getvalue(), "entries", argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
