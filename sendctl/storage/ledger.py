@@ -380,27 +380,19 @@ def post_spend(
     posted_on: date,
     description: str,
     *,
-    supplier: str | None = None,
-    individual: bool = False,
-    invoice_ref: str | None = None,
-    category: str | None = None,
-    cost_centre: str | None = None,
-    account_code: str | None = None,
-    commit: bool = False,
     allow_overspend: bool = False,
     reason: str | None = None,
+    **details,
 ) -> Posted:
     """Post an actual payment (or, with commit=True, a commitment) against a fund.
 
-    Refuses (SendctlError, nothing written) a posting past the allocation or the approved
-    total unless allow_overspend with a reason; warns past a capital profile.
+    details are prepare_spend's keyword fields (supplier, individual, invoice_ref, category,
+    cost_centre, account_code, commit). Refuses (SendctlError, nothing written) a posting past
+    the allocation or the approved total unless allow_overspend with a reason; warns past a
+    capital profile.
     """
     reason = _check_override(allow_overspend, reason)
-    entry = prepare_spend(
-        conn, fund, amount_pence, posted_on, description, supplier=supplier, individual=individual,
-        invoice_ref=invoice_ref, category=category, cost_centre=cost_centre,
-        account_code=account_code, commit=commit,
-    )
+    entry = prepare_spend(conn, fund, amount_pence, posted_on, description, **details)
     with _tx(conn):
         warnings, refusal = _guard(conn, fund, amount_pence, entry["financial_year"], allow_overspend, reason)
         entry["reason"] = reason if refusal else None
