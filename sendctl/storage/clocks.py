@@ -241,10 +241,6 @@ def transfer_list(
     if caseworker:
         where.append("c.caseworker = :caseworker COLLATE NOCASE")
         params["caseworker"] = caseworker
-        # Filter inside every branch too, so each reads only this caseworker's children by
-        # case_ref (a caseworker's list at national scale in ms, not a scan of every clock).
-        mine = "SELECT case_ref FROM cases WHERE caseworker = :caseworker COLLATE NOCASE"
-        selected = [f"SELECT * FROM ({sql}) WHERE case_ref IN ({mine})" for sql in selected]
     sql = f"""
         SELECT x.case_ref, c.forename, c.caseworker, x.state, x.notice_on, x.started_on, x.due_on,
                x.statutory_due_on, x.draft_on, x.concluded_on, x.outcome, x.cease_reason,
