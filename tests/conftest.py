@@ -8,6 +8,13 @@ from typer.testing import CliRunner
 from sendctl.cli import app
 
 
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/reliability/ is slow: skip it locally with -m "not slow"."""
+    for item in items:
+        if "reliability" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _env(tmp_path, monkeypatch):
     monkeypatch.setenv("SENDCTL_DB", str(tmp_path / "test.db"))

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from sendctl.cli._common import AppState, ErrorGroup, set_state
+from sendctl.cli._common import ErrorGroup
 
 # name -> (module, attribute, summary shown by `sendctl --help`); in --help order.
 # "app.init" = the command `init` of admin.app, mounted at the top level.
@@ -74,6 +74,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     db: Annotated[
         Path | None,
         typer.Option(
@@ -97,7 +98,10 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    set_state(AppState(db=db, officer=officer, quiet=quiet))
+    from sendctl.services.session import Session, default_db_path
+
+    ctx.obj = Session(db_path=Path(db) if db else default_db_path(), officer_name=officer,
+                      quiet=quiet)
 
 
 def main() -> None:

@@ -19,91 +19,47 @@ from sendctl.domain.errors import EXIT_BAD_INPUT, SendctlError
 BUG_EXIT = 70  # EX_SOFTWARE: an unexpected crash, not bad input
 
 
-class AppState:
-    """Global options resolved once per run by the root callback (design §2)."""
+def state():
+    """This run's Session: made by the root callback and kept on the click context (ctx.obj).
 
-    def __init__(self, db: Path | None = None, officer: str | None = None, quiet: bool = False):
-        self.db_path = Path(db) if db else default_db_path()
-        self._officer = officer or os.environ.get("SENDCTL_OFFICER")
-        self.quiet = quiet
-        self._conn = None  # sqlite3.Connection, opened on first use
-
-    @property
-    def officer(self) -> str:
-        """--officer, else SENDCTL_OFFICER, else the login name (looked up only when needed)."""
-        if not self._officer:
-            self._officer = login_name()
-        return self._officer
-
-    @officer.setter
-    def officer(self, value: str) -> None:
-        self._officer = value
-
-    def connect(self, write: bool = False):
-        """The database for this run; write=True creates it when missing."""
-        if self._conn is None:
-            from sendctl.storage.db import connect
-
-            if self.db_path == default_db_path():
-                self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._conn = connect(self.db_path, create=write)
-        return self._conn
-
-    def actor(self):
-        from sendctl.storage.audit import Actor
-
-        return Actor(self.officer, current_command())
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+    Called from a command, it also records that command for the audit trail and its flags, so
+    an InvalidValue about a field can be reported under the flag that set it.
+    """
+    ctx = _current_context()
+    session = ctx.find_object(_session_class()) if ctx is not None else None
+    if session is None:
+        raise RuntimeError("no sendctl session on the click context")
+    if ctx.command is not None and ctx.parent is not None:
+        session.command = current_command()
+        labels = ctx.meta.setdefault("sendctl.field_labels", {})
+        for p in ctx.command.params:
+            labels.setdefault(p.name, p.opts[0] if getattr(p, "opts", None) else p.name)
+    return session
 
 
-_state: AppState | None = None
+def _session_class():
+    from sendctl.services.session import Session
+
+    return Session
 
 
-def state() -> AppState:
-    """The current run's state (the root callback sets it; tests get a fresh one per invoke)."""
-    global _state
-    if _state is None:
-        _state = AppState()
-    return _state
-
-
-def set_state(new: AppState | None) -> None:
-    global _state
-    if _state is not None:
-        _state.close()
-    _state = new
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("SENDCTL_DB")
-    if env:
-        return Path(env)
-    return Path(typer.get_app_dir("sendctl")) / "sendctl.db"
-
-
-def login_name() -> str:
-    try:
-        return os.getlogin()
-    except OSError:
-        import getpass
-
-        try:
-            return getpass.getuser()
-        except Exception:  # no passwd entry (some containers)
-            return "unknown"
-
-
-def current_command() -> str:
-    """The command path without the program name, e.g. "cases import" (for the audit trail)."""
+def _current_context():
     try:
         from typer._click.globals import get_current_context
     except ImportError:  # pragma: no cover - typer before it vendored Click
         from click import get_current_context
-    ctx = get_current_context(silent=True)
+    return get_current_context(silent=True)
+
+
+def default_db_path() -> Path:
+    from sendctl.services.session import default_db_path
+
+    return default_db_path()
+
+
+def current_command() -> str:
+    """The command path without the program name, e.g. "cases import" (for the audit trail)."""
+    ctx = _current_context()
     if ctx is None:
         return "?"
     return " ".join(ctx.command_path.split()[1:]) or ctx.command_path
@@ -207,6 +163,11 @@ class ErrorGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SendctlError as e:
+            problem = getattr(e, "problem", None)
+            if problem is not None and problem.line is None:
+                labels = ctx.meta.get("sendctl.field_labels", {})
+                label = labels.get(problem.field) or "--" + problem.field.replace("_", "-")
+                e.message = f"{label}: {problem.message}"
             error_line(e)
             raise typer.Exit(e.exit_code) from None
         except UnicodeDecodeError as e:
@@ -224,7 +185,8 @@ class ErrorGroup(TyperGroup):
             if sqlite3 is not None and isinstance(e, sqlite3.Error):
                 from sendctl.storage.db import translate_db_error
 
-                err = translate_db_error(e, state().db_path)
+                session = ctx.obj
+                err = translate_db_error(e, getattr(session, "db_path", None))
                 error_line(err)
                 raise typer.Exit(err.exit_code) from None
             if getattr(e, "exit_code", None) is not None and type(e).__module__.startswith(
@@ -238,7 +200,8 @@ class ErrorGroup(TyperGroup):
             )
             raise typer.Exit(BUG_EXIT) from None
         finally:
-            set_state(None)
+            if ctx.obj is not None and hasattr(ctx.obj, "close"):
+                ctx.obj.close()
 
 
 def new_app(help_text: str, **kw) -> typer.Typer:

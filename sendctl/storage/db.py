@@ -1,5 +1,6 @@
 """Open the one SQLite file: permissions, PRAGMAs, migrations, write transactions."""
 
+import itertools
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -82,10 +83,28 @@ def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> Send
     return SendctlError(f"{where}{text}")
 
 
+_savepoints = itertools.count(1)
+
+
 @contextmanager
-def transaction(conn: sqlite3.Connection):
-    """One write transaction per command: BEGIN IMMEDIATE takes the write lock up front
-    (a deferred BEGIN that upgrades later ignores busy_timeout), rolls back on any error."""
+def transaction(conn: sqlite3.Connection, dry_run: bool = False):
+    """The one way any code writes. Outermost: BEGIN IMMEDIATE, which takes the write lock up
+    front (a deferred BEGIN that upgrades later ignores busy_timeout). Nested: a SAVEPOINT, so
+    blocks compose. Any exception rolls the block back; dry_run rolls it back at its end too,
+    so a dry run does every check and write a real run does, then keeps none of it."""
+    if conn.in_transaction:
+        name = f"sendctl_{next(_savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+            raise
+        if dry_run:
+            conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        return
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
@@ -95,12 +114,14 @@ def transaction(conn: sqlite3.Connection):
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    else:
-        try:
-            conn.execute("COMMIT")
-        except sqlite3.OperationalError as e:
-            conn.execute("ROLLBACK")
-            raise translate_db_error(e) from None
+    if dry_run:
+        conn.execute("ROLLBACK")
+        return
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as e:
+        conn.execute("ROLLBACK")
+        raise translate_db_error(e) from None
 
 
 def rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:
