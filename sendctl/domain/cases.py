@@ -10,8 +10,7 @@ Everything here is built to be cheap per row (an import of 1,000,000 rows calls
 import re
 from datetime import date
 
-from sendctl.domain.dates import parse_date
-from sendctl.domain.errors import SendctlError
+from sendctl.domain.dates import BadDate, check_year, parse_date
 
 # Fields of a case, in the order of design §7 (plus plan_issued_on, the review anchor).
 FIELDS = (
@@ -215,18 +214,15 @@ def upn_check_letter(body: str) -> str:
 
 def _date(text: str, field: str) -> date:
     # Fast path for ISO: date.fromisoformat alone would also take 20170418 and week dates.
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
     try:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
+                return check_year(date.fromisoformat(text), field, text)
+            except ValueError:
+                pass
         return parse_date(text, field)
-    except SendctlError as e:
-        problem = "not a real date" if "not a real date" in e.message else (
-            "not a date; expected e.g. 2011-03-31, 31/03/2011 or 31 Mar 2011"
-        )
-        raise CaseProblem(field, problem, text) from None
+    except BadDate as e:
+        raise CaseProblem(field, e.reason, text) from None
 
 
 def academic_year_start(as_of: date) -> int:

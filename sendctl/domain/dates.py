@@ -5,6 +5,11 @@ from datetime import date
 
 from sendctl.domain.errors import SendctlError
 
+# Years outside this range are typing mistakes in a SEND register (a date of birth before 1900,
+# an event after 2100), and date arithmetic near year 1 or 9999 would overflow.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -18,14 +23,48 @@ _MONTHS = {
     )
     for name in names
 }
+# The only spellings read (README "Global behaviour"); anything else is refused, never guessed.
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-]([A-Za-z]+)\.?,?[ \-](\d{4})$")
+# Year first with / or . (2017/05/01): a 4-digit year leads, so it is read year-month-day.
+_YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+_D_MON_Y = re.compile(
+    r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$", re.IGNORECASE
+)
+# Recognised only to say precisely what is wrong with them.
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$|^\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-z]+\.?[\s\-]+\d{2}$",
+                             re.IGNORECASE)
+_COMPACT = re.compile(r"^\d{6}$|^\d{8}$")
+_PARTIAL = re.compile(
+    r"^(\d{4}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{4}|[A-Za-z]+\.?,?[\s\-]+\d{4}|\d{4}[\s\-]+[A-Za-z]+)$"
+)
+_EXPECTED = "expected e.g. 2018-03-31, 31/03/2018 or 31 Mar 2018"
+
+
+class BadDate(SendctlError):
+    """A refused date. `reason` is the message without the field name (for file row problems)."""
+
+    def __init__(self, field: str, reason: str, text: str):
+        super().__init__(f"{field}: {reason} (got {text!r})")
+        self.reason = reason
+
+
+def check_year(d: date, field: str = "date", text: str | None = None) -> date:
+    """Refuse a date outside MIN_YEAR..MAX_YEAR (a typo such as 0217 or 20177, or year 9999)."""
+    if not MIN_YEAR <= d.year <= MAX_YEAR:
+        raise BadDate(field, f"the year must be between {MIN_YEAR} and {MAX_YEAR}",
+                      text if text is not None else d.isoformat())
+    return d
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """Parse a date given as ISO (2018-03-31) or UK day-first (31/03/2018, 31-03-2018,
-    31 Mar 2018, 31 March 2018). Day first always; two-digit years are refused.
+    """Parse a date written in one of the accepted spellings, day first, whole dates only:
+    2018-03-31 (ISO; also 2018/03/31 and 2018.03.31, year first), 31/03/2018, 31-03-2018,
+    31.03.2018 (and 1/4/2018), 31 Mar 2018, 31 March 2018, 31st March 2018, 31-Mar-2018.
+
+    Refused, with a message saying why: two-digit years (31/03/18: which century?), 8-digit
+    runs (20180331 or 31032018?), partial dates (March 2018, 2018-03, 2018: nothing is filled
+    in from today), month-first and any other spelling, and years outside 1900-2100.
 
     Args:
         text: the user's text.
@@ -33,46 +72,38 @@ def parse_date(text: str, field: str = "date") -> date:
     Returns:
         The date.
     Raises:
-        SendctlError: naming the text when it is not a real date in one of those forms.
+        BadDate (a SendctlError): naming the field and the text.
     """
     raw = (text or "").strip()
-    # Fast paths first: dateutil costs ~100 µs a call, which dominates a large import.
     m = _ISO.match(raw)
     if m:
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY.match(raw):
+        d, mo, y = int(m[1]), int(m[3]), int(m[4])
+    elif m := _D_MON_Y.match(raw):
+        mo = _MONTHS.get(m[2].lower())
+        if mo is None:
+            raise BadDate(field, f"not a date: {m[2]!r} is not a month; {_EXPECTED}", text)
+        d, y = int(m[1]), int(m[3])
+    elif m := _YMD.match(raw):
+        y, mo, d = int(m[1]), int(m[3]), int(m[4])
     else:
-        m = _DMY.match(raw)
-        if m:
-            d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        else:
-            m = _D_MON_Y.match(raw)
-            mo = _MONTHS.get(m[2].lower()) if m else None
-            if not m or mo is None:
-                return _parse_fallback(raw, text, field)
-            d, y = int(m[1]), int(m[3])
+        raise BadDate(field, _refusal(raw), text)
     try:
-        return date(y, mo, d)
+        value = date(y, mo, d)
     except ValueError:
-        raise SendctlError(f"{field}: not a real date (got {text!r})") from None
+        raise BadDate(field, "not a real date", text) from None
+    return check_year(value, field, text)
 
 
-def _parse_fallback(raw: str, text: str, field: str) -> date:
-    """Rarer spellings ("31st of March 2018", "2018/03/31") via dateutil, day first.
-
-    A 4-digit year must be present: dateutil would otherwise fill gaps from today.
-    """
-    if not raw or not re.search(r"\d{4}", raw):
-        raise SendctlError(
-            f"{field}: not a date (got {text!r}); expected e.g. 2018-03-31, 31/03/2018 or 31 Mar 2018"
-        )
-    from dateutil import parser  # lazy: ~40 ms to import
-
-    try:
-        return parser.parse(raw, dayfirst=True, default=None).date()
-    except (ValueError, OverflowError, TypeError):
-        raise SendctlError(
-            f"{field}: not a date (got {text!r}); expected e.g. 2018-03-31, 31/03/2018 or 31 Mar 2018"
-        ) from None
+def _refusal(raw: str) -> str:
+    if _TWO_DIGIT_YEAR.match(raw):
+        return "not a date: write the year in full (2018, not 18)"
+    if _COMPACT.match(raw):
+        return "not a date: digits without separators are ambiguous; write 2018-03-31 or 31/03/2018"
+    if _PARTIAL.match(raw):
+        return "not a whole date: give the day, month and year (e.g. 31/03/2018)"
+    return f"not a date; {_EXPECTED}"
 
 
 def financial_year_start(d: date) -> int:
@@ -107,6 +138,10 @@ def parse_financial_year(text: str, field: str = "--fy") -> tuple[date, date]:
     end = int(m[2])
     if (len(m[2]) == 2 and end != (start + 1) % 100) or (len(m[2]) == 4 and end != start + 1):
         raise SendctlError(f"{field}: the second year must follow the first (got {text!r})")
+    if not MIN_YEAR <= start < MAX_YEAR:
+        raise SendctlError(
+            f"{field}: the year must be between {MIN_YEAR} and {MAX_YEAR - 1} (got {text!r})"
+        )
     return date(start, 4, 1), date(start + 1, 3, 31)
 
 
