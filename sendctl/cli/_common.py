@@ -19,11 +19,12 @@ from sendctl.domain.errors import EXIT_BAD_INPUT, SendctlError
 BUG_EXIT = 70  # EX_SOFTWARE: an unexpected crash, not bad input
 
 
-def state():
+def state(labels: dict[str, str] | None = None):
     """This run's Session: made by the root callback and kept on the click context (ctx.obj).
 
     Called from a command, it also records that command for the audit trail and its flags, so
-    an InvalidValue about a field can be reported under the flag that set it.
+    a refused value is reported under the flag that set it: a parameter named like the domain
+    field is found by itself; `labels` adds {field: flag} where the names differ.
     """
     ctx = _current_context()
     session = ctx.find_object(_session_class()) if ctx is not None else None
@@ -31,9 +32,13 @@ def state():
         raise RuntimeError("no sendctl session on the click context")
     if ctx.command is not None and ctx.parent is not None:
         session.command = current_command()
-        labels = ctx.meta.setdefault("sendctl.field_labels", {})
+        table = ctx.meta.setdefault("sendctl.field_labels", {})
         for p in ctx.command.params:
-            labels.setdefault(p.name, p.opts[0] if getattr(p, "opts", None) else p.name)
+            if getattr(p, "param_type_name", "") == "argument":
+                table.setdefault(p.name, p.human_readable_name)
+            else:
+                table.setdefault(p.name, p.opts[0])
+        table.update(labels or {})
     return session
 
 
@@ -163,11 +168,15 @@ class ErrorGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SendctlError as e:
-            problem = getattr(e, "problem", None)
-            if problem is not None and problem.line is None:
+            problems = getattr(e, "problems", None)
+            if problems and all(p.line is None for p in problems):
+                from sendctl.domain.problems import describe
+
                 labels = ctx.meta.get("sendctl.field_labels", {})
-                label = labels.get(problem.field) or "--" + problem.field.replace("_", "-")
-                e.message = f"{label}: {problem.message}"
+                e.message = "\n".join(
+                    describe(p, labels.get(p.field) or "--" + p.field.replace("_", "-"))
+                    for p in problems
+                )
             error_line(e)
             raise typer.Exit(e.exit_code) from None
         except UnicodeDecodeError as e:

@@ -22,7 +22,6 @@ from sendctl.cli._common import (
     warn,
 )
 from sendctl.domain.cases import PLAN_TYPES
-from sendctl.domain.errors import SendctlError
 
 app = new_app(
     "The case register: import, list, show, add and update children and young people.\n\n"
@@ -195,17 +194,6 @@ def _summary(file: Path, res, src, dry_run: bool) -> str:
 # --- list and show ------------------------------------------------------------------------------
 
 
-def _need_option(text: str | None) -> str | None:
-    if not text:
-        return None
-    from sendctl.domain.cases import CaseProblem, normalise_need
-
-    try:
-        return normalise_need(text, None)
-    except CaseProblem as p:
-        raise SendctlError(f"--need: {p.problem} (got {text!r})") from None
-
-
 @app.command("list")
 def list_(
     plan: Annotated[Plan | None, typer.Option("--plan", help="Only this plan type.", case_sensitive=False)] = None,
@@ -230,67 +218,18 @@ def list_(
     Example: sendctl cases list --plan statement --caseworker "Priya Shah" --format csv
     """
     from sendctl.render.formats import emit
-    from sendctl.storage.cases import list_cases
+    from sendctl.services.cases import list_cases
 
-    conn = state().connect()
     rows = list_cases(
-        conn,
+        state(FLAGS),
         plan=plan.value if plan else None,
-        need=_need_option(need),
+        need=need,
         caseworker=caseworker,
         setting=setting,
         out_of_county=out_of_county,
         search=search,
     )
     emit(rows, _columns(), fmt_value(fmt), output, title="Cases", empty_message="No cases match.")
-
-
-def _optional_section(module: str, func: str, *args) -> list[dict] | None:
-    """Rows from another part of sendctl when it is installed (clocks, panel), else None."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as e:
-        if e.name != module:
-            raise
-        return None
-    fn = getattr(mod, func, None)
-    if fn is None:
-        return None
-    return [_as_dict(r) for r in (fn(*args) or [])]
-
-
-def _as_dict(r) -> dict:
-    if isinstance(r, dict):
-        return r
-    if hasattr(r, "_asdict"):
-        return r._asdict()
-    if hasattr(r, "keys"):
-        return dict(r)
-    import dataclasses
-
-    if dataclasses.is_dataclass(r):
-        return dataclasses.asdict(r)
-    return {"value": r}
-
-
-def _history(conn, ref: str) -> list[dict]:
-    import json
-
-    from sendctl.storage.audit import audit_rows
-
-    out = []
-    for r in audit_rows(conn, case_ref=ref):
-        before = json.loads(r["before_json"]) if r["before_json"] else None
-        after = json.loads(r["after_json"]) if r["after_json"] else None
-        out.append({
-            "at_utc": r["at_utc"], "officer": r["officer"], "command": r["command"],
-            "entity": r["entity"], "entity_key": r["entity_key"], "action": r["action"],
-            "fields": ", ".join(sorted((before or {}) | (after or {}))) if r["action"] == "update" else "",
-            "before": before, "after": after,
-        })
-    return out
 
 
 @app.command()
@@ -303,24 +242,18 @@ def show(
 
     Example: sendctl cases show RCC-0042 --as-of 2017-04-18
     """
-    from sendctl.storage.cases import need_case
+    from sendctl.services.cases import show_case
 
-    day = as_of_date(as_of)
-    conn = state().connect()
-    case = need_case(conn, ref)
-    clocks = _optional_section("sendctl.storage.clocks", "case_clocks", conn, ref, day)
-    events = _optional_section("sendctl.storage.clocks", "case_events", conn, ref)
-    panel = _optional_section("sendctl.storage.panel", "case_decisions", conn, ref)
-    history = _history(conn, ref)
-    _print_show(case, clocks, events, panel, history, fmt_value(fmt))
+    view = show_case(state(), ref, as_of_date(as_of))
+    _print_show(view, fmt_value(fmt))
 
 
-def _print_show(case, clocks, events, panel, history, fmt):
+def _print_show(view, fmt):
     from sendctl.render.formats import Column, emit, emit_record, resolve_format
 
     fmt = resolve_format(fmt, None)
-    case = dict(case)
-    case["out_of_county"] = bool(case["out_of_county"])
+    case, clocks, events, panel, history = (
+        view.case, view.clocks, view.events, view.panel_decisions, view.history)
     if fmt == "json":
         emit_record(
             {"case": case, "clocks": clocks, "events": events, "panel_decisions": panel,
@@ -336,8 +269,6 @@ def _print_show(case, clocks, events, panel, history, fmt):
     emit_record(shown, "plain", title=f"Case {case['case_ref']}")
     sections = [("Clocks", clocks), ("Events", events), ("Panel decisions", panel)]
     for title, rows in sections:
-        if rows is None:
-            continue
         typer.echo(f"\n{title}")
         if not rows:
             typer.echo("  none")
@@ -353,20 +284,6 @@ def _print_show(case, clocks, events, panel, history, fmt):
 
 
 # --- add and update -----------------------------------------------------------------------------
-
-
-def _validate(row: dict, day, check_age: bool = True) -> dict:
-    from sendctl.domain.cases import validate_case
-
-    case, problems = validate_case(row, day, check_age=check_age)
-    if problems:
-        raise SendctlError(
-            "\n".join(
-                f"{FLAGS.get(p.field, p.field)}: {p.problem}" + (f" (got {p.value!r})" if p.value is not None else "")
-                for p in problems
-            )
-        )
-    return case
 
 
 UpnOpt = Annotated[str | None, typer.Option("--upn", help="Unique pupil number (13 characters).")]
@@ -405,10 +322,8 @@ def add(
 
     Example: sendctl cases add RCC-0421 --forename Zoë --surname Example --dob 14/02/2010 --plan ehcp --need ASD
     """
-    from sendctl.storage.cases import add_case
-    from sendctl.storage.db import transaction
+    from sendctl.services.cases import add_case
 
-    day = as_of_date(as_of)
     row = {
         "case_ref": ref.strip(), "upn": upn, "forename": forename, "surname": surname,
         "date_of_birth": dob, "setting": setting, "setting_type": setting_type,
@@ -416,11 +331,7 @@ def add(
         "primary_need": need, "plan_type": plan.value, "plan_issued_on": plan_issued,
         "caseworker": caseworker, "caseworker_email": caseworker_email,
     }
-    case = _validate({k: (v or "").strip() for k, v in row.items()}, day)
-    st = state()
-    conn = st.connect(write=True)
-    with transaction(conn):
-        add_case(conn, st.actor(), case)
+    case = add_case(state(FLAGS), row, as_of_date(as_of))
     info(f"Added case {case['case_ref']} ({case['plan_type']}, year group {case['year_group'] or '-'})")
 
 
@@ -448,8 +359,7 @@ def update(
 
     Example: sendctl cases update RCC-0042 --caseworker "Priya Shah" --caseworker-email priya.shah@rutland.example
     """
-    from sendctl.storage.cases import need_case, update_case
-    from sendctl.storage.db import transaction
+    from sendctl.services.cases import update_case
 
     changes = {
         "upn": upn, "forename": forename, "surname": surname, "date_of_birth": dob,
@@ -459,20 +369,7 @@ def update(
         "plan_type": plan.value if plan else None, "plan_issued_on": plan_issued,
         "caseworker": caseworker, "caseworker_email": caseworker_email,
     }
-    changes = {k: v.strip() for k, v in changes.items() if v is not None}
-    if not changes:
-        raise SendctlError("nothing to change", hint="give at least one --FIELD VALUE, e.g. --caseworker NAME")
-    day = as_of_date(as_of)
-    st = state()
-    conn = st.connect(write=True)
-    with transaction(conn):
-        old = need_case(conn, ref)
-        row = {k: "" if v is None else str(v) for k, v in old.items()}
-        row.update(changes)
-        if "date_of_birth" in changes and "year_group" not in changes:
-            row["year_group"] = ""  # derive again from the new date of birth
-        new = _validate(row, day, check_age="date_of_birth" in changes)
-        changed = update_case(conn, st.actor(), old, new)
+    changed = update_case(state(FLAGS), ref, changes, as_of_date(as_of))
     if changed:
         info(f"Updated case {ref}: {', '.join(changed)}")
     else:

@@ -27,13 +27,27 @@ class Problem:
     value: str | None = None
 
 
-class InvalidValue(SendctlError):
-    """A refused value (exit 1). The CLI names the field as its flag or file column."""
+def describe(problem: Problem, label: str | None = None) -> str:
+    """`label: message (got 'value')`, label defaulting to the field name."""
+    got = f" (got {problem.value!r})" if problem.value is not None else ""
+    return f"{label or problem.field}: {problem.message}{got}"
+
+
+class InvalidInput(SendctlError):
+    """Refused values (exit 1). The CLI names each field as its flag or file column."""
+
+    def __init__(self, problems: list[Problem], hint: str | None = None):
+        self.problems = list(problems)
+        super().__init__("\n".join(describe(p) for p in self.problems), hint=hint,
+                         exit_code=EXIT_BAD_INPUT)
+
+
+class InvalidValue(InvalidInput):
+    """One refused value."""
 
     def __init__(self, problem: Problem, hint: str | None = None):
         self.problem = problem
-        super().__init__(f"{problem.field}: {problem.message}", hint=hint,
-                         exit_code=EXIT_BAD_INPUT)
+        super().__init__([problem], hint=hint)
 
 
 def invalid(field: str, code: str, message: str, value: str | None = None,

@@ -1,0 +1,127 @@
+"""The case register: list, show, add, update (the import lives with the other imports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sendctl.domain.errors import SendctlError
+from sendctl.domain.problems import InvalidInput, Problem
+from sendctl.services.session import Session
+
+
+@dataclass
+class CaseView:
+    """Everything `cases show` prints about one child."""
+
+    case: dict
+    clocks: list[dict]
+    events: list[dict]
+    panel_decisions: list[dict]
+    history: list[dict]
+
+
+def normalise_need_filter(text: str | None) -> str | None:
+    """A --need filter value as its code, refused like any other bad value."""
+    if not text:
+        return None
+    from sendctl.domain.cases import CaseProblem, normalise_need
+
+    try:
+        return normalise_need(text, None)
+    except CaseProblem as p:
+        raise InvalidInput([Problem(None, "primary_need", "bad_code", p.problem, text)]) from None
+
+
+def list_cases(session: Session, *, plan: str | None = None, need: str | None = None,
+               caseworker: str | None = None, setting: str | None = None,
+               out_of_county: bool | None = None, search: str | None = None) -> list[dict]:
+    """The register ordered by case reference, filtered."""
+    from sendctl.storage.cases import list_cases as query
+
+    return list(query(session.connect(), plan=plan, need=normalise_need_filter(need),
+                      caseworker=caseworker, setting=setting, out_of_county=out_of_county,
+                      search=search))
+
+
+def show_case(session: Session, ref: str, as_of: date) -> CaseView:
+    """One child: details, clocks as at `as_of`, events, panel decisions, audit history."""
+    from sendctl.storage.cases import need_case
+    from sendctl.storage.clocks import case_clocks, case_events
+    from sendctl.storage.panel import case_decisions
+
+    conn = session.connect()
+    case = dict(need_case(conn, ref))
+    case["out_of_county"] = bool(case["out_of_county"])
+    return CaseView(
+        case=case,
+        clocks=[dict(r) for r in case_clocks(conn, ref, as_of)],
+        events=[dict(r) for r in case_events(conn, ref)],
+        panel_decisions=[dict(r) for r in case_decisions(conn, ref)],
+        history=_history(conn, ref),
+    )
+
+
+def _history(conn, ref: str) -> list[dict]:
+    import json
+
+    from sendctl.storage.audit import audit_rows
+
+    out = []
+    for r in audit_rows(conn, case_ref=ref):
+        before = json.loads(r["before_json"]) if r["before_json"] else None
+        after = json.loads(r["after_json"]) if r["after_json"] else None
+        changed = sorted((before or {}) | (after or {})) if r["action"] == "update" else []
+        out.append({
+            "at_utc": r["at_utc"], "officer": r["officer"], "command": r["command"],
+            "entity": r["entity"], "entity_key": r["entity_key"], "action": r["action"],
+            "fields": ", ".join(changed), "before": before, "after": after,
+        })
+    return out
+
+
+def _validated(row: dict, as_of: date, check_age: bool = True) -> dict:
+    from sendctl.domain.cases import validate_case
+
+    case, problems = validate_case(row, as_of, check_age=check_age)
+    if problems:
+        raise InvalidInput([Problem(None, p.field, "invalid", p.problem, p.value)
+                            for p in problems])
+    return case
+
+
+def add_case(session: Session, row: dict, as_of: date) -> dict:
+    """Validate one case given as text fields (as a CSV row would be) and add it, audited.
+
+    Returns:
+        The case as stored.
+    """
+    from sendctl.storage.cases import add_case as insert
+
+    case = _validated({k: (v or "").strip() for k, v in row.items()}, as_of)
+    with session.transaction() as conn:
+        insert(conn, session.actor(), case)
+    return case
+
+
+def update_case(session: Session, ref: str, changes: dict, as_of: date) -> list[str]:
+    """Apply text `changes` to one case ("" clears an optional field); each change audited.
+
+    Returns:
+        The names of the fields that changed (empty when nothing did).
+    """
+    from sendctl.storage.cases import need_case
+    from sendctl.storage.cases import update_case as write
+
+    changes = {k: v.strip() for k, v in changes.items() if v is not None}
+    if not changes:
+        raise SendctlError("nothing to change",
+                           hint="give at least one --FIELD VALUE, e.g. --caseworker NAME")
+    with session.transaction() as conn:
+        old = need_case(conn, ref)
+        row = {k: "" if v is None else str(v) for k, v in old.items()}
+        row.update(changes)
+        if "date_of_birth" in changes and "year_group" not in changes:
+            row["year_group"] = ""  # derive again from the new date of birth
+        new = _validated(row, as_of, check_age="date_of_birth" in changes)
+        return write(conn, session.actor(), old, new)
