@@ -38,7 +38,8 @@ def state(labels: dict[str, str] | None = None):
                 table.setdefault(p.name, p.human_readable_name)
             else:
                 table.setdefault(p.name, p.opts[0])
-        table.update(labels or {})
+        for field, flag in (labels or {}).items():
+            table.setdefault(field, flag)
     return session
 
 

@@ -44,6 +44,10 @@ AllOpt = Annotated[
 ]
 
 
+# Domain field -> the flag that sets it, where the two are named differently.
+LABELS = {"date_from": "--from", "date_to": "--to", "meeting_on": "--date"}
+
+
 def _list_columns(with_superseded: bool):
     from sendctl.render.formats import Column
 
@@ -100,13 +104,10 @@ def record_cmd(
     --out-of-county --funder high-needs-block
     """
     from sendctl.domain.money import format_pence
-    from sendctl.storage.panel import record_decision
+    from sendctl.services.panel import record_decision
 
-    st = state()
-    conn = st.connect(write=True)
-    new_id = record_decision(
-        conn,
-        st.actor(),
+    done = record_decision(
+        state(LABELS),
         case_ref=case_ref,
         meeting_on=meeting,
         request=request,
@@ -121,9 +122,7 @@ def record_cmd(
         note=note,
         supersedes_id=supersedes,
     )
-    from sendctl.storage.panel import get_decision
-
-    d = get_decision(conn, new_id)
+    new_id, d = done.id, done.decision
     cost = f", {format_pence(d['annual_cost_pence'])} a year" if d["annual_cost_pence"] is not None else ""
     corrected = f"; supersedes decision {supersedes}" if supersedes else ""
     info(
@@ -161,25 +160,16 @@ def list_cmd(
         outcome=parse_optional_code(Outcome, outcome, "--outcome"),
         include_superseded=all_,
     )
-    _check_range(filters["date_from"], filters["date_to"])
-    from sendctl.storage.panel import list_decisions
+    from sendctl.services.panel import list_decisions
 
-    conn = state().connect()
     emit(
-        list_decisions(conn, **filters),
+        list_decisions(state(LABELS), **filters),
         _list_columns(all_),
         fmt_value(fmt),
         output,
         title="High Needs Panel decisions",
         empty_message="No panel decisions match.",
     )
-
-
-def _check_range(date_from, date_to) -> None:
-    from sendctl.domain.errors import SendctlError
-
-    if date_from and date_to and date_to < date_from:
-        raise SendctlError(f"--to: {date_to.isoformat()} is before --from {date_from.isoformat()}")
 
 
 def _summary_columns(first_header: str):
@@ -221,15 +211,11 @@ def summary_cmd(
     """
     from sendctl.cli._common import as_of_date, opt_date
     from sendctl.render.formats import emit, open_output, resolve_format, write_plain
-    from sendctl.storage.panel import summary
+    from sendctl.services.panel import summarise
 
     start = opt_date(date_from, "--from")
-    end = opt_date(date_to, "--to")
-    cutoff = as_of_date(as_of)
-    end = min(end, cutoff) if end else cutoff
-    _check_range(start, opt_date(date_to, "--to"))
-    conn = state().connect()
-    rows = summary(conn, start, end, include_superseded=all_)
+    rows, end = summarise(state(LABELS), start, opt_date(date_to, "--to"), as_of_date(as_of),
+                          include_superseded=all_)
     fmt_name = resolve_format(fmt_value(fmt), output)
     if fmt_name in ("csv", "json"):
         emit(rows, _summary_columns("group"), fmt_name, output)
