@@ -21,25 +21,13 @@ def init(
 
     Example: sendctl --db rutland.db init
     """
+    from sendctl.services.admin import init_database
+
     st = state()
-    existed = st.db_path.exists()
-    conn = st.connect(write=True)
-    seeded = 0
-    if not no_funds:
-        try:
-            from sendctl.storage.ledger import seed_funds
-        except ImportError:  # funds come with their own issue
-            seed_funds = None
-        if seed_funds is not None:
-            from sendctl.storage.db import transaction
-
-            with transaction(conn):
-                seeded = seed_funds(conn, st.actor())
-    from sendctl.storage.migrations import schema_version
-
-    verb = "Migrated" if existed else "Created"
-    extra = f"; seeded {seeded} fund(s)" if seeded else ""
-    info(f"{verb} {st.db_path} (schema version {schema_version()}){extra}")
+    done = init_database(st, seed_funds=not no_funds)
+    verb = "Created" if done.created else "Migrated"
+    extra = f"; seeded {done.funds_seeded} fund(s)" if done.funds_seeded else ""
+    info(f"{verb} {st.db_path} (schema version {done.schema_version}){extra}")
 
 
 @app.command(short_help="Check the database: schema, integrity, permissions, counts.")
@@ -49,10 +37,10 @@ def doctor(fmt: FormatOpt = None) -> None:
     Exits 3 when something is wrong. Example: sendctl doctor
     """
     from sendctl.render.formats import emit_record
-    from sendctl.storage.health import check
+    from sendctl.services.admin import check_health
 
     st = state()
-    report, problems = check(st.db_path)
+    report, problems = check_health(st)
     emit_record(report, fmt_value(fmt), title=f"sendctl doctor: {st.db_path}")
     for p in problems:
         warn(p)
@@ -69,11 +57,10 @@ def backup(
 
     Example: sendctl backup backups/sendctl-2017-04-18.db
     """
-    from sendctl.storage.health import backup_to
+    from sendctl.services.admin import backup as make_backup
 
     st = state()
-    conn = st.connect()
-    n = backup_to(conn, st.db_path, dest, force=force)
+    n = make_backup(st, dest, force=force)
     info(f"Backed up {st.db_path} to {dest} ({n:,} bytes)")
 
 

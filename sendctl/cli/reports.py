@@ -27,10 +27,9 @@ def status(
     Example: sendctl status --as-of 2017-04-18
     """
     from sendctl.render.formats import emit_record, open_output, resolve_format
-    from sendctl.storage.reports import dashboard
+    from sendctl.services.reports import dashboard
 
-    day = as_of_date(as_of)
-    d = dashboard(state().connect(), day)
+    d = dashboard(state(), as_of_date(as_of))
     f = resolve_format(fmt_value(fmt), output)
     if f == "json":
         emit_record(d, "json", output)
@@ -63,9 +62,9 @@ def sen2(
     Example: sendctl report sen2 --year 2016 --format csv --output sen2-2016.csv
     """
     from sendctl.render.formats import Column, emit
-    from sendctl.storage.reports import sen2_figures
+    from sendctl.services.reports import sen2_figures
 
-    r = sen2_figures(state().connect(), year)
+    r = sen2_figures(state(), year)
     columns = [
         Column("section"),
         Column("figure"),
@@ -98,13 +97,11 @@ def audit(
     """
     from sendctl.cli._common import opt_date
     from sendctl.render.formats import Column, emit
-    from sendctl.storage.audit import audit_rows
+    from sendctl.services.reports import audit_trail
 
-    since_d = opt_date(since, "--since")
-    conn = state().connect()
-    rows = audit_rows(
-        conn,
-        since_utc=since_d.isoformat() if since_d else None,
+    rows = audit_trail(
+        state(),
+        since=opt_date(since, "--since"),
         officer=officer,
         case_ref=case,
         entity=entity,

@@ -1,0 +1,31 @@
+"""What managers and auditors read: the status dashboard, SEN2 figures, the audit trail."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sendctl.services.session import Session
+
+
+def dashboard(session: Session, as_of: date) -> dict:
+    """The status dashboard as one object (transfers with burndown, clocks, panel, funds)."""
+    from sendctl.storage.reports import dashboard as build
+
+    return build(session.connect(), as_of)
+
+
+def sen2_figures(session: Session, year: int) -> dict:
+    """SEN2-style figures for a calendar year: {"census_on", "figures": [...]}."""
+    from sendctl.storage.reports import sen2_figures as build
+
+    return build(session.connect(), year)
+
+
+def audit_trail(session: Session, *, since: date | None = None, officer: str | None = None,
+                case_ref: str | None = None, entity: str | None = None,
+                limit: int | None = None) -> list[dict]:
+    """Audit rows, newest first."""
+    from sendctl.storage.audit import audit_rows
+
+    return list(audit_rows(session.connect(), since_utc=since.isoformat() if since else None,
+                           officer=officer, case_ref=case_ref, entity=entity, limit=limit))
