@@ -193,7 +193,7 @@ class ErrorGroup(TyperGroup):
         except Exception as e:
             sqlite3 = sys.modules.get("sqlite3")  # not imported for --help: keep it that way
             if sqlite3 is not None and isinstance(e, sqlite3.Error):
-                from sendctl.storage.db import translate_db_error
+                from sendctl.services.session import translate_db_error
 
                 session = ctx.obj
                 err = translate_db_error(e, getattr(session, "db_path", None))

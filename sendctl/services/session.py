@@ -41,6 +41,13 @@ def login_name() -> str:
             return "unknown"
 
 
+def translate_db_error(error: Exception, db_path: Path | None):
+    """SQLite's failure as the SendctlError the user sees (busy -> exit 4)."""
+    from sendctl.storage.db import translate_db_error as translate
+
+    return translate(error, db_path)
+
+
 @dataclass
 class Session:
     """What a service needs besides its arguments.
