@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "panel": ("sendctl.cli.panel", "app", "High Needs Panel decisions: record, list, summarise, import."),
     "funds": ("sendctl.cli.funds", "funds_app", "Funds (reserve, DfE grant, capital): add, approve, balances."),
     "spend": ("sendctl.cli.funds", "spend_app", "The spend ledger: post, settle, reverse, list, export, import."),
+    "capital": ("sendctl.cli.capital", "app",
+                "Capital projects against the £500,000, the consultation, the published plan."),
     "status": ("sendctl.cli.reports", "app.status", "One screen: transfers, clocks due, the panel, fund balances."),
     "audit": ("sendctl.cli.reports", "app.audit", "The audit trail: who changed what, when, newest first."),
     "report": ("sendctl.cli.reports", "report_app", "Statutory returns: SEN2-style figures for a calendar year."),

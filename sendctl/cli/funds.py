@@ -205,6 +205,9 @@ def spend_post(
         bool, typer.Option("--allow-overspend", help="Post even past the allocation/approval (needs --reason).")
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")] = None,
+    project: Annotated[
+        str | None, typer.Option("--project", help="The capital project it pays for (see 'sendctl capital list').")
+    ] = None,
 ) -> None:
     """Post an actual payment (or a commitment with --commit) against a fund.
 
@@ -220,11 +223,15 @@ def spend_post(
     pence = _pence(amount, "AMOUNT")
     d = need_date(on, "--date")
     st = state()
-    res = post_spend(
-        st.connect(write=True), st.actor(), fund, pence, d, description, supplier=supplier,
-        individual=individual, invoice_ref=invoice, category=category, cost_centre=cost_centre,
-        account_code=account_code, commit=commit, allow_overspend=allow_overspend, reason=reason,
-    )
+    details = dict(supplier=supplier, individual=individual, invoice_ref=invoice, category=category,
+                   cost_centre=cost_centre, account_code=account_code, commit=commit,
+                   allow_overspend=allow_overspend, reason=reason)
+    if project is not None:
+        from sendctl.services.capital import post_project_spend
+
+        res = post_project_spend(st, project, fund, pence, d, description, **details)
+    else:
+        res = post_spend(st.connect(write=True), st.actor(), fund, pence, d, description, **details)
     _warn_all(res.warnings)
     what = "commitment" if commit else "payment"
     info(f"Posted {what} {res.id}: {_fmt(pence)} against {fund} on {d.isoformat()}")

@@ -457,3 +457,70 @@ def m601_covering_report_indexes(conn):
         DROP INDEX IF EXISTS idx_reviews_decision_due
         """,
     )
+
+
+# --- capital programme, consultation, published plan (issue 20): m20NN_... -------------------
+
+
+@migration
+def m2001_create_capital_projects(conn):
+    # A capital project is costed and profiled by financial year against a capital fund. The
+    # project row and its profile are fixed once written (a changed scheme is withdrawn and added
+    # again, so what the plan said stays on record); its life is an append-only list of status
+    # changes; spend is linked to it by ledger entry id (the ledger itself is not touched).
+    _script(
+        conn,
+        """
+        CREATE TABLE capital_projects (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+            fund TEXT NOT NULL REFERENCES funds(code),
+            cost_pence INTEGER NOT NULL CHECK (cost_pence > 0),
+            setting TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            proposed_on TEXT NOT NULL,
+            over_reason TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE TABLE capital_project_profiles (
+            project_id INTEGER NOT NULL REFERENCES capital_projects(id),
+            financial_year TEXT NOT NULL,
+            amount_pence INTEGER NOT NULL CHECK (amount_pence > 0),
+            PRIMARY KEY (project_id, financial_year)
+        );
+        CREATE TABLE capital_status_changes (
+            id INTEGER PRIMARY KEY,
+            project_id INTEGER NOT NULL REFERENCES capital_projects(id),
+            status TEXT NOT NULL CHECK (status IN
+                ('proposed', 'consulting', 'approved', 'in-delivery', 'complete', 'withdrawn')),
+            changed_on TEXT NOT NULL,
+            note TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_capital_status_project ON capital_status_changes(project_id, changed_on, id);
+        CREATE TABLE capital_project_spend (
+            entry_id INTEGER PRIMARY KEY REFERENCES ledger_entries(id),
+            project_id INTEGER NOT NULL REFERENCES capital_projects(id),
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_capital_spend_project ON capital_project_spend(project_id);
+        CREATE TRIGGER capital_projects_no_update BEFORE UPDATE ON capital_projects
+        BEGIN SELECT RAISE(ABORT, 'capital_projects is append-only: withdraw the project and add it again'); END;
+        CREATE TRIGGER capital_projects_no_delete BEFORE DELETE ON capital_projects
+        BEGIN SELECT RAISE(ABORT, 'capital_projects is append-only: withdraw the project instead'); END;
+        CREATE TRIGGER capital_project_profiles_no_update BEFORE UPDATE ON capital_project_profiles
+        BEGIN SELECT RAISE(ABORT, 'capital_project_profiles is append-only'); END;
+        CREATE TRIGGER capital_project_profiles_no_delete BEFORE DELETE ON capital_project_profiles
+        BEGIN SELECT RAISE(ABORT, 'capital_project_profiles is append-only'); END;
+        CREATE TRIGGER capital_status_changes_no_update BEFORE UPDATE ON capital_status_changes
+        BEGIN SELECT RAISE(ABORT, 'capital_status_changes is append-only: record a new status'); END;
+        CREATE TRIGGER capital_status_changes_no_delete BEFORE DELETE ON capital_status_changes
+        BEGIN SELECT RAISE(ABORT, 'capital_status_changes is append-only: record a new status'); END;
+        CREATE TRIGGER capital_project_spend_no_update BEFORE UPDATE ON capital_project_spend
+        BEGIN SELECT RAISE(ABORT, 'capital_project_spend is append-only'); END;
+        CREATE TRIGGER capital_project_spend_no_delete BEFORE DELETE ON capital_project_spend
+        BEGIN SELECT RAISE(ABORT, 'capital_project_spend is append-only'); END
+        """,
+    )

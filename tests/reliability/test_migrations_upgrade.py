@@ -45,6 +45,16 @@ SAMPLE = {
     "notifications_sent": ("INSERT INTO notifications_sent (recipient, case_ref, clock, due_on,"
                            " sent_on, sent_utc) VALUES ('jo@x.example', 'M-1', 'transfer',"
                            " '2017-04-25', '2017-04-18', ?)", (T,)),
+    "capital_projects": ("INSERT INTO capital_projects (name, fund, cost_pence, setting, purpose,"
+                         " proposed_on, officer, recorded_utc) VALUES ('Old scheme', 'old-fund',"
+                         " 1000000, 'School', 'Places', '2017-05-01', 'old', ?)", (T,)),
+    "capital_project_profiles": ("INSERT INTO capital_project_profiles (project_id, financial_year,"
+                                 " amount_pence) VALUES (1, '2017-18', 1000000)", ()),
+    "capital_status_changes": ("INSERT INTO capital_status_changes (project_id, status, changed_on,"
+                               " officer, recorded_utc) VALUES (1, 'proposed', '2017-05-01', 'old', ?)",
+                               (T,)),
+    "capital_project_spend": ("INSERT INTO capital_project_spend (entry_id, project_id, recorded_utc)"
+                              " VALUES (1, 1, ?)", (T,)),
 }
 DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}  # kept by sendctl itself
 

@@ -1,0 +1,211 @@
+"""capital add|list|status|history, capital consult open|record|summary, capital plan.
+
+Thin commands: the rules are in sendctl/domain/capital.py, the orchestration in
+sendctl/services/capital.py (projects) and sendctl/services/consultation.py.
+"""
+
+from typing import Annotated
+
+import typer
+
+from sendctl.cli._common import (
+    AsOfOpt,
+    FormatOpt,
+    OutputOpt,
+    as_of_date,
+    fmt_value,
+    info,
+    new_app,
+    state,
+    warn,
+)
+
+app = new_app(
+    "The SEND capital programme: projects against the capital fund, the consultation, the published plan.\n\n"
+    'Example: sendctl capital add "Autism resourced provision" --cost £180,000 '
+    '--profile 2018-19=£60,000,2019-20=£120,000 --setting "Uppingham Ridge College" --purpose "12 places"',
+    short_help="Capital projects against the £500,000, the consultation, the published plan.",
+)
+
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date", help="Date (2018-03-31 or 31/03/2018); default today.", show_default=False
+    ),
+]
+
+
+def _day(text: str | None):
+    from datetime import date
+
+    from sendctl.cli._common import opt_date
+
+    return opt_date(text, "--date") or date.today()
+
+
+def _fmt(p: int) -> str:
+    from sendctl.domain.money import format_pence
+
+    return format_pence(p)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="The project's name (its key in other commands).")],
+    cost: Annotated[str, typer.Option("--cost", help="Total cost, e.g. £180,000.")],
+    setting: Annotated[str, typer.Option("--setting", help="Where: the school, unit or setting.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="What it buys, in plain words.")],
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Cost by financial year, summing to the cost: 2018-19=£60,000,2019-20=£120,000.",
+        ),
+    ] = None,
+    fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
+    date: DateOpt = None,
+    allow_over: Annotated[
+        bool,
+        typer.Option(
+            "--allow-over",
+            help="Add it even past the fund's allocation or profile (needs --reason).",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why going over is allowed (audited).")
+    ] = None,
+) -> None:
+    """Add a capital project (status: proposed), checked against the fund's allocation and profile.
+
+    Refused, with the figures, when the projects together would pass the fund's allocation or,
+    for any year of the project, the fund's profile up to that year.
+    Example: sendctl capital add "Sensory room" --cost £24,000 --profile 2018-19=£24,000 --setting "Oakham Vale Primary" --purpose "A sensory room for 8 pupils"
+    """
+    from sendctl.domain.money import parse_pence
+    from sendctl.services.capital import add_project
+
+    pence = parse_pence(cost, "--cost")
+    res = add_project(
+        state(),
+        name,
+        pence,
+        profile,
+        setting,
+        purpose,
+        _day(date),
+        fund=fund,
+        allow_over=allow_over,
+        reason=reason,
+    )
+    for w in res.warnings:
+        warn(w)
+    info(f"Added capital project {res.id}: {res.name}, {_fmt(pence)} (proposed)")
+    typer.echo(res.id)
+
+
+STATUS_HELP = "proposed, consulting, approved, in-delivery, complete or withdrawn."
+
+
+@app.command("status")
+def status(
+    name: Annotated[str, typer.Argument(help="The project's name.")],
+    new_status: Annotated[str, typer.Argument(metavar="STATUS", help=STATUS_HELP)],
+    date: DateOpt = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="Why (e.g. the decision reference).")
+    ] = None,
+) -> None:
+    """Record a project's new status (an audited record; earlier ones stay in its history).
+
+    A withdrawn project leaves the plan's sums; bringing it back checks it fits again.
+    Example: sendctl capital status "Sensory room" approved --date 2017-09-12 --note "Cabinet 12/09/2017"
+    """
+    from sendctl.services.capital import change_status
+
+    res = change_status(state(), name, new_status, _day(date), note)
+    info(f"{res['project']}: {res['from'] or '-'} -> {res['to']} on {res['on']}")
+
+
+def _project_columns():
+    from sendctl.render.formats import Column
+
+    return [
+        Column("id", kind="int"),
+        Column("name"),
+        Column("fund", human=False),
+        Column("setting"),
+        Column("purpose", human=False),
+        Column("status"),
+        Column("status_on", "since"),
+        Column("proposed_on", human=False),
+        Column("cost_pence", "cost", "money"),
+        Column("profile"),
+        Column("spent_pence", "spent", "money"),
+        Column("committed_pence", "committed", "money"),
+        Column("remaining_pence", "remaining", "money"),
+        Column("over_reason", human=False),
+    ]
+
+
+@app.command("list")
+def list_(
+    status_filter: Annotated[
+        str | None, typer.Option("--status", help="Only projects with this status.")
+    ] = None,
+    fund: Annotated[
+        str | None, typer.Option("--fund", help="Only this capital fund's projects.")
+    ] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """The capital projects as at --as-of: status, cost, profile by year, spent and committed.
+
+    Example: sendctl capital list --as-of 2018-03-31 --format csv
+    """
+    from sendctl.render.formats import emit
+    from sendctl.services.capital import list_projects
+
+    d = as_of_date(as_of)
+    rows = list_projects(state(), d, status_filter, fund)
+    emit(
+        rows,
+        _project_columns(),
+        fmt_value(fmt),
+        output,
+        title=f"Capital projects as at {d.isoformat()}",
+        empty_message="No capital projects yet: add one with 'sendctl capital add'.",
+    )
+
+
+@app.command("history")
+def history(
+    name: Annotated[str | None, typer.Argument(help="Only this project.")] = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Every status change, oldest first (who, when, why).
+
+    Example: sendctl capital history "Sensory room"
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.services.capital import status_history
+
+    d = as_of_date(as_of)
+    cols = [
+        Column("id", kind="int"),
+        Column("project"),
+        Column("status"),
+        Column("changed_on", "on"),
+        Column("note"),
+        Column("officer"),
+    ]
+    emit(
+        status_history(state(), d, name),
+        cols,
+        fmt_value(fmt),
+        output,
+        title="Capital project status changes",
+        empty_message="No status changes yet.",
+    )

@@ -1,0 +1,225 @@
+"""Capital projects: add one against its fund, change its status, list them, post spend to one.
+
+Each function takes the Session first, does its writes in one transaction and returns data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sendctl.services.session import Session
+
+
+@dataclass
+class Added:
+    id: int
+    name: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def add_project(
+    session: Session,
+    name: str,
+    cost_pence: int,
+    profile_text: str | None,
+    setting: str,
+    purpose: str,
+    proposed_on: date,
+    fund: str = "capital",
+    allow_over: bool = False,
+    reason: str | None = None,
+) -> Added:
+    """Add a project (status proposed) to a capital fund's plan.
+
+    Refused when the plan's projects would pass the fund's allocation or its cumulative profile
+    to any year of the project, unless allow_over with a reason (recorded and audited).
+    """
+    from sendctl.domain import capital as D
+    from sendctl.domain.errors import SendctlError
+    from sendctl.domain.ledger import parse_profile
+    from sendctl.domain.problems import invalid
+    from sendctl.storage import capital as S
+    from sendctl.storage.ledger import fund_profile, get_fund
+
+    name = D.check_name(name)
+    setting = D.check_text(setting, "setting", limit=200)
+    purpose = D.check_text(purpose, "purpose")
+    reason = D.check_text(reason, "reason", required=False)
+    if allow_over and not reason:
+        raise invalid("allow_over", "needs_reason", "needs --reason TEXT (the override is audited)")
+    if reason and not allow_over:
+        raise invalid(
+            "reason", "without_override", "goes with --allow-over (a project's aim is --purpose)"
+        )
+    if cost_pence <= 0:
+        raise invalid("cost", "not_positive", "must be more than £0.00")
+    with session.transaction() as conn:
+        f = get_fund(conn, fund)
+        if f["kind"] != "capital":
+            raise invalid(
+                "fund",
+                "not_capital",
+                f"{fund} is a {f['kind']} fund; capital projects need a capital fund",
+            )
+        fprofile = fund_profile(conn, fund)
+        if profile_text is None:
+            if fprofile:
+                raise invalid(
+                    "profile",
+                    "required",
+                    f"{fund} is profiled by financial year ({', '.join(fprofile)}): give the "
+                    "project's cost by year, e.g. 2018-19=£60,000,2019-20=£40,000",
+                )
+            profile = {}
+        else:
+            try:
+                profile = parse_profile(profile_text, cost_pence, "profile")
+            except SendctlError as e:
+                if getattr(e, "problem", None) is not None:
+                    raise
+                message = (e.message.partition(": ")[2] or e.message).replace(
+                    "the allocation is", "the cost is"
+                )
+                raise invalid("profile", "bad_profile", message) from None
+        if S.project_exists(conn, name):
+            raise invalid("name", "duplicate", f"a capital project called {name!r} already exists")
+        total, by_year = S.planned(conn, fund)
+        over = D.plan_overrun(
+            fund, f["allocation_pence"], fprofile, total, by_year, cost_pence, profile
+        )
+        if over and not allow_over:
+            raise SendctlError(
+                "refused: " + "; ".join(over),
+                hint="to add it anyway, add --allow-over --reason TEXT (audited)",
+            )
+        pid = S.insert_project(
+            conn,
+            session.actor(),
+            {
+                "name": name,
+                "fund": fund,
+                "cost_pence": cost_pence,
+                "setting": setting,
+                "purpose": purpose,
+                "proposed_on": proposed_on.isoformat(),
+                "over_reason": reason if over else None,
+            },
+            profile,
+        )
+    warnings = [f"over allowed ({reason}): {o}" for o in over]
+    return Added(pid, name, warnings)
+
+
+def change_status(
+    session: Session, name: str, status: str, on: date, note: str | None = None
+) -> dict:
+    """Record a project's new status (append-only, audited); returns {project, from, to, on}."""
+    from sendctl.domain import capital as D
+    from sendctl.storage import capital as S
+
+    status = D.check_status(status)
+    note = D.check_text(note, "note", required=False)
+    with session.transaction() as conn:
+        p = S.get_project(conn, name, "name")
+        current, current_on = S.current_status(conn, p["id"])
+        D.check_transition(
+            current,
+            date.fromisoformat(current_on) if current_on else None,
+            status,
+            on,
+            date.fromisoformat(p["proposed_on"]),
+        )
+        if current == "withdrawn":
+            # back into the plan: it must fit again, as if it were added now
+            from sendctl.domain.errors import SendctlError
+            from sendctl.storage.ledger import fund_profile, get_fund
+
+            f = get_fund(conn, p["fund"])
+            total, by_year = S.planned(conn, p["fund"], exclude_id=p["id"])
+            over = D.plan_overrun(
+                p["fund"],
+                f["allocation_pence"],
+                fund_profile(conn, p["fund"]),
+                total,
+                by_year,
+                p["cost_pence"],
+                S.project_profile(conn, p["id"]),
+            )
+            if over:
+                raise SendctlError(
+                    "refused: " + "; ".join(over), hint="withdraw or reduce another project first"
+                )
+        S.insert_status(conn, session.actor(), p["id"], status, on, note, before=current)
+    return {"project": p["name"], "from": current, "to": status, "on": on.isoformat()}
+
+
+def list_projects(
+    session: Session, as_of: date, status: str | None = None, fund: str | None = None
+) -> list[dict]:
+    """The projects as at as_of (status, profile, linked spend); optionally one status only."""
+    from sendctl.domain import capital as D
+    from sendctl.storage import capital as S
+
+    if status is not None:
+        status = D.check_status(status)
+    conn = session.connect()
+    if fund:
+        from sendctl.storage.ledger import get_fund
+
+        get_fund(conn, fund)
+    rows = S.list_projects(conn, as_of, fund)
+    return [r for r in rows if status is None or r["status"] == status]
+
+
+def status_history(session: Session, as_of: date, name: str | None = None) -> list[dict]:
+    from sendctl.storage import capital as S
+
+    conn = session.connect()
+    pid = S.get_project(conn, name, "name")["id"] if name else None
+    return S.status_history(conn, as_of, pid)
+
+
+def post_project_spend(
+    session: Session,
+    project: str,
+    fund: str,
+    amount_pence: int,
+    posted_on: date,
+    description: str,
+    **details,
+):
+    """`spend post ... --project NAME`: the posting (every check of `spend post`) and its link
+    to the project, in one transaction. Returns the ledger's Posted(id, warnings)."""
+    from sendctl.domain.problems import invalid
+    from sendctl.storage import capital as S
+    from sendctl.storage.ledger import Posted, post_spend
+
+    with session.transaction() as conn:
+        p = S.get_project(conn, project)
+        if p["fund"] != fund:
+            raise invalid(
+                "project",
+                "other_fund",
+                f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}",
+            )
+        status, _ = S.current_status(conn, p["id"])
+        if status == "withdrawn":
+            raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
+        res = post_spend(
+            conn, session.actor(), fund, amount_pence, posted_on, description, **details
+        )
+        S.link_spend(conn, session.actor(), res.id, p["id"])
+        used = S.project_spend(conn, date.max).get(
+            p["id"], {"spent_pence": 0, "committed_pence": 0}
+        )
+    warnings = list(res.warnings)
+    out = used["spent_pence"] + used["committed_pence"]
+    if out > p["cost_pence"]:
+        from sendctl.domain.money import format_pence
+
+        warnings.append(
+            f"{p['name']}: spent and committed {format_pence(out)} is past its cost of "
+            f"{format_pence(p['cost_pence'])}"
+        )
+    return Posted(res.id, warnings)

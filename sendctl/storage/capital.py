@@ -1,0 +1,266 @@
+"""Capital projects, their status history, their linked spend, and the consultation: the SQL.
+
+Writes are called by sendctl/services/capital.py inside its transaction and audited there.
+Every "as at" figure reads only rows dated on or before the as-of day.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from sendctl.domain.money import format_pence
+from sendctl.domain.problems import invalid
+from sendctl.storage.audit import Actor, record, utc_now
+
+
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+
+def get_project(conn: sqlite3.Connection, name: str, field: str = "project") -> dict:
+    row = conn.execute(
+        "SELECT * FROM capital_projects WHERE name = ? COLLATE NOCASE",
+        (" ".join((name or "").split()),),
+    ).fetchone()
+    if row is None:
+        known = [r[0] for r in conn.execute("SELECT name FROM capital_projects ORDER BY id")]
+        raise invalid(
+            field,
+            "unknown_project",
+            f"no capital project called {name!r}",
+            hint=("projects: " + "; ".join(known))
+            if known
+            else "add one with 'sendctl capital add'",
+        )
+    return dict(row)
+
+
+def project_exists(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute(
+            "SELECT 1 FROM capital_projects WHERE name = ? COLLATE NOCASE", (name,)
+        ).fetchone()
+        is not None
+    )
+
+
+def project_profile(conn: sqlite3.Connection, project_id: int) -> dict[str, int]:
+    return {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT financial_year, amount_pence FROM capital_project_profiles WHERE project_id = ?"
+            " ORDER BY financial_year",
+            (project_id,),
+        )
+    }
+
+
+_LATEST_STATUS = """
+    SELECT s.status, s.changed_on FROM capital_status_changes s
+    WHERE s.project_id = :pid AND s.changed_on <= :as_of
+    ORDER BY s.changed_on DESC, s.id DESC LIMIT 1
+"""
+
+
+def current_status(
+    conn: sqlite3.Connection, project_id: int, as_of: date | None = None
+) -> tuple[str | None, str | None]:
+    """(status, changed_on) of the latest change on or before as_of (None: the latest of all)."""
+    r = conn.execute(
+        _LATEST_STATUS, {"pid": project_id, "as_of": _iso(as_of) if as_of else "9999-12-31"}
+    ).fetchone()
+    return (r[0], r[1]) if r else (None, None)
+
+
+def planned(
+    conn: sqlite3.Connection, fund: str, exclude_id: int | None = None
+) -> tuple[int, dict[str, int]]:
+    """Cost and profile by year of the fund's projects whose latest status is not withdrawn."""
+    live = """
+        SELECT p.id FROM capital_projects p
+        WHERE p.fund = :fund AND coalesce(:exclude, -1) != p.id AND coalesce((
+            SELECT s.status FROM capital_status_changes s WHERE s.project_id = p.id
+            ORDER BY s.changed_on DESC, s.id DESC LIMIT 1), '') != 'withdrawn'
+    """
+    params = {"fund": fund, "exclude": exclude_id}
+    total = conn.execute(
+        f"SELECT coalesce(sum(cost_pence), 0) FROM capital_projects WHERE id IN ({live})", params
+    ).fetchone()[0]
+    by_year = {
+        r[0]: r[1]
+        for r in conn.execute(
+            f"SELECT financial_year, sum(amount_pence) FROM capital_project_profiles"
+            f" WHERE project_id IN ({live}) GROUP BY financial_year ORDER BY financial_year",
+            params,
+        )
+    }
+    return total, by_year
+
+
+def insert_project(conn: sqlite3.Connection, actor: Actor, p: dict, profile: dict[str, int]) -> int:
+    now = utc_now()
+    cur = conn.execute(
+        "INSERT INTO capital_projects (name, fund, cost_pence, setting, purpose, proposed_on, over_reason,"
+        " officer, recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            p["name"],
+            p["fund"],
+            p["cost_pence"],
+            p["setting"],
+            p["purpose"],
+            p["proposed_on"],
+            p.get("over_reason"),
+            actor.officer,
+            now,
+        ),
+    )
+    pid = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO capital_project_profiles (project_id, financial_year, amount_pence) VALUES (?, ?, ?)",
+        [(pid, fy, amount) for fy, amount in profile.items()],
+    )
+    record(
+        conn,
+        actor,
+        "capital_project",
+        pid,
+        "add-over" if p.get("over_reason") else "add",
+        after={**p, "profile": profile},
+    )
+    insert_status(conn, actor, pid, "proposed", date.fromisoformat(p["proposed_on"]), None)
+    return pid
+
+
+def insert_status(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    project_id: int,
+    status: str,
+    on: date,
+    note: str | None,
+    before: str | None = None,
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO capital_status_changes (project_id, status, changed_on, note, officer, recorded_utc)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (project_id, status, _iso(on), note, actor.officer, utc_now()),
+    )
+    record(
+        conn,
+        actor,
+        "capital_status",
+        cur.lastrowid,
+        "status",
+        before={"project_id": project_id, "status": before} if before else None,
+        after={"project_id": project_id, "status": status, "changed_on": _iso(on), "note": note},
+    )
+    return cur.lastrowid
+
+
+def link_spend(conn: sqlite3.Connection, actor: Actor, entry_id: int, project_id: int) -> None:
+    conn.execute(
+        "INSERT INTO capital_project_spend (entry_id, project_id, recorded_utc) VALUES (?, ?, ?)",
+        (entry_id, project_id, utc_now()),
+    )
+    record(
+        conn,
+        actor,
+        "capital_spend",
+        entry_id,
+        "link",
+        after={"entry_id": entry_id, "project_id": project_id},
+    )
+
+
+# The entries that belong to a project: those linked to it, and (recursively) the settlements
+# and reversals of those, so a settled or reversed commitment moves the project's figures too.
+_PROJECT_ENTRIES = """
+    WITH RECURSIVE pe(entry_id, project_id) AS (
+        SELECT entry_id, project_id FROM capital_project_spend
+        UNION
+        SELECT e.id, pe.project_id FROM ledger_entries e JOIN pe
+            ON e.reverses_id = pe.entry_id OR e.settles_id = pe.entry_id
+    )
+"""
+
+
+def project_spend(conn: sqlite3.Connection, as_of: date) -> dict[int, dict]:
+    """{project id: {spent_pence, committed_pence}} from the ledger entries dated on or before as_of."""
+    sql = (
+        _PROJECT_ENTRIES
+        + """
+        SELECT pe.project_id,
+               coalesce(sum(CASE WHEN e.effect = 'spent' THEN e.amount_pence END), 0) AS spent,
+               coalesce(sum(CASE WHEN e.effect = 'committed' THEN e.amount_pence END), 0)
+                 - coalesce(sum(e.released_pence), 0) AS committed
+        FROM pe JOIN ledger_entries e ON e.id = pe.entry_id
+        WHERE e.posted_on <= ?
+        GROUP BY pe.project_id
+    """
+    )
+    return {
+        r[0]: {"spent_pence": r[1], "committed_pence": r[2]}
+        for r in conn.execute(sql, (_iso(as_of),))
+    }
+
+
+def list_projects(conn: sqlite3.Connection, as_of: date, fund: str | None = None) -> list[dict]:
+    """The projects proposed on or before as_of, in the order they were added, each with its
+    status as at as_of, its profile and its linked spend and commitments."""
+    spend = project_spend(conn, as_of)
+    params: list = [_iso(as_of)]
+    cond = ""
+    if fund:
+        cond = " AND fund = ?"
+        params.append(fund)
+    out = []
+    for r in conn.execute(
+        f"SELECT * FROM capital_projects WHERE proposed_on <= ?{cond} ORDER BY id", params
+    ):
+        p = dict(r)
+        status, status_on = current_status(conn, p["id"], as_of)
+        prof = project_profile(conn, p["id"])
+        s = spend.get(p["id"], {"spent_pence": 0, "committed_pence": 0})
+        out.append(
+            {
+                "id": p["id"],
+                "name": p["name"],
+                "fund": p["fund"],
+                "setting": p["setting"],
+                "purpose": p["purpose"],
+                "status": status,
+                "status_on": status_on,
+                "proposed_on": p["proposed_on"],
+                "cost_pence": p["cost_pence"],
+                "profile": ", ".join(f"{fy}={format_pence(a)}" for fy, a in prof.items()),
+                "by_year": prof,
+                "spent_pence": s["spent_pence"],
+                "committed_pence": s["committed_pence"],
+                "remaining_pence": p["cost_pence"] - s["spent_pence"] - s["committed_pence"],
+                "over_reason": p["over_reason"],
+            }
+        )
+    return out
+
+
+def status_history(
+    conn: sqlite3.Connection, as_of: date, project_id: int | None = None
+) -> list[dict]:
+    params: list = [_iso(as_of)]
+    cond = ""
+    if project_id is not None:
+        cond = " AND s.project_id = ?"
+        params.append(project_id)
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT s.id, p.name AS project, s.status, s.changed_on, s.note, s.officer FROM capital_status_changes s"
+            f" JOIN capital_projects p ON p.id = s.project_id WHERE s.changed_on <= ?{cond}"
+            " ORDER BY s.changed_on, s.id",
+            params,
+        )
+    ]
