@@ -120,3 +120,89 @@ def test_partial_date_in_a_file_is_refused_at_its_line(seeded, unchanged, tmp_pa
     with unchanged():
         r = seeded("cases", "import", f, "--as-of", "2017-04-18", expect=1)
     assert ":3:" in r.stderr and "whole date" in r.stderr and "May 2010" not in r.stderr
+
+
+# --- item 3: amounts above £1,000,000,000 refused everywhere -------------------------------------
+
+
+def test_amount_bound_in_the_domain():
+    from sendctl.domain.money import MAX_PENCE, parse_pence
+
+    assert parse_pence("£1,000,000,000") == MAX_PENCE
+    for text in ("1,000,000,000.01", "99999999999999999999", "9" * 40):
+        with pytest.raises(SendctlError, match="more than £1,000,000,000.00"):
+            parse_pence(text)
+    with pytest.raises(SendctlError, match="more than"):
+        parse_pence("-2000000000", allow_negative=True)
+
+
+HUGE = "99999999999999999999"
+
+
+def test_huge_amounts_are_refused_everywhere(seeded, unchanged, tmp_path):
+    with unchanged():
+        for args in (
+            ("spend", "post", "reserve", HUGE, "--date", "2017-05-01", "--description", "x"),
+            ("spend", "post", "reserve", "1000000000.01", "--date", "2017-05-01", "--description", "x"),
+            ("funds", "approve", "reserve", HUGE, "--ref", "R1", "--date", "2017-05-01"),
+            ("funds", "add", "big", "--name", "Big", "--kind", "revenue", "--allocation", HUGE),
+        ):
+            r = seeded(*args, expect=1)
+            assert "more than £1,000,000,000.00" in r.stderr and "Traceback" not in r.stderr
+        spend = tmp_path / "spend.csv"
+        spend.write_text(f"fund,date,amount,description\nreserve,2017-05-01,{HUGE},x\n", encoding="utf-8")
+        r = seeded("spend", "import", spend, expect=1)
+        assert ":2:" in r.stderr and "more than" in r.stderr
+        panel = tmp_path / "panel.csv"
+        panel.write_text("case_ref,meeting_date,request,outcome,annual_cost\n"
+                         f"RCC-0001,2017-05-01,top-up,agreed,{HUGE}\n", encoding="utf-8")
+        r = seeded("panel", "import", panel, expect=1)
+        assert "more than" in r.stderr and "Traceback" not in r.stderr
+
+
+# --- item 4: out-of-range numbers, codecs and settings exit 1, never 70 ---------------------------
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (("status", "--as-of", "0001-01-01"), "--as-of: the year must be between 1900 and 2100"),
+        (("funds", "balances", "--as-of", "9999-12-31"), "--as-of: the year must be"),
+        (("funds", "balances", "--fy", "9999-00"), "--fy: the year must be"),
+        (("spend", "list", "--fy", "0001-02"), "--fy: the year must be"),
+        (("deadlines", "--within", HUGE), "--within: days ahead must be from 0 to 3,660"),
+        (("deadlines", "--within", "-1"), "--within:"),
+        (("audit", "--limit", HUGE), "--limit: must be from 1 to 1,000,000,000"),
+        (("audit", "--limit", "0"), "--limit:"),
+        (("spend", "reverse", HUGE, "--reason", "x", "--date", "2017-05-01"), "ID: no such entry id"),
+        (("spend", "settle", HUGE, "--date", "2017-05-01"), "ID: no such entry id"),
+        (("assessments", "list", "--year", HUGE), "--year: must be a year from 1900 to 2100"),
+        (("report", "sen2", "--year", "99999"), "--year: must be from 2014 to 2100"),
+        (("spend", "list", "--period", "13"), "--period: must be from 1 to 12"),
+        (("deadlines", "notify", "--within", "999"), "--within: must be from 0 to 366"),
+    ],
+)
+def test_out_of_range_numbers_exit_1(seeded, unchanged, args, message):
+    with unchanged():
+        r = seeded(*args, expect=1)
+    assert message in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex", "utf-16", "undefined", "no-such-codec"])
+def test_encodings_that_cannot_read_csv_are_refused(seeded, unchanged, tmp_path, codec):
+    f = tmp_path / "spend.csv"
+    f.write_text("fund,date,amount,description\nreserve,2017-05-01,10,x\n", encoding="utf-8")
+    with unchanged():
+        r = seeded("spend", "import", f, "--encoding", codec, expect=1)
+    assert "--encoding:" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1e3", HUGE, "5000ms"])
+def test_bad_busy_timeout_is_refused(seeded, unchanged, monkeypatch, value):
+    monkeypatch.setenv("SENDCTL_BUSY_TIMEOUT_MS", value)
+    with unchanged():
+        r = seeded("status", expect=1)
+        assert "SENDCTL_BUSY_TIMEOUT_MS: expected a whole number of milliseconds" in r.stderr
+        seeded("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1)
+    monkeypatch.setenv("SENDCTL_BUSY_TIMEOUT_MS", "250")
+    seeded("status")

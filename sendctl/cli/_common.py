@@ -263,6 +263,46 @@ DryRunOpt = Annotated[
 ]
 
 
+try:
+    from typer._click.types import IntParamType
+except ImportError:  # pragma: no cover - typer before it vendored Click
+    from click.types import IntParamType
+
+
+class WholeNumber(IntParamType):
+    """An integer option or argument within lo..hi. Anything else (20 digits, a negative count)
+    is a refused value: exit 1 with the flag named, never a usage error or an overflow deeper in.
+    """
+
+    def __init__(self, lo: int, hi: int, what: str | None = None):
+        self.lo, self.hi, self.what = lo, hi, what
+        self.name = "integer"
+
+    def convert(self, value, param, ctx):
+        if param is None:
+            flag = "value"
+        elif getattr(param, "param_type_name", "") == "argument":
+            flag = param.metavar or param.name.upper()
+        else:
+            flag = param.opts[0]
+        if not isinstance(value, int) or isinstance(value, bool):
+            text = str(value).strip()
+            if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or len(text) > 30:
+                raise SendctlError(f"{flag}: not a whole number (got {text[:40]!r})")
+            value = int(text)
+        if not self.lo <= value <= self.hi:
+            what = self.what or (f"must be from {self.lo:,} to {self.hi:,}" if self.hi > 9999
+                                 else f"must be from {self.lo} to {self.hi}")
+            raise SendctlError(f"{flag}: {what} (got {value})")
+        return value
+
+
+DAYS_AHEAD = WholeNumber(0, 3660, "days ahead must be from 0 to 3,660 (ten years)")
+YEAR = WholeNumber(1900, 2100, "must be a year from 1900 to 2100")
+ROW_LIMIT = WholeNumber(1, 1_000_000_000)
+ENTRY_ID = WholeNumber(1, 2**63 - 1, "no such entry id")
+
+
 def fmt_value(fmt: Fmt | None) -> str | None:
     return fmt.value if fmt is not None else None
 

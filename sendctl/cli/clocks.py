@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    DAYS_AHEAD,
+    YEAR,
     AsOfOpt,
     FormatOpt,
     OutputOpt,
@@ -314,7 +316,7 @@ def assessments_record(
 
 @assessments_app.command("list")
 def assessments_list(
-    year: Annotated[int | None, typer.Option("--year", help="Only requests received in this calendar year.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only requests received in this calendar year.", click_type=YEAR)] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -343,7 +345,7 @@ def assessments_list(
 
 @assessments_app.command("timeliness")
 def assessments_timeliness(
-    year: Annotated[int, typer.Option("--year", help="Calendar year the plans were issued.", show_default=False)],
+    year: Annotated[int, typer.Option("--year", help="Calendar year the plans were issued.", show_default=False, click_type=YEAR)],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -397,7 +399,7 @@ def reviews_record(
 @deadlines_app.callback(invoke_without_command=True)
 def deadlines(
     ctx: typer.Context,
-    within: Annotated[int, typer.Option("--within", help="Days ahead that count as due.", min=0)] = 14,
+    within: Annotated[int, typer.Option("--within", help="Days ahead that count as due.", click_type=DAYS_AHEAD)] = 14,
     clock: Annotated[ClockKind | None, typer.Option("--clock", help="Only this kind of clock.")] = None,
     caseworker: CaseworkerOpt = None,
     all_: Annotated[

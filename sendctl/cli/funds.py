@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    ENTRY_ID,
     AsOfOpt,
     DryRunOpt,
     FormatOpt,
     OutputOpt,
+    WholeNumber,
     as_of_date,
     choices,
     fmt_value,
@@ -43,7 +45,7 @@ EntryKind = choices("EntryKind", L.KINDS)
 
 FyOpt = Annotated[str | None, typer.Option("--fy", help="Financial year, e.g. 2017-18.", show_default=False)]
 PeriodOpt = Annotated[
-    int | None, typer.Option("--period", min=1, max=12, help="Accounting period 1-12 (April = 1, March = 12).")
+    int | None, typer.Option("--period", click_type=WholeNumber(1, 12), help="Accounting period 1-12 (April = 1, March = 12).")
 ]
 FundOpt = Annotated[str | None, typer.Option("--fund", help="Only this fund (its code).")]
 
@@ -240,7 +242,7 @@ def spend_post(
 
 @spend_app.command("settle")
 def spend_settle(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The commitment's entry id.")],
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The commitment's entry id.", click_type=ENTRY_ID)],
     on: Annotated[str, typer.Option("--date", help="Date the invoice is posted.")],
     amount: Annotated[
         str | None, typer.Option("--amount", help="Invoice amount if not the committed amount; the rest is released.")
@@ -268,7 +270,7 @@ def spend_settle(
 
 @spend_app.command("reverse")
 def spend_reverse(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.")],
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.", click_type=ENTRY_ID)],
     reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
     on: Annotated[str | None, typer.Option("--date", help="Date of the reversal (default today).")] = None,
 ) -> None:

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import typer
 
-from sendctl.cli._common import AsOfOpt, info, state, warn
+from sendctl.cli._common import AsOfOpt, WholeNumber, info, state, warn
 from sendctl.domain.errors import SendctlError
 
 
 def notify(
     within: Annotated[
-        int, typer.Option("--within", min=0, max=366, metavar="DAYS",
+        int, typer.Option("--within", click_type=WholeNumber(0, 366), metavar="DAYS",
                           help="Warn about clocks due within DAYS days (and every overdue one).")
     ] = 14,
     as_of: AsOfOpt = None,

@@ -4,7 +4,17 @@ from typing import Annotated
 
 import typer
 
-from sendctl.cli._common import AsOfOpt, FormatOpt, OutputOpt, as_of_date, fmt_value, new_app, state
+from sendctl.cli._common import (
+    ROW_LIMIT,
+    AsOfOpt,
+    FormatOpt,
+    OutputOpt,
+    WholeNumber,
+    as_of_date,
+    fmt_value,
+    new_app,
+    state,
+)
 
 app = new_app("Reports: the status dashboard and the audit trail.", no_args_is_help=False)
 report_app = new_app(
@@ -49,7 +59,7 @@ def status(
 
 @report_app.command("sen2")
 def sen2(
-    year: Annotated[int, typer.Option("--year", help="Calendar year reported (the return made in January of the next year).", min=2014, max=2100, show_default=False)],
+    year: Annotated[int, typer.Option("--year", help="Calendar year reported (the return made in January of the next year).", click_type=WholeNumber(2014, 2100), show_default=False)],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -87,7 +97,7 @@ def audit(
         str | None,
         typer.Option("--entity", help="Only this kind of record (case, transfer, panel_decision, ledger_entry, fund, ...)."),
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.", min=1)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.", click_type=ROW_LIMIT)] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:

@@ -6,6 +6,11 @@ from decimal import Decimal, InvalidOperation
 from sendctl.domain.errors import SendctlError
 
 # "£1,234.56", "1234.56", "1,234", "-£12.00", "£-12"; thousands separators must be well placed.
+# The largest amount accepted anywhere (£1,000,000,000): far above any SEND budget, far below
+# what SQLite's 64-bit integers hold even summed over millions of entries, so a typo of extra
+# digits is refused instead of reaching a balance.
+MAX_PENCE = 100_000_000_000
+
 _AMOUNT = re.compile(r"^(?P<sign>-?)£?(?P<sign2>-?)(?P<num>\d{1,3}(,\d{3})+|\d+)(\.(?P<frac>\d+))?$")
 
 
@@ -41,6 +46,16 @@ def parse_pence(text: str, field: str = "amount", allow_negative: bool = False) 
         if not allow_negative:
             raise SendctlError(f"{field}: must not be negative (got {text!r})")
         pence = -pence
+    return check_pence(pence, field, text)
+
+
+def check_pence(pence: int, field: str = "amount", text: str | None = None) -> int:
+    """Refuse an amount of more than £1,000,000,000 either way (MAX_PENCE); return it."""
+    if abs(pence) > MAX_PENCE:
+        shown = text if text is not None else format_pence(pence)
+        raise SendctlError(
+            f"{field}: more than {format_pence(MAX_PENCE)} (got {shown!r}); check the digits"
+        )
     return pence
 
 

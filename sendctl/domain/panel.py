@@ -12,7 +12,7 @@ from enum import Enum
 
 from sendctl.domain.dates import parse_date
 from sendctl.domain.errors import SendctlError
-from sendctl.domain.money import parse_pence
+from sendctl.domain.money import check_pence, parse_pence
 
 # domain.md §6: the panel meets fortnightly here (design §1: "after each fortnightly panel").
 MEETING_CADENCE_DAYS = 14
@@ -273,7 +273,7 @@ def _as_pence(value, field: str) -> int | None:
     if isinstance(value, int):
         if value < 0:
             raise SendctlError(f"{field}: must not be negative (got {value})")
-        return value
+        return check_pence(value, field)
     return parse_pence(str(value), field)
 
 

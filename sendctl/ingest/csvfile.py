@@ -72,6 +72,31 @@ def _clip(value: str | None, n: int = 60) -> str | None:
     return value[:n] + "..."
 
 
+_ASCII_PROBE = b'azAZ09,;"\t\r\n'
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an --encoding that cannot read a CSV file: unknown names, codecs that are not
+    text encodings (rot13, base64, zlib...) and ones that do not read ASCII as ASCII (UTF-16,
+    UTF-32: the delimiters and headings would not be found)."""
+    try:
+        info = codecs.lookup(encoding)
+        readable = getattr(info, "_is_text_encoding", True) and (
+            _ASCII_PROBE.decode(info.name) == _ASCII_PROBE.decode("ascii")
+        )
+    except LookupError:
+        readable = None
+    except ValueError:  # a UnicodeError from a codec that reads nothing ("undefined")
+        readable = False
+    if readable is None:
+        raise SendctlError(f"--encoding: unknown encoding {encoding!r}; try utf-8 or cp1252")
+    if not readable:
+        raise SendctlError(
+            f"--encoding: {encoding!r} cannot read a CSV file (not a text encoding that reads "
+            "plain ASCII as itself); try utf-8 or cp1252"
+        )
+
+
 class CsvSource:
     """A CSV file read row by row.
 
@@ -107,10 +132,7 @@ class CsvSource:
         self.data_rows = 0
         self.size = 0
         if encoding:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise SendctlError(f"--encoding: unknown encoding {encoding!r}; try utf-8 or cp1252") from None
+            check_encoding(encoding)
 
     # -- decoding -------------------------------------------------------------------------
 

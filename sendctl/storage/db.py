@@ -8,7 +8,27 @@ from pathlib import Path
 
 from sendctl.domain.errors import EXIT_BUSY, SendctlError
 
-BUSY_TIMEOUT_MS = int(os.environ.get("SENDCTL_BUSY_TIMEOUT_MS", "5000"))
+# None: read SENDCTL_BUSY_TIMEOUT_MS (default 5000) when a database is opened; tests set a number.
+BUSY_TIMEOUT_MS: int | None = None
+MAX_BUSY_TIMEOUT_MS = 3_600_000
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another's lock, in ms: SENDCTL_BUSY_TIMEOUT_MS, else 5000.
+
+    Raises:
+        SendctlError: when the variable is not a whole number of ms from 0 to an hour.
+    """
+    if BUSY_TIMEOUT_MS is not None:
+        return BUSY_TIMEOUT_MS
+    text = os.environ.get("SENDCTL_BUSY_TIMEOUT_MS", "").strip() or "5000"
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_BUSY_TIMEOUT_MS:
+        raise SendctlError(
+            f"SENDCTL_BUSY_TIMEOUT_MS: expected a whole number of milliseconds from 0 to "
+            f"{MAX_BUSY_TIMEOUT_MS} (got {text[:40]!r})",
+            hint="unset it for the default of 5000 (5 s)",
+        )
+    return int(text)
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -38,13 +58,14 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sql
     files the same mode.
     """
     path = Path(path)
+    timeout_ms = busy_timeout_ms()
     if _check_path(path, create):
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=timeout_ms / 1000)
     conn.row_factory = sqlite3.Row
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         conn.execute("PRAGMA foreign_keys = ON")
         # INSERT OR REPLACE deletes the row it replaces; without this its DELETE would skip the
         # append-only triggers (issue 9)
@@ -69,7 +90,7 @@ def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> Send
     if "locked" in text or "busy" in text:
         return SendctlError(
             f"{where}database is busy: another sendctl is writing and did not finish within "
-            f"{BUSY_TIMEOUT_MS / 1000:g} s",
+            f"{_timeout_for_message() / 1000:g} s",
             hint="try again in a moment",
             exit_code=EXIT_BUSY,
         )
@@ -81,6 +102,13 @@ def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> Send
     if "readonly" in text or "read-only" in text:
         return SendctlError(f"{where}cannot write to the database ({text})")
     return SendctlError(f"{where}{text}")
+
+
+def _timeout_for_message() -> int:
+    try:
+        return busy_timeout_ms()
+    except SendctlError:
+        return 5000
 
 
 _savepoints = itertools.count(1)

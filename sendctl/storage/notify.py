@@ -91,9 +91,9 @@ def exclusive_run(db_path: Path | str, wait_ms: int | None = None):
         SendctlError: exit 4 when another run still holds the lock after the wait.
     """
     from sendctl.domain.errors import EXIT_BUSY, SendctlError
-    from sendctl.storage.db import BUSY_TIMEOUT_MS
+    from sendctl.storage.db import busy_timeout_ms
 
-    wait_ms = BUSY_TIMEOUT_MS if wait_ms is None else wait_ms
+    wait_ms = busy_timeout_ms() if wait_ms is None else wait_ms
     path = Path(str(db_path) + ".notify-lock")
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
