@@ -180,7 +180,7 @@ def test_deadlines_fields_statuses_and_fail_on(run, db):
 def test_deadlines_bad_flags(run, db):
     r = run("deadlines", "--clock", "nonsense", expect=2)
     assert "nonsense" in r.stderr
-    run("deadlines", "--within", "-1", expect=2)
+    run("deadlines", "--within", "-1", expect=1)  # a refused value: exit 1
     r = run("deadlines", "--as-of", "31/02/2017", expect=1)
     assert "--as-of" in r.stderr
 

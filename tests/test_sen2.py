@@ -104,4 +104,4 @@ def test_other_years_and_formats(sen2):
 def test_year_is_required_and_checked(run):
     run("init", "--no-funds")
     assert run("report", "sen2", expect=2).exit_code == 2
-    assert run("report", "sen2", "--year", "1999", expect=2).exit_code == 2
+    assert run("report", "sen2", "--year", "1999", expect=1).exit_code == 1  # a refused value
