@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sendctl.ingest.csvfile import ErrorList
+from sendctl.services.imports import ProblemList
 from sendctl.storage.audit import Actor
 from sendctl.storage.cases import import_cases, list_cases
 from sendctl.storage.db import connect, transaction
@@ -42,15 +42,17 @@ def test_bulk_load_rebuilds_indexes(tmp_path):
 def test_refused_bulk_load_leaves_schema_and_data(tmp_path):
     conn = connect(tmp_path / "b.db", create=True)
     before = _indexes(conn)
-    errors = ErrorList("big.csv")
+    errors = ProblemList()
     try:
         with transaction(conn):
             import_cases(conn, ACTOR, _rows(1200, bad_at=1100), {"case_ref", "forename", "surname",
                                                                  "date_of_birth", "plan_type"},
                          AS_OF, errors=errors, bulk=True)
-            errors.raise_if_any()
-    except Exception as e:
-        assert "big.csv:1102: date_of_birth: in the future" in str(e)
+            if errors.count:
+                raise RuntimeError("refused")
+    except RuntimeError:
+        (p,) = errors.problems
+        assert (p.line, p.field) == (1102, "date_of_birth") and p.message.startswith("in the future")
     else:
         raise AssertionError("expected the import to be refused")
     assert _indexes(conn) == before

@@ -209,7 +209,8 @@ def test_import_all_or_nothing_and_no_double_posting(seeded, tmp_path, db_path):
                    + "reserve,01/05/2017,1.234,x,,,,,\r\n")
     a = _audit_count(db_path)
     r = seeded("spend", "import", bad, expect=1)
-    for line in (":6: fund", ":7: date", ":8: category", ":9: amount"):
+    # each problem names the column as the file's header wrote it
+    for line in (":6: Fund", ":7: Posting Date", ":8: Category", ":9: Net Amount"):
         assert line in r.stderr, r.stderr
     assert "nothing was imported" in r.stderr
     assert (_count(seeded), _audit_count(db_path)) == (n0 + 3, a)

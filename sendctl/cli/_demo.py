@@ -114,13 +114,9 @@ def build_database(path: Path) -> dict:
 
     from sendctl.cli._common import info, state
     from sendctl.cli.admin import init
-    from sendctl.cli.cases import run_import
-    from sendctl.cli.funds import spend_import
     from sendctl.domain.dates import parse_date
     from sendctl.domain.money import format_pence
-    from sendctl.domain.panel import CSV_ALIASES, CSV_REQUIRED
-    from sendctl.ingest.csvfile import CsvSource, ErrorList
-    from sendctl.storage.panel import import_decisions
+    from sendctl.services import imports
 
     examples = examples_dir()
     register_day = parse_date(DEMO_AS_OF, "--as-of")
@@ -148,24 +144,17 @@ def build_database(path: Path) -> dict:
         with tempfile.TemporaryDirectory() as td:
             opening = Path(td) / "cases-before-2014-09.csv"
             n_open = _opening_register(examples, opening)
-            res, _ = run_import(conn, actor, opening, register_day)
+            res = imports.import_cases(st, opening, register_day)
             info(f"Imported the register as it stood before September 2014: {res.added:,} cases "
                  f"({n_open} with their plan of the time)")
         stats["clocks"] = replay_events(conn, actor, examples / "events.csv")
         info("Replayed events.csv: " + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items()))
-        res, _ = run_import(conn, actor, examples / "cases.csv", register_day)
+        res = imports.import_cases(st, examples / "cases.csv", register_day)
         info(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
              f"{res.updated} updated, {res.unchanged} unchanged")
-        src = CsvSource(examples / "panel.csv", CSV_ALIASES, CSV_REQUIRED)
-        errors = ErrorList("panel.csv")
-        pres = import_decisions(conn, actor, src.rows(), errors, source="demo panel.csv")
-        errors.raise_if_any("imported")
+        pres = imports.import_panel(st, examples / "panel.csv", source="demo panel.csv")
         info(f"Imported panel.csv: {pres.added} panel decisions")
-        quiet, st.quiet = st.quiet, True  # its summary names the packaged file's full path
-        try:
-            spend_import(examples / "spend.csv", dry_run=False, encoding=None)
-        finally:
-            st.quiet = quiet
+        imports.import_spend(st, examples / "spend.csv")
         n, total = conn.execute("SELECT count(*), coalesce(sum(amount_pence), 0) FROM ledger_entries"
                                 " WHERE kind IN ('actual', 'commitment')").fetchone()
         info(f"Imported spend.csv: {n} postings and commitments ({format_pence(total)}), 2017-18 onwards")

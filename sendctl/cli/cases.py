@@ -19,7 +19,6 @@ from sendctl.cli._common import (
     info,
     new_app,
     state,
-    warn,
 )
 from sendctl.domain.cases import PLAN_TYPES
 
@@ -28,9 +27,6 @@ app = new_app(
     "Example: sendctl cases list --plan statement",
     short_help="The case register: import, list, show, add, update.",
 )
-
-PROGRESS_MIN_BYTES = 5 * 1024 * 1024  # a progress bar only for files that take a while
-
 
 Plan = choices("Plan", PLAN_TYPES)
 
@@ -69,77 +65,9 @@ def _columns():
 # --- import -------------------------------------------------------------------------------------
 
 
-def run_import(conn, actor, file: Path, as_of, encoding: str | None = None, dry_run: bool = False):
-    """Validate FILE and upsert its cases in one transaction (used by `cases import` and demo).
-
-    Every row is validated as it streams past; all problems are listed, then SendctlError
-    (exit 1) and a rollback: nothing is written unless every row is good.
-
-    Returns:
-        (ImportResult, CsvSource) for the summary.
-    """
-    import sys
-    from itertools import chain
-
-    from sendctl.domain.cases import ALIASES, REQUIRED
-    from sendctl.ingest.csvfile import CsvSource, ErrorList
-    from sendctl.storage.cases import import_cases
-    from sendctl.storage.db import transaction
-
-    src = CsvSource(file, ALIASES, required=set(REQUIRED), encoding=encoding)
-    errors = ErrorList(str(file))
-    it = src.rows()
-    first = next(it, None)  # reads the header, so the columns are known
-    if src.unknown:
-        warn(f"{file}: ignored column(s) not in the register: {', '.join(src.unknown)}")
-    rows = chain([first], it) if first is not None else iter(())
-    present = set(src.columns.values())
-
-    bar = None
-    if sys.stderr.isatty() and src.size > PROGRESS_MIN_BYTES and not state().quiet:
-        from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-
-        bar = Progress(
-            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-            TimeRemainingColumn(), console=Console(stderr=True), transient=True,
-        )
-    task = None
-
-    def progress():
-        bar.update(task, completed=src.bytes_read)
-
-    def go():
-        return import_cases(
-            conn, actor, rows, present, as_of, errors=errors, dry_run=dry_run,
-            source=file.name, progress=progress if bar is not None else None,
-            bulk=src.size > PROGRESS_MIN_BYTES,
-        )
-
-    try:
-        if bar is not None:
-            bar.start()
-            task = bar.add_task(f"checking {file.name}", total=src.size)
-        if dry_run:
-            conn.execute("BEGIN")  # a consistent read; no write lock
-            try:
-                res = go()
-            finally:
-                conn.execute("ROLLBACK")
-            errors.raise_if_any("imported (dry run)")
-        else:
-            with transaction(conn):
-                res = go()
-                errors.raise_if_any("imported")  # inside: the transaction rolls back
-    finally:
-        if bar is not None:
-            bar.stop()
-    return res, src
-
-
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV file of cases (UTF-8 or Excel's Windows-1252).")],
+    file: Annotated[Path, typer.Argument(help="CSV file of cases (UTF-8 or Excel's Windows-1252); '-' reads standard input.")],
     dry_run: DryRunOpt = False,
     encoding: Annotated[
         str | None,
@@ -155,38 +83,28 @@ def import_(
 
     Example: sendctl cases import register.csv --as-of 2017-04-18
     """
+    from sendctl.cli import _imports
+    from sendctl.services.imports import import_cases
+
     day = as_of_date(as_of)
     st = state()
-    if dry_run and not st.db_path.exists():
-        conn = _empty_register()  # check a file before the database exists; create nothing
-    else:
-        conn = st.connect(write=True)
-    res, src = run_import(conn, st.actor(), file, day, encoding=encoding, dry_run=dry_run)
-    info(_summary(file, res, src, dry_run))
+    with _imports.progress(st.quiet) as tick:
+        res = _imports.run(import_cases, st, file, day, encoding=encoding, dry_run=dry_run, progress=tick)
+    info(_summary(res))
     if res.fields_changed:
         info("  changed fields: " + ", ".join(f"{f} {n:,}" for f, n in res.fields_changed.most_common()))
 
 
-def _empty_register():
-    import sqlite3
-
-    from sendctl.storage.migrations import migrate
-
-    conn = sqlite3.connect(":memory:", isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    migrate(conn)
-    return conn
-
-
-def _summary(file: Path, res, src, dry_run: bool) -> str:
-    enc = src.detected_encoding or "utf-8"
-    if dry_run:
+def _summary(res) -> str:
+    name = Path(res.name).name
+    enc = res.encoding or "utf-8"
+    if res.dry_run:
         return (
-            f"Dry run of {file.name}: {res.rows:,} rows; would add {res.added:,}, update "
+            f"Dry run of {name}: {res.rows:,} rows; would add {res.added:,}, update "
             f"{res.updated:,}, leave {res.unchanged:,} unchanged ({enc}); nothing written"
         )
     return (
-        f"Imported {file.name}: {res.added:,} added, {res.updated:,} updated, "
+        f"Imported {name}: {res.added:,} added, {res.updated:,} updated, "
         f"{res.unchanged:,} unchanged ({res.rows:,} rows, {enc})"
     )
 

@@ -366,21 +366,6 @@ def spend_export(
         info(f"Exported {n:,} entr{'y' if n == 1 else 'ies'} to {output}")
 
 
-IMPORT_ALIASES = {
-    "fund": ("fund code", "fund_code"),
-    "date": ("posted on", "posting date", "transaction date", "invoice date", "payment date"),
-    "amount": ("net amount", "net_amount", "amount (£)", "value"),
-    "description": ("extended description", "purpose", "narrative", "details"),
-    "supplier": ("supplier name", "beneficiary", "payee", "vendor"),
-    "individual": ("supplier is individual", "supplier_is_individual", "is individual", "personal data", "redact"),
-    "invoice_ref": ("invoice", "invoice ref", "invoice number", "invoice no", "order ref", "reference"),
-    "category": ("spend category",),
-    "cost_centre": ("cost centre", "cost center", "expense area"),
-    "account_code": ("account code", "expense code", "subjective code", "subjective"),
-    "kind": ("type", "entry type"),
-}
-
-
 @spend_app.command("import")
 def spend_import(
     file: Annotated[Path, typer.Argument(help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind].")],
@@ -393,57 +378,15 @@ def spend_import(
     date, amount, invoice ref, supplier and description (and the same occurrence number among
     identical rows of the file). Example: sendctl spend import examples/spend.csv --dry-run
     """
-    from sendctl.domain.dates import parse_date
-    from sendctl.domain.errors import SendctlError
-    from sendctl.domain.ledger import parse_yes_no
-    from sendctl.domain.money import parse_pence
-    from sendctl.ingest.csvfile import CsvSource, ErrorList
-    from sendctl.storage.db import transaction
-    from sendctl.storage.ledger import fund_codes, plan_import, prepare_spend, write_import
+    from sendctl.cli import _imports
+    from sendctl.services.imports import import_spend
 
     st = state()
-    conn = st.connect(write=not dry_run)
-    src = CsvSource(file, IMPORT_ALIASES, required={"fund", "date", "amount", "description"}, encoding=encoding)
-    errors = ErrorList(str(file))
-    known = fund_codes(conn)
-    parsed = []
-    for line, row in src.rows():
-        try:
-            fund = row["fund"].strip()
-            if fund not in known:
-                raise SendctlError(f"fund: unknown fund {fund!r}; expected one of {', '.join(sorted(known))}")
-            kind = (row.get("kind") or "actual").strip().lower() or "actual"
-            if kind not in ("actual", "commitment"):
-                raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
-            amount = parse_pence(row["amount"], "amount")
-            d = parse_date(row["date"], "date")
-            e = prepare_spend(
-                conn, fund, amount, d, row["description"], supplier=row.get("supplier"),
-                individual=parse_yes_no(row.get("individual", ""), "individual"),
-                invoice_ref=row.get("invoice_ref"), category=row.get("category") or None,
-                cost_centre=row.get("cost_centre"), account_code=row.get("account_code"),
-                commit=kind == "commitment",
-            )
-        except SendctlError as err:
-            field, _, problem = err.message.partition(": ")
-            errors.add(line, field.lstrip("-").replace("AMOUNT", "amount"), problem or err.message)
-            continue
-        parsed.append((line, e))
-    errors.raise_if_any("imported")
-    if src.unknown:
-        warn(f"ignored column(s): {', '.join(src.unknown)}")
+    res = _imports.run(import_spend, st, file, encoding=encoding, dry_run=dry_run)
+    _warn_all(res.warnings)
+    entries = f"entr{'y' if res.added == 1 else 'ies'}"
     if dry_run:
-        plan = plan_import(conn, parsed, errors)
-        errors.raise_if_any("imported")
-        _warn_all(plan.warnings)
-        info(f"Dry run: would post {len(plan.new)} entr{'y' if len(plan.new) == 1 else 'ies'}; "
-             f"{plan.duplicates} already posted; nothing written")
+        info(f"Dry run: would post {res.added} {entries}; {res.unchanged} already posted; nothing written")
         return
-    with transaction(conn):
-        plan = plan_import(conn, parsed, errors)
-        errors.raise_if_any("imported")
-        write_import(conn, st.actor(), plan.new)
-    _warn_all(plan.warnings)
-    total = sum(e["amount_pence"] for e in plan.new)
-    info(f"Imported {len(plan.new)} entr{'y' if len(plan.new) == 1 else 'ies'} ({_fmt(total)}) from {file}; "
-         f"{plan.duplicates} already posted, skipped")
+    info(f"Imported {res.added} {entries} ({_fmt(res.total_pence)}) from {res.name}; "
+         f"{res.unchanged} already posted, skipped")

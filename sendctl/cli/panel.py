@@ -19,7 +19,6 @@ from sendctl.cli._common import (
     info,
     new_app,
     state,
-    warn,
 )
 
 app = new_app(
@@ -254,21 +253,13 @@ def import_cmd(
 
     Example: sendctl panel import minutes-2017-02-02.csv --dry-run
     """
-    from sendctl.domain.panel import CSV_ALIASES, CSV_REQUIRED
-    from sendctl.ingest.csvfile import CsvSource, ErrorList
-    from sendctl.storage.panel import import_decisions
+    from sendctl.cli import _imports
+    from sendctl.services.imports import import_panel
 
     st = state()
-    src = CsvSource(file, CSV_ALIASES, CSV_REQUIRED, encoding=encoding)
-    errors = ErrorList(str(file))
-    conn = st.connect(write=not dry_run)
-    result = import_decisions(
-        conn, st.actor(), src.rows(), errors, source=f"import {file.name}", dry_run=dry_run
-    )
-    if src.unknown:
-        warn(f"{file}: ignored column(s): {', '.join(src.unknown)}")
-    if src.detected_encoding and src.detected_encoding not in ("utf-8", "utf-8-sig") and not encoding:
-        info(f"{file}: read as {src.detected_encoding}")
+    res = _imports.run(import_panel, st, file, encoding=encoding, dry_run=dry_run)
+    if res.encoding and res.encoding not in ("utf-8", "utf-8-sig") and not encoding:
+        info(f"{res.name}: read as {res.encoding}")
     verb = "Would import" if dry_run else "Imported"
-    dup = f"; {result.duplicates} already recorded (skipped)" if result.duplicates else ""
-    info(f"{verb} {result.added} panel decision(s) from {file}{dup}" + (" (dry run: nothing written)" if dry_run else ""))
+    dup = f"; {res.unchanged} already recorded (skipped)" if res.unchanged else ""
+    info(f"{verb} {res.added} panel decision(s) from {res.name}{dup}" + (" (dry run: nothing written)" if dry_run else ""))

@@ -18,7 +18,6 @@ from sendctl.domain.errors import SendctlError
 
 MAX_COLUMNS = 1000
 MAX_FIELD = 131072  # csv's default cap, kept: a bigger cell is a broken file, not data
-MAX_ERRORS = 50
 
 _SPREADSHEET_MAGIC = {
     b"PK\x03\x04": "an Excel .xlsx workbook (a zip file)",
@@ -38,38 +37,6 @@ def build_alias_map(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
         for n in (canonical, *names):
             out[normalise_header(n)] = canonical
     return out
-
-
-class ErrorList:
-    """Collects `FILE:LINE: field: problem (got 'value')` lines; at most MAX_ERRORS are kept."""
-
-    def __init__(self, filename: str):
-        self.filename = filename
-        self.lines: list[str] = []
-        self.count = 0
-
-    def add(self, line: int, field: str, problem: str, value: str | None = None) -> None:
-        self.count += 1
-        if len(self.lines) < MAX_ERRORS:
-            got = f" (got {_clip(value)!r})" if value is not None else ""
-            self.lines.append(f"{self.filename}:{line}: {field}: {problem}{got}")
-
-    def raise_if_any(self, what: str = "imported") -> None:
-        if not self.count:
-            return
-        more = self.count - len(self.lines)
-        tail = f"\n... and {more} more" if more > 0 else ""
-        raise SendctlError(
-            "\n".join(self.lines)
-            + tail
-            + f"\n{self.count} problem(s) in {self.filename}; nothing was {what}"
-        )
-
-
-def _clip(value: str | None, n: int = 60) -> str | None:
-    if value is None or len(value) <= n:
-        return value
-    return value[:n] + "..."
 
 
 _ASCII_PROBE = b'azAZ09,;"\t\r\n'
@@ -105,6 +72,8 @@ class CsvSource:
         aliases: {canonical field: (header aliases...)}.
         required: canonical fields that must have a column.
         encoding: None to detect (UTF-8, BOM or not, else Windows-1252), or a codec name.
+        problems: where a row's problems found while reading go (add(line, field, message,
+            value, code)); such a row is not yielded.
 
     After open_header(): `columns` maps column index -> canonical field, `unknown` lists
     headers that matched nothing (reported once, ignored).
@@ -116,12 +85,14 @@ class CsvSource:
         aliases: dict[str, tuple[str, ...]],
         required: set[str] | frozenset[str] = frozenset(),
         encoding: str | None = None,
+        problems=None,
     ):
         self.path = Path(path)
         self.name = str(path)
         self.alias_map = build_alias_map(aliases)
         self.required = set(required)
         self.encoding = encoding
+        self.problems = problems
         self.detected_encoding: str | None = None
         self.columns: dict[int, str] = {}
         self.unknown: list[str] = []
@@ -301,6 +272,7 @@ class CsvSource:
                 )
             seen[key] = h.strip()
             self.columns[i] = key
+        self._headings = {key: heading for key, heading in seen.items() if heading.isprintable()}
         missing = sorted(self.required - set(self.columns.values()))
         if missing:
             raise SendctlError(
@@ -314,6 +286,10 @@ class CsvSource:
         self._width = len(cells)
         # itemgetter of one index returns the cell itself, not a 1-tuple
         self._pick = itemgetter(*idx) if len(idx) > 1 else (lambda cells, i=idx[0]: (cells[i],))
+
+    def headings(self) -> dict[str, str]:
+        """{field: its column heading as written in the file} (for naming fields in messages)."""
+        return dict(getattr(self, "_headings", {}))
 
     def _row(self, cells: list[str], line: int) -> dict[str, str]:
         if len(cells) == self._width:  # the usual row: every cell there, no surplus

@@ -36,7 +36,7 @@ class ImportResult:
 
 
 class _Errors:
-    """Minimal stand-in for ingest.csvfile.ErrorList (storage does not import ingest)."""
+    """Counts problems when the caller does not collect them."""
 
     def __init__(self):
         self.count = 0
@@ -52,7 +52,6 @@ def import_cases(
     present: set[str],
     as_of: date,
     errors=None,
-    dry_run: bool = False,
     source: str = "",
     progress=None,
     bulk: bool = False,
@@ -65,9 +64,9 @@ def import_cases(
             (a file without a caseworker_email column leaves existing e-mails alone); the year
             group is always present (given or derived from date of birth).
         as_of: the date the register is as at (date-of-birth plausibility, year groups).
-        errors: an ErrorList-like object with add(line, field, problem, value); the caller
-            raises after the loop if errors.count (the transaction then rolls back).
-        dry_run: compare only; write nothing (no audit either).
+        errors: a problem list with add(line, field, message, value) and count; the caller
+            refuses the file after the loop if errors.count (the transaction then rolls back,
+            and a dry run is the same transaction rolled back: every write happens in both).
         source: file name for the summary audit row.
         progress: optional callable() called after every batch.
         bulk: a large file: when the register is empty, drop the secondary indexes of cases for
@@ -95,7 +94,7 @@ def import_cases(
     values = itemgetter(*FIELDS)
     empty_at_start = conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None
     # A first load writes straight into cases and lets its primary key catch duplicates.
-    state = {"pk": empty_at_start and not dry_run and conn.in_transaction, "temp": False}
+    state = {"pk": empty_at_start and conn.in_transaction, "temp": False}
     rebuild: list[str] = []
     if bulk and state["pk"]:
         for name, sql in conn.execute(
@@ -216,8 +215,6 @@ def import_cases(
                 {f: old[f] for f in diff}, {f: c[f] for f in diff},
             ))
         batch.clear()
-        if dry_run:
-            return
         if inserts:
             conn.executemany(insert_sql, inserts)
         if updates:
@@ -255,7 +252,7 @@ def import_cases(
 
             conn.execute(review_clock_sql("c.case_ref")[1])  # every case, as migration m202 does
         conn.execute(clock_trigger)
-    if not dry_run and not errors.count:
+    if not errors.count:
         record(conn, actor, "case_import", source or "-", "import", after={
             "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
             "unchanged": res.unchanged, "as_of": as_of.isoformat(),

@@ -559,54 +559,169 @@ def fund_codes(conn) -> set[str]:
 # --- import --------------------------------------------------------------------------------------
 
 
-class ImportPlan(NamedTuple):
-    new: list[dict]  # entries to insert, with import_key
-    duplicates: int  # rows already posted by an earlier import
-    warnings: list[str]
+# Finance CSV headings: {field: (aliases...)} (matched ignoring case, spaces and punctuation).
+IMPORT_ALIASES = {
+    "fund": ("fund code", "fund_code"),
+    "date": ("posted on", "posting date", "transaction date", "invoice date", "payment date"),
+    "amount": ("net amount", "net_amount", "amount (£)", "value"),
+    "description": ("extended description", "purpose", "narrative", "details"),
+    "supplier": ("supplier name", "beneficiary", "payee", "vendor"),
+    "individual": ("supplier is individual", "supplier_is_individual", "is individual", "personal data", "redact"),
+    "invoice_ref": ("invoice", "invoice ref", "invoice number", "invoice no", "order ref", "reference"),
+    "category": ("spend category",),
+    "cost_centre": ("cost centre", "cost center", "expense area"),
+    "account_code": ("account code", "expense code", "subjective code", "subjective"),
+    "kind": ("type", "entry type"),
+}
+MAX_WARNINGS = 50
 
 
-def plan_import(conn, rows, errors) -> ImportPlan:
-    """Validate parsed rows [(line, entry dict)] against the ledger as it stands plus the rows
-    before them; collect problems into `errors` (ErrorList). Writes nothing."""
-    seen: dict[str, int] = {}
-    new, warnings, dup = [], [], 0
-    pending: dict[str, list[int]] = {}  # fund -> [spent, committed]
-    pending_fy: dict[tuple[str, str], int] = {}
-    for line, e in rows:
-        base = L.import_key(e, 0).rsplit(":", 1)[0]
-        seen[base] = seen.get(base, 0) + 1
-        e["import_key"] = f"{base}:{seen[base]}"
-        if conn.execute("SELECT 1 FROM ledger_entries WHERE import_key = ?", (e["import_key"],)).fetchone():
-            dup += 1
-            continue
-        p = pending.setdefault(e["fund"], [0, 0])
-        cum = sum(v for (f, fy), v in pending_fy.items() if f == e["fund"] and fy <= e["financial_year"])
-        try:
-            w, _ = _guard(conn, e["fund"], e["amount_pence"], e["financial_year"], False, None,
-                          extra=(p[0], p[1], cum))
-        except SendctlError as err:
-            errors.add(line, "amount", err.message, None)
-            continue
-        warnings += [f"line {line}: {x}" for x in w]
-        p[0 if e["kind"] == "actual" else 1] += e["amount_pence"]
-        key = (e["fund"], e["financial_year"])
-        pending_fy[key] = pending_fy.get(key, 0) + e["amount_pence"]
-        new.append(e)
-    return ImportPlan(new, dup, warnings)
+class ImportResult:
+    def __init__(self):
+        self.rows = 0
+        self.added = 0
+        self.duplicates = 0  # rows already posted by an earlier import
+        self.total_pence = 0
+        self.warnings: list[str] = []
+        self.more_warnings = 0
 
 
-def write_import(conn, actor: Actor, entries: list[dict]) -> list[int]:
-    """Insert planned entries and their audit rows (caller holds the transaction)."""
+class _Running:
+    """Each fund's balance as this import goes: one SUM per fund (and per financial year of a
+    profiled fund) the first time the fund is met, then kept up to date in memory as entries
+    are posted, instead of summing the whole fund again for every row."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.funds: dict[str, L.Balance] = {}
+        self.profiles: dict[str, dict[str, int]] = {}
+        self.used_to_fy: dict[tuple[str, str], int] = {}  # spent + committed up to that year
+
+    def check(self, e: dict) -> list[str]:
+        """Warnings for posting e; raises SendctlError when the fund cannot take it."""
+        fund, amount, fy = e["fund"], e["amount_pence"], e["financial_year"]
+        if fund not in self.funds:
+            self.funds[fund] = balance(self.conn, fund)
+            self.profiles[fund] = fund_profile(self.conn, fund)
+        refusal = L.check_posting(fund, self.funds[fund], amount)
+        if refusal:
+            raise SendctlError(refusal, hint="to post it anyway, add --allow-overspend --reason TEXT (audited)")
+        profile = self.profiles[fund]
+        if not profile:
+            return []
+        key = (fund, fy)
+        if key not in self.used_to_fy:
+            used = balance(self.conn, fund, fy=fy)
+            self.used_to_fy[key] = used.spent + used.committed
+        w = L.profile_warning(fund, fy, L.cumulative_profile(profile, fy), self.used_to_fy[key], amount)
+        return [w] if w else []
+
+    def post(self, e: dict) -> None:
+        fund, amount = e["fund"], e["amount_pence"]
+        bal = self.funds[fund]
+        if e["kind"] == "actual":
+            self.funds[fund] = bal._replace(spent=bal.spent + amount)
+        else:
+            self.funds[fund] = bal._replace(committed=bal.committed + amount)
+        for (f, fy), used in self.used_to_fy.items():
+            if f == fund and fy >= e["financial_year"]:
+                self.used_to_fy[(f, fy)] = used + amount
+
+
+def _parse_row(conn, row: dict, known: set[str]) -> dict:
+    """One finance CSV row -> the entry to insert (SendctlError "field: problem" when bad)."""
+    from sendctl.domain.dates import parse_date
+    from sendctl.domain.money import parse_pence
+
+    fund = row["fund"].strip()
+    if fund not in known:
+        raise SendctlError(f"fund: unknown fund {fund!r}; expected one of {', '.join(sorted(known))}")
+    kind = (row.get("kind") or "actual").strip().lower() or "actual"
+    if kind not in ("actual", "commitment"):
+        raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
+    amount = parse_pence(row["amount"], "amount")
+    d = parse_date(row["date"], "date")
+    return prepare_spend(
+        conn, fund, amount, d, row["description"], supplier=row.get("supplier"),
+        individual=L.parse_yes_no(row.get("individual", ""), "individual"),
+        invoice_ref=row.get("invoice_ref"), category=row.get("category") or None,
+        cost_centre=row.get("cost_centre"), account_code=row.get("account_code"),
+        commit=kind == "commitment",
+    )
+
+
+def _problem_field(err: SendctlError) -> tuple[str, str]:
+    """(field, message) of a refusal raised with a "field: message" text or a Problem."""
+    problem = getattr(err, "problem", None)
+    if problem is not None:
+        return problem.field, problem.message
+    field, _, message = err.message.partition(": ")
+    if not message:
+        return "", err.message
+    return field.lstrip("-").replace("AMOUNT", "amount"), message
+
+
+def import_entries(conn, actor: Actor, rows, errors, batch: int = 500) -> ImportResult:
+    """Validate and post finance CSV rows in the caller's transaction, streaming.
+
+    Each row is checked on its own (fund, kind, amount, date, description...), then skipped when
+    an earlier import posted it (its import key: the row's fields and its occurrence among
+    identical rows of the file, counted by SQLite in a TEMP table), else checked against the
+    fund's running balance and posted. Problems go to `errors` (add(line, field, message) and
+    count); the caller refuses the file, and rolls everything back, when there are any.
+    Entries are posted even after a problem so that later balance checks see the same running
+    balance a clean file would (the transaction is rolled back anyway).
+    """
     from sendctl.storage.audit import record_many
 
-    ids, audit = [], []
-    for e in entries:
+    res = ImportResult()
+    known = fund_codes(conn)
+    running = _Running(conn)
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (base TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+                 " WITHOUT ROWID")
+    conn.execute("DELETE FROM temp.import_seen")
+    audit: list = []
+    for line, row in rows:
+        res.rows += 1
+        try:
+            e = _parse_row(conn, row, known)
+        except SendctlError as err:
+            field, message = _problem_field(err)
+            errors.add(line, field, message)
+            continue
+        base = L.import_key(e, 0).rsplit(":", 1)[0]
+        n = conn.execute(
+            "INSERT INTO temp.import_seen (base, n) VALUES (?, 1)"
+            " ON CONFLICT (base) DO UPDATE SET n = n + 1 RETURNING n", (base,)).fetchone()[0]
+        e["import_key"] = f"{base}:{n}"
+        if conn.execute("SELECT 1 FROM ledger_entries WHERE import_key = ?", (e["import_key"],)).fetchone():
+            res.duplicates += 1
+            continue
+        try:
+            warnings = running.check(e)
+        except SendctlError as err:
+            errors.add(line, "amount", err.message)
+            continue
+        for w in warnings:
+            if len(res.warnings) < MAX_WARNINGS:
+                res.warnings.append(f"line {line}: {w}")
+            else:
+                res.more_warnings += 1
+        running.post(e)
         eid = _insert(conn, actor, e)
-        ids.append(eid)
+        res.added += 1
+        res.total_pence += e["amount_pence"]
         audit.append(("ledger_entry", eid, None, "import", None,
                       {k: e[k] for k in ("fund", "kind", "posted_on", "amount_pence", "description")}))
-    record_many(conn, actor, audit)
-    return ids
+        if len(audit) >= batch:
+            record_many(conn, actor, audit)
+            audit.clear()
+    if audit:
+        record_many(conn, actor, audit)
+    conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    if res.more_warnings:
+        res.warnings.append(f"... and {res.more_warnings:,} more warning(s)")
+    return res
 
 
 def imported_count_hint(dup: int) -> str:

@@ -228,14 +228,31 @@ def m201_create_clocks(conn):
     )
 
 
+# The next annual review as the rules stood when m202 shipped (frozen: a change to the rules is
+# a new migration that recreates the triggers and refills the table). Review at least every 12
+# months from the plan's issue, then from the last review meeting (Children and Families Act 2014
+# s.44); 6 months for a child under 5 on that anchor (the service's choice, within the Code of
+# Practice's advice to review the plans of young children more often). A month is added the way
+# dateutil adds it: the 31st plus one month is the last day of a shorter month.
+_M202_REVIEW_INSERT = """INSERT INTO review_clocks (case_ref, anchor, anchor_on, due_on)
+        SELECT r.case_ref, r.anchor, r.anchor_on, min(date(r.anchor_on, '+' || ((CASE WHEN min(date(r.date_of_birth, '+' || (60) || ' months'), date(r.date_of_birth, 'start of month', '+' || ((60) + 1) || ' months', '-1 day')) > r.anchor_on THEN 6 ELSE 12 END)) || ' months'), date(r.anchor_on, 'start of month', '+' || (((CASE WHEN min(date(r.date_of_birth, '+' || (60) || ' months'), date(r.date_of_birth, 'start of month', '+' || ((60) + 1) || ' months', '-1 day')) > r.anchor_on THEN 6 ELSE 12 END)) + 1) || ' months', '-1 day'))
+        FROM (SELECT x.case_ref, x.date_of_birth,
+                     CASE WHEN x.last_review > coalesce(x.plan_issued_on, '') THEN 'last review'
+                          ELSE 'plan issued' END AS anchor,
+                     max(coalesce(x.plan_issued_on, ''), coalesce(x.last_review, '')) AS anchor_on
+              FROM (SELECT c.case_ref, c.date_of_birth, c.plan_issued_on,
+                           (SELECT max(v.meeting_on) FROM reviews v WHERE v.case_ref = c.case_ref) AS last_review
+                    FROM cases c
+                    WHERE c.case_ref = {ref} AND c.plan_type IN ('ehcp', 'statement')
+                    LIMIT -1 OFFSET 0) x
+              LIMIT -1 OFFSET 0) r
+        WHERE r.anchor_on != ''"""
+
+
 @migration
 def m202_create_review_clocks(conn):
-    # The next annual review of every plan (rule 15), kept current by triggers on cases and
-    # reviews, so `deadlines` reads it by an indexed range instead of computing it per case.
-    # The month figures come from domain/rules.py; if they change, add a migration that
-    # drops and recreates these triggers and refills the table.
-    from sendctl.storage.clocks import review_clock_sql
-
+    # The next annual review of every plan, kept current by triggers on cases and reviews, so
+    # `deadlines` reads it by an indexed range instead of computing it per case.
     _script(
         conn,
         """
@@ -248,8 +265,8 @@ def m202_create_review_clocks(conn):
         CREATE INDEX idx_review_clocks_due_on ON review_clocks(due_on)
         """,
     )
-    delete, insert = review_clock_sql("NEW.case_ref")
-    body = f"BEGIN {delete}; {insert}; END"
+    delete = "DELETE FROM review_clocks WHERE case_ref = NEW.case_ref"
+    body = f"BEGIN {delete}; {_M202_REVIEW_INSERT.format(ref='NEW.case_ref')}; END"
     # trigger bodies hold several statements: run each CREATE on its own (not via _script)
     conn.execute(f"CREATE TRIGGER review_clocks_case_insert AFTER INSERT ON cases {body}")
     conn.execute(
@@ -261,8 +278,7 @@ def m202_create_review_clocks(conn):
         "CREATE TRIGGER review_clocks_case_delete AFTER DELETE ON cases"
         " BEGIN DELETE FROM review_clocks WHERE case_ref = OLD.case_ref; END"
     )
-    _, fill = review_clock_sql("c.case_ref")
-    conn.execute(fill)
+    conn.execute(_M202_REVIEW_INSERT.format(ref="c.case_ref"))
 
 
 # --- High Needs Panel (issue 5): m3NN_... ---------------------------------------------------

@@ -276,69 +276,62 @@ def import_decisions(
     rows_in: Iterable[tuple[int, dict]],
     errors,
     source: str,
-    dry_run: bool = False,
     batch: int = 1000,
 ) -> ImportResult:
-    """Validate and insert every row inside ONE transaction; roll back on any error or dry run.
+    """Validate and insert every row in the caller's transaction (which refuses the file, or
+    rolls a dry run back, when `errors` has anything at the end).
 
     Streaming: each row is validated, checked against the cases and the decisions already
     stored (including rows earlier in this file, so a repeated line is a duplicate too) and
-    inserted; nothing is kept in memory but a batch of audit rows. When `errors` (an
-    ingest ErrorList) has anything at the end, the transaction is rolled back: all or nothing.
+    inserted; nothing is kept in memory but a batch of audit rows and a bounded cache of case
+    references.
 
     Args:
         rows_in: (line number, {field: text}) with the keys of domain.panel.CSV_ALIASES.
-        errors: collects `FILE:LINE: field: problem` lines.
+        errors: a problem list: add(line, field, message, value) and count.
         source: recorded on each row (e.g. "import panel.csv").
     """
     result = ImportResult()
     pending: list = []
     known_cases: dict[str, bool] = {}
     now = utc_now()
-    try:
-        with transaction(conn):
-            for line, fields in rows_in:
-                result.rows += 1
-                if "annual_cost" in fields:
-                    fields["annual_cost_pence"] = fields.pop("annual_cost")
-                try:
-                    decision = make_decision(fields, names=_CSV_NAMES)
-                except SendctlError as e:
-                    field, _, problem = e.message.partition(": ")
-                    errors.add(line, field, problem)
-                    continue
-                ref = decision.case_ref
-                if ref not in known_cases:
-                    if len(known_cases) > 100_000:
-                        known_cases.clear()  # keep memory bounded on huge files
-                    known_cases[ref] = case_exists(conn, ref)
-                if not known_cases[ref]:
-                    errors.add(line, "case_ref", "no such case", ref)
-                    continue
-                if errors.count:
-                    continue  # the file is refused anyway: just keep validating
-                if find_same(conn, decision) is not None:
-                    result.duplicates += 1
-                    continue
-                row = decision.as_row()
-                new_id = _insert(conn, actor, row, source, now)
-                result.added += 1
-                pending.append((ENTITY, str(new_id), ref, "create", None, {"id": new_id, **row}))
-                if len(pending) >= batch:
-                    record_many(conn, actor, pending)
-                    pending.clear()
-            if pending:
-                record_many(conn, actor, pending)
-            errors.raise_if_any("imported")
-            if dry_run:
-                raise _DryRun()
-    except _DryRun:
-        pass  # rolled back: a dry run reports what it would have done
+    for line, fields in rows_in:
+        result.rows += 1
+        if "annual_cost" in fields:
+            fields["annual_cost_pence"] = fields.pop("annual_cost")
+        try:
+            decision = make_decision(fields, names=_CSV_NAMES)
+        except SendctlError as e:
+            problem = getattr(e, "problem", None)
+            if problem is not None:
+                errors.add(line, _CSV_NAMES.get(problem.field, problem.field), problem.message)
+            else:
+                field, _, message = e.message.partition(": ")
+                errors.add(line, field, message)
+            continue
+        ref = decision.case_ref
+        if ref not in known_cases:
+            if len(known_cases) > 100_000:
+                known_cases.clear()  # keep memory bounded on huge files
+            known_cases[ref] = case_exists(conn, ref)
+        if not known_cases[ref]:
+            errors.add(line, "case_ref", "no such case", ref)
+            continue
+        if errors.count:
+            continue  # the file is refused anyway: just keep validating
+        if find_same(conn, decision) is not None:
+            result.duplicates += 1
+            continue
+        row = decision.as_row()
+        new_id = _insert(conn, actor, row, source, now)
+        result.added += 1
+        pending.append((ENTITY, str(new_id), ref, "create", None, {"id": new_id, **row}))
+        if len(pending) >= batch:
+            record_many(conn, actor, pending)
+            pending.clear()
+    if pending:
+        record_many(conn, actor, pending)
     return result
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll a dry run back (caught in import_decisions)."""
 
 
 # How make_decision should name fields in import errors: the canonical CSV column names.

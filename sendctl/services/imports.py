@@ -1,0 +1,231 @@
+"""Imports from CSV (cases, panel decisions, spend): one pipeline for all of them.
+
+    read rows (ingest.csvfile) -> validate each into Problems -> plan (added / updated /
+    unchanged, or posted / already posted) -> write, all in ONE session transaction
+
+Every row is validated and written as it streams past, inside the transaction; a file with any
+problem is refused whole (the transaction rolls back), and a dry run is the same transaction
+rolled back at its end, so a dry run does every check and write a real run does. Memory stays
+flat in the file size: the storage importers keep no per-row state in Python (duplicates are
+found by SQLite).
+
+Problems carry the domain field (or the file's canonical column) name; the CLI turns it into
+the heading as written in the file.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from pathlib import Path
+
+from sendctl.domain.errors import EXIT_BAD_INPUT, SendctlError
+from sendctl.domain.problems import Problem
+
+MAX_PROBLEMS = 50  # kept for the message; every problem is counted
+BULK_BYTES = 5 * 1024 * 1024  # a file this big loads with the bulk paths (indexes rebuilt after)
+
+
+class ProblemList:
+    """The problems of one file: all counted, the first MAX_PROBLEMS in line order kept.
+
+    Importers add problems as they find them (a batch may report a later line before an
+    earlier one); the kept list is trimmed now and then, so memory does not grow with the file.
+    """
+
+    def __init__(self, limit: int = MAX_PROBLEMS):
+        self.limit = limit
+        self.count = 0
+        self._kept: list[tuple[int, int, Problem]] = []
+
+    def add(self, line: int | None, field: str, message: str, value: str | None = None,
+            code: str = "invalid") -> None:
+        self.count += 1
+        self._kept.append((line or 0, self.count, Problem(line, field, code, message, value)))
+        if len(self._kept) >= 4 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._kept.sort(key=lambda k: (k[0], k[1]))
+        del self._kept[self.limit:]
+
+    @property
+    def problems(self) -> list[Problem]:
+        self._trim()
+        return [p for _, _, p in self._kept]
+
+
+class ImportRefused(SendctlError):
+    """A file with problems: nothing was written (exit 1).
+
+    Attributes:
+        name: the file as named in messages.
+        problems: the first problems in line order; count: how many in all.
+        columns: {field: the heading as written in the file} for naming fields.
+    """
+
+    def __init__(self, name: str, problems: list[Problem], count: int, columns: dict[str, str],
+                 dry_run: bool):
+        self.name, self.problems, self.count, self.columns = name, problems, count, columns
+        self.dry_run = dry_run
+        super().__init__(self.render(lambda f: f), exit_code=EXIT_BAD_INPUT)
+
+    def render(self, label: Callable[[str], str]) -> str:
+        """`FILE:LINE: column: message (got 'value')` lines and the closing count."""
+        lines = []
+        for p in self.problems:
+            got = f" (got {_clip(p.value)!r})" if p.value is not None else ""
+            where = f"{self.name}:{p.line}" if p.line else self.name
+            lines.append(f"{where}: {label(p.field)}: {p.message}{got}")
+        more = self.count - len(self.problems)
+        if more > 0:
+            lines.append(f"... and {more:,} more")
+        what = "imported (dry run)" if self.dry_run else "imported"
+        lines.append(f"{self.count} problem(s) in {self.name}; nothing was {what}")
+        return "\n".join(lines)
+
+
+def _clip(value: str, n: int = 60) -> str:
+    return value if len(value) <= n else value[:n] + "..."
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would have done)."""
+
+    kind: str  # "cases", "panel" or "spend"
+    name: str  # the file as named in messages
+    dry_run: bool = False
+    rows: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0  # cases: identical rows; panel and spend: rows already recorded
+    encoding: str | None = None
+    unknown_columns: list[str] = field(default_factory=list)
+    fields_changed: Counter = field(default_factory=Counter)
+    total_pence: int = 0  # spend: the sum of the entries posted
+    warnings: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[int, int], None]  # (bytes read, file size)
+
+
+def _pipeline(session, kind: str, file: Path | str, aliases, required, encoding: str | None,
+              dry_run: bool, load, conn=None, progress: Progress | None = None) -> ImportResult:
+    """Read FILE, hand its rows to `load(conn, rows, problems, source, result)` inside one
+    transaction, refuse the whole file on any problem; a dry run rolls the same block back."""
+    from sendctl.ingest.csvfile import CsvSource
+    from sendctl.storage.db import transaction
+
+    problems = ProblemList()
+    src = CsvSource(file, aliases, required=set(required), encoding=encoding, problems=problems)
+    result = ImportResult(kind, src.name, dry_run=dry_run)
+    if conn is None:  # a dry run never creates the database
+        conn = session.connect(write=not dry_run)
+
+    it = src.rows()
+    first = next(it, None)  # reads the header before the lock is taken: columns are known
+    result.unknown_columns = list(src.unknown)
+    if src.unknown:
+        session.warn(f"{src.name}: ignored column(s): {', '.join(src.unknown)}")
+    rows = chain([first], it) if first is not None else iter(())
+
+    tick = (lambda: progress(src.bytes_read, src.size)) if progress is not None else None
+    with transaction(conn, dry_run=dry_run):
+        load(conn, rows, problems, src, result, tick)
+        result.encoding = src.detected_encoding
+        if problems.count:
+            raise ImportRefused(src.name, problems.problems, problems.count, src.headings(), dry_run)
+    return result
+
+
+# --- cases ------------------------------------------------------------------------------------
+
+
+def import_cases(session, file: Path | str, as_of: date, encoding: str | None = None,
+                 dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Validate FILE and upsert its cases by case_ref: all rows or none.
+
+    New references are added, changed rows updated (each changed field audited), identical
+    rows left alone. A dry run with no database yet checks against an empty register in memory
+    (nothing is created).
+    """
+    from sendctl.domain.cases import ALIASES, REQUIRED
+    from sendctl.storage.cases import import_cases as load_cases
+
+    conn = None
+    if dry_run and not Path(session.db_path).exists():
+        conn = _empty_register()
+
+    def load(conn, rows, problems, src, result, tick):
+        res = load_cases(
+            conn, session.actor(), rows, set(src.columns.values()), as_of,
+            errors=problems, source=Path(src.name).name, progress=tick,
+            bulk=src.size > BULK_BYTES,
+        )
+        result.rows, result.added = res.rows, res.added
+        result.updated, result.unchanged = res.updated, res.unchanged
+        result.fields_changed = res.fields_changed
+
+    try:
+        return _pipeline(session, "cases", file, ALIASES, REQUIRED, encoding, dry_run, load,
+                         conn=conn, progress=progress)
+    finally:
+        if conn is not None:
+            conn.close()
+
+
+def _empty_register():
+    import sqlite3
+
+    from sendctl.storage.migrations import migrate
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    migrate(conn)
+    return conn
+
+
+# --- panel decisions ----------------------------------------------------------------------------
+
+
+def import_panel(session, file: Path | str, encoding: str | None = None, dry_run: bool = False,
+                 source: str | None = None) -> ImportResult:
+    """Insert FILE's panel decisions, skipping those already recorded: all rows or none.
+
+    source: recorded on each decision (default "import FILE").
+    """
+    from sendctl.domain.panel import CSV_ALIASES, CSV_REQUIRED
+    from sendctl.storage.panel import import_decisions
+
+    def load(conn, rows, problems, src, result, tick):
+        res = import_decisions(conn, session.actor(), rows, problems,
+                               source=source or f"import {Path(src.name).name}")
+        result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
+
+    return _pipeline(session, "panel", file, CSV_ALIASES, CSV_REQUIRED, encoding, dry_run, load)
+
+
+# --- spend ------------------------------------------------------------------------------------
+
+SPEND_REQUIRED = ("fund", "date", "amount", "description")
+
+
+def import_spend(session, file: Path | str, encoding: str | None = None,
+                 dry_run: bool = False) -> ImportResult:
+    """Post FILE's payments and commitments, skipping rows an earlier import posted: all or none.
+
+    Balances are checked row by row against a running balance per fund (one SUM per fund at
+    the start), exactly as if the rows were posted one after another.
+    """
+    from sendctl.storage.ledger import IMPORT_ALIASES, import_entries
+
+    def load(conn, rows, problems, src, result, tick):
+        res = import_entries(conn, session.actor(), rows, problems)
+        result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
+        result.total_pence, result.warnings = res.total_pence, res.warnings
+
+    return _pipeline(session, "spend", file, IMPORT_ALIASES, SPEND_REQUIRED, encoding, dry_run, load)
