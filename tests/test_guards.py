@@ -18,7 +18,8 @@ def digest(path: Path) -> str | None:
         return None
     h = hashlib.sha256()
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-journal")):
-        h.update(p.read_bytes() if p.exists() else b"-")
+        h.update(p.read_bytes() if p.exists() else b"")  # an empty -wal holds nothing
+        h.update(b"\x00")
     return h.hexdigest()
 
 
@@ -206,3 +207,70 @@ def test_bad_busy_timeout_is_refused(seeded, unchanged, monkeypatch, value):
         seeded("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1)
     monkeypatch.setenv("SENDCTL_BUSY_TIMEOUT_MS", "250")
     seeded("status")
+
+
+# --- item 10: never create on a read or a failure; refuse foreign files untouched ----------------
+
+
+def test_reads_and_failed_writes_never_create_a_database(run, db_path):
+    run("status", expect=1)
+    run("cases", "list", expect=1)
+    assert not db_path.exists()
+    r = run("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1)
+    assert "does not exist" in r.stderr
+    assert not db_path.exists() and not list(db_path.parent.glob("test.db*"))
+
+
+def test_a_failed_write_keeps_a_database_someone_else_wrote(run, db_path):
+    run("init")
+    run("spend", "post", "nosuch", "10", "--date", "2017-05-01", "--description", "x", expect=1)
+    assert db_path.exists()
+
+
+def test_empty_file_is_made_0600_before_data_goes_in(run, tmp_path, unchanged):
+    import os
+    import stat
+
+    f = tmp_path / "empty.db"
+    f.touch()
+    os.chmod(f, 0o644)
+    r = run("--db", f, "status", expect=1)  # a read: refused, the file untouched
+    assert "an empty file" in r.stderr and f.stat().st_size == 0
+    assert stat.S_IMODE(f.stat().st_mode) == 0o644
+    run("--db", f, "init")
+    assert stat.S_IMODE(f.stat().st_mode) == 0o600
+    assert run.json("--db", f, "funds", "list")
+
+
+def test_foreign_sqlite_is_refused_before_anything_changes(run, tmp_path):
+    import sqlite3
+
+    f = tmp_path / "other.sqlite"
+    c = sqlite3.connect(f)
+    c.execute("CREATE TABLE t (x)")
+    c.execute("INSERT INTO t VALUES (1)")
+    c.commit()
+    c.close()
+    before = digest(f)
+    for args in (("init",), ("status",), ("cases", "list"), ("doctor",)):
+        r = run("--db", f, *args, expect=None)
+        assert r.exit_code in (1, 3) and "Traceback" not in r.stderr
+    assert digest(f) == before
+    assert not Path(f"{f}-wal").exists()
+    assert sqlite3.connect(f).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_demo_force_replaces_only_a_demo_database(run, tmp_path):
+    demo = tmp_path / "demo.db"
+    run("demo", "--db", demo, "--force")
+    run("demo", "--db", demo, "--force")  # a demo over a demo: fine
+    run("--db", demo, "cases", "add", "ZZ1", "--forename", "A", "--surname", "B", "--dob",
+        "2010-01-01", "--plan", "ehcp", "--as-of", "2017-04-18")
+    before = digest(demo)
+    r = run("demo", "--db", demo, "--force", expect=1)
+    assert "not replaced" in r.stderr and "'cases add'" in r.stderr
+    assert digest(demo) == before
+    text = tmp_path / "notes.txt"
+    text.write_text("my notes\n")
+    r = run("demo", "--db", text, "--force", expect=1)
+    assert "not a SQLite database" in r.stderr and text.read_text() == "my notes\n"

@@ -166,8 +166,11 @@ class ErrorGroup(TyperGroup):
             raise
 
     def invoke(self, ctx):
+        ok = False
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            ok = True
+            return result
         except SendctlError as e:
             problems = getattr(e, "problems", None)
             if problems and all(p.line is None for p in problems):
@@ -188,8 +191,18 @@ class ErrorGroup(TyperGroup):
             # `sendctl ... | head`: the reader left; not an error worth a traceback.
             sys.stderr.close()
             raise typer.Exit(0) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except typer.Exit as e:
+            ok = e.exit_code == 0
             raise
+        except (typer.Abort, KeyboardInterrupt):
+            raise
+        except OSError as e:
+            err = os_error(e)
+            if err is None:
+                _report_bug()
+                raise typer.Exit(BUG_EXIT) from None
+            error_line(err)
+            raise typer.Exit(err.exit_code) from None
         except Exception as e:
             sqlite3 = sys.modules.get("sqlite3")  # not imported for --help: keep it that way
             if sqlite3 is not None and isinstance(e, sqlite3.Error):
@@ -203,15 +216,44 @@ class ErrorGroup(TyperGroup):
                 ("typer", "click")
             ):
                 raise  # usage errors and the like: Click prints them itself
-            traceback.print_exc()
-            sys.stderr.write(
-                "sendctl hit an unexpected error: this is a bug. Please report it with the "
-                "command you ran and the lines above.\n"
-            )
+            _report_bug()
             raise typer.Exit(BUG_EXIT) from None
         finally:
             if ctx.obj is not None and hasattr(ctx.obj, "close"):
-                ctx.obj.close()
+                ctx.obj.close(failed=not ok)
+
+
+def _report_bug() -> None:
+    traceback.print_exc()
+    sys.stderr.write(
+        "sendctl hit an unexpected error: this is a bug. Please report it with the "
+        "command you ran and the lines above.\n"
+    )
+
+
+def os_error(e: OSError) -> SendctlError | None:
+    """The file-system failures that are the machine's state, not a bug: one line naming the
+    file and what happened (None for anything else)."""
+    import errno
+
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "not permitted",
+        errno.ENOENT: "no such file or folder",
+        errno.EISDIR: "is a folder",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.EIO: "the disk reported an input/output error",
+        errno.ELOOP: "is a symbolic link (not followed)",
+        errno.ENAMETOOLONG: "the name is too long",
+    }.get(e.errno)
+    if what is None:
+        return None
+    where = f"{e.filename}: " if e.filename else ""
+    hint = "free some space, then run the command again" if e.errno in (errno.ENOSPC, errno.EDQUOT) else None
+    return SendctlError(f"{where}{what}; the command stopped there", hint=hint)
 
 
 def new_app(help_text: str, **kw) -> typer.Typer:

@@ -81,8 +81,11 @@ def demo(
     from sendctl.cli._demo import build_demo
 
     path = db or Path("sendctl-demo.db")
-    if path.exists():
+    if path.exists() or path.is_symlink():
         from sendctl.cli._common import confirm_or_force
+        from sendctl.services.admin import refuse_unless_demo
+
+        refuse_unless_demo(path)
 
         confirm_or_force(f"{path} exists; rebuild the demo over it?", force)
     build_demo(path, as_of)

@@ -40,3 +40,17 @@ def backup(session: Session, dest: Path, force: bool = False) -> int:
     from sendctl.storage.health import backup_to
 
     return backup_to(session.connect(), session.db_path, dest, force=force)
+
+
+def refuse_unless_demo(path: Path) -> None:
+    """`demo --force` replaces only a demo database: refuse a file holding anything else."""
+    from sendctl.domain.errors import SendctlError
+    from sendctl.storage.health import foreign_writes
+
+    why = foreign_writes(path, "demo")
+    if why:
+        raise SendctlError(
+            f"--db {path}: not replaced: {why}; --force rebuilds only a demo database",
+            hint="give the demo another file name with --db",
+        )
+

@@ -69,6 +69,7 @@ class Session:
     warn: Callable[[str], None] = _stderr
     info: Callable[[str], None] = _stderr
     _conn: object | None = field(default=None, repr=False)
+    _created: bool = field(default=False, repr=False)
 
     @property
     def officer(self) -> str:
@@ -82,9 +83,11 @@ class Session:
         if self._conn is None:
             from sendctl.storage.db import connect
 
-            if self.db_path == default_db_path():
+            if write and self.db_path == default_db_path():
                 self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            existed = self.db_path.exists()
             self._conn = connect(self.db_path, create=write)
+            self._created = write and not existed
         return self._conn
 
     def actor(self):
@@ -101,7 +104,15 @@ class Session:
         with transaction(self.connect(write=True), dry_run=dry_run) as conn:
             yield conn
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Close the database. failed=True: the command did not succeed, so a database file
+        this run created (and nobody has written to since) is removed again: a mistyped
+        command or --db path never leaves an empty database behind."""
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if failed and self._created:
+            from sendctl.storage.db import discard_unused
+
+            self._created = False
+            discard_unused(self.db_path)

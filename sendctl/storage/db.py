@@ -33,7 +33,11 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _check_path(path: Path, create: bool) -> bool:
-    """Refuse paths we must not touch; return True when the file has to be created."""
+    """Refuse paths we must not touch; return True when the file has to be created.
+
+    Nothing here writes, except that an existing empty file about to become the database is
+    made 0600 first (a file made by `touch` under umask 022 is readable by everyone).
+    """
     if path.is_dir():
         raise SendctlError(f"{path}: is a folder, not a database file")
     if not path.parent.is_dir():
@@ -43,33 +47,94 @@ def _check_path(path: Path, create: bool) -> bool:
             raise SendctlError(
                 f"{path}: no database here yet", hint="run 'sendctl init' (or 'sendctl demo') first"
             )
+        if not os.access(path.parent, os.W_OK):
+            raise SendctlError(f"{path}: cannot create the database: the folder is read-only")
         return True
-    with open(path, "rb") as f:
-        head = f.read(16)
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except PermissionError:
+        raise SendctlError(f"{path}: permission denied (not readable by you)") from None
     if head and head != SQLITE_MAGIC:
         raise SendctlError(f"{path}: not a SQLite database; the file was left as it was")
+    if not head:
+        if not create:
+            raise SendctlError(
+                f"{path}: an empty file, not a database yet",
+                hint="run 'sendctl init' to make it one",
+            )
+        try:
+            os.chmod(path, 0o600)
+        except PermissionError:
+            raise SendctlError(
+                f"{path}: an empty file owned by someone else; the database must be yours only"
+            ) from None
     return False
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the database: the file, and the folder (for -wal/-shm)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
+    """Open for reading where the file or its folder cannot be written (a read-only mount, a
+    shared folder). Without write access to the folder SQLite cannot make the -shm file a WAL
+    reader needs; then, provided no -wal holds unmerged commits, the file is read as immutable
+    (nobody can be writing it: the folder is not writable)."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+        if wal.exists() and wal.stat().st_size > 0:
+            raise SendctlError(
+                f"{path}: cannot read it: its folder is read-only and its -wal file holds "
+                "commits not yet merged into it",
+                hint="open it once where the folder is writable, or copy the three files elsewhere",
+            )
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout_ms / 1000)
 
 
 def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sqlite3.Connection:
     """Open (and with create=True, make) the database, then migrate it forward.
 
-    The file is created mode 0600 before SQLite touches it; SQLite gives its -wal and -shm
-    files the same mode.
+    create=True is for commands that write: the file is made (mode 0600, before SQLite
+    touches it; SQLite gives its -wal and -shm files the same mode) when missing. A command
+    that only reads never makes a file, and opens the database read-only when it cannot
+    write there (then nothing is migrated). A SQLite file with other tables than sendctl's is
+    refused before anything is changed in it.
     """
     path = Path(path)
     timeout_ms = busy_timeout_ms()
     if _check_path(path, create):
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
-    conn = sqlite3.connect(path, isolation_level=None, timeout=timeout_ms / 1000)
+    read_only = not _writable(path)
+    if read_only and create:
+        where = "file" if not os.access(path, os.W_OK) else "folder"
+        raise SendctlError(
+            f"{path}: cannot write to the database: the {where} is read-only (a read-only "
+            "folder or mount, or a file that is not yours); nothing was written",
+            hint="reading commands still work there",
+        )
+    try:
+        conn = _open_read_only(path, timeout_ms) if read_only else sqlite3.connect(
+            path, isolation_level=None, timeout=timeout_ms / 1000)
+    except sqlite3.Error as e:
+        raise translate_db_error(e, path) from None
     conn.row_factory = sqlite3.Row
     try:
         conn.execute(f"PRAGMA busy_timeout = {timeout_ms}")
+        _refuse_foreign(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         # INSERT OR REPLACE deletes the row it replaces; without this its DELETE would skip the
         # append-only triggers (issue 9)
         conn.execute("PRAGMA recursive_triggers = ON")
+        if read_only:
+            _check_version_read_only(conn, path)
+            return conn
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -80,7 +145,67 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sql
     except sqlite3.DatabaseError as e:
         conn.close()
         raise translate_db_error(e, path) from None
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def discard_unused(path: Path) -> bool:
+    """Remove a database file (and its -wal/-shm) that holds nothing written by anyone: no
+    audit row (every write is audited) and no other connection. Returns True when removed."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            conn.execute("BEGIN EXCLUSIVE")  # fails when any other connection has it open
+            tables = [r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            if "sendctl_migrations" not in tables and tables:
+                return False  # not ours
+            used = any(conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0]
+                       for t in tables if t != "sendctl_migrations")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    if used:
+        return False
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            p.unlink()
+        except OSError:  # gone already, or not ours to remove: nothing more to do
+            pass
+    return True
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Another program's SQLite file (tables, but not sendctl's): refused untouched."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "sendctl_migrations" not in tables:
+        raise SendctlError(
+            f"{path}: a SQLite database of another program (tables: "
+            f"{', '.join(sorted(tables)[:5])}{', ...' if len(tables) > 5 else ''}), not a sendctl database; "
+            "it was left as it was"
+        )
+
+
+def _check_version_read_only(conn: sqlite3.Connection, path: Path) -> None:
+    from sendctl.storage.migrations import schema_version
+
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < schema_version():
+        raise SendctlError(
+            f"{path}: the database needs upgrading (schema {version} of {schema_version()}) and "
+            "cannot be written here (read-only)",
+            hint="run 'sendctl init' where the file and its folder are writable",
+        )
+    if version > schema_version():
+        raise SendctlError(
+            f"{path}: written by a newer sendctl (schema version {version}, this one knows "
+            f"{schema_version()}); upgrade sendctl"
+        )
 
 
 def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> SendctlError:
@@ -100,7 +225,17 @@ def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> Send
             hint="run 'sendctl doctor'; restore from a backup if the file is damaged",
         )
     if "readonly" in text or "read-only" in text:
-        return SendctlError(f"{where}cannot write to the database ({text})")
+        return SendctlError(f"{where}cannot write to the database: it is read-only here ({text}); "
+                            "nothing was written")
+    if "disk is full" in text or "disk full" in text:
+        return SendctlError(f"{where}the disk is full: nothing was written",
+                            hint="free some space, then run the command again")
+    if "unable to open" in text:
+        return SendctlError(f"{where}cannot open the database ({text})",
+                            hint="check the file and its folder exist and are yours")
+    if "disk I/O error" in text:
+        return SendctlError(f"{where}the disk reported an error ({text}); nothing more was written",
+                            hint="check the disk (full? removed? read-only?) before running again")
     return SendctlError(f"{where}{text}")
 
 

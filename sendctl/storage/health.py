@@ -108,3 +108,39 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
             tmp.unlink()
         raise
     return dest.stat().st_size
+
+
+def foreign_writes(path: Path, command: str = "demo") -> str | None:
+    """Why the file at `path` holds more than `command` (the demo) wrote, or None when it
+    holds nothing else: an empty file, or a sendctl database whose every audit row (every
+    write is audited) came from that command. Read-only: nothing is changed."""
+    path = Path(path)
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+        return None
+    if not path.is_file():
+        return "it is not a regular file"
+    with open(path, "rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            return "it is not a SQLite database"
+    try:
+        # Only SELECTs; a read-write connection (unlike mode=ro) removes the -wal/-shm it made.
+        conn = sqlite3.connect(path)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "sendctl_migrations" not in tables:
+                return "it is another program's SQLite database"
+            if "audit_log" not in tables:
+                return None
+            others = conn.execute(
+                "SELECT command, count(*) FROM audit_log WHERE command IS NOT ? GROUP BY command"
+                " ORDER BY 2 DESC", (command,)).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        return f"it cannot be read ({e})"
+    if not others:
+        return None
+    n = sum(c for _, c in others)
+    names = ", ".join(f"'{name}'" for name, _ in others[:3])
+    return f"it holds {n:,} change(s) made by other commands ({names}), not only demo data"
+
