@@ -274,3 +274,64 @@ def test_demo_force_replaces_only_a_demo_database(run, tmp_path):
     text.write_text("my notes\n")
     r = run("demo", "--db", text, "--force", expect=1)
     assert "not a SQLite database" in r.stderr and text.read_text() == "my notes\n"
+
+
+# --- item 11: read-only places, full disks, doctor's advice, a lost -wal -------------------------
+
+
+def test_read_only_folder_reads_work_and_writes_say_why(run, db_path, monkeypatch):
+    run("init")
+    run("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x")
+    before = digest(db_path)
+    # as on a read-only mount: neither the file nor its folder can be written
+    monkeypatch.setattr("sendctl.storage.db._folder_writable", lambda path: False)
+    assert len(run.json("spend", "list")) == 2
+    r = run("doctor")
+    assert "restore" not in r.stderr
+    r = run("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "y", expect=1)
+    assert "read-only" in r.stderr and "nothing was written" in r.stderr
+    assert digest(db_path) == before
+
+
+def test_full_disk_is_named(run, db_path, monkeypatch):
+    import errno
+
+    run("init")
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(db_path.parent / "out.csv"))
+
+    monkeypatch.setattr("sendctl.render.formats.open_output", full)
+    r = run("funds", "list", "--output", db_path.parent / "out.csv", expect=1)
+    assert "out.csv: the disk is full" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_doctor_does_not_advise_restoring_a_busy_file(run, db_path):
+    import sqlite3
+
+    run("init")
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        r = run("doctor", expect=None)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert "restore" not in r.stderr
+
+
+def test_doctor_detects_a_lost_wal(run, db_path):
+    import os
+    import sqlite3
+
+    run("init")
+    other = sqlite3.connect(db_path, isolation_level=None)  # a process still running
+    other.execute("PRAGMA wal_autocheckpoint = 0")
+    other.execute("UPDATE funds SET name = name || ' (renamed)' WHERE code = 'reserve'")
+    os.unlink(f"{db_path}-wal")
+    try:
+        r = run("doctor", expect=3)
+    finally:
+        other.close()
+    assert "-wal: missing" in r.stderr and "Stop every sendctl" in r.stderr
+    assert "restore from" not in r.stderr

@@ -47,7 +47,7 @@ def _check_path(path: Path, create: bool) -> bool:
             raise SendctlError(
                 f"{path}: no database here yet", hint="run 'sendctl init' (or 'sendctl demo') first"
             )
-        if not os.access(path.parent, os.W_OK):
+        if not _folder_writable(path):
             raise SendctlError(f"{path}: cannot create the database: the folder is read-only")
         return True
     try:
@@ -74,7 +74,16 @@ def _check_path(path: Path, create: bool) -> bool:
 
 def _writable(path: Path) -> bool:
     """Can this process write the database: the file, and the folder (for -wal/-shm)?"""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return os.access(path, os.W_OK) and _folder_writable(path)
+
+
+def _folder_writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK)
+
+
+def open_read_only(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection for inspecting a file (doctor), without migrations or checks."""
+    return _open_read_only(Path(path), busy_timeout_ms())
 
 
 def _open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
@@ -86,7 +95,7 @@ def _open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
 
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     wal = Path(f"{path}-wal")
-    if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+    if not _folder_writable(path) and not Path(f"{path}-shm").exists():
         if wal.exists() and wal.stat().st_size > 0:
             raise SendctlError(
                 f"{path}: cannot read it: its folder is read-only and its -wal file holds "
@@ -113,7 +122,7 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sql
         os.close(fd)
     read_only = not _writable(path)
     if read_only and create:
-        where = "file" if not os.access(path, os.W_OK) else "folder"
+        where = "folder" if not _folder_writable(path) else "file"
         raise SendctlError(
             f"{path}: cannot write to the database: the {where} is read-only (a read-only "
             "folder or mount, or a file that is not yours); nothing was written",

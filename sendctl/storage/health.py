@@ -27,8 +27,14 @@ def check(path: Path) -> tuple[dict, list[str]]:
         if side.exists() and stat.S_IMODE(side.stat().st_mode) & 0o077:
             problems.append(f"{side}: readable by others; chmod 600 {side}")
     report["size_bytes"] = path.stat().st_size
+    lost = _lost_wal(path)  # before our own open makes a fresh -wal
+    if lost:
+        report["wal"] = "missing"
+        problems.append(lost)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        from sendctl.storage.db import open_read_only
+
+        conn = open_read_only(path)
         try:
             report["journal_mode"] = conn.execute("PRAGMA journal_mode").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -44,6 +50,8 @@ def check(path: Path) -> tuple[dict, list[str]]:
                 problems.append(f"schema version {version} is behind {schema_version()}: run 'sendctl init'")
             elif version > schema_version():
                 problems.append(f"schema version {version} is newer than this sendctl knows: upgrade sendctl")
+            if report["journal_mode"] == "delete" and _header_says_wal(path):
+                report["journal_mode"] = "wal"  # read as immutable (read-only folder)
             if report["journal_mode"] == "delete":
                 # a backup copy (backup_to writes one): sendctl makes it wal when it next opens it
                 report["journal_mode"] = "delete (a backup copy: sendctl switches it to wal on next use)"
@@ -62,12 +70,65 @@ def check(path: Path) -> tuple[dict, list[str]]:
                 problems.append(f"{len(fk)}+ rows break foreign keys (first in table {fk[0][0]})")
         finally:
             conn.close()
+    except SendctlError as e:
+        report["integrity"] = "not checked"
+        problems.append(e.message)
     except sqlite3.DatabaseError as e:
-        report["integrity"] = f"unreadable ({e})"
-        problems.append(
-            f"{path}: damaged or not a database ({e}): restore from your latest backup"
-        )
+        text = str(e)
+        report["integrity"] = f"not checked ({text})"
+        if lost:
+            pass  # the -wal problem above says what to do; the file is not shown damaged
+        elif "locked" in text or "busy" in text:
+            problems.append(f"{path}: busy: another process holds it; run doctor again in a moment "
+                            "(this says nothing about damage)")
+        elif "unable to open" in text or "readonly" in text or "read-only" in text:
+            problems.append(f"{path}: could not be opened to check it ({text}): check the "
+                            "permissions of the file and its folder; the file may well be fine")
+        else:
+            problems.append(
+                f"{path}: damaged or not a database ({text}): restore from your latest backup"
+            )
     return report, problems
+
+
+def _header_says_wal(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(20)[18:19] == b"\x02"  # file format read version 2 = WAL
+
+
+def _lost_wal(path: Path) -> str | None:
+    """A -wal file lost while the database is in use, as far as the files show it.
+
+    The -shm file (the WAL index) records how many frames the -wal holds (mxFrame, a native
+    32-bit integer at byte 16 of its header). An index counting frames with no -wal beside it,
+    or a shorter one, means commits that exist only in memory of a process still running (or
+    are gone): restoring or copying the file now would lose them."""
+    shm, wal = Path(f"{path}-shm"), Path(f"{path}-wal")
+    try:
+        with open(shm, "rb") as f:
+            header = f.read(48)
+    except OSError:
+        return None
+    if len(header) < 48:
+        return None
+    import sys
+
+    page_size = int.from_bytes(header[14:16], sys.byteorder)
+    page_size = 65536 if page_size == 1 else page_size
+    frames = int.from_bytes(header[16:20], sys.byteorder)
+    if frames == 0 or header[12] == 0:  # isInit: 0 = never written
+        return None
+    need = 32 + frames * (24 + page_size)
+    size = wal.stat().st_size if wal.exists() else None
+    if size is not None and size >= need:
+        return None
+    state = "missing" if size is None else f"{size:,} bytes, shorter than the {need:,} its index counts"
+    return (
+        f"{wal}: {state} while {shm} says it holds {frames:,} frame(s) of recent commits: another "
+        "process probably still has the database open after its -wal was deleted or lost. Stop "
+        "every sendctl (and cron) without restoring or copying anything, then run doctor again "
+        "(see README 'A lost -wal file')"
+    )
 
 
 def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = False) -> int:
