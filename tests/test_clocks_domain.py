@@ -290,7 +290,12 @@ def test_assessment_clocks_ordered_after_receipt(received):
     assert received < due.decision_on < due.no_plan_on < due.final_on
 
 
-@given(st.one_of(st.none(), st.dates()), st.one_of(st.none(), st.dates()), st.dates())
+# dates as sendctl reads them (parse_date refuses years outside 1900-2100): near year 9999 the
+# date arithmetic itself overflows
+DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
+
+
+@given(st.one_of(st.none(), DATES), st.one_of(st.none(), DATES), DATES)
 def test_next_review_after_its_anchor(plan, meeting, dob):
     nxt = K.next_review_due(plan, meeting, dob)
     anchors = [d for d in (plan, meeting) if d]
