@@ -59,13 +59,14 @@ def counts(db_path):
 
 def test_transfer_lifecycle_makes_the_plan_an_ehcp(run, db):
     r = run("transfers", "start", "RCC-001", "--date", "01/11/2016")
-    assert "final plan due 2017-02-15" in r.stderr  # Year 6 in 2016/17: art 14(3)(b) group deadline
+    # Year 6 in 2016/17: art 14(3)(b) "before 15th February" -> last lawful day 14 Feb 2017
+    assert "final plan due 2017-02-14" in r.stderr
     run("transfers", "record", "RCC-001", "draft-issued", "--date", "2017-01-05")
     run("transfers", "record", "RCC-001", "final-issued", "--date", "2017-02-10")
     rows = run.json("transfers", "list", "--as-of", "2017-04-18")
     amy = next(x for x in rows if x["case_ref"] == "RCC-001")
     assert {k: amy[k] for k in ("state", "notice_on", "started_on", "due_on", "concluded_on", "outcome", "days_left")} == {
-        "state": "concluded", "notice_on": "2016-10-18", "started_on": "2016-11-01", "due_on": "2017-02-15",
+        "state": "concluded", "notice_on": "2016-10-18", "started_on": "2016-11-01", "due_on": "2017-02-14",
         "concluded_on": "2017-02-10", "outcome": "ehcp_issued", "days_left": None,
     }
     case = q(db, "SELECT plan_type, plan_issued_on FROM cases WHERE case_ref = 'RCC-001'")[0]
@@ -159,8 +160,9 @@ def test_deadlines_fields_statuses_and_fail_on(run, db):
     assert all(set(r) >= {"case_ref", "clock", "due_on", "status", "days_left", "caseworker"} for r in rows)
     got = {(r["case_ref"], r["clock"]): (r["due_on"], r["status"], r["days_left"]) for r in rows}
     assert got[("RCC-004", "assessment_decision")] == ("2017-02-20", "due", 10)
-    assert got[("RCC-001", "phase_transfer")] == ("2017-02-15", "due", 5)
-    assert got[("RCC-001", "transfer")] == ("2017-02-15", "due", 5)
+    # a statement's phase duty is its transfer (art 14(3)(b)): no separate reg 18 clock
+    assert ("RCC-001", "phase_transfer") not in got
+    assert got[("RCC-001", "transfer")] == ("2017-02-14", "due", 4)
     assert ("RCC-004", "assessment_final") not in got  # 29 May: beyond the window
     assert [r["due_on"] for r in rows] == sorted(r["due_on"] for r in rows)
     run("deadlines", "--as-of", "2017-02-10", "--clock", "transfer", "--fail-on", "overdue", expect=0)
@@ -191,24 +193,30 @@ def test_deadlines_notify_subcommand_is_not_shadowed(run, db):
 
 
 def test_annual_review_and_phase_transfer_clocks(run, db):
-    # RCC-003: EHCP issued 29 Feb 2016, under 5: review due 6 months on, clamped to 2016-08-29
+    # RCC-003: EHCP made 29 Feb 2016, under 5: the CoP 9.178 reminder (6 months starting with
+    # 29 Feb 2016 -> 28 Aug 2016) is guidance, never overdue; the s.44 duty runs to 28 Feb 2017
     rows = run.json("deadlines", "--as-of", "2016-08-20", "--clock", "annual_review", "--caseworker", "kim ray")
     rows = [r for r in rows if r["case_ref"] == "RCC-003"]
-    assert [(r["case_ref"], r["due_on"], r["status"]) for r in rows] == [("RCC-003", "2016-08-29", "due")]
+    assert [(r["case_ref"], r["due_on"], r["status"]) for r in rows] == [("RCC-003", "2016-08-28", "guidance")]
+    rows = run.json("deadlines", "--as-of", "2016-09-20", "--clock", "annual_review", "--all")
+    assert ("RCC-003", "2017-02-28", "upcoming") in {(r["case_ref"], r["due_on"], r["status"]) for r in rows}
     run("reviews", "record", "RCC-003", "--meeting", "2016-08-25")
     rows = run.json("deadlines", "--as-of", "2016-09-20")
     got = {r["clock"]: r for r in rows if r["case_ref"] == "RCC-003"}
     assert got["review_decision"]["due_on"] == "2016-09-22" and got["review_decision"]["status"] == "due"
-    assert "annual_review" not in got  # next one 6 months after the meeting
+    assert "annual_review" not in got  # the meeting restarts the period (guidance: 24 Feb 2017)
     r = run("reviews", "record", "RCC-003", "--meeting", "2016-08-25", "--decision", "amend",
             "--decision-date", "2016-09-15")
     assert "decision amend" in r.stderr
     rows = run.json("deadlines", "--as-of", "2016-09-20", "--all")
-    mine = {r["clock"]: r["due_on"] for r in rows if r["case_ref"] == "RCC-003"}
-    assert mine == {"annual_review": "2017-02-25"}  # phase transfer met by the amendment in 2016/17
-    # without the amendment the N2 child's phase transfer clock runs to 15 Feb 2017
+    mine = {(r["clock"], r["due_on"], r["status"]) for r in rows if r["case_ref"] == "RCC-003"}
+    # the period now starts with the decision (15 Sep 2016); a decision to amend does not
+    # meet the phase transfer (reg 18: the amended final plan does)
+    assert mine == {("annual_review", "2017-09-14", "upcoming"), ("annual_review", "2017-03-14", "guidance"),
+                    ("phase_transfer", "2017-02-14", "upcoming")}
+    # the year before Reception (born 1 Mar 2013: A 2016 - C 2012 - 5 = -1): "before 15 February"
     rows = run.json("deadlines", "--as-of", "2016-09-10", "--all", "--clock", "phase_transfer")
-    assert ("RCC-003", "2017-02-15") in {(r["case_ref"], r["due_on"]) for r in rows}
+    assert ("RCC-003", "2017-02-14") in {(r["case_ref"], r["due_on"]) for r in rows}
 
 
 def test_review_refusals(run, db):
@@ -270,8 +278,9 @@ def test_case_clocks_and_events(run, db):
     conn = connect(db)
     clocks = {c["clock"]: c for c in case_clocks(conn, "RCC-001", date(2017, 4, 18))}
     assert clocks["transfer"]["status"] == "missed" and clocks["transfer"]["done_on"] == "2017-02-20"
-    assert clocks["phase_transfer"]["status"] == "missed"
-    assert clocks["annual_review"]["due_on"] == "2018-02-20"
+    assert clocks["transfer"]["due_on"] == "2017-02-14"
+    assert "phase_transfer" not in clocks  # the statement's phase duty was its transfer
+    assert clocks["annual_review"]["due_on"] == "2018-02-19"  # 12 months starting with 20 Feb 2017
     events = case_events(conn, "RCC-001")
     assert [(e["event_on"], e["event"]) for e in events] == [
         ("2016-11-01", "start"), ("2017-01-05", "draft-issued"), ("2017-02-20", "final-issued")]
@@ -309,7 +318,8 @@ def test_concluding_stops_the_clock(start, draft_after, final_after, event, look
             if event == "final-issued":
                 record_transfer_event(conn, actor, "RCC-001", "draft-issued", draft)
             record_transfer_event(conn, actor, "RCC-001", event, end, "other" if event == "ceased" else None)
-        assert date.fromisoformat(row["due_on"]) >= start
+        # a late start never moves the duty: due may be before the start (art 14(3)(b))
+        assert date.fromisoformat(row["due_on"]) <= date(2018, 3, 31)
         before = [r for r in deadline_rows(conn, end - timedelta(days=1), 14, "transfer", include_upcoming=True)]
         after = [r for r in deadline_rows(conn, end + timedelta(days=look), 14, "transfer", include_upcoming=True)]
         conn.close()

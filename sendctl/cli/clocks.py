@@ -422,7 +422,7 @@ def deadlines(
     from sendctl.storage.clocks import deadline_rows
 
     day = as_of_date(as_of)
-    counts = {"overdue": 0, "due": 0, "upcoming": 0}
+    counts = {"overdue": 0, "due": 0, "upcoming": 0, "guidance": 0}
 
     def counted(rows):
         for r in rows:

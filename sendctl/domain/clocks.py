@@ -1,15 +1,14 @@
-"""Statutory clocks: due dates from events and the rules (domain.md §1-3, §8; rules 1-21).
+"""Statutory clocks: event checks, the transfer regimes and the transfer progress figures.
 
-Pure functions: `today`/`as_of` is always a parameter; every statutory figure comes from
-sendctl.domain.rules. Week and day clocks are calendar clocks (domain.md §8: holidays never
-pause them); month clocks use relativedelta (31 Jan + 1 month = 28/29 Feb).
+Due dates and statuses of every clock come from one place, sendctl.domain.engine (its
+counting in sendctl.domain.counting); this module keeps the checks on recorded events and
+the programme figures of `transfers status`. Pure: `as_of` is always a parameter.
 """
 
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from dateutil.relativedelta import relativedelta
-
+from sendctl.domain import counting as C
 from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
 
@@ -41,59 +40,8 @@ DAYS_PER_MONTH = 365.25 / 12
 
 
 def add_weeks(d: date, weeks: int) -> date:
-    """'Within N weeks of d': d + 7N days, d being day 0 (domain.md §2 week counting)."""
-    return d + timedelta(weeks=weeks)
-
-
-def add_months(d: date, months: int) -> date:
-    """Calendar months, clamped to the month end (relativedelta): 2016-02-29 + 12 = 2017-02-28."""
-    return d + relativedelta(months=months)
-
-
-def academic_year_end(d: date) -> int:
-    """The calendar year in which the academic year containing d ends (Sep-Aug)."""
-    return d.year + 1 if d.month >= R.ACADEMIC_YEAR_START_MONTH else d.year
-
-
-def academic_year_start(d: date) -> date:
-    return date(academic_year_end(d) - 1, R.ACADEMIC_YEAR_START_MONTH, 1)
-
-
-def is_working_day(d: date) -> bool:
-    """Not Saturday, Sunday or an England & Wales bank holiday (domain.md §8)."""
-    if d.year not in R.BANK_HOLIDAY_YEARS:
-        raise SendctlError(
-            f"no bank holiday data for {d.year} (sendctl knows "
-            f"{min(R.BANK_HOLIDAY_YEARS)}-{max(R.BANK_HOLIDAY_YEARS)}); add them to rules.BANK_HOLIDAYS"
-        )
-    return d.weekday() < 5 and d not in R.BANK_HOLIDAYS
-
-
-def add_working_days(d: date, n: int) -> date:
-    """The n-th working day after d (rule 20: 15 working days for an inter-LA transfer)."""
-    out = d
-    while n > 0:
-        out += timedelta(days=1)
-        if is_working_day(out):
-            n -= 1
-    return out
-
-
-def days_left(due_on: date, as_of: date) -> int:
-    """Days from as_of to due_on; negative when overdue."""
-    return (due_on - as_of).days
-
-
-def clock_status(due_on: date, as_of: date, within: int, done_on: date | None = None) -> str:
-    """design §4: met/missed once the event happened; else overdue, due (within the window)
-    or upcoming."""
-    if done_on is not None and done_on <= as_of:
-        return "met" if done_on <= due_on else "missed"
-    if as_of > due_on:
-        return "overdue"
-    if (due_on - as_of).days <= within:
-        return "due"
-    return "upcoming"
+    """'Within N weeks of d': d + 7N days, d being day 0."""
+    return C.within_weeks(d, weeks)
 
 
 # --- transfers (domain.md §1; rules 1-5) ----------------------------------------------------------
@@ -130,77 +78,6 @@ def transfer_regime(started_on: date) -> R.TransferRegime:
         f"--date {started_on.isoformat()}: transfer reviews began on "
         f"{R.TRANSITION_START.isoformat()} (SI 2014/2270); a start before that is not possible"
     )
-
-
-def transfer_anchor_on(started_on: date, notice_on: date, anchor: str | None = None) -> date:
-    """The date the per-child limit counts from: the start, or the notice (Order as made,
-    or TRANSFER_ANCHOR = "notice")."""
-    regime = transfer_regime(started_on)
-    anchor = anchor or R.TRANSFER_ANCHOR
-    if regime.from_on == R.TRANSFER_WEEKS_18_FROM and anchor == "notice":
-        return notice_on
-    return started_on if regime.anchor == "start" else notice_on
-
-
-def per_child_transfer_due(started_on: date, notice_on: date, anchor: str | None = None) -> date:
-    """Rules 2-3: the per-child limit by the date the review started.
-
-    anchor ("start"/"notice", default rules.TRANSFER_ANCHOR) only matters from 1 Sep 2015,
-    where start + 18 weeks and notice + 20 weeks are the two readings (domain.md §1).
-    """
-    regime = transfer_regime(started_on)
-    anchor = anchor or R.TRANSFER_ANCHOR
-    if regime.from_on == R.TRANSFER_WEEKS_18_FROM and anchor == "notice":
-        return add_weeks(notice_on, R.TRANSFER_WEEKS_FROM_NOTICE)
-    base = started_on if regime.anchor == "start" else notice_on
-    return add_weeks(base, regime.weeks)
-
-
-def group_deadline(year_group: str | None, on: date, setting: str | None = None) -> date | None:
-    """Rule 4 group deadline for a child in year_group during the academic year of `on`."""
-    if not year_group:
-        return None
-    year = academic_year_end(on)
-    found = []
-    for g in R.TRANSFER_GROUP_DEADLINES:
-        if year_group in g.year_groups and year in g.years:
-            if g.setting_contains and g.setting_contains not in (setting or "").lower():
-                continue
-            found.append(date(year, *g.month_day))
-    return min(found) if found else None  # art 14(4): the earliest applicable date
-
-
-def statutory_transfer_deadline(year_group: str | None, on: date, setting: str | None = None) -> date:
-    """Rule 4: min(group deadline, 31 March 2018)."""
-    g = group_deadline(year_group, on, setting)
-    return min(g, R.STATUTORY_END) if g else R.STATUTORY_END
-
-
-def transfer_due(
-    started_on: date,
-    notice_on: date | None = None,
-    year_group: str | None = None,
-    setting: str | None = None,
-    anchor: str | None = None,
-) -> TransferDue:
-    """The date a transfer review is tracked against (rules 1-5).
-
-    due = min(per-child limit, group deadline, 31 March 2018). A review started after its
-    statutory deadline had already passed (e.g. after 31 March 2018, art 17: "as soon as
-    reasonably practicable") keeps the per-child limit as its target, so a due date is never
-    before its start; such a transfer is reported as past the statutory deadline.
-    """
-    notice_on = notice_on or default_notice(started_on)
-    anchor_on = transfer_anchor_on(started_on, notice_on, anchor)
-    per_child = per_child_transfer_due(started_on, notice_on, anchor)
-    statutory = statutory_transfer_deadline(year_group, started_on, setting)
-    if statutory < started_on:
-        return TransferDue(per_child, anchor_on, per_child, statutory,
-                           "per-child limit (started after the statutory deadline)")
-    if statutory < per_child:
-        basis = "31 March 2018" if statutory == R.STATUTORY_END else "group deadline"
-        return TransferDue(statutory, anchor_on, per_child, statutory, basis)
-    return TransferDue(per_child, anchor_on, per_child, statutory, "per-child limit")
 
 
 class TransferState(NamedTuple):
@@ -314,42 +191,9 @@ def check_assessment_event(state: AssessmentState | None, event: str, on: date, 
 # --- reviews and phase transfers (domain.md §3; rules 15-19) --------------------------------------
 
 
-def is_under_5(date_of_birth: date | None, on: date) -> bool:
-    if date_of_birth is None:
-        return False
-    return add_months(date_of_birth, 12 * R.REVIEW_UNDER5_AGE) > on
-
-
-def review_interval_months(date_of_birth: date | None, anchor: date) -> int:
-    """Rule 15: 12 months; under-5s (on the anchor date) 6 months (configurable in rules)."""
-    return R.REVIEW_UNDER5_MONTHS if is_under_5(date_of_birth, anchor) else R.REVIEW_MONTHS
-
-
-def next_review_due(
-    plan_issued_on: date | None, last_meeting_on: date | None, date_of_birth: date | None = None
-) -> date | None:
-    """Rule 15: 12 months (6 for under-5s) from the later of the plan and the last review."""
-    anchors = [d for d in (plan_issued_on, last_meeting_on) if d is not None]
-    if not anchors:
-        return None
-    anchor = max(anchors)
-    return add_months(anchor, review_interval_months(date_of_birth, anchor))
-
-
 def review_decision_due(meeting_on: date) -> date:
-    """Rule 17: decision notified within 4 weeks of the meeting (reg 20(10))."""
-    return add_weeks(meeting_on, R.REVIEW_DECISION_WEEKS)
-
-
-def phase_transfer_due(year_group: str | None, on: date, setting: str | None = None) -> date | None:
-    """Rule 19: 15 Feb (31 Mar for post-16) of the year of transfer, for a child in the last
-    year of a phase during the academic year of `on`; None otherwise."""
-    for p in R.PHASE_TRANSFERS:
-        if p.year_group == year_group:
-            if p.setting_contains and p.setting_contains not in (setting or "").lower():
-                continue
-            return date(academic_year_end(on), *p.month_day)
-    return None
+    """Decision notified within 4 weeks of the meeting (SEND Regs 2014 reg 20(10))."""
+    return C.within_weeks(meeting_on, R.REVIEW_DECISION_WEEKS)
 
 
 # --- transfer progress (issue 4: transfers status) ------------------------------------------------
@@ -363,7 +207,7 @@ def transfer_progress(
     no_plan: int,
     ceased: int,
     concluded_recently: int,
-) -> dict:
+) -> dict[str, Any]:
     """The figures of `transfers status`: share done, time left, rate needed vs achieved,
     forecast finish. concluded_recently = conclusions in the RATE_WINDOW_DAYS up to as_of."""
     concluded = ehcp_issued + no_plan + ceased
@@ -406,7 +250,7 @@ def transfer_progress(
 
 def month_ends(start: date, end: date) -> list[date]:
     """The last day of every month from start's month to end's month."""
-    out = []
+    out: list[date] = []
     d = date(start.year, start.month, 1)
     while d <= end:
         nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
@@ -415,7 +259,7 @@ def month_ends(start: date, end: date) -> list[date]:
     return out
 
 
-def burndown(total: int, concluded_by_month: dict[str, int], as_of: date) -> list[dict]:
+def burndown(total: int, concluded_by_month: dict[str, int], as_of: date) -> list[dict[str, Any]]:
     """Statements remaining at each month end (to as_of) against the straight line from
     `total` at the start of the transition to zero at the statutory end date.
 

@@ -105,36 +105,6 @@ ACADEMIC_YEAR_START_MONTH = _rule(
 )
 
 
-class GroupDeadline(NamedTuple):
-    """A transfer group deadline of SI 2014/2270 arts 12-14 (rule 4).
-
-    Applies to a child in `year_group` (in the academic year ending in one of `years`);
-    the deadline is `month_day` of that year.
-    """
-
-    year_groups: tuple[str, ...]
-    years: tuple[int, ...]
-    month_day: tuple[int, int]
-    reference: str
-    setting_contains: str | None = None  # e.g. infant schools only
-
-
-TRANSFER_GROUP_DEADLINES = (
-    GroupDeadline(("11",), (2015,), (5, 31),
-                  "SI 2014/2270 art 12: transferring to post-16 in 2015, by 31 May 2015"),
-    GroupDeadline(("11",), (2016, 2017), (3, 31),
-                  "SI 2014/2270 art 14(3)(a): phase transfer to post-16 in 2016/2017, before 31 March"),
-    GroupDeadline(("N2", "6"), (2016, 2017), (2, 15),
-                  "SI 2014/2270 art 14(3)(b): other phase transfers in 2016/2017, before 15 February"),
-    GroupDeadline(("2",), (2016, 2017), (2, 15),
-                  "SI 2014/2270 art 14(3)(b): infant to junior in 2016/2017, before 15 February",
-                  setting_contains="infant"),
-    # CHOICE: "before the child starts Year 10" is taken as 31 August of the year they enter
-    # Year 10 (school years start in early September).
-    GroupDeadline(("9",), (2017, 2018), (8, 31),
-                  "SI 2014/2270 art 14(3)(c): entering Year 9 in 2016/2017, before starting Year 10"),
-)
-
 # --- new EHC needs assessments (domain.md §2; rules 8-14) ------------------------------------------
 
 ASSESS_DECISION_WEEKS = _rule(
@@ -170,13 +140,13 @@ ASSESSMENT_EXCEPTIONS = {
 
 REVIEW_MONTHS = _rule(
     "review_months", 12, "months",
-    "CFA 2014 s.44; CoP 9.168-9.169: at least every 12 months from issue, then from the last review (rule 15)",
-    "CHOICE: counted from the later of plan_issued_on and the last review meeting",
+    "CFA 2014 s.44(1): 'in the period of 12 months starting with' the plan first made, then the last review",
+    "the period includes its first day: it ends the day before the anniversary",
 )
 REVIEW_UNDER5_MONTHS = _rule(
     "review_under5_months", 6, "months",
-    "CoP 9.178: under-5s 'should consider' every 3-6 months (domain.md §3, unverified; design §4 says 6)",
-    "CHOICE: 6 months, for a child under REVIEW_UNDER5_AGE on the anchor date",
+    "SEND Code of Practice 9.178: under-5s 'at least every three to six months' (guidance)",
+    "CHOICE: 6 months; shown with status guidance, never overdue",
 )
 REVIEW_UNDER5_AGE = _rule(
     "review_under5_age", 5, "years", "CoP 9.178 (children under 5)",
@@ -196,34 +166,18 @@ AMENDED_FINAL_WEEKS = _rule(
 )
 
 
-class PhaseTransfer(NamedTuple):
-    """Reg 18: a child in the last year of a phase has a review-and-amend deadline."""
-
-    year_group: str
-    to_phase: str
-    month_day: tuple[int, int]
-    reference: str
-    setting_contains: str | None = None
-
-
+# Reg 18 named dates (the statute says "before" them: the last lawful day is the day before).
 PHASE_TRANSFER_FEB = _rule(
     "phase_transfer_date", (2, 15), "month-day",
-    "SI 2014/1530 reg 18(1)(a): amended plan before 15 February of the year of transfer (rule 19)",
+    "SEND Regs 2014 reg 18(1)(b): 'before— 15 February in the calendar year of the child's transfer'",
+    "last lawful day 14 February",
 )
 PHASE_TRANSFER_POST16 = _rule(
     "phase_transfer_post16_date", (3, 31), "month-day",
-    "SI 2014/1530 reg 18(1)(b): secondary to post-16, before 31 March (rule 19)",
+    "SEND Regs 2014 reg 18(1)(a): secondary school to a post-16 institution, 'before— 31 March'",
+    "last lawful day 30 March",
 )
-# CHOICE: the last year of each phase, by year group (no middle schools in Rutland; add rows
-# for first->middle/middle->upper if needed). Infant->junior only where the setting is an
-# infant school (its name or type contains "infant").
-PHASE_TRANSFERS = (
-    PhaseTransfer("N2", "school", PHASE_TRANSFER_FEB, RULES["phase_transfer_date"].reference),
-    PhaseTransfer("2", "junior", PHASE_TRANSFER_FEB, RULES["phase_transfer_date"].reference,
-                  setting_contains="infant"),
-    PhaseTransfer("6", "secondary", PHASE_TRANSFER_FEB, RULES["phase_transfer_date"].reference),
-    PhaseTransfer("11", "post-16", PHASE_TRANSFER_POST16, RULES["phase_transfer_post16_date"].reference),
-)
+
 
 # --- working days (domain.md §8; rules 20-21) -----------------------------------------------------
 
@@ -249,3 +203,177 @@ RULES["bank_holidays"] = Rule(
     "bank_holidays", BANK_HOLIDAYS, "dates",
     "domain.md §8 (England & Wales 2015-2018); 'working day' per SI 2001/600 reg 2",
 )
+
+
+# --- the rules table: one row per statutory clock rule --------------------------------------------
+#
+# Each row says which clock it drives, the period in the statute's own words, the phrase that
+# turns those words into a last lawful day (domain/counting.py), what the period counts from,
+# and the dates between which the rule is law. A change in the law is a new row with its own
+# effective dates, never an edit of an old one: a replay (--as-of) of an old day uses the rule
+# that was in force then. `effective_from`/`effective_to` compare with the rule's anchor date
+# (the start of a transfer review, the receipt of a request, the plan or review date).
+
+
+class ClockRule(NamedTuple):
+    id: str
+    clock: str
+    period: str  # the figure, e.g. "18 weeks", "12 months", "fixed date"
+    phrase: str  # the counting phrase (domain/counting.py): before | within_weeks | ...
+    anchor: str  # what the period counts from
+    legal_ref: str
+    words: str  # the statute's words (or the guidance's, for a guidance row)
+    effective_from: date
+    effective_to: date | None = None  # last day the rule applies (None: still in force)
+    statutory: bool = True  # False: guidance, never a breach
+
+
+LAW_START = date(2014, 9, 1)  # Part 3 of the Children and Families Act 2014 in force
+
+CLOCK_RULES: tuple[ClockRule, ...] = (
+    ClockRule(
+        "transfer_notice_14w", "transfer", "14 weeks", "within_weeks", "notice of the transfer review",
+        "SI 2014/2270 art 17 (as made)",
+        "the EHC plan must be finalised within 14 weeks of the notice of the transfer review",
+        TRANSITION_START, date(2015, 3, 2),
+    ),
+    ClockRule(
+        "transfer_start_14w", "transfer", "14 weeks", "within_weeks", "start of the transfer review",
+        "SI 2014/2270 as amended (DfE transition advice, 3 Mar 2015)",
+        "within 14 weeks of the start of the transfer review",
+        TRANSFER_14_WEEKS_FROM_START_FROM, date(2015, 8, 31),
+    ),
+    ClockRule(
+        "transfer_start_18w", "transfer", "18 weeks", "within_weeks", "start of the transfer review",
+        "SI 2014/2270 as amended by SI 2015/1619 (DfE transition advice, Sep 2015)",
+        "within 18 weeks of the start of the transfer review (20 weeks from the notice)",
+        TRANSFER_WEEKS_18_FROM,
+    ),
+    ClockRule(
+        "transfer_art12_post16_2015", "transfer", "fixed date", "before", "year group (Year 11 in 2014/15)",
+        "SI 2014/2270 art 12",
+        "transferring to a post-16 institution in 2015: 31 May 2015 (read as 'before', as the "
+        "Order's other limits)",
+        TRANSITION_START, date(2015, 5, 30),
+    ),
+    ClockRule(
+        "transfer_art14_3a_post16", "transfer", "fixed date", "before", "year group (Year 11, transfer in 2016/2017)",
+        "SI 2014/2270 art 14(3)(a)",
+        "before 31st March in the calendar year in which the transfer takes place",
+        TRANSITION_START, date(2017, 3, 30),
+    ),
+    ClockRule(
+        "transfer_art14_3b_phase", "transfer", "fixed date", "before",
+        "year group (Year -1 in early years, Year 2 at an infant school, Year 6; transfer in 2016/2017)",
+        "SI 2014/2270 art 14(3)(b)",
+        "before 15th February in the calendar year in which the transfer takes place",
+        TRANSITION_START, date(2017, 2, 14),
+    ),
+    ClockRule(
+        "transfer_art14_3c_year9", "transfer", "fixed date", "before", "year group (comes to be in Year 9 in 2016/2017)",
+        "SI 2014/2270 art 14(3)(c)",
+        "before the child begins year 10",
+        TRANSITION_START, STATUTORY_END,
+    ),
+    ClockRule(
+        "transfer_art14_5_end", "transfer", "fixed date", "before", "every statement",
+        "SI 2014/2270 art 14(5)",
+        "before 1st April 2018",
+        TRANSITION_START, STATUTORY_END,
+    ),
+    ClockRule(
+        "assessment_decision_6w", "assessment_decision", "6 weeks", "within_weeks", "request received",
+        "SEND Regs 2014 (SI 2014/1530) reg 5(1); exceptions reg 5(4)",
+        "within 6 weeks of receiving the request",
+        LAW_START,
+    ),
+    ClockRule(
+        "assessment_no_plan_16w", "assessment_no_plan", "16 weeks", "within_weeks", "request received",
+        "SEND Regs 2014 reg 10(1); exceptions reg 10(4)",
+        "decides that it is not necessary for special educational provision to be made ... in "
+        "accordance with an EHC plan, the notification ... must be given ... within 16 weeks",
+        LAW_START,
+    ),
+    ClockRule(
+        "assessment_final_20w", "assessment_final", "20 weeks", "within_weeks", "request received",
+        "SEND Regs 2014 reg 13(2); exceptions reg 13(3)",
+        "the finalised EHC plan ... within 20 weeks of the local authority receiving a request",
+        LAW_START,
+    ),
+    ClockRule(
+        "annual_review_12m", "annual_review", "12 months", "months_end",
+        "plan first made, then the last review concluded",
+        "CFA 2014 s.44(1)",
+        "in the period of 12 months starting with the date on which the plan was first made, and "
+        "in each subsequent period of 12 months starting with the date on which the plan was last reviewed",
+        LAW_START,
+    ),
+    ClockRule(
+        "annual_review_statement_12m", "annual_review", "12 months", "months_end",
+        "statement made, then the last review",
+        "Education Act 1996 s.328(5)(b), saved for statements by SI 2014/2270",
+        "within the period of 12 months beginning with the making of the statement, or the previous review",
+        TRANSITION_START, STATUTORY_END,
+    ),
+    ClockRule(
+        "annual_review_under5_guidance", "annual_review", "6 months", "months_end",
+        "plan first made, then the last review concluded (child under 5)",
+        "SEND Code of Practice 2015 para 9.178 (guidance)",
+        "Local authorities should consider reviewing an EHC plan for a child under five at least "
+        "every three to six months",
+        LAW_START, None, False,
+    ),
+    ClockRule(
+        "review_decision_4w", "review_decision", "4 weeks", "within_weeks", "review meeting",
+        "SEND Regs 2014 reg 20(10)",
+        "notify the child's parent ... of its decision within 4 weeks of the review meeting",
+        LAW_START,
+    ),
+    ClockRule(
+        "phase_transfer_reg18_3_post16_2015", "phase_transfer", "fixed date", "before",
+        "year group (Year 11, to a post-16 institution on 1 Sep 2015)",
+        "SEND Regs 2014 reg 18(3)",
+        "must amend and review the EHC plan ... before 31 May 2015",
+        LAW_START, date(2015, 5, 30),
+    ),
+    ClockRule(
+        "phase_transfer_reg18_1a_post16", "phase_transfer", "fixed date", "before",
+        "year group (Year 11, secondary school to a post-16 institution)",
+        "SEND Regs 2014 reg 18(1)(a)",
+        "before— 31 March in the calendar year of the transfer",
+        date(2015, 9, 1),
+    ),
+    ClockRule(
+        "phase_transfer_reg18_1b", "phase_transfer", "fixed date", "before",
+        "year group (Year -1 in early years, Year 2 at an infant school, Year 6)",
+        "SEND Regs 2014 reg 18(1)(b)",
+        "before— 15 February in the calendar year of the child's transfer",
+        LAW_START,
+    ),
+)
+CLOCK_RULE_BY_ID: dict[str, ClockRule] = {r.id: r for r in CLOCK_RULES}
+
+# CHOICE (configurable, domain.md §1): art 14(3)(c) ("before the child begins year 10") is
+# capped at the art 14(5) end date, following the DfE/Minister's position that every transfer
+# was due before 1 April 2018. False reads the Order as made (a child entering Year 9 in Sep
+# 2017 had until before Year 10).
+CAP_YEAR9_AT_END = True
+# CHOICE: "before the child begins year 10" when the term date is not recorded: the child
+# begins Year 10 on 1 September, so the last lawful day is 31 August.
+
+
+def rules_in_force(on: date | None = None) -> list[ClockRule]:
+    """Every rule row, or only those in force on `on` (effective_from <= on <= effective_to)."""
+    if on is None:
+        return list(CLOCK_RULES)
+    return [r for r in CLOCK_RULES
+            if r.effective_from <= on and (r.effective_to is None or on <= r.effective_to)]
+
+# The statutory dates the transfer and phase-transfer rules name (each is read with "before").
+ART12_NAMED = date(2015, 5, 31)  # SI 2014/2270 art 12 (post-16 in 2015)
+ART14_YEARS = (2016, 2017)  # SI 2014/2270 art 14(3): phase transfers "during 2016 or 2017"
+ART14_END_NAMED = date(2018, 4, 1)  # SI 2014/2270 art 14(5): "before 1st April 2018"
+TRANSITION_ACADEMIC_YEARS = (2014, 2015, 2016, 2017)  # 2014/15 to 2017/18
+REG18_3_NAMED = date(2015, 5, 31)  # SEND Regs 2014 reg 18(3)
+REG18_3_TRANSFER_YEAR = 2015
+YEAR_BEFORE_RECEPTION, INFANT_LAST, PRIMARY_LAST, SECONDARY_LAST, YEAR_9 = -1, 2, 6, 11, 9

@@ -84,6 +84,21 @@ def _transfer(conn, case_ref: str) -> dict | None:
     return dict(row) if row else None
 
 
+def _engine_transfer_due(conn, case_ref: str, started_on: date, notice_on: date) -> K.TransferDue:
+    """The transfer's due date as the clock engine computes it once the review has started."""
+    from dataclasses import replace
+
+    from sendctl.domain import engine as E
+
+    h = replace(case_history(conn, case_ref), transfer=E.Transfer(started_on, notice_on))
+    k = next(k for k in E.case_clocks(h, started_on) if k.clock == "transfer")
+    per_child = E.per_child_limit(started_on, notice_on)[0]
+    statutory = min(E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form))
+    basis = f"{R.CLOCK_RULE_BY_ID[k.rule_id].legal_ref}"
+    anchor_on = k.anchor_on or started_on
+    return K.TransferDue(k.due_on, anchor_on, per_child, statutory[0], basis)
+
+
 def start_transfer(
     conn: sqlite3.Connection, actor: Actor, case_ref: str, started_on: date, notice_on: date | None = None
 ) -> dict:
@@ -96,10 +111,11 @@ def start_transfer(
         raise SendctlError(
             f"{case_ref}: only a child with a statement has a transfer review (plan type is {case['plan_type']})"
         )
+    K.transfer_regime(started_on)  # refuses a start before transfer reviews began
     if notice_on is None:
         notice_on = K.default_notice(started_on)
     K.check_notice(notice_on, started_on)
-    due = K.transfer_due(started_on, notice_on, case["year_group"], _setting_text(case))
+    due = _engine_transfer_due(conn, case_ref, started_on, notice_on)
     now = utc_now()
     row = {
         "case_ref": case_ref,
@@ -163,61 +179,56 @@ def record_transfer_event(
     return after
 
 
-def _not_started_due_sql(as_of: date, params: dict) -> str:
-    """CASE expression: the statutory deadline of a not-started statement as of `as_of`
-    (rule 4: the group deadline of its year group, or 31 March 2018)."""
-    whens = []
-    seen = set()
-    for i, g in enumerate(R.TRANSFER_GROUP_DEADLINES):
-        for j, yg in enumerate(g.year_groups):
-            key = (yg, g.setting_contains)
-            if key in seen:
-                continue
-            seen.add(key)
-            name = f"g{i}_{j}"
-            setting = g.setting_contains or ""
-            due = K.statutory_transfer_deadline(yg, as_of, setting)
-            params[f"{name}_yg"] = yg
-            params[f"{name}_due"] = due.isoformat()
-            if g.setting_contains:
-                params[f"{name}_like"] = f"%{g.setting_contains}%"
-                whens.insert(0, f"WHEN c.year_group = :{name}_yg AND lower(coalesce(c.setting, '') || ' ' ||"
-                                f" coalesce(c.setting_type, '')) LIKE :{name}_like THEN :{name}_due")
-            else:
-                whens.append(f"WHEN c.year_group = :{name}_yg THEN :{name}_due")
-    params["statutory_end"] = R.STATUTORY_END.isoformat()
-    return "CASE " + " ".join(whens) + " ELSE :statutory_end END"
-
-
-def _transfer_rows_sql(as_of: date, params: dict) -> str:
-    """Every statement in the transfer programme, as of `as_of`: case_ref, state, dates, outcome."""
-    params["as_of"] = as_of.isoformat()
-    not_started_due = _not_started_due_sql(as_of, params)
-    return f"""
-        SELECT c.case_ref, 'not_started' AS state, NULL AS notice_on, NULL AS started_on,
-               {not_started_due} AS due_on, {not_started_due} AS statutory_due_on,
-               NULL AS draft_on, NULL AS concluded_on, NULL AS outcome, NULL AS cease_reason
-        FROM cases c
-        WHERE c.plan_type = 'statement'
-          AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = c.case_ref)
-        UNION ALL
-        SELECT c.case_ref,
-               CASE WHEN t.started_on > :as_of THEN 'not_started'
-                    WHEN t.concluded_on IS NULL OR t.concluded_on > :as_of THEN 'in_progress'
-                    ELSE 'concluded' END,
-               CASE WHEN t.started_on <= :as_of THEN t.notice_on END,
-               CASE WHEN t.started_on <= :as_of THEN t.started_on END,
-               CASE WHEN t.started_on <= :as_of THEN t.due_on ELSE {not_started_due} END,
-               CASE WHEN t.started_on <= :as_of THEN t.statutory_due_on ELSE {not_started_due} END,
-               CASE WHEN t.draft_on <= :as_of THEN t.draft_on END,
-               CASE WHEN t.concluded_on <= :as_of THEN t.concluded_on END,
-               CASE WHEN t.concluded_on <= :as_of THEN t.outcome END,
-               CASE WHEN t.concluded_on <= :as_of THEN t.cease_reason END
-        FROM transfers t JOIN cases c ON c.case_ref = t.case_ref
-    """
-
-
 TRANSFER_STATES = ("not_started", "in_progress", "concluded")
+_STATEMENTS = ("(c.plan_type = 'statement' OR EXISTS (SELECT 1 FROM transfers t"
+               " WHERE t.case_ref = c.case_ref))")
+
+
+def _transfer_row(c, h, as_of: date) -> dict | None:
+    """One statement's transfer as of `as_of`, its due date from the clock engine."""
+    from sendctl.domain import engine as E
+
+    k = next((k for k in E.case_clocks(h, as_of) if k.clock == "transfer"), None)
+    if k is None:
+        return None
+    t = h.as_of(as_of).transfer
+    state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
+    if k.status == "not_applicable":
+        state = "concluded"  # the statement ceased (cases end) without a transfer
+    statutory = min(E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form))[0]
+    concluded_on = t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
+    return {
+        "case_ref": c["case_ref"], "forename": c["forename"], "caseworker": c["caseworker"],
+        "state": state,
+        "notice_on": _iso(t.notice_on) if t else None,
+        "started_on": _iso(t.started_on) if t else None,
+        "due_on": k.due_on.isoformat(),
+        "statutory_due_on": statutory.isoformat(),
+        "draft_on": _iso(t.draft_on) if t else None,
+        "concluded_on": _iso(concluded_on),
+        "outcome": (t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)),
+        "cease_reason": None,
+        "days_left": k.days_left if state != "concluded" else None,
+        "past_statutory_deadline": (concluded_on > statutory) if concluded_on else (as_of > statutory),
+        "rule_id": k.rule_id,
+        "legal_ref": k.legal_ref,
+    }
+
+
+def _transfer_rows(conn: sqlite3.Connection, as_of: date, caseworker: str | None = None):
+    where = _STATEMENTS
+    params: dict = {}
+    if caseworker:
+        where += " AND c.caseworker = :caseworker COLLATE NOCASE"
+        params["caseworker"] = caseworker
+    reasons = {r[0]: r[1] for r in conn.execute(
+        "SELECT case_ref, cease_reason FROM transfers WHERE cease_reason IS NOT NULL")}
+    for c, h in histories(conn, where, params):
+        row = _transfer_row(c, h, as_of)
+        if row is not None:
+            if row["outcome"] == "ceased":
+                row["cease_reason"] = reasons.get(c["case_ref"])
+            yield c, row
 
 
 def transfer_list(
@@ -228,69 +239,55 @@ def transfer_list(
     caseworker: str | None = None,
 ) -> Iterator[dict]:
     """`transfers list`: one row per statement in the programme, soonest due first (design §7)."""
-    params: dict = {}
-    inner = _transfer_rows_sql(as_of, params)
-    where = []
-    if state:
-        if state not in TRANSFER_STATES:
-            raise SendctlError(f"--state: expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
-        where.append("x.state = :state")
-        params["state"] = state
-    if overdue:
-        where.append("x.state != 'concluded' AND x.due_on < :as_of")
-    if caseworker:
-        where.append("c.caseworker = :caseworker COLLATE NOCASE")
-        params["caseworker"] = caseworker
-    sql = f"""
-        SELECT x.case_ref, c.forename, c.caseworker, x.state, x.notice_on, x.started_on, x.due_on,
-               x.statutory_due_on, x.draft_on, x.concluded_on, x.outcome, x.cease_reason,
-               CASE WHEN x.state != 'concluded'
-                    THEN CAST(julianday(x.due_on) - julianday(:as_of) AS INTEGER) END AS days_left,
-               CASE WHEN x.state = 'concluded' THEN x.concluded_on > x.statutory_due_on
-                    ELSE :as_of > x.statutory_due_on END AS past_statutory_deadline
-        FROM ({inner}) x JOIN cases c ON c.case_ref = x.case_ref
-        {"WHERE " + " AND ".join(where) if where else ""}
-        ORDER BY x.state = 'concluded', x.due_on, x.case_ref
-    """
-    for r in conn.execute(sql, params):
-        yield dict(r)
+    if state and state not in TRANSFER_STATES:
+        raise SendctlError(f"--state: expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
+    out = []
+    for _, r in _transfer_rows(conn, as_of, caseworker):
+        if state and r["state"] != state:
+            continue
+        if overdue and not (r["state"] != "concluded" and r["due_on"] < as_of.isoformat()):
+            continue
+        out.append(r)
+    out.sort(key=lambda r: (r["state"] == "concluded", r["due_on"], r["case_ref"]))
+    yield from out
 
 
-_BY = {"caseworker": "c.caseworker", "setting": "c.setting", "need": "c.primary_need"}
+_BY = {"caseworker": "caseworker", "setting": "setting", "need": "primary_need"}
 
 
 def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None) -> dict:
     """`transfers status`: counts as of `as_of`, progress vs the 31 March 2018 deadline, the
     rate achieved over the last 8 weeks, a forecast, optional per-group rows and the burn-down
-    series. One grouped SQL query; Python only per group and per month."""
+    series. Due dates and overdue counts come from the clock engine."""
     if by is not None and by not in _BY:
         raise SendctlError(f"--by: expected one of {', '.join(_BY)} (got {by!r})")
-    params: dict = {}
-    inner = _transfer_rows_sql(as_of, params)
-    params["recent_from"] = (as_of - timedelta(days=K.RATE_WINDOW_DAYS)).isoformat()
-    group = _BY[by] if by else "NULL"
-    sql = f"""
-        SELECT {group} AS grp,
-               coalesce(sum(x.state = 'not_started'), 0) AS not_started,
-               coalesce(sum(x.state = 'in_progress'), 0) AS in_progress,
-               coalesce(sum(x.outcome = 'ehcp_issued'), 0) AS ehcp_issued,
-               coalesce(sum(x.outcome = 'no_plan'), 0) AS no_plan,
-               coalesce(sum(x.outcome = 'ceased'), 0) AS ceased,
-               coalesce(sum(x.concluded_on > :recent_from), 0) AS recent,
-               coalesce(sum(x.state != 'concluded' AND x.due_on < :as_of), 0) AS overdue
-        FROM ({inner}) x JOIN cases c ON c.case_ref = x.case_ref
-        GROUP BY grp ORDER BY grp
-    """
+    recent_from = (as_of - timedelta(days=K.RATE_WINDOW_DAYS)).isoformat()
+    keys = ("not_started", "in_progress", "ehcp_issued", "no_plan", "ceased", "recent", "overdue")
+    group_of: dict[str, str | None] = {}
+    if by:
+        col = _BY[by]
+        group_of = {r[0]: r[1] for r in conn.execute(f"SELECT case_ref, {col} FROM cases c WHERE {_STATEMENTS}")}
+    per: dict = {}
+    for c, r in _transfer_rows(conn, as_of):
+        g = per.setdefault(group_of.get(c["case_ref"]) if by else None, dict.fromkeys(keys, 0))
+        if r["state"] in ("not_started", "in_progress"):
+            g[r["state"]] += 1
+            if r["due_on"] < as_of.isoformat():
+                g["overdue"] += 1
+        else:
+            g[r["outcome"] or "ceased"] += 1
+            if r["concluded_on"] and r["concluded_on"] > recent_from:
+                g["recent"] += 1
     groups = []
-    totals = dict.fromkeys(("not_started", "in_progress", "ehcp_issued", "no_plan", "ceased", "recent", "overdue"), 0)
-    for r in conn.execute(sql, params):
-        r = dict(r)
+    totals = dict.fromkeys(keys, 0)
+    for grp in sorted(per, key=lambda x: (x is not None, x or "")):
+        r = per[grp]
         for k in totals:
             totals[k] += r[k]
         g = K.transfer_progress(as_of, r["not_started"], r["in_progress"], r["ehcp_issued"],
                                 r["no_plan"], r["ceased"], r["recent"])
         g["overdue"] = r["overdue"]
-        groups.append({by or "group": r["grp"] or "(none)", **{k: v for k, v in g.items() if k != "as_of"}})
+        groups.append({by or "group": grp or "(none)", **{k: v for k, v in g.items() if k != "as_of"}})
     summary = K.transfer_progress(as_of, totals["not_started"], totals["in_progress"], totals["ehcp_issued"],
                                   totals["no_plan"], totals["ceased"], totals["recent"])
     summary["overdue"] = totals["overdue"]
@@ -535,8 +532,11 @@ def record_review(
     if decision:
         _log_event(conn, actor, case_ref, "review", f"decision-{decision}", decided_on)
     record(conn, actor, "review", after["id"], "meeting", None, after, case_ref=case_ref)
-    dob = _d(case["date_of_birth"])
-    after["next_review_due_on"] = _iso(K.next_review_due(_d(case["plan_issued_on"]), meeting_on, dob))
+    from sendctl.domain import engine as E
+
+    nxt = [k for k in E.case_clocks(case_history(conn, case_ref), meeting_on)
+           if k.clock == "annual_review" and k.status != "guidance"]
+    after["next_review_due_on"] = _iso(nxt[0].due_on) if nxt else None
     return after
 
 
@@ -563,104 +563,134 @@ def review_clock_sql(ref_expr: str) -> tuple[str, str]:
     return delete, insert
 
 
-# --- the deadline report --------------------------------------------------------------------------
-
-FAR_FUTURE = "9999-12-31"
-
-
-def _phase_due_sql(as_of: date, params: dict) -> tuple[str, str]:
-    """(CASE expression giving the phase-transfer date, WHERE condition on year group)."""
-    whens, groups = [], []
-    for i, p in enumerate(R.PHASE_TRANSFERS):
-        due = K.phase_transfer_due(p.year_group, as_of, p.setting_contains or "")
-        params[f"p{i}_yg"] = p.year_group
-        params[f"p{i}_due"] = due.isoformat()
-        groups.append(f":p{i}_yg")
-        if p.setting_contains:
-            params[f"p{i}_like"] = f"%{p.setting_contains}%"
-            whens.append(f"WHEN c.year_group = :p{i}_yg AND lower(coalesce(c.setting, '') || ' ' ||"
-                         f" coalesce(c.setting_type, '')) LIKE :p{i}_like THEN :p{i}_due")
-        else:
-            whens.append(f"WHEN c.year_group = :p{i}_yg THEN :p{i}_due")
-    return "CASE " + " ".join(whens) + " END", f"c.year_group IN ({', '.join(groups)})"
+# --- the clock engine over the database -----------------------------------------------------------
+#
+# Every listing reads its clocks from sendctl.domain.engine: the histories are streamed from
+# the database in case_ref order (one ordered query per table, merged here), so memory stays
+# constant whatever the number of cases, and no due date is computed anywhere but the engine.
 
 
-def _clock_branches(as_of: date, params: dict) -> dict[str, list[str]]:
-    """SQL per clock kind, each selecting (case_ref, clock, due_on, detail) of running clocks."""
-    params["as_of"] = as_of.isoformat()
-    not_started_due = _not_started_due_sql(as_of, params)
-    phase_due, phase_where = _phase_due_sql(as_of, params)
-    params["ay_start"] = K.academic_year_start(as_of).isoformat()
-    return {
-        "transfer": [
-            """SELECT t.case_ref, 'transfer' AS clock, t.due_on,
-                      CASE WHEN t.draft_on <= :as_of THEN 'draft issued ' || t.draft_on
-                           ELSE 'started ' || t.started_on END AS detail
-               FROM transfers t
-               WHERE t.due_on <= :horizon AND t.started_on <= :as_of
-                 AND (t.concluded_on IS NULL OR t.concluded_on > :as_of)""",
-            f"""SELECT c.case_ref, 'transfer' AS clock, {not_started_due} AS due_on, 'not started' AS detail
-               FROM cases c
-               WHERE c.plan_type = 'statement'
-                 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = c.case_ref)""",
-            f"""SELECT c.case_ref, 'transfer' AS clock, {not_started_due} AS due_on, 'not started' AS detail
-               FROM transfers t JOIN cases c ON c.case_ref = t.case_ref
-               WHERE t.started_on > :as_of""",
-        ],
-        "assessment_decision": [
-            """SELECT a.case_ref, 'assessment_decision' AS clock, a.decision_due_on AS due_on,
-                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '') AS detail
-               FROM assessments a
-               WHERE a.decision_due_on <= :horizon AND a.received_on <= :as_of
-                 AND (a.decided_on IS NULL OR a.decided_on > :as_of)""",
-        ],
-        "assessment_no_plan": [
-            """SELECT a.case_ref, 'assessment_no_plan' AS clock, a.no_plan_due_on AS due_on,
-                      'received ' || a.received_on || coalesce('; exception: ' || a.exception_reason, '') AS detail
-               FROM assessments a
-               WHERE a.no_plan_due_on <= :horizon AND a.received_on <= :as_of
-                 AND (a.draft_on IS NULL OR a.draft_on > :as_of)
-                 AND (a.concluded_on IS NULL OR a.concluded_on > :as_of)""",
-        ],
-        "assessment_final": [
-            """SELECT a.case_ref, 'assessment_final' AS clock, a.final_due_on AS due_on,
-                      CASE WHEN a.draft_on <= :as_of THEN 'draft issued ' || a.draft_on
-                           ELSE 'received ' || a.received_on END
-                      || coalesce('; exception: ' || a.exception_reason, '') AS detail
-               FROM assessments a
-               WHERE a.final_due_on <= :horizon AND a.received_on <= :as_of
-                 AND (a.concluded_on IS NULL OR a.concluded_on > :as_of)""",
-        ],
-        "review_decision": [
-            """SELECT r.case_ref, 'review_decision' AS clock, r.decision_due_on AS due_on, 'meeting ' || r.meeting_on AS detail
-               FROM reviews r
-               WHERE r.decision_due_on <= :horizon AND r.meeting_on <= :as_of
-                 AND (r.decided_on IS NULL OR r.decided_on > :as_of)""",
-        ],
-        "annual_review": [
-            # stored by triggers (review_clock_sql); a statement under transfer review, or one
-            # whose transfer ended without a plan, has no annual review clock of its own.
-            """SELECT rc.case_ref, 'annual_review' AS clock, rc.due_on,
-                      rc.anchor || ' ' || rc.anchor_on AS detail
-               FROM review_clocks rc
-               WHERE rc.due_on <= :horizon AND rc.anchor_on <= :as_of
-                 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = rc.case_ref
-                                 AND t.started_on <= :as_of
-                                 AND (t.outcome IS NULL OR t.outcome != 'ehcp_issued'
-                                      OR t.concluded_on > :as_of))""",
-        ],
-        "phase_transfer": [
-            f"""SELECT c.case_ref, 'phase_transfer' AS clock, {phase_due} AS due_on, 'year ' || c.year_group AS detail
-               FROM cases c
-               WHERE c.plan_type IN ('ehcp', 'statement') AND {phase_where}
-                 AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.case_ref = c.case_ref
-                                 AND v.decision = 'amend' AND v.decided_on >= :ay_start
-                                 AND v.decided_on <= :as_of)
-                 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.case_ref = c.case_ref
-                                 AND t.outcome = 'ehcp_issued' AND t.concluded_on >= :ay_start
-                                 AND t.concluded_on <= :as_of)""",
-        ],
-    }
+def _merge(rows, key_index: int = 0):
+    """Group an iterator of rows sorted by case_ref into (case_ref, [rows])."""
+    it = iter(rows)
+    pending = next(it, None)
+    while pending is not None:
+        ref = pending[key_index]
+        group = [pending]
+        pending = next(it, None)
+        while pending is not None and pending[key_index] == ref:
+            group.append(pending)
+            pending = next(it, None)
+        yield ref, group
+
+
+class _Lookahead:
+    """Pull the rows of one case_ref from a case_ref-ordered stream, in step with the cases."""
+
+    def __init__(self, groups):
+        self._it = iter(groups)
+        self._next = next(self._it, None)
+
+    def take(self, ref: str) -> list:
+        while self._next is not None and self._next[0] < ref:
+            self._next = next(self._it, None)
+        if self._next is not None and self._next[0] == ref:
+            rows = self._next[1]
+            self._next = next(self._it, None)
+            return rows
+        return []
+
+
+def _case_filter(where: str) -> str:
+    return f"case_ref IN (SELECT case_ref FROM cases c WHERE {where})" if where else "1"
+
+
+def histories(conn: sqlite3.Connection, where: str = "", params: dict | None = None):
+    """Yield (case row, engine History) for every case matching `where` (SQL on cases c),
+    in case_ref order. Streams: one ordered cursor per table."""
+    from sendctl.domain import engine as E
+
+    params = params or {}
+    cond = _case_filter(where)
+    cases = conn.execute(
+        "SELECT c.case_ref, c.forename, c.date_of_birth, c.setting, c.setting_type, c.plan_type,"
+        " c.plan_issued_on, c.caseworker, c.caseworker_email, c.year_offset, c.stays_sixth_form"
+        f" FROM cases c {'WHERE ' + where if where else ''} ORDER BY c.case_ref", params)
+    transfers = _Lookahead(_merge(conn.execute(
+        "SELECT case_ref, started_on, notice_on, draft_on, concluded_on, outcome FROM transfers"
+        f" WHERE {cond} ORDER BY case_ref", params)))
+    assessments = _Lookahead(_merge(conn.execute(
+        "SELECT case_ref, received_on, decided_on, decision, draft_on, concluded_on, outcome,"
+        f" exception_reason FROM assessments WHERE {cond} ORDER BY case_ref, received_on, id", params)))
+    reviews = _Lookahead(_merge(conn.execute(
+        "SELECT case_ref, meeting_on, decision, decided_on FROM reviews"
+        f" WHERE {cond} ORDER BY case_ref, meeting_on", params)))
+    events = _Lookahead(_merge(conn.execute(
+        "SELECT case_ref, event, event_on, reason FROM plan_events e"
+        f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
+        " AND e.event != 'void' ORDER BY case_ref, event_on, id", params)))
+    for c in cases:
+        ref = c["case_ref"]
+        yield c, build_history(c, transfers.take(ref), assessments.take(ref), reviews.take(ref),
+                               events.take(ref), E)
+
+
+def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=None):
+    """The engine's History of one case from its database rows."""
+    if E is None:
+        from sendctl.domain import engine as E
+    t = None
+    for r in transfer_rows:
+        t = E.Transfer(_d(r["started_on"]), _d(r["notice_on"]), _d(r["draft_on"]),
+                       _d(r["concluded_on"]), r["outcome"])
+    assessments = tuple(
+        E.Assessment(_d(r["received_on"]), _d(r["decided_on"]), r["decision"], _d(r["draft_on"]),
+                     _d(r["concluded_on"]), r["outcome"], r["exception_reason"])
+        for r in assessment_rows
+    )
+    reviews = tuple(E.Review(_d(r["meeting_on"]), r["decision"], _d(r["decided_on"])) for r in review_rows)
+    # The register's plan before any recorded event made an EHC plan: a transfer review means
+    # the child held a statement; an EHC plan that an assessment made was not there before.
+    plan_type, made = c["plan_type"], _d(c["plan_issued_on"])
+    if t is not None:
+        plan_type = "statement"
+        made = None if made == t.concluded_on else made
+    elif plan_type == "ehcp" and any(a.outcome == "ehcp_issued" and a.concluded_on == made
+                                     for a in assessments):
+        plan_type, made = None, None
+    amended, ended, end_reason, moved_in = [], None, None, None
+    stays = bool(c["stays_sixth_form"])
+    for e in event_rows:
+        if e["event"] == "amended-final":
+            amended.append(_d(e["event_on"]))
+        elif e["event"] in ("end", "move-out") and ended is None:
+            ended, end_reason = _d(e["event_on"]), e["reason"]
+        elif e["event"] == "move-in":
+            moved_in = _d(e["event_on"])
+    return E.History(
+        case_ref=c["case_ref"],
+        date_of_birth=_d(c["date_of_birth"]),
+        plan_type=plan_type,
+        plan_made_on=made,
+        year_offset=c["year_offset"] or 0,
+        setting=f"{c['setting'] or ''} {c['setting_type'] or ''}",
+        stays_sixth_form=stays,
+        transfer=t,
+        assessments=assessments,
+        reviews=reviews,
+        amended_finals=tuple(amended),
+        ended_on=ended,
+        end_reason=end_reason,
+        moved_in_on=moved_in,
+    )
+
+
+def case_history(conn: sqlite3.Connection, case_ref: str):
+    """The engine History of one case (SendctlError if there is no such case)."""
+    _case(conn, case_ref)
+    for _, h in histories(conn, "c.case_ref = :ref", {"ref": case_ref}):
+        return h
+    raise SendctlError(f"{case_ref}: no such case")
 
 
 def deadline_rows(
@@ -670,119 +700,67 @@ def deadline_rows(
     clock: str | None = None,
     caseworker: str | None = None,
     include_upcoming: bool = False,
+    explain: bool = False,
 ) -> Iterator[dict]:
     """Every running statutory clock that is overdue or due within `within` days of as_of
-    (with include_upcoming, every running clock), soonest first.
+    (with include_upcoming, every running clock; guidance reminders that have come due),
+    soonest first, as the clock engine computes them.
 
-    Yields dicts: case_ref, forename, clock, due_on (ISO), status (overdue|due|upcoming),
-    days_left (negative when overdue), caseworker, caseworker_email, detail.
+    Yields dicts: case_ref, forename, clock, due_on (ISO), status (overdue|due|upcoming|
+    guidance), days_left (negative when overdue), caseworker, caseworker_email, detail,
+    rule_id, legal_ref (and explain with explain=True).
     """
+    from sendctl.domain import engine as E
+
     if within < 0:
         raise SendctlError(f"--within: must be 0 or more days (got {within})")
     if clock is not None and clock not in K.CLOCKS:
         raise SendctlError(f"--clock: expected one of {', '.join(K.CLOCKS)} (got {clock!r})")
-    params: dict = {}
-    branches = _clock_branches(as_of, params)
-    selected = branches[clock] if clock else [sql for kind in K.CLOCKS for sql in branches[kind]]
-    cutoff = (as_of + timedelta(days=within)).isoformat()
-    params["cutoff"] = cutoff
-    params["horizon"] = FAR_FUTURE if include_upcoming else cutoff
-    where = ["k.due_on <= :horizon"]
+    where, params = "", {}
     if caseworker:
-        where.append("c.caseworker = :caseworker COLLATE NOCASE")
-        params["caseworker"] = caseworker
-        # Filter inside every branch too, so each reads only this caseworker's children by
-        # case_ref (a caseworker's list at national scale in ms, not a scan of every clock).
-        mine = "SELECT case_ref FROM cases WHERE caseworker = :caseworker COLLATE NOCASE"
-        selected = [f"SELECT * FROM ({sql}) WHERE case_ref IN ({mine})" for sql in selected]
-    sql = f"""
-        SELECT k.case_ref, c.forename, k.clock, k.due_on,
-               CASE WHEN k.due_on < :as_of THEN 'overdue'
-                    WHEN k.due_on <= :cutoff THEN 'due' ELSE 'upcoming' END AS status,
-               CAST(julianday(k.due_on) - julianday(:as_of) AS INTEGER) AS days_left,
-               c.caseworker, c.caseworker_email, k.detail
-        FROM ({" UNION ALL ".join(selected)}) k
-        JOIN cases c ON c.case_ref = k.case_ref
-        WHERE {" AND ".join(where)}
-        ORDER BY k.due_on, k.case_ref, k.clock
-    """
-    for r in conn.execute(sql, params):
-        yield dict(r)
+        where, params = "c.caseworker = :caseworker COLLATE NOCASE", {"caseworker": caseworker}
+    out = []
+    for c, h in histories(conn, where, params):
+        for k in E.running_clocks(h, as_of, within, include_upcoming):
+            if clock is not None and k.clock != clock:
+                continue
+            row = {
+                "case_ref": c["case_ref"], "forename": c["forename"], "clock": k.clock,
+                "due_on": k.due_on.isoformat(), "status": k.status, "days_left": k.days_left,
+                "caseworker": c["caseworker"], "caseworker_email": c["caseworker_email"],
+                "detail": k.detail, "rule_id": k.rule_id, "legal_ref": k.legal_ref,
+            }
+            if explain:
+                row["explain"] = k.explain()
+            out.append(row)
+    out.sort(key=lambda r: (r["due_on"], r["case_ref"], r["clock"]))
+    yield from out
 
 
 # --- one case: clocks and history (for `cases show`) ----------------------------------------------
 
 
-def _clock(clock: str, due: date, as_of: date, within: int, done: date | None, detail: str | None) -> dict:
-    status = K.clock_status(due, as_of, within, done)
+def clock_dict(k) -> dict:
     return {
-        "clock": clock,
-        "due_on": due.isoformat(),
-        "status": status,
-        "days_left": K.days_left(due, as_of) if status in ("overdue", "due", "upcoming") else None,
-        "done_on": _iso(done) if done and done <= as_of else None,
-        "detail": detail,
+        "clock": k.clock,
+        "due_on": k.due_on.isoformat(),
+        "status": k.status,
+        "days_left": k.days_left,
+        "done_on": _iso(k.done_on),
+        "detail": k.detail,
+        "rule_id": k.rule_id,
+        "legal_ref": k.legal_ref,
+        "anchor": k.anchor,
+        "anchor_on": _iso(k.anchor_on),
+        "explain": k.explain(),
     }
 
 
 def case_clocks(conn: sqlite3.Connection, case_ref: str, as_of: date, within: int = 14) -> list[dict]:
-    """Every clock of one child, running or finished (met/missed), soonest first."""
-    case = _case(conn, case_ref)
-    out = []
-    t = _transfer(conn, case_ref)
-    if t and t["started_on"] <= as_of.isoformat():
-        out.append(_clock("transfer", _d(t["due_on"]), as_of, within, _d(t["concluded_on"]),
-                          t["outcome"] or ("draft issued" if t["draft_on"] else "in progress")))
-    elif case["plan_type"] == "statement" or t:
-        due = K.statutory_transfer_deadline(case["year_group"], as_of, _setting_text(case))
-        out.append(_clock("transfer", due, as_of, within, None, "not started"))
-    for a in conn.execute(
-        f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND received_on <= ? ORDER BY received_on",
-        (case_ref, as_of.isoformat()),
-    ):
-        exc = f"exception: {a['exception_reason']}" if a["exception_reason"] else None
-        out.append(_clock("assessment_decision", _d(a["decision_due_on"]), as_of, within,
-                          _d(a["decided_on"]), a["decision"] or exc))
-        if a["decision"] != "refused":
-            no_plan_done = _d(a["draft_on"]) or (_d(a["concluded_on"]) if a["outcome"] == "no_plan" else None)
-            out.append(_clock("assessment_no_plan", _d(a["no_plan_due_on"]), as_of, within, no_plan_done, exc))
-            out.append(_clock("assessment_final", _d(a["final_due_on"]), as_of, within,
-                              _d(a["concluded_on"]), a["outcome"] or exc))
-    last_meeting = None
-    for r in conn.execute(
-        "SELECT meeting_on, decision_due_on, decision, decided_on FROM reviews WHERE case_ref = ?"
-        " AND meeting_on <= ? ORDER BY meeting_on",
-        (case_ref, as_of.isoformat()),
-    ):
-        last_meeting = _d(r["meeting_on"])
-        out.append(_clock("review_decision", _d(r["decision_due_on"]), as_of, within, _d(r["decided_on"]),
-                          r["decision"]))
-    plan_on = _d(case["plan_issued_on"])
-    if plan_on and plan_on > as_of:
-        plan_on = None
-    iso = as_of.isoformat()
-    # as the deadline report: no annual review clock while a transfer review runs, or after
-    # one ended without a plan
-    in_transfer = bool(t and t["started_on"] <= iso and not (
-        t["outcome"] == "ehcp_issued" and t["concluded_on"] <= iso))
-    if case["plan_type"] in ("ehcp", "statement") and not in_transfer:
-        nxt = K.next_review_due(plan_on, last_meeting, _d(case["date_of_birth"]))
-        if nxt:
-            out.append(_clock("annual_review", nxt, as_of, within, None, None))
-    if case["plan_type"] in ("ehcp", "statement"):
-        phase = K.phase_transfer_due(case["year_group"], as_of, _setting_text(case))
-        if phase:
-            ay = K.academic_year_start(as_of).isoformat()
-            done = conn.execute(
-                "SELECT min(decided_on) FROM reviews WHERE case_ref = ? AND decision = 'amend'"
-                " AND decided_on >= ? AND decided_on <= ?",
-                (case_ref, ay, as_of.isoformat()),
-            ).fetchone()[0]
-            if not done and t and t["outcome"] == "ehcp_issued" and ay <= t["concluded_on"] <= as_of.isoformat():
-                done = t["concluded_on"]
-            out.append(_clock("phase_transfer", phase, as_of, within, _d(done), f"year {case['year_group']}"))
-    out.sort(key=lambda c: (c["status"] in ("met", "missed"), c["due_on"], c["clock"]))
-    return out
+    """Every clock of one child, running or finished, as the clock engine computes them."""
+    from sendctl.domain import engine as E
+
+    return [clock_dict(k) for k in E.case_clocks(case_history(conn, case_ref), as_of, within)]
 
 
 def case_events(conn: sqlite3.Connection, case_ref: str) -> list[dict]:

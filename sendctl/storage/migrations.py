@@ -540,3 +540,59 @@ def m2001_create_capital_projects(conn):
         BEGIN SELECT RAISE(ABORT, 'capital_project_spend is append-only'); END
         """,
     )
+
+
+# --- clock engine and case lifecycle (issue 13) ---------------------------------------------
+
+
+@migration
+def m203_case_lifecycle(conn):
+    # A case has a lifecycle: the year group is derived from the date of birth for each as-of
+    # date (a stored year group goes stale every 1 September), with an explicit offset for a
+    # child educated out of year group; plans end (cessation, a move to another LA) and are
+    # amended (the amended final plan meets a phase transfer). plan_events is append-only:
+    # a correction is a 'void' row pointing at the event it cancels.
+    _script(
+        conn,
+        """
+        ALTER TABLE cases ADD COLUMN year_offset INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cases ADD COLUMN stays_sixth_form INTEGER NOT NULL DEFAULT 0
+            CHECK (stays_sixth_form IN (0, 1));
+        CREATE TABLE plan_events (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            event TEXT NOT NULL CHECK (event IN ('amended-final', 'end', 'move-out', 'move-in', 'void')),
+            event_on TEXT NOT NULL,
+            reason TEXT,
+            detail TEXT,
+            voids_id INTEGER REFERENCES plan_events(id),
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_plan_events_case ON plan_events(case_ref, event_on);
+        CREATE TRIGGER plan_events_no_update BEFORE UPDATE ON plan_events
+        BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END;
+        CREATE TRIGGER plan_events_no_delete BEFORE DELETE ON plan_events
+        BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END
+        """,
+    )
+    # Stored year groups become offsets where they disagree with the date of birth, on the
+    # day the row was written (the year group was true then). Frozen copy of the formula:
+    # year = A - C - 5, A and C the academic years (from 1 September) of the day and the birth.
+    labels = {"N1": -2, "N2": -1, "R": 0}
+
+    def academic(iso: str) -> int:
+        y, m = int(iso[0:4]), int(iso[5:7])
+        return y if m >= 9 else y - 1
+
+    rows = conn.execute(
+        "SELECT case_ref, date_of_birth, year_group, substr(updated_utc, 1, 10) FROM cases"
+        " WHERE year_group IS NOT NULL AND year_group != ''"
+    ).fetchall()
+    for ref, dob, stored, written in rows:
+        number = labels.get(stored) if not str(stored).isdigit() else int(stored)
+        if number is None or not dob or len(written or "") != 10:
+            continue
+        offset = number - (academic(written) - academic(dob) - 5)
+        if offset:
+            conn.execute("UPDATE cases SET year_offset = ? WHERE case_ref = ?", (offset, ref))

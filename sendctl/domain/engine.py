@@ -1,0 +1,494 @@
+"""The clock engine: every statutory clock of one case, from its history and an as-of date.
+
+One pure function, `case_clocks(history, as_of, within)`, gives every clock's due date (the
+last lawful day), its status and the rule, anchor event and date that produced it. Every
+listing (deadlines, cases show, transfers, status, notify, SEN2) reads its clocks from here.
+
+Replay: `history.as_of(d)` drops every event dated after d, so any past day shows what the
+service would have seen then, whatever day the events were typed in.
+
+Statuses: `due` (within the window), `overdue` (past its last lawful day), `upcoming`, `met` /
+`missed` (the event happened on or before / after the last lawful day), `not_applicable` (a
+later event made it moot), `guidance` (not a statutory duty, never a breach).
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sendctl.domain import counting as C
+from sendctl.domain import rules as R
+
+RUNNING = ("overdue", "due", "upcoming", "guidance")
+
+
+# --- year group (derived, never stored) -----------------------------------------------------------
+
+
+def academic_year(d: date) -> int:
+    """The year the academic year containing d began (1 September)."""
+    return d.year if d.month >= R.ACADEMIC_YEAR_START_MONTH else d.year - 1
+
+
+def year_group(date_of_birth: date, on: date, offset: int = 0) -> int:
+    """National curriculum year on `on`: A - C - 5 (+ a recorded out-of-year-group offset).
+
+    A = academic_year(on), C = academic_year(date_of_birth); 0 = Reception, -1 = the year
+    before. Born 2006-03-15: 2016-04-01 -> 5, 2016-10-03 -> 6, 2017-10-02 -> 7.
+    """
+    return academic_year(on) - academic_year(date_of_birth) - 5 + offset
+
+
+def year_label(n: int | None) -> str | None:
+    """How sendctl writes a year group: N1, N2, R, 1..14 (None outside that range)."""
+    if n is None:
+        return None
+    if n == -2:
+        return "N1"
+    if n == -1:
+        return "N2"
+    if n == 0:
+        return "R"
+    if 1 <= n <= 14:
+        return str(n)
+    return None
+
+
+def year_number(label: str | None) -> int | None:
+    """The inverse of year_label."""
+    if not label:
+        return None
+    return {"N1": -2, "N2": -1, "R": 0}.get(label, None) if not label.isdigit() else int(label)
+
+
+# --- the history --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A statement's transfer review (SI 2014/2270)."""
+
+    started_on: date
+    notice_on: date
+    draft_on: date | None = None
+    concluded_on: date | None = None
+    outcome: str | None = None  # ehcp_issued | no_plan | ceased
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A new EHC needs assessment request and its events."""
+
+    received_on: date
+    decided_on: date | None = None
+    decision: str | None = None  # assess | refused
+    draft_on: date | None = None
+    concluded_on: date | None = None
+    outcome: str | None = None  # refused | ehcp_issued | no_plan
+    exception: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    meeting_on: date
+    decision: str | None = None  # keep | amend | cease
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """What is known of one case. Dates only; no names or identifiers beyond the reference.
+
+    plan_type / plan_made_on: the plan held before any recorded transfer or assessment made
+    an EHC plan (a statement, an EHCP made on plan_made_on, or none).
+    amended_finals: dates an amended final plan naming the next setting was issued (reg 22(3)).
+    ended_on / end_reason: the plan ceased (s.45) or moved to another LA (reg 15).
+    stays_sixth_form: a Year 11 pupil staying in the same school's sixth form (no phase transfer).
+    """
+
+    case_ref: str
+    date_of_birth: date | None
+    plan_type: str | None
+    plan_made_on: date | None = None
+    year_offset: int = 0
+    setting: str = ""
+    stays_sixth_form: bool = False
+    transfer: Transfer | None = None
+    assessments: tuple[Assessment, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    amended_finals: tuple[date, ...] = ()
+    ended_on: date | None = None
+    end_reason: str | None = None
+    moved_in_on: date | None = None
+
+    def as_of(self, day: date) -> "History":
+        """The history as the service knew it on `day`: every later event dropped."""
+
+        def keep(d: date | None) -> date | None:
+            return d if d is not None and d <= day else None
+
+        t = self.transfer
+        if t is not None:
+            if t.started_on > day:
+                t = None
+            else:
+                concluded = keep(t.concluded_on)
+                t = Transfer(t.started_on, t.notice_on, keep(t.draft_on), concluded,
+                             t.outcome if concluded else None)
+        assessments = []
+        for a in self.assessments:
+            if a.received_on > day:
+                continue
+            decided = keep(a.decided_on)
+            concluded = keep(a.concluded_on)
+            assessments.append(replace(
+                a, decided_on=decided, decision=a.decision if decided else None,
+                draft_on=keep(a.draft_on), concluded_on=concluded,
+                outcome=a.outcome if concluded else None))
+        reviews = []
+        for r in self.reviews:
+            if r.meeting_on > day:
+                continue
+            decided = keep(r.decided_on)
+            reviews.append(Review(r.meeting_on, r.decision if decided else None, decided))
+        ended = keep(self.ended_on)
+        plan_made = self.plan_made_on if self.plan_made_on and self.plan_made_on <= day else None
+        plan_type = self.plan_type
+        if self.plan_type == "ehcp" and self.plan_made_on and self.plan_made_on > day:
+            plan_type = None
+        return replace(
+            self, transfer=t, assessments=tuple(assessments), reviews=tuple(reviews),
+            amended_finals=tuple(d for d in self.amended_finals if d <= day),
+            ended_on=ended, end_reason=self.end_reason if ended else None,
+            plan_type=plan_type, plan_made_on=plan_made,
+        )
+
+    # --- the plan in force ----------------------------------------------------------------
+
+    def ehcp_made_on(self) -> date | None:
+        """The date the EHC plan in force was first made (from a transfer, an assessment or
+        the register)."""
+        if self.transfer and self.transfer.outcome == "ehcp_issued":
+            return self.transfer.concluded_on
+        finals = [a.concluded_on for a in self.assessments if a.outcome == "ehcp_issued"]
+        if finals:
+            return max(d for d in finals if d is not None)
+        if self.plan_type == "ehcp":
+            return self.plan_made_on
+        return None
+
+    def plan_in_force(self) -> str | None:
+        """statement | ehcp | None, after the events in this history."""
+        if self.ended_on is not None:
+            return None
+        if self.ehcp_made_on() is not None or self.plan_type == "ehcp":
+            return "ehcp"
+        if self.plan_type == "statement":
+            if self.transfer and self.transfer.outcome in ("no_plan", "ceased"):
+                return None
+            return "statement"
+        return None
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One clock of one case on one as-of date."""
+
+    clock: str
+    rule_id: str
+    due_on: date
+    status: str
+    anchor: str  # the anchor event, in words
+    anchor_on: date | None
+    done_on: date | None = None
+    detail: str = ""
+    days_left: int | None = None
+    legal_ref: str = field(default="")
+
+    def explain(self) -> str:
+        """Which rule, which anchor event and which date produced the due date."""
+        rule = R.CLOCK_RULE_BY_ID[self.rule_id]
+        anchor = f"{self.anchor} {self.anchor_on.isoformat()}" if self.anchor_on else self.anchor
+        return (f"{rule.legal_ref}: \"{rule.words}\" ({rule.period}, read as '{rule.phrase}'); "
+                f"anchor: {anchor}; last lawful day {self.due_on.isoformat()}")
+
+
+def _status(due_on: date, as_of: date, within: int, done_on: date | None) -> str:
+    if done_on is not None:
+        return "met" if done_on <= due_on else "missed"
+    if as_of > due_on:
+        return "overdue"
+    if (due_on - as_of).days <= within:
+        return "due"
+    return "upcoming"
+
+
+def _make(rule_id: str, due_on: date, as_of: date, within: int, anchor: str,
+          anchor_on: date | None, done_on: date | None = None, detail: str = "",
+          status: str | None = None) -> Clock:
+    rule = R.CLOCK_RULE_BY_ID[rule_id]
+    st = status or _status(due_on, as_of, within, done_on)
+    left = (due_on - as_of).days if st in RUNNING else None
+    return Clock(rule.clock, rule_id, due_on, st, anchor, anchor_on, done_on, detail, left,
+                 rule.legal_ref)
+
+
+def words_date(d: date) -> str:
+    """'15 Feb 2017' (how the detail quotes a statutory date)."""
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+# --- transfers (SI 2014/2270 arts 12-17) ----------------------------------------------------------
+
+
+def transfer_groups(date_of_birth: date | None, offset: int = 0, setting: str = "",
+                    stays_sixth_form: bool = False) -> list[tuple[date, str, str]]:
+    """Every statutory group deadline that applies to the child: (last lawful day, rule id,
+    the statute's date in words). The earliest applies (art 14(4)); art 14(5) always applies."""
+    end = R.ART14_END_NAMED
+    out: list[tuple[date, str, str]] = [(C.before(end), "transfer_art14_5_end", f"before {words_date(end)}")]
+    if date_of_birth is None:
+        return out
+    infant = "infant" in setting.lower()
+    for a in R.TRANSITION_ACADEMIC_YEARS:
+        yg = a - academic_year(date_of_birth) - 5 + offset  # year group in academic year a
+        move = a + 1  # calendar year of the phase transfer at the end of academic year a
+        if yg == R.SECONDARY_LAST and move == R.ART12_NAMED.year and not stays_sixth_form:
+            named = R.ART12_NAMED
+            out.append((C.before(named), "transfer_art12_post16_2015", f"before {words_date(named)}"))
+        if move in R.ART14_YEARS:
+            if yg == R.SECONDARY_LAST and not stays_sixth_form:
+                named = date(move, *R.PHASE_TRANSFER_POST16)
+                out.append((C.before(named), "transfer_art14_3a_post16", f"before {words_date(named)}"))
+            if yg in (R.YEAR_BEFORE_RECEPTION, R.PRIMARY_LAST) or (yg == R.INFANT_LAST and infant):
+                named = date(move, *R.PHASE_TRANSFER_FEB)
+                out.append((C.before(named), "transfer_art14_3b_phase", f"before {words_date(named)}"))
+        if yg == R.YEAR_9 and a in R.ART14_YEARS:
+            # "comes to be in year 9 during 2016 or 2017": Year 10 begins the next September
+            last = C.before(date(a + 1, R.ACADEMIC_YEAR_START_MONTH, 1))
+            if R.CAP_YEAR9_AT_END and last >= C.before(end):
+                continue  # capped: art 14(5)'s date, already in the list, applies
+            out.append((last, "transfer_art14_3c_year9", "before the child begins Year 10"))
+    return out
+
+
+def per_child_limit(started_on: date, notice_on: date) -> tuple[date, str, str, date]:
+    """(last day, rule id, anchor in words, anchor date) of the per-child transfer limit."""
+    if started_on >= R.TRANSFER_WEEKS_18_FROM:
+        if R.TRANSFER_ANCHOR == "notice":
+            return (C.within_weeks(notice_on, R.TRANSFER_WEEKS_FROM_NOTICE), "transfer_start_18w",
+                    "notice", notice_on)
+        return (C.within_weeks(started_on, R.TRANSFER_WEEKS_FROM_START), "transfer_start_18w",
+                "transfer review started", started_on)
+    if started_on >= R.TRANSFER_14_WEEKS_FROM_START_FROM:
+        return (C.within_weeks(started_on, R.TRANSFER_OLD_WEEKS), "transfer_start_14w",
+                "transfer review started", started_on)
+    return (C.within_weeks(notice_on, R.TRANSFER_OLD_WEEKS), "transfer_notice_14w", "notice", notice_on)
+
+
+def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
+    if h.plan_type != "statement":
+        return None
+    t = h.transfer
+    groups = transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form)
+    group_day, group_rule, group_words = min(groups)
+    due, rule_id, anchor, anchor_on, words = group_day, group_rule, "statutory group", None, group_words
+    if t is not None:
+        limit, limit_rule, limit_anchor, limit_on = per_child_limit(t.started_on, t.notice_on)
+        if limit < group_day:
+            due, rule_id, anchor, anchor_on = limit, limit_rule, limit_anchor, limit_on
+            words = f"per-child limit; statutory {group_words}"
+    if h.ended_on is not None and (t is None or t.concluded_on is None):
+        return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"statement ceased {h.ended_on}",
+                     status="not_applicable")
+    if t is None:
+        return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"not started; {words}")
+    if t.concluded_on is not None:
+        return _make(rule_id, due, as_of, within, anchor, anchor_on, t.concluded_on,
+                     f"{t.outcome}; {words}")
+    state = f"draft issued {t.draft_on}" if t.draft_on else f"started {t.started_on}"
+    return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"{state}; {words}")
+
+
+# --- new assessments (SEND Regs 2014 regs 5, 10, 13) ----------------------------------------------
+
+
+def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
+    rx = a.received_on
+    exc = f"; exception: {a.exception}" if a.exception else ""
+    out = [_make("assessment_decision_6w", C.within_weeks(rx, R.ASSESS_DECISION_WEEKS), as_of, within,
+                 "request received", rx, a.decided_on, f"{a.decision or 'no decision yet'}{exc}")]
+    no_plan_due = C.within_weeks(rx, R.ASSESS_NO_PLAN_WEEKS)
+    final_due = C.within_weeks(rx, R.ASSESS_FINAL_WEEKS)
+    if a.outcome == "refused":
+        na = "not applicable: refused to assess"
+        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
+                         detail=na, status="not_applicable"))
+        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
+                         detail=na, status="not_applicable"))
+        return out
+    # 16 weeks: only a decision NOT to issue a plan meets or breaks it (reg 10(1)); a draft
+    # neither meets nor breaks it; a final plan makes it moot.
+    if a.outcome == "no_plan":
+        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
+                         a.concluded_on, f"no-plan decision notified{exc}"))
+    elif a.outcome == "ehcp_issued":
+        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
+                         detail="not applicable: a plan was issued", status="not_applicable"))
+    elif a.draft_on is not None:
+        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
+                         detail=f"draft issued {a.draft_on}: the LA is issuing a plan",
+                         status="not_applicable"))
+    else:
+        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
+                         detail=f"received {rx}{exc}"))
+    # 20 weeks: the final plan (reg 13(2)); not applicable after a no-plan decision.
+    if a.outcome == "no_plan":
+        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
+                         detail="not applicable: decided not to issue a plan", status="not_applicable"))
+    elif a.outcome == "ehcp_issued":
+        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
+                         a.concluded_on, f"final plan issued{exc}"))
+    else:
+        state = f"draft issued {a.draft_on}" if a.draft_on else f"received {rx}"
+        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
+                         detail=f"{state}{exc}"))
+    return out
+
+
+# --- annual reviews (CFA 2014 s.44; EA 1996 s.328(5)) and review decisions (reg 20(10)) ---------
+
+
+def review_anchor(h: History) -> tuple[str, date] | None:
+    """What the current 12-month period starts with: the plan first made, then the date the
+    last review was concluded (the decision notified; the meeting where that is all that is
+    recorded). An amended plan does not move it."""
+    plan = h.plan_in_force()
+    if plan is None:
+        return None
+    made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
+    anchor: tuple[str, date] | None = ("plan made", made) if made else None
+    for r in h.reviews:
+        concluded = r.decided_on or r.meeting_on
+        if made is not None and r.meeting_on < made:
+            continue  # a review of the statement before the EHC plan was made
+        label = "review concluded" if r.decided_on else "review meeting"
+        if anchor is None or concluded >= anchor[1]:
+            anchor = (label, concluded)
+    return anchor
+
+
+def is_under_5(date_of_birth: date | None, on: date) -> bool:
+    if date_of_birth is None:
+        return False
+    return C.within_months_after(date_of_birth, 12 * R.REVIEW_UNDER5_AGE) > on
+
+
+def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
+    out = []
+    plan = h.plan_in_force()
+    for r in h.reviews:
+        if h.ended_on is not None and r.decided_on is None:
+            continue
+        out.append(_make("review_decision_4w", C.within_weeks(r.meeting_on, R.REVIEW_DECISION_WEEKS),
+                         as_of, within, "review meeting", r.meeting_on, r.decided_on,
+                         r.decision or "decision not yet notified"))
+    if plan is None:
+        return out
+    if plan == "statement" and h.transfer is not None:
+        return out  # a statement under transfer review: the transfer is its review
+    anchor = review_anchor(h)
+    if anchor is None:
+        return out
+    label, on = anchor
+    rule = "annual_review_12m" if plan == "ehcp" else "annual_review_statement_12m"
+    due = C.months_end(on, R.REVIEW_MONTHS)
+    out.append(_make(rule, due, as_of, within, label, on,
+                     detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}"))
+    if plan == "ehcp" and is_under_5(h.date_of_birth, as_of):
+        g = C.months_end(on, R.REVIEW_UNDER5_MONTHS)
+        if g < due:
+            out.append(_make("annual_review_under5_guidance", g, as_of, within, label, on,
+                             detail="child under 5: guidance, not a statutory duty", status="guidance"))
+    return out
+
+
+# --- phase transfers (SEND Regs 2014 reg 18) ------------------------------------------------------
+
+
+def phase_transfer_for(date_of_birth: date | None, as_of: date, offset: int = 0, setting: str = "",
+                       stays_sixth_form: bool = False) -> tuple[date, str, str, int] | None:
+    """(last lawful day, rule id, words, year group) of the reg 18 clock for the academic
+    year of as_of, or None when the child makes no phase transfer at the end of it."""
+    if date_of_birth is None:
+        return None
+    yg = year_group(date_of_birth, as_of, offset)
+    move = academic_year(as_of) + 1
+    if yg == R.SECONDARY_LAST:
+        if stays_sixth_form:
+            return None  # a school sixth form is part of the school: no transfer between phases
+        if move == R.REG18_3_TRANSFER_YEAR:
+            named = R.REG18_3_NAMED
+            return C.before(named), "phase_transfer_reg18_3_post16_2015", f"before {words_date(named)}", yg
+        named = date(move, *R.PHASE_TRANSFER_POST16)
+        return C.before(named), "phase_transfer_reg18_1a_post16", f"before {words_date(named)}", yg
+    if yg in (R.YEAR_BEFORE_RECEPTION, R.PRIMARY_LAST) or (yg == R.INFANT_LAST and "infant" in setting.lower()):
+        named = date(move, *R.PHASE_TRANSFER_FEB)
+        return C.before(named), "phase_transfer_reg18_1b", f"before {words_date(named)}", yg
+    return None
+
+
+def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
+    if h.plan_in_force() != "ehcp":
+        return None
+    found = phase_transfer_for(h.date_of_birth, as_of, h.year_offset, h.setting, h.stays_sixth_form)
+    if found is None:
+        return None
+    due, rule_id, words, yg = found
+    window_from = date(academic_year(as_of), R.ACADEMIC_YEAR_START_MONTH, 1)  # within 12 months of the transfer
+    made = h.ehcp_made_on()
+    if made is not None and made > due:
+        return None  # the plan was made after the date, naming the new setting (transfer route)
+    done = None
+    how = ""
+    finals = [d for d in h.amended_finals if d >= window_from]
+    if finals:
+        done, how = min(finals), "amended final plan issued"
+    elif made is not None and made >= window_from:
+        done, how = made, "EHC plan made"
+    detail = f"year {year_label(yg)}; {how + ' ' + done.isoformat() + '; ' if done else ''}{words}"
+    return _make(rule_id, due, as_of, within, f"year {year_label(yg)} in {academic_year(as_of)}/"
+                 f"{(academic_year(as_of) + 1) % 100:02d}", None, done, detail)
+
+
+# --- one case -------------------------------------------------------------------------------------
+
+
+def case_clocks(history: History, as_of: date, within: int = 14) -> list[Clock]:
+    """Every clock of one case on as_of (events after as_of ignored), soonest first; running
+    clocks before finished ones."""
+    h = history.as_of(as_of)
+    out: list[Clock] = []
+    t = _transfer_clock(h, as_of, within)
+    if t is not None:
+        out.append(t)
+    for a in h.assessments:
+        out.extend(_assessment_clocks(a, as_of, within))
+    out.extend(_review_clocks(h, as_of, within))
+    p = _phase_clock(h, as_of, within)
+    if p is not None:
+        out.append(p)
+    out.sort(key=lambda c: (c.status not in RUNNING, c.due_on, c.clock))
+    return out
+
+
+def running_clocks(history: History, as_of: date, within: int = 14,
+                   include_upcoming: bool = False) -> list[Clock]:
+    """The clocks `deadlines` lists: overdue or due within `within` days (with
+    include_upcoming, every running clock); guidance reminders that have come due."""
+    out = []
+    for c in case_clocks(history, as_of, within):
+        if c.status in ("overdue", "due") or (c.status == "upcoming" and include_upcoming):
+            out.append(c)
+        elif c.status == "guidance" and (include_upcoming or (c.due_on - as_of).days <= within):
+            out.append(c)
+    return out
