@@ -42,6 +42,8 @@ SAMPLE = {
                        " period, amount_pence, description, officer, recorded_utc) VALUES"
                        " ('old-fund', 'actual', 'spent', '2017-05-02', '2017-18', 2, 12345,"
                        " 'old payment', 'old', ?)", (T,)),
+    "plan_events": ("INSERT INTO plan_events (case_ref, event, event_on, reason, officer, recorded_utc)"
+                    " VALUES ('M-1', 'end', '2017-06-01', '2', 'old', ?)", (T,)),
     "notifications_sent": ("INSERT INTO notifications_sent (recipient, case_ref, clock, due_on,"
                            " sent_on, sent_utc) VALUES ('jo@x.example', 'M-1', 'transfer',"
                            " '2017-04-25', '2017-04-18', ?)", (T,)),
