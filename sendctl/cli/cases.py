@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+import sendctl.cli.sen2 as S2
 from sendctl.cli._common import (
     AsOfOpt,
     DryRunOpt,
@@ -270,10 +271,35 @@ def update(
     caseworker: CaseworkerOpt = None,
     caseworker_email: EmailOpt = None,
     as_of: AsOfOpt = None,
+    sex: S2.SexOpt = None,
+    ethnicity: S2.EthnicityOpt = None,
+    postcode: S2.PostcodeOpt = None,
+    uln: S2.UlnOpt = None,
+    upn_unknown: S2.UpnUnknownOpt = None,
+    secondary_need: S2.SecondNeedOpt = None,
+    request_source: S2.SourceOpt = None,
+    rya: S2.RyaOpt = None,
+    plan_res: S2.PlanResOpt = None,
+    plan_wbp: S2.PlanWbpOpt = None,
+    pb: S2.PbOpt = None,
+    oa: S2.OaOpt = None,
+    dp: S2.DpOpt = None,
+    transfer_la: S2.TransferLaOpt = None,
+    urn: S2.UrnOpt = None,
+    ukprn: S2.UkprnOpt = None,
+    sen_setting: S2.SenSettingOpt = None,
+    sen_setting_other: S2.SenSettingOtherOpt = None,
+    placement_from: S2.PlacementFromOpt = None,
+    sen_unit: S2.SenUnitOpt = None,
+    resourced_provision: S2.RpOpt = None,
+    res: S2.ResOpt = None,
+    wbp: S2.WbpOpt = None,
 ) -> None:
     """Change fields of one case; each change is audited with its before and after.
 
-    Give an empty value ("") to clear an optional field.
+    Give an empty value ("") to clear an optional field. The SEN2 return's items (sex,
+    ethnicity, postcode, ULN, placements by URN/UKPRN, ...) are special-category data where
+    personal: their audit rows name the field, never the value.
 
     Example: sendctl cases update RCC-0042 --caseworker "Priya Shah" --caseworker-email priya.shah@rutland.example
     """
@@ -287,7 +313,20 @@ def update(
         "plan_type": plan.value if plan else None, "plan_issued_on": plan_issued,
         "caseworker": caseworker, "caseworker_email": caseworker_email,
     }
-    changed = update_case(state(FLAGS), ref, changes, as_of_date(as_of))
+    sen2_items = {
+        "sex": sex, "ethnicity": ethnicity, "postcode": postcode, "uln": uln, "upn_unknown": upn_unknown,
+        "secondary_need": secondary_need, "request_source": request_source, "rya": rya,
+        "plan_res": plan_res, "plan_wbp": plan_wbp, "pb": pb, "oa": oa, "dp": dp,
+        "transfer_la": transfer_la, "urn": urn, "ukprn": ukprn, "sen_setting": sen_setting,
+        "sen_setting_other": sen_setting_other, "placement_from": placement_from,
+        "sen_unit": sen_unit, "resourced_provision": resourced_provision, "res": res, "wbp": wbp,
+    }
+    if any(v is not None for v in sen2_items.values()):
+        from sendctl.services.sen2 import update_items
+
+        changed = update_items(state(FLAGS), ref, sen2_items, changes, as_of_date(as_of))
+    else:
+        changed = update_case(state(FLAGS), ref, changes, as_of_date(as_of))
     if changed:
         info(f"Updated case {ref}: {', '.join(changed)}")
     else:

@@ -1,5 +1,6 @@
 """status | audit | report sen2: what managers and auditors read."""
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -60,30 +61,32 @@ def status(
 @report_app.command("sen2")
 def sen2(
     year: Annotated[int, typer.Option("--year", help="Calendar year reported (the return made in January of the next year).", click_type=WholeNumber(2014, 2100), show_default=False)],
+    xml: Annotated[Path | None, typer.Option("--xml", help="Write the person-level return for the January YEAR+1 census day to FILE.", dir_okay=False, show_default=False)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Run every offline validation rule; exit 3 if an error would block submission.")] = False,
+    explain: Annotated[str | None, typer.Option("--explain", help="Every figure one child (case reference) is counted in, and why; and every one not, and why.", show_default=False)] = None,
+    diff: Annotated[Path | None, typer.Option("--diff", help="Compare with last year's return (XML), child by child.", exists=False, dir_okay=False, show_default=False)] = None,
+    lea: Annotated[str | None, typer.Option("--lea", help="The LA's 3-digit DfE code for the header (default: the one from an imported return).", show_default=False)] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """SEN2-style figures for a calendar year, each with a line saying how it was counted.
+    """SEN2 figures for a calendar year, and the person-level return made the next January.
 
-    Transfers to EHCP and to no plan, new plans and the share issued within 20 weeks (with and
-    without exception cases), and the caseload on census day (the third Thursday of January
-    of the next year) by primary need and by setting type (domain.md §4).
+    Without options: the figures, each with a line saying how it was counted (transfers, new
+    plans and 20-week timeliness with and without exceptions, caseload on census day), then the
+    measures DfE publishes, computed child by child from the return itself. The census day is
+    DfE's survey day (the third Thursday of January of YEAR+1 unless DfE fixed another); the
+    return shows the register as it stood that day (later events are ignored).
 
-    Example: sendctl report sen2 --year 2016 --format csv --output sen2-2016.csv
+    --xml FILE writes the return; --check lists every failed offline rule (errors, then queries;
+    exit 3 when an error would block submission); --explain REF says for one child what it is
+    and is not counted in, and why; --diff LAST.xml lists new, gone and changed children.
+
+    Example: sendctl report sen2 --year 2025 --xml sen2-2026.xml --lea 857
     """
-    from sendctl.render.formats import Column, emit
-    from sendctl.services.reports import sen2_figures
+    from sendctl.cli.sen2 import run_report
 
-    r = sen2_figures(state(), year)
-    columns = [
-        Column("section"),
-        Column("figure"),
-        Column("sen2_item", "SEN2 item"),
-        Column("value"),
-        Column("how_counted", "how counted"),
-    ]
-    emit(r["figures"], columns, fmt_value(fmt), output,
-         title=f"SEN2-style figures for {year} (census day {r['census_on']})")
+    run_report(year, xml=xml, check=check, explain=explain, diff=diff, lea=lea,
+               fmt=fmt_value(fmt), output=output)
 
 
 @app.command()

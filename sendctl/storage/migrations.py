@@ -596,3 +596,67 @@ def m203_case_lifecycle(conn):
         offset = number - (academic(written) - academic(dob) - 5)
         if offset:
             conn.execute("UPDATE cases SET year_offset = ? WHERE case_ref = ?", (offset, ref))
+
+
+# --- SEN2 person-level return (issue 18): m7NN_... ------------------------------------------
+
+
+@migration
+def m701_sen2_person_level(conn):
+    # What the SEN2 return needs that no other table records. sen2_person holds special-category
+    # personal data (sex, ethnicity, postcode, ULN): stored only because the return requires it.
+    # sen2_requests: a request's return-only items; assessment_id links it to a live assessment
+    # (its outcomes then come from that row, replayed to the census day); a row without one is a
+    # request known only from a previous return (kept as received). plan = 1 marks the request
+    # whose assessment led to the child's current plan. sen2_placements: named (in the plan) and
+    # attended placements with their establishment identifiers. sen2_needs: ranked needs.
+    _script(
+        conn,
+        """
+        CREATE TABLE sen2_person (
+            case_ref TEXT PRIMARY KEY,
+            sex TEXT, ethnicity TEXT, postcode TEXT, uln TEXT, upn_unknown TEXT,
+            updated_utc TEXT NOT NULL
+        );
+        CREATE TABLE sen2_requests (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            assessment_id INTEGER UNIQUE REFERENCES assessments(id),
+            received_on TEXT,
+            request_source TEXT, rya TEXT,
+            request_outcome TEXT, request_outcome_on TEXT,
+            request_mediation TEXT, request_tribunal TEXT, exported TEXT,
+            assessment_outcome TEXT, assessment_outcome_on TEXT,
+            assessment_mediation TEXT, assessment_tribunal TEXT,
+            other_mediation TEXT, other_tribunal TEXT, week20 TEXT,
+            plan INTEGER NOT NULL DEFAULT 0 CHECK (plan IN (0, 1)),
+            updated_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_sen2_requests_case ON sen2_requests(case_ref, received_on);
+        CREATE TABLE sen2_plans (
+            case_ref TEXT PRIMARY KEY,
+            plan_res TEXT, plan_wbp TEXT, pb TEXT, oa TEXT, dp TEXT,
+            cease_on TEXT, cease_reason TEXT, transfer_la TEXT,
+            review_draft_on TEXT, phase_due_on TEXT, phase_final_on TEXT,
+            updated_utc TEXT NOT NULL
+        );
+        CREATE TABLE sen2_placements (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('named', 'attended')),
+            placement_rank TEXT NOT NULL,
+            urn TEXT, ukprn TEXT, sen_setting TEXT, sen_setting_other TEXT,
+            entry_on TEXT, leaving_on TEXT,
+            sen_unit TEXT, resourced_provision TEXT, res TEXT, wbp TEXT,
+            updated_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_sen2_placements_case ON sen2_placements(case_ref, kind, placement_rank);
+        CREATE TABLE sen2_needs (
+            case_ref TEXT NOT NULL,
+            sen_type_rank TEXT NOT NULL CHECK (sen_type_rank IN ('1', '2')),
+            sen_type TEXT NOT NULL,
+            PRIMARY KEY (case_ref, sen_type_rank)
+        );
+        CREATE TABLE sen2_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+        """,
+    )

@@ -57,6 +57,16 @@ SAMPLE = {
                                (T,)),
     "capital_project_spend": ("INSERT INTO capital_project_spend (entry_id, project_id, recorded_utc)"
                               " VALUES (1, 1, ?)", (T,)),
+    "sen2_person": ("INSERT INTO sen2_person (case_ref, sex, ethnicity, updated_utc) VALUES"
+                    " ('M-1', 'F', 'WBRI', ?)", (T,)),
+    "sen2_requests": ("INSERT INTO sen2_requests (case_ref, received_on, request_outcome,"
+                      " updated_utc) VALUES ('M-1', '2016-01-04', 'H', ?)", (T,)),
+    "sen2_plans": ("INSERT INTO sen2_plans (case_ref, pb, updated_utc) VALUES ('M-1', '0', ?)", (T,)),
+    "sen2_placements": ("INSERT INTO sen2_placements (case_ref, kind, placement_rank, urn,"
+                        " updated_utc) VALUES ('M-1', 'named', '1', '123456', ?)", (T,)),
+    "sen2_needs": ("INSERT INTO sen2_needs (case_ref, sen_type_rank, sen_type) VALUES"
+                   " ('M-1', '1', 'ASD')", ()),
+    "sen2_settings": ("INSERT INTO sen2_settings (key, value) VALUES ('lea', '857')", ()),
 }
 DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}  # kept by sendctl itself
 

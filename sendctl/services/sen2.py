@@ -1,0 +1,173 @@
+"""The SEN2 person-level return: generate (XML), check, explain, compare, import.
+
+Every figure and every check is computed from the same stream of children (domain.sen2
+build_person over storage.sen2 case_data), replayed to the census day: whatever is dated after
+it is treated as not yet happened, as `--as-of` does for the other reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sendctl.domain.errors import SendctlError
+from sendctl.services.session import Session
+
+
+def persons(session: Session, year: int, case_ref: str | None = None) -> Iterator[dict]:
+    """The children of the `year` collection, one at a time, in return order."""
+    from sendctl.domain.sen2 import build_person, census_date
+    from sendctl.storage.sen2 import case_data
+
+    census = census_date(year).isoformat()
+    for d in case_data(session.connect(), census, case_ref):
+        p = build_person(d, year)
+        if p is not None:
+            yield p
+
+
+def la_code(session: Session, lea: str | None) -> str:
+    """The LA's 3-digit DfE code: --lea, else the one kept from an imported return."""
+    from sendctl.domain.problems import invalid
+    from sendctl.domain.sen2 import LA_CODES
+
+    if lea is None:
+        from sendctl.storage.sen2 import get_setting
+
+        lea = get_setting(session.connect(), "lea")
+    if lea is None:
+        raise SendctlError("the LA's DfE code is not known", hint="give --lea, e.g. --lea 857 (Rutland)")
+    if lea not in LA_CODES:
+        raise invalid("lea", "bad_code", "expected a 3-digit DfE local authority code", lea)
+    return lea
+
+
+def header(year: int, lea: str, generated_at: str, serial_no: int = 1) -> dict:
+    from sendctl import __version__
+    from sendctl.domain import sen2 as S
+
+    return {"collection": S.HEADER_COLLECTION, "year": year,
+            "reference_date": S.census_date(year).isoformat(), "source_level": S.HEADER_SOURCE_LEVEL,
+            "lea": lea, "software_code": S.SOFTWARE_CODE, "release": __version__,
+            "serial_no": serial_no, "date_time": generated_at}
+
+
+def xml_return(session: Session, year: int, lea: str | None, generated_at: str) -> tuple[dict, Iterator[dict]]:
+    """The return's header and its children (a stream) for the writer."""
+    return header(year, la_code(session, lea), generated_at), persons(session, year)
+
+
+@dataclass
+class CheckResult:
+    children: int
+    errors: list
+    queries: list
+
+
+def check(session: Session, year: int, lea: str | None = None) -> CheckResult:
+    """Every offline rule over the return: errors (would block submission) and queries apart."""
+    from sendctl.domain.sen2 import RULES, Failure, check_person
+
+    if lea is None:
+        from sendctl.storage.sen2 import get_setting
+
+        lea = get_setting(session.connect(), "lea")
+    found: list = []
+    upns: dict[str, list[str]] = {}
+    n = 0
+    for p in persons(session, year):
+        n += 1
+        found.extend(check_person(p, year, lea))
+        if p.get("upn"):
+            upns.setdefault(p["upn"], []).append(p["case_ref"])
+    for refs in upns.values():
+        if len(refs) > 1:
+            for ref in refs:
+                others = ", ".join(r for r in refs if r != ref)
+                found.append(Failure("S2-04", RULES["S2-04"].severity, ref, "upn",
+                                     f"same UPN as {others}"))
+    return CheckResult(n, [f for f in found if f.severity == "E"], [f for f in found if f.severity != "E"])
+
+
+def measures(session: Session, year: int) -> list[dict]:
+    """The published measures of the `year` collection from the return's own children, as
+    figure rows (section "sen2_<section>") for `report sen2`."""
+    from sendctl.domain.sen2_measures import FIGURES, totals
+
+    t = totals(persons(session, year), year)
+    return [{"section": f"sen2_{sec}", "figure": f, "sen2_item": item, "value": t[f],
+             "how_counted": f"{how} (person-level return {year}, reference year {year - 1})"}
+            for f, (sec, item, how) in FIGURES.items()]
+
+
+def explain(session: Session, year: int, case_ref: str) -> list[dict]:
+    """Every figure one child is counted in and why, then every one it is not and why."""
+    from sendctl.domain.sen2_measures import explain as rows
+    from sendctl.storage.cases import need_case
+
+    need_case(session.connect(), case_ref)
+    p = next(persons(session, year, case_ref), None)
+    return rows(p, year)
+
+
+PERSON_ITEMS = ("sex", "ethnicity", "postcode", "uln", "upn_unknown")
+PLAN_ITEMS = ("plan_res", "plan_wbp", "pb", "oa", "dp", "transfer_la")
+REQUEST_ITEMS = ("request_source", "rya")
+PLACE_ITEMS = ("urn", "ukprn", "sen_setting", "sen_setting_other", "sen_unit", "resourced_provision",
+               "res", "wbp")
+
+
+def update_items(session: Session, ref: str, items: dict, case_changes: dict | None = None,
+                 as_of=None) -> list[str]:
+    """`cases update`: the case's own fields (services.cases) and the return's items, in one
+    transaction; each change audited (personal items by name only). Returns the changed names.
+
+    A new establishment (urn, ukprn or sen_setting) needs placement_from: it becomes the rank-1
+    placement named in the plan and attended from that day (the previous one left the day before).
+    """
+    from datetime import date, timedelta
+
+    from sendctl.domain.problems import InvalidInput, Problem
+    from sendctl.domain.sen2 import clean_item
+    from sendctl.storage import sen2 as store
+    from sendctl.storage.cases import need_case
+
+    items = {k: v for k, v in items.items() if v is not None}
+    clean, problems = {}, []
+    for field, text in items.items():
+        v, problem = clean_item(field, text)
+        if problem:
+            problems.append(Problem(None, field, "invalid", problem))
+        clean[field] = v
+    if problems:
+        raise InvalidInput(problems)
+    new_place = any(clean.get(f) for f in ("urn", "ukprn", "sen_setting"))
+    if new_place and not clean.get("placement_from"):
+        raise InvalidInput([Problem(None, "placement_from", "required",
+                                    "the day the child started at the new placement is needed")])
+    changed: list[str] = []
+    with session.transaction() as conn:
+        if case_changes and any(v is not None for v in case_changes.values()):
+            from sendctl.services.cases import update_case
+
+            changed += update_case(session, ref, case_changes, as_of)
+        need_case(conn, ref)
+        actor = session.actor()
+        person = {f: clean[f] for f in PERSON_ITEMS if f in clean}
+        if person:
+            changed += store.upsert_row(conn, actor, "sen2_person", ref, store.PERSON_FIELDS, person, personal=True)
+        plan = {f: clean[f] for f in PLAN_ITEMS if f in clean}
+        if plan:
+            changed += store.upsert_row(conn, actor, "sen2_plans", ref, store.PLAN_FIELDS, plan)
+        if "secondary_need" in clean:
+            store.set_need(conn, ref, "2", clean["secondary_need"])
+            changed.append("secondary_need")
+        req = {f: clean[f] for f in REQUEST_ITEMS if f in clean}
+        if req:
+            changed += store.set_latest_request_items(conn, actor, ref, req)
+        place = {f: clean[f] for f in PLACE_ITEMS if f in clean}
+        if place:
+            start = clean.get("placement_from")
+            left = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None
+            changed += store.set_current_placement(conn, actor, ref, place, start, left, new_place)
+    return changed

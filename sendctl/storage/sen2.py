@@ -1,0 +1,226 @@
+"""The SEN2 return's rows: read one child at a time (streaming), write what an import brings.
+
+Reading never builds a list of all children: `case_data` yields one CaseData per child, each
+from a few indexed look-ups, so a county's 20,000 children cost constant memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+from sendctl.domain.sen2 import CaseData
+from sendctl.storage.audit import Actor, record, utc_now
+
+_CASE_COLS = "case_ref, upn, forename, surname, date_of_birth, plan_type, plan_issued_on, primary_need"
+_ASSESS_COLS = "id, received_on, decided_on, decision, draft_on, concluded_on, outcome, exception_reason"
+_ORDER = "ORDER BY surname, forename, date_of_birth, upn, case_ref"
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _candidates_sql(census: str) -> str:
+    return f"""
+        SELECT {_CASE_COLS} FROM cases c
+        WHERE (c.plan_type = 'ehcp' AND c.plan_issued_on <= :census)
+           OR EXISTS (SELECT 1 FROM assessments a WHERE a.case_ref = c.case_ref AND a.received_on <= :census)
+           OR EXISTS (SELECT 1 FROM sen2_requests s WHERE s.case_ref = c.case_ref)
+        {_ORDER}"""
+
+
+def case_data(conn: sqlite3.Connection, census: str, case_ref: str | None = None) -> Iterator[CaseData]:
+    """Every child who may be in the return (or just `case_ref`), in return order."""
+    ends = _has_table(conn, "plan_events")
+    params = {"census": census}
+    if case_ref is None:
+        cases = conn.execute(_candidates_sql(census), params)
+    else:
+        cases = conn.execute(f"SELECT {_CASE_COLS} FROM cases WHERE case_ref = :ref", {"ref": case_ref})
+    for row in cases:
+        yield one_case(conn, dict(row), census, ends)
+
+
+def one_case(conn: sqlite3.Connection, case: dict, census: str, ends: bool = False) -> CaseData:
+    ref = case["case_ref"]
+
+    def rows(sql, *args):
+        return [dict(r) for r in conn.execute(sql, (ref, *args))]
+
+    person = conn.execute("SELECT * FROM sen2_person WHERE case_ref = ?", (ref,)).fetchone()
+    plan = conn.execute("SELECT * FROM sen2_plans WHERE case_ref = ?", (ref,)).fetchone()
+    review = conn.execute(
+        "SELECT meeting_on, decision, decided_on FROM reviews WHERE case_ref = ? AND meeting_on <= ?"
+        " ORDER BY meeting_on DESC LIMIT 1", (ref, census)).fetchone()
+    return CaseData(
+        case=case,
+        person=dict(person) if person else None,
+        assessments=rows(f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND received_on <= ?"
+                         " ORDER BY received_on, id", census),
+        requests=rows("SELECT * FROM sen2_requests WHERE case_ref = ? ORDER BY received_on, id"),
+        plan=dict(plan) if plan else None,
+        placements=rows("SELECT * FROM sen2_placements WHERE case_ref = ? ORDER BY kind, placement_rank, id"),
+        needs=rows("SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ? ORDER BY sen_type_rank"),
+        review=dict(review) if review else None,
+        ended=_ended(conn, ref, census) if ends else None,
+    )
+
+
+def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
+    """The plan's end (cessation or a move out) and a move in, from the case lifecycle's plan
+    events when that table exists; voided events do not count."""
+    rows = conn.execute(
+        "SELECT event, event_on, reason, detail FROM plan_events e WHERE case_ref = ? AND event_on <= ?"
+        " AND event IN ('end', 'move-out', 'move-in')"
+        " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
+        " ORDER BY event_on, id", (ref, census)).fetchall()
+    out: dict = {}
+    for r in rows:
+        if r["event"] == "end":
+            out.update(cease_on=r["event_on"], cease_reason=_cease_code(r["reason"]))
+        elif r["event"] == "move-out":
+            out.update(cease_on=r["event_on"], cease_reason="5")
+        elif r["event"] == "move-in":
+            out["transfer_la"] = (r["detail"] or "").strip() or None
+    return out or None
+
+
+def _cease_code(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    if reason.isdigit():
+        return reason
+    from sendctl.domain.sen2 import CEASE_REASON
+
+    for code, text in CEASE_REASON.items():
+        if reason.replace("-", " ") in text:
+            return code
+    return "9"
+
+
+def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
+    if not _has_table(conn, "sen2_settings"):
+        return None
+    row = conn.execute("SELECT value FROM sen2_settings WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+# --- writes ----------------------------------------------------------------------------------
+
+PERSON_FIELDS = ("sex", "ethnicity", "postcode", "uln", "upn_unknown")
+PLAN_FIELDS = ("plan_res", "plan_wbp", "pb", "oa", "dp", "cease_on", "cease_reason", "transfer_la",
+               "review_draft_on", "phase_due_on", "phase_final_on")
+REQUEST_FIELDS = ("received_on", "request_source", "rya", "request_outcome", "request_outcome_on",
+                  "request_mediation", "request_tribunal", "exported", "assessment_outcome",
+                  "assessment_outcome_on", "assessment_mediation", "assessment_tribunal",
+                  "other_mediation", "other_tribunal", "week20", "plan", "assessment_id")
+PLACEMENT_FIELDS = ("kind", "placement_rank", "urn", "ukprn", "sen_setting", "sen_setting_other",
+                    "entry_on", "leaving_on", "sen_unit", "resourced_provision", "res", "wbp")
+
+
+def upsert_row(conn: sqlite3.Connection, actor: Actor, table: str, ref: str, fields: tuple[str, ...],
+               values: dict, personal: bool = False) -> list[str]:
+    """Set a child's one-row SEN2 record (sen2_person, sen2_plans); audited. For personal
+    data the audit row names the fields that changed, never their values."""
+    old = conn.execute(f"SELECT * FROM {table} WHERE case_ref = ?", (ref,)).fetchone()
+    old = dict(old) if old else {}
+    new = {f: values.get(f, old.get(f)) for f in fields}
+    changed = [f for f in fields if new[f] != old.get(f)]
+    if not changed:
+        return []
+    conn.execute(
+        f"INSERT INTO {table} (case_ref, {', '.join(fields)}, updated_utc) VALUES (?, {', '.join('?' * len(fields))}, ?)"
+        f" ON CONFLICT (case_ref) DO UPDATE SET {', '.join(f'{f} = excluded.{f}' for f in fields)},"
+        " updated_utc = excluded.updated_utc",
+        (ref, *(new[f] for f in fields), utc_now()))
+    if personal:
+        before, after = {f: "(recorded)" if old.get(f) else None for f in changed}, {f: "(recorded)" if new[f] else None for f in changed}
+    else:
+        before, after = {f: old.get(f) for f in changed}, {f: new[f] for f in changed}
+    record(conn, actor, table, ref, "update" if old else "create", before, after, case_ref=ref)
+    return changed
+
+
+def add_request(conn: sqlite3.Connection, ref: str, values: dict) -> int:
+    cols = [f for f in REQUEST_FIELDS if f in values]
+    cur = conn.execute(
+        f"INSERT INTO sen2_requests (case_ref, {', '.join(cols)}, updated_utc) VALUES (?, {', '.join('?' * len(cols))}, ?)",
+        (ref, *(values[f] for f in cols), utc_now()))
+    return cur.lastrowid
+
+
+def add_placement(conn: sqlite3.Connection, ref: str, values: dict) -> int:
+    cur = conn.execute(
+        f"INSERT INTO sen2_placements (case_ref, {', '.join(PLACEMENT_FIELDS)}, updated_utc)"
+        f" VALUES (?, {', '.join('?' * len(PLACEMENT_FIELDS))}, ?)",
+        (ref, *(values.get(f) for f in PLACEMENT_FIELDS), utc_now()))
+    return cur.lastrowid
+
+
+def set_need(conn: sqlite3.Connection, ref: str, rank: str, need: str | None) -> None:
+    if need is None:
+        conn.execute("DELETE FROM sen2_needs WHERE case_ref = ? AND sen_type_rank = ?", (ref, rank))
+    else:
+        conn.execute("INSERT OR REPLACE INTO sen2_needs (case_ref, sen_type_rank, sen_type) VALUES (?, ?, ?)",
+                     (ref, rank, need))
+
+
+def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO sen2_settings (key, value) VALUES (?, ?)", (key, value))
+
+
+def set_latest_request_items(conn: sqlite3.Connection, actor: Actor, ref: str, values: dict) -> list[str]:
+    """Items of the child's latest assessment request (its source, RYA)."""
+    a = conn.execute("SELECT id FROM assessments WHERE case_ref = ? ORDER BY received_on DESC, id DESC LIMIT 1",
+                     (ref,)).fetchone()
+    if a is None:
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError(f"{ref}: no assessment request recorded",
+                           hint=f"record it first: sendctl assessments request {ref} --received DATE")
+    row = conn.execute("SELECT * FROM sen2_requests WHERE assessment_id = ?", (a["id"],)).fetchone()
+    if row is None:
+        add_request(conn, ref, {"assessment_id": a["id"], **values})
+        before = {}
+    else:
+        before = {f: row[f] for f in values}
+        conn.execute(f"UPDATE sen2_requests SET {', '.join(f'{f} = ?' for f in values)}, updated_utc = ?"
+                     " WHERE id = ?", (*values.values(), utc_now(), row["id"]))
+    changed = [f for f in values if before.get(f) != values[f]]
+    if changed:
+        record(conn, actor, "sen2_request", a["id"], "update", {f: before.get(f) for f in changed},
+               {f: values[f] for f in changed}, case_ref=ref)
+    return changed
+
+
+def set_current_placement(conn: sqlite3.Connection, actor: Actor, ref: str, values: dict,
+                          start: str | None, left: str | None, new: bool) -> list[str]:
+    """The rank-1 placement: a new establishment is named in the plan and attended from `start`
+    (the previous attended one closes on `left`); otherwise the current one's indicators change."""
+    if new:
+        conn.execute("UPDATE sen2_placements SET leaving_on = ?, updated_utc = ? WHERE case_ref = ?"
+                     " AND kind = 'attended' AND placement_rank = '1' AND leaving_on IS NULL",
+                     (left, utc_now(), ref))
+        conn.execute("DELETE FROM sen2_placements WHERE case_ref = ? AND kind = 'named' AND placement_rank = '1'",
+                     (ref,))
+        row = {"placement_rank": "1", "entry_on": start, **values}
+        add_placement(conn, ref, {**row, "kind": "named", "entry_on": None, "res": None, "wbp": None})
+        add_placement(conn, ref, {**row, "kind": "attended"})
+        record(conn, actor, "sen2_placement", ref, "create", None, row, case_ref=ref)
+        return list(values)
+    cur = conn.execute("SELECT id FROM sen2_placements WHERE case_ref = ? AND placement_rank = '1'"
+                       " AND (kind = 'named' OR leaving_on IS NULL)", (ref,)).fetchall()
+    if not cur:
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError(f"{ref}: no current placement to change",
+                           hint="give --urn, --ukprn or --sen-setting with --placement-from")
+    for r in cur:
+        for f, v in values.items():
+            if f in ("res", "wbp"):
+                conn.execute(f"UPDATE sen2_placements SET {f} = ? WHERE id = ? AND kind = 'attended'", (v, r["id"]))
+            else:
+                conn.execute(f"UPDATE sen2_placements SET {f} = ? WHERE id = ?", (v, r["id"]))
+    record(conn, actor, "sen2_placement", ref, "update", None, values, case_ref=ref)
+    return list(values)
