@@ -83,8 +83,8 @@ def test_rebuild_asks_first(demo_db, tmp_path, run):
 
 
 def test_failed_build_leaves_nothing(tmp_path, run, monkeypatch):
-    from sendctl.cli import _demo
     from sendctl.domain.errors import SendctlError
+    from sendctl.services import demo as _demo
 
     def broken(*a, **k):
         raise SendctlError("events.csv:2: simulated failure")

@@ -78,8 +78,6 @@ def demo(
 
     Example: sendctl demo --db /tmp/demo.db
     """
-    from sendctl.cli._demo import build_demo
-
     path = db or Path("sendctl-demo.db")
     if path.exists() or path.is_symlink():
         from sendctl.cli._common import confirm_or_force
@@ -88,6 +86,43 @@ def demo(
         refuse_unless_demo(path)
 
         confirm_or_force(f"{path} exists; rebuild the demo over it?", force)
-    build_demo(path, as_of)
+    _build_demo(path, as_of)
+
+
+def _build_demo(path: Path, as_of: str | None) -> None:
+    """Build the demo database at path, then show its dashboard and what to try next."""
+    import shlex
+
+    from sendctl.cli._common import as_of_date
+    from sendctl.services.demo import DEMO_AS_OF, build_database, pointers
+    from sendctl.services.session import Session
+
+    st = state()
+    day = as_of_date(as_of or DEMO_AS_OF)
+    build_database(st, path)
+    shown = Session(db_path=path, officer_name=st.officer_name, quiet=st.quiet,
+                    command=st.command, warn=st.warn, info=st.info)
+    try:
+        p = pointers(shown, day)
+        typer.echo(f"Demo database: {path}")
+        typer.echo(f"Cases: {sum(p.counts.values()):,} ({p.counts.get('statement', 0)} statements, "
+                   f"{p.counts.get('ehcp', 0)} EHC plans, {p.counts.get('sen_support', 0)} on SEN support)\n")
+        _print_status(shown, day)
+    finally:
+        shown.close()
+    db = f"--db {shlex.quote(str(path))}"
+    when = f"--as-of {day.isoformat()}"
+    typer.echo("\nTry next:")
+    typer.echo(f"  sendctl {db} deadlines --within 14 {when}")
+    if p.overdue_case:
+        typer.echo(f"  sendctl {db} cases show {shlex.quote(p.overdue_case)} {when}")
+    typer.echo(f"  sendctl {db} cases list --plan statement")
+
+
+def _print_status(session, day) -> None:
+    from sendctl.cli.reports import show_dashboard
+    from sendctl.services.reports import dashboard
+
+    show_dashboard(dashboard(session, day), None, None)
 
 

@@ -37,11 +37,16 @@ def status(
 
     Example: sendctl status --as-of 2017-04-18
     """
-    from sendctl.render.formats import emit_record, open_output, resolve_format
     from sendctl.services.reports import dashboard
 
-    d = dashboard(state(), as_of_date(as_of))
-    f = resolve_format(fmt_value(fmt), output)
+    show_dashboard(dashboard(state(), as_of_date(as_of)), fmt_value(fmt), output)
+
+
+def show_dashboard(d: dict, fmt: str | None, output) -> None:
+    """The dashboard as Rich panels, plain text or JSON."""
+    from sendctl.render.formats import emit_record, open_output, resolve_format
+
+    f = resolve_format(fmt, output)
     if f == "json":
         emit_record(d, "json", output)
         return

@@ -1,9 +1,9 @@
-"""sendctl demo: build a database from the examples through the real code paths, then a first view.
+"""The demo database: built from the examples through the same services the commands use.
 
 The examples (examples/*.csv in the repository) ship inside the package as sendctl/demo_data/
 so that the demo works from an installed wheel; tests check the two copies are identical.
 
-The build, in order (each step the same function its command uses):
+The build, in order (each step the service its command calls):
   1. `init`: the schema, the three funds and the Cabinet's £50,000 approval;
   2. `cases import` of the register as it stood before the history: cases.csv with the
      openings of events.csv (children who then held a statement, or were on SEN support
@@ -19,7 +19,11 @@ every step has worked: a failure leaves no half-built demo (and any old one unto
 """
 
 import os
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+
+from sendctl.services.session import Session
 
 DEMO_AS_OF = "2017-04-18"  # the Cabinet report's date: the register as at April 2017
 DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv")
@@ -63,18 +67,18 @@ def _opening_register(examples: Path, dest: Path) -> int:
     return len(openings)
 
 
-def replay_events(conn, actor, events_csv: Path) -> dict[str, int]:
-    """Apply events.csv in file (date) order through the clocks' service functions, in one
+def replay_events(session: Session, events_csv: Path) -> dict[str, int]:
+    """Apply events.csv in file (date) order through the clocks' functions, in one
     transaction. Returns counts per clock."""
     import csv
     from datetime import date
 
     from sendctl.domain.errors import SendctlError
     from sendctl.storage import clocks as C
-    from sendctl.storage.db import transaction
 
     counts: dict[str, int] = {}
-    with open(events_csv, encoding="utf-8", newline="") as f, transaction(conn):
+    actor = session.actor()
+    with open(events_csv, encoding="utf-8", newline="") as f, session.transaction() as conn:
         for line, row in enumerate(csv.DictReader(f), 2):
             clock, event, ref, detail = row["clock"], row["event"], row["case_ref"], row["detail"] or None
             if clock == "register":
@@ -108,18 +112,17 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
-def build_database(path: Path) -> dict:
-    """Build the demo database at `path` (replacing it only when the build succeeds)."""
+def build_database(session: Session, path: Path) -> dict:
+    """Build the demo database at `path` through the services (replacing it only when the
+    build succeeds). Progress lines go to session.info."""
     import tempfile
 
-    from sendctl.cli._common import info, state
-    from sendctl.cli.admin import init
-    from sendctl.domain.dates import parse_date
     from sendctl.domain.money import format_pence
     from sendctl.services import imports
+    from sendctl.services.admin import init_database
 
     examples = examples_dir()
-    register_day = parse_date(DEMO_AS_OF, "--as-of")
+    register_day = date.fromisoformat(DEMO_AS_OF)
     path = Path(path)
     if path.parent and not path.parent.is_dir():
         from sendctl.domain.errors import SendctlError
@@ -127,86 +130,61 @@ def build_database(path: Path) -> dict:
         raise SendctlError(f"--db {path}: folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(tmp)
-    st = state()
-    st.close()
-    previous = st.db_path
-    st.db_path = tmp
+    # The build's own session on the temporary file: same officer, the command "demo".
+    build = Session(db_path=tmp, officer_name=session.officer_name, quiet=session.quiet,
+                    command=session.command, warn=session.warn, info=session.info)
+    say = session.info if not session.quiet else (lambda _m: None)
     stats: dict = {}
     try:
-        quiet, st.quiet = st.quiet, True  # init names the temporary file: say it our way
-        try:
-            init(no_funds=False)
-        finally:
-            st.quiet = quiet
-        info(f"Building {path}: schema, the three funds and the Cabinet's £50,000 approval")
-        conn = st.connect(write=True)
-        actor = st.actor()
+        init_database(build, seed_funds=True)
+        say(f"Building {path}: schema, the three funds and the Cabinet's £50,000 approval")
         with tempfile.TemporaryDirectory() as td:
             opening = Path(td) / "cases-before-2014-09.csv"
             n_open = _opening_register(examples, opening)
-            res = imports.import_cases(st, opening, register_day)
-            info(f"Imported the register as it stood before September 2014: {res.added:,} cases "
-                 f"({n_open} with their plan of the time)")
-        stats["clocks"] = replay_events(conn, actor, examples / "events.csv")
-        info("Replayed events.csv: " + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items()))
-        res = imports.import_cases(st, examples / "cases.csv", register_day)
-        info(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
-             f"{res.updated} updated, {res.unchanged} unchanged")
-        pres = imports.import_panel(st, examples / "panel.csv", source="demo panel.csv")
-        info(f"Imported panel.csv: {pres.added} panel decisions")
-        imports.import_spend(st, examples / "spend.csv")
-        n, total = conn.execute("SELECT count(*), coalesce(sum(amount_pence), 0) FROM ledger_entries"
-                                " WHERE kind IN ('actual', 'commitment')").fetchone()
-        info(f"Imported spend.csv: {n} postings and commitments ({format_pence(total)}), 2017-18 onwards")
-        st.close()
+            res = imports.import_cases(build, opening, register_day)
+            say(f"Imported the register as it stood before September 2014: {res.added:,} cases "
+                f"({n_open} with their plan of the time)")
+        stats["clocks"] = replay_events(build, examples / "events.csv")
+        say("Replayed events.csv: " + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items()))
+        res = imports.import_cases(build, examples / "cases.csv", register_day)
+        say(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
+            f"{res.updated} updated, {res.unchanged} unchanged")
+        pres = imports.import_panel(build, examples / "panel.csv", source="demo panel.csv")
+        say(f"Imported panel.csv: {pres.added} panel decisions")
+        sres = imports.import_spend(build, examples / "spend.csv")
+        say(f"Imported spend.csv: {sres.added} postings and commitments "
+            f"({format_pence(sres.total_pence)}), 2017-18 onwards")
+        build.close()
         for suffix in ("-wal", "-shm", "-journal"):  # an old demo's side files
             old = Path(f"{path}{suffix}")
             if old.exists():
                 old.unlink()
         os.replace(tmp, path)
     except BaseException:
-        st.close()
+        build.close()
         _remove(tmp)
-        st.db_path = previous
         raise
-    st.db_path = path
     return stats
 
 
-def build_demo(path: Path, as_of: str | None) -> None:
-    """Create a fresh demo database at path (replacing any old one), load examples, show it."""
-    import shlex
+@dataclass
+class DemoPointers:
+    """What `demo` prints after the dashboard: the register's counts and a case worth a look."""
 
-    import typer
+    counts: dict[str, int]
+    overdue_case: str | None
 
-    from sendctl.cli._common import as_of_date, state
-    from sendctl.cli.reports import status
 
-    day = as_of_date(as_of or DEMO_AS_OF)
-    path = Path(path)
-    st = state()
-    build_database(path)
-    st.db_path = path
+def pointers(session: Session, as_of: date) -> DemoPointers:
+    """Counts by plan type, and the first overdue (else any) statement to show."""
     from sendctl.storage.cases import counts_by_plan
 
-    counts = counts_by_plan(st.connect())
-    typer.echo(f"Demo database: {path}")
-    typer.echo(f"Cases: {sum(counts.values()):,} ({counts.get('statement', 0)} statements, "
-               f"{counts.get('ehcp', 0)} EHC plans, {counts.get('sen_support', 0)} on SEN support)\n")
-    status(as_of=day.isoformat(), fmt=None, output=None)
-
-    conn = st.connect()
+    conn = session.connect()
     first = conn.execute(
         "SELECT t.case_ref FROM transfers t WHERE t.concluded_on IS NULL AND t.due_on < ?"
         " ORDER BY t.due_on, t.case_ref LIMIT 1",
-        (day.isoformat(),),
+        (as_of.isoformat(),),
     ).fetchone() or conn.execute(
         "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1"
     ).fetchone()
-    db = f"--db {shlex.quote(str(path))}"
-    when = f"--as-of {day.isoformat()}"
-    typer.echo("\nTry next:")
-    typer.echo(f"  sendctl {db} deadlines --within 14 {when}")
-    if first:
-        typer.echo(f"  sendctl {db} cases show {shlex.quote(first[0])} {when}")
-    typer.echo(f"  sendctl {db} cases list --plan statement")
+    return DemoPointers(counts_by_plan(conn), first[0] if first else None)
