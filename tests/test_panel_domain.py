@@ -76,12 +76,13 @@ def test_make_decision_normalises():
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"annual_cost_pence": -1}, "--annual-cost: must not be negative"),
-        ({"annual_cost_pence": "-£1"}, "--annual-cost: must not be negative"),
-        ({"starts_on": "2017-09-01", "ends_on": "2017-08-31"}, "--ends: the end"),
+        # the domain names its own fields; only the CLI turns them into flags or columns
+        ({"annual_cost_pence": -1}, "annual_cost_pence: must not be negative"),
+        ({"annual_cost_pence": "-£1"}, "annual_cost_pence: must not be negative"),
+        ({"starts_on": "2017-09-01", "ends_on": "2017-08-31"}, "ends_on: the end"),
         ({"case_ref": ""}, "case_ref: required"),
-        ({"outcome": None}, "--outcome: required"),
-        ({"supersedes_id": 0}, "--supersedes: expected a decision id"),
+        ({"outcome": None}, "outcome: required"),
+        ({"supersedes_id": 0}, "supersedes_id: expected a decision id"),
         ({"colour": "blue"}, "unknown decision field(s): colour"),
     ],
 )

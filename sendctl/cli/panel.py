@@ -44,7 +44,9 @@ AllOpt = Annotated[
 
 
 # Domain field -> the flag that sets it, where the two are named differently.
-LABELS = {"date_from": "--from", "date_to": "--to", "meeting_on": "--date"}
+LABELS = {"date_from": "--from", "date_to": "--to", "meeting_on": "--date",
+          "annual_cost_pence": "--annual-cost", "starts_on": "--starts", "ends_on": "--ends",
+          "supersedes_id": "--supersedes"}
 
 
 def _list_columns(with_superseded: bool):

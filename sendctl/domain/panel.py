@@ -13,6 +13,7 @@ from enum import Enum
 from sendctl.domain.dates import parse_date
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import check_pence, parse_pence
+from sendctl.domain.problems import InvalidValue, invalid
 
 # domain.md §6: the panel meets fortnightly here (design §1: "after each fortnightly panel").
 MEETING_CADENCE_DAYS = 14
@@ -284,71 +285,67 @@ def _text(value) -> str | None:
     return s or None
 
 
-FIELD_FLAGS = {
-    "case_ref": "case_ref",
-    "meeting_on": "--date",
-    "request": "--request",
-    "outcome": "--outcome",
-    "annual_cost_pence": "--annual-cost",
-    "placement_type": "--placement-type",
-    "provider": "--provider",
-    "out_of_county": "--out-of-county",
-    "funder": "--funder",
-    "starts_on": "--starts",
-    "ends_on": "--ends",
-    "note": "--note",
-    "supersedes_id": "--supersedes",
-}
+FIELDS = (
+    "case_ref", "meeting_on", "request", "outcome", "annual_cost_pence", "placement_type",
+    "provider", "out_of_county", "funder", "starts_on", "ends_on", "note", "supersedes_id",
+)
 
 
-def make_decision(fields: dict, names: dict[str, str] | None = None) -> Decision:
+def _checked(field: str, parse, *args):
+    """parse(*args, field), its refusal turned into a Problem about `field`."""
+    try:
+        return parse(*args, field)
+    except InvalidValue:
+        raise
+    except SendctlError as e:
+        raise invalid(field, "invalid", e.message.removeprefix(f"{field}: ")) from None
+
+
+def make_decision(fields: dict) -> Decision:
     """Validate raw fields (text, dates or codes) into a Decision.
 
     Args:
         fields: case_ref, meeting_on, request, outcome and optionally annual_cost_pence (int
             pence or money text such as "£52,000"), placement_type, provider, out_of_county
             (bool or yes/no text), funder, starts_on, ends_on, note, supersedes_id.
-        names: how to name each field in messages (default: the command-line flags).
     Returns:
         The Decision.
     Raises:
-        SendctlError: on the first problem (unknown code, bad date, negative cost, end before
-            start, missing required field), naming the field.
+        InvalidValue: on the first problem (unknown code, bad date, negative cost, end before
+            start, missing required field), as a Problem about the domain field.
     """
-    names = {**FIELD_FLAGS, **(names or {})}
-    unknown = set(fields) - set(FIELD_FLAGS)
+    unknown = set(fields) - set(FIELDS)
     if unknown:
         raise SendctlError(f"unknown decision field(s): {', '.join(sorted(unknown))}")
     case_ref = _text(fields.get("case_ref"))
     if not case_ref:
-        raise SendctlError(f"{names['case_ref']}: required")
+        raise invalid("case_ref", "required", "required")
     for req in ("meeting_on", "request", "outcome"):
         if fields.get(req) in (None, ""):
-            raise SendctlError(f"{names[req]}: required")
-    meeting_on = _as_date(fields["meeting_on"], names["meeting_on"])
-    starts_on = _as_date(fields.get("starts_on"), names["starts_on"])
-    ends_on = _as_date(fields.get("ends_on"), names["ends_on"])
+            raise invalid(req, "required", "required")
+    meeting_on = _checked("meeting_on", _as_date, fields["meeting_on"])
+    starts_on = _checked("starts_on", _as_date, fields.get("starts_on"))
+    ends_on = _checked("ends_on", _as_date, fields.get("ends_on"))
     if starts_on and ends_on and ends_on < starts_on:
-        raise SendctlError(
-            f"{names['ends_on']}: the end ({ends_on.isoformat()}) is before the start "
-            f"({starts_on.isoformat()})"
-        )
+        raise invalid("ends_on", "bad_range", f"the end ({ends_on.isoformat()}) is before the "
+                      f"start ({starts_on.isoformat()})")
     ooc = fields.get("out_of_county", False)
     if not isinstance(ooc, bool):
-        ooc = parse_yes_no(None if ooc is None else str(ooc), names["out_of_county"])
+        ooc = _checked("out_of_county", parse_yes_no, None if ooc is None else str(ooc))
     supersedes = fields.get("supersedes_id")
     if supersedes is not None and (isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1):
-        raise SendctlError(f"{names['supersedes_id']}: expected a decision id (got {supersedes!r})")
+        raise invalid("supersedes_id", "invalid", f"expected a decision id (got {supersedes!r})")
     return Decision(
         case_ref=case_ref,
         meeting_on=meeting_on,
-        request=parse_code(Request, str(fields["request"]), names["request"]),
-        outcome=parse_code(Outcome, str(fields["outcome"]), names["outcome"]),
-        annual_cost_pence=_as_pence(fields.get("annual_cost_pence"), names["annual_cost_pence"]),
-        placement_type=parse_optional_code(PlacementType, fields.get("placement_type"), names["placement_type"]),
+        request=_checked("request", parse_code, Request, str(fields["request"])),
+        outcome=_checked("outcome", parse_code, Outcome, str(fields["outcome"])),
+        annual_cost_pence=_checked("annual_cost_pence", _as_pence, fields.get("annual_cost_pence")),
+        placement_type=_checked("placement_type", parse_optional_code, PlacementType,
+                                fields.get("placement_type")),
         provider=_text(fields.get("provider")),
         out_of_county=ooc,
-        funder=parse_optional_code(Funder, fields.get("funder"), names["funder"]),
+        funder=_checked("funder", parse_optional_code, Funder, fields.get("funder")),
         starts_on=starts_on,
         ends_on=ends_on,
         note=_text(fields.get("note")),

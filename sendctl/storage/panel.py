@@ -20,6 +20,7 @@ from sendctl.domain.panel import (
     next_meeting_on,
     roll_up,
 )
+from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, record_many, utc_now
 from sendctl.storage.db import rows, transaction
 
@@ -74,18 +75,16 @@ def _check_references(conn: sqlite3.Connection, decision: Decision) -> None:
         return
     old = get_decision(conn, decision.supersedes_id)
     if old is None:
-        raise SendctlError(f"--supersedes: no decision with id {decision.supersedes_id}")
+        raise invalid("supersedes_id", "not_found", f"no decision with id {decision.supersedes_id}")
     if old["case_ref"] != decision.case_ref:
-        raise SendctlError(
-            f"--supersedes: decision {decision.supersedes_id} is for case {old['case_ref']!r},"
-            f" not {decision.case_ref!r}"
-        )
+        raise invalid("supersedes_id", "other_case",
+                      f"decision {decision.supersedes_id} is for case {old['case_ref']!r},"
+                      f" not {decision.case_ref!r}")
     if old["superseded_by"] is not None:
-        raise SendctlError(
-            f"--supersedes: decision {decision.supersedes_id} was already superseded by"
-            f" decision {old['superseded_by']}",
-            hint=f"correct the current one instead: --supersedes {old['superseded_by']}",
-        )
+        raise invalid("supersedes_id", "already_superseded",
+                      f"decision {decision.supersedes_id} was already superseded by decision"
+                      f" {old['superseded_by']}",
+                      hint=f"correct the current one instead: --supersedes {old['superseded_by']}")
 
 
 def _insert(conn: sqlite3.Connection, actor: Actor, row: dict, source: str, now: str) -> int:
@@ -300,7 +299,7 @@ def import_decisions(
         if "annual_cost" in fields:
             fields["annual_cost_pence"] = fields.pop("annual_cost")
         try:
-            decision = make_decision(fields, names=_CSV_NAMES)
+            decision = make_decision(fields)
         except SendctlError as e:
             problem = getattr(e, "problem", None)
             if problem is not None:
