@@ -152,28 +152,29 @@ def funds_balances(
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """Per fund: allocation, approved, committed, spent, remaining, % used; per year for profiled funds.
+    """Per fund: allocation, approved, committed, spent, remaining, available, % used; per year for profiled funds.
 
     remaining = allocation - spent - open commitments, computed from the ledger as at --as-of.
+    available = approved - spent - open commitments, for a fund with approved drawdowns: what
+    can still be spent under them (a posting past it is refused).
     With --fy only that year's entries count, and a profiled fund's allocation is that year's
     profile. Rows carry `level`: fund, total, or year (a profiled fund's financial year).
     Example: sendctl funds balances --as-of 2018-03-31
     """
     from sendctl.render.formats import Column, emit, resolve_format
-    from sendctl.storage.ledger import fund_balances, fund_year_balances, totals_row
+    from sendctl.services.ledger import balances
 
     d = as_of_date(as_of)
     fy_label = _fy(fy)
-    conn = state().connect()
-    rows = fund_balances(conn, d, fy_label)
-    out = rows + ([totals_row(rows)] if rows else []) + fund_year_balances(conn, d, fy_label)
+    out = balances(state(), d, fy_label)
     f = resolve_format(fmt_value(fmt), output)
     cols = [
         Column("code"), Column("name", human=False), Column("kind"), Column("level", human=False),
         Column("financial_year", "year"),
         Column("allocation_pence", "allocation", "money"), Column("approved_pence", "approved", "money"),
         Column("committed_pence", "committed", "money"), Column("spent_pence", "spent", "money"),
-        Column("remaining_pence", "remaining", "money"), Column("pct_used", "% used", "pct"),
+        Column("remaining_pence", "remaining", "money"),
+        Column("available_pence", "available", "money"), Column("pct_used", "% used", "pct"),
     ]
     if f == "table":
         cols.append(Column("bar", " "))
@@ -321,17 +322,11 @@ def spend_list(
 
     Example: sendctl spend list --fund dfe-grant --fy 2017-18 --format csv
     """
-    from sendctl.storage.ledger import get_fund, iter_entries
-
-    conn = state().connect()
-    if fund:
-        get_fund(conn, fund)
     from sendctl.render.formats import emit
+    from sendctl.services.ledger import entries
 
-    emit(
-        iter_entries(conn, fund, _fy(fy), period, kind.value if kind else None, opt_date(as_of, "--as-of")),
-        _list_columns(), fmt_value(fmt), output, title="Spend ledger", empty_message="No entries match.",
-    )
+    rows = entries(state(), fund, _fy(fy), period, kind.value if kind else None, opt_date(as_of, "--as-of"))
+    emit(rows, _list_columns(), fmt_value(fmt), output, title="Spend ledger", empty_message="No entries match.")
 
 
 @spend_app.command("export")

@@ -148,7 +148,9 @@ class Balance(NamedTuple):
         return self.allocation - self.spent - self.committed
 
     @property
-    def approved_remaining(self) -> int | None:
+    def available(self) -> int | None:
+        """approved - spent - committed: what can still be spent under the approvals (None: the
+        fund has none); the figure a refused posting quotes as "left of the ... approved"."""
         return None if self.approved is None else self.approved - self.spent - self.committed
 
     @property
@@ -166,8 +168,8 @@ def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
     """
     if outflow <= 0:
         return None
-    if bal.approved is not None and outflow > bal.approved_remaining:
-        left = bal.approved_remaining
+    if bal.approved is not None and outflow > bal.available:
+        left = bal.available
         return (
             f"{fund_code}: {format_pence(left)} left of the {format_pence(bal.approved)} approved "
             f"(spent {format_pence(bal.spent)}, committed {format_pence(bal.committed)}); asked "
@@ -311,6 +313,22 @@ EXPORT_FIELDS = [
     "transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
     "description", "supplier", "invoice_ref", "net_amount", "kind", "officer",
 ]
+
+
+def shown_supplier(entry: dict) -> str | None:
+    """The supplier as any listing or export may show it: a person is never named (UK GDPR;
+    the Transparency Code's wording for payments to individuals)."""
+    supplier = entry.get("supplier")
+    if supplier and entry.get("supplier_is_individual"):
+        return REDACTED
+    return supplier
+
+
+def redacted(entry: dict) -> dict:
+    """The entry with its supplier as shown_supplier gives it (a new dict)."""
+    if entry.get("supplier") and entry.get("supplier_is_individual"):
+        return {**entry, "supplier": REDACTED}
+    return entry
 
 
 def export_row(entry: dict) -> dict:

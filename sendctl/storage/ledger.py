@@ -176,12 +176,16 @@ def balance(conn: sqlite3.Connection, code: str, before: date | None = None, fy:
     return L.Balance(fund["allocation_pence"], r["approved"], r["committed"], r["spent"])
 
 
-def _row(code, name, kind, allocation, approved, committed, spent, level="fund", fy=None) -> dict:
+def _row(code, name, kind, allocation, approved, committed, spent, level="fund", fy=None,
+         available=None) -> dict:
     bal = L.Balance(allocation, approved, committed, spent)
+    if level == "fund":
+        available = bal.available
     return {
         "code": code, "name": name, "kind": kind, "level": level, "financial_year": fy,
         "allocation_pence": allocation, "approved_pence": approved, "committed_pence": committed,
-        "spent_pence": spent, "remaining_pence": bal.remaining, "pct_used": bal.pct_used,
+        "spent_pence": spent, "remaining_pence": bal.remaining, "available_pence": available,
+        "pct_used": bal.pct_used,
     }
 
 
@@ -252,10 +256,14 @@ def fund_year_balances(conn: sqlite3.Connection, as_of: date, fy: str | None = N
 
 def totals_row(rows: list[dict]) -> dict:
     approved = [r["approved_pence"] for r in rows if r["approved_pence"] is not None]
+    # Headroom under approvals adds up over the funds that have them only: a fund without
+    # approvals has no approved ceiling to count against.
+    available = [r["available_pence"] for r in rows if r["available_pence"] is not None]
     return _row(
         "total", "All funds", "", sum(r["allocation_pence"] for r in rows),
         sum(approved) if approved else None,
         sum(r["committed_pence"] for r in rows), sum(r["spent_pence"] for r in rows), level="total",
+        available=sum(available) if available else None,
     )
 
 
