@@ -75,7 +75,7 @@ def test_exact_pence_through_post_list_export(seeded, tmp_path):
         ("31/03/2018", "1234.56", "2017-18", "12"), ("01/04/2018", "0.01", "2018-19", "1")]
     assert list(rows[0]) == ["transaction_id", "date", "financial_year", "period", "fund", "cost_centre",
                              "account_code", "description", "supplier", "invoice_ref", "net_amount", "kind",
-                             "officer"]
+                             "officer", "settles_id", "reverses_id", "vat", "gross"]
     b = {r["code"]: r for r in seeded.json("funds", "balances", "--as-of", "2018-04-01")}["dfe-grant"]
     assert b["spent_pence"] == 123_457 and b["remaining_pence"] == 4_500_000 - 123_457
     # --fy / --period filters
@@ -91,10 +91,11 @@ def test_export_neutralises_formulas_and_redacts_individuals(seeded):
     seeded("spend", "reverse", eid, "--reason", "duplicate", "--date", "2017-05-03")
     text = seeded("spend", "export").stdout
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert rows[0]["description"] == "'=HYPERLINK(\"x\")"
-    assert rows[0]["supplier"] == "'@evil"
-    assert rows[0]["invoice_ref"] == "'+1+1"
-    assert rows[0]["cost_centre"] == "'-2+3"
+    # a leading space: no spreadsheet reads it as a formula, and no apostrophe shows in the cell
+    assert rows[0]["description"] == " =HYPERLINK(\"x\")"
+    assert rows[0]["supplier"] == " @evil"
+    assert rows[0]["invoice_ref"] == " +1+1"
+    assert rows[0]["cost_centre"] == " -2+3"
     assert rows[1]["supplier"] == "REDACTED PERSONAL DATA"
     assert rows[2]["supplier"] == "REDACTED PERSONAL DATA"
     assert rows[2]["net_amount"] == "-45.50"  # a negative amount is a number, not a formula

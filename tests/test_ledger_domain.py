@@ -86,9 +86,11 @@ def test_export_row_redacts_individuals_and_formats():
          "amount_pence": -1, "kind": "reversal", "officer": "finance"}
     row = L.export_row(e)
     assert list(row) == L.EXPORT_FIELDS
-    assert row["date"] == "31/03/2018"
+    assert row["date"] == date(2018, 3, 31)
     assert row["supplier"] == "REDACTED PERSONAL DATA"
-    assert row["net_amount"] == "-0.01"
+    assert row["net_amount"] == -1
+    assert (row["vat"], row["gross"]) == (None, None)
+    assert L.export_row({**e, "vat_pence": -20})["gross"] == -21
     assert L.export_row({**e, "supplier_is_individual": 0})["supplier"] == "Jane Example"
 
 

@@ -281,13 +281,15 @@ class Fmt(str, Enum):
     plain = "plain"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 FormatOpt = Annotated[
     Fmt | None,
     typer.Option(
         "--format",
-        help="table, plain, csv or json (default: table on a terminal, plain otherwise).",
+        help="table, plain, csv, json or xlsx (typed cells; needs --output FILE) (default: table on a "
+        "terminal, plain otherwise).",
         case_sensitive=False,
         show_default=False,
     ),

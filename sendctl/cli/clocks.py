@@ -236,10 +236,10 @@ def transfers_status(
     if f == "json":
         emit_record(s, "json", output)
         return
-    if f == "csv":
+    if f in ("csv", "xlsx"):
         rows = s.get("groups") or [{k: v for k, v in s.items() if k not in ("burndown",)}]
         cols = group_cols if by else [Column(k) for k in rows[0] if k not in ("burndown",)]
-        emit(rows, cols, "csv", output)
+        emit(rows, cols, f, output)
         return
     summary = {k: v for k, v in s.items() if k not in ("burndown", "groups", "by")}
     emit_record(summary, "plain", output, title=f"Statement-to-EHCP transfers as at {day.isoformat()}")

@@ -3,6 +3,7 @@
 Thin commands: the rules are in sendctl/domain/ledger.py, the SQL in sendctl/storage/ledger.py.
 """
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -82,7 +83,8 @@ def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     from sendctl.storage.ledger import list_funds
 
     cols = [Column("code"), Column("name"), Column("kind"), Column("allocation_pence", "allocation", "money"),
-            Column("profile")]
+            Column("profile"), Column("default_cost_centre", "cost centre"),
+            Column("default_account_code", "account code")]
     emit(list_funds(state().connect()), cols, fmt_value(fmt), output, title="Funds",
          empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.")
 
@@ -97,6 +99,12 @@ def funds_add(
         str | None,
         typer.Option("--profile", help="Split by financial year, summing to the allocation: 2018-19=£100,000,2019-20=£100,000."),
     ] = None,
+    cost_centre: Annotated[
+        str | None, typer.Option("--cost-centre", help="Default cost centre for postings that give none.")
+    ] = None,
+    account_code: Annotated[
+        str | None, typer.Option("--account-code", help="Default account (subjective) code for postings that give none.")
+    ] = None,
 ) -> None:
     """Add a fund with its allocation (and, for capital, its profile by financial year).
 
@@ -109,8 +117,36 @@ def funds_add(
     alloc = _pence(allocation, "--allocation")
     prof = parse_profile(profile, alloc) if profile is not None else None
     st = state()
-    add_fund(st.connect(write=True), st.actor(), code, name, kind.value, alloc, prof)
+    add_fund(st.connect(write=True), st.actor(), code, name, kind.value, alloc, prof, cost_centre, account_code)
     info(f"Added fund {code}: {name.strip()} ({kind.value}), allocation {_fmt(alloc)}")
+
+
+@funds_app.command("update")
+def funds_update(
+    code: Annotated[str, typer.Argument(help="Fund code.")],
+    cost_centre: Annotated[
+        str | None, typer.Option("--cost-centre", help="Default cost centre ('' clears it).")
+    ] = None,
+    account_code: Annotated[
+        str | None, typer.Option("--account-code", help="Default account (subjective) code ('' clears it).")
+    ] = None,
+) -> None:
+    """Set a fund's default cost centre and account code, used by the export for postings without.
+
+    The allocation is not changed here (add an approval, or a new fund). Audited.
+    Example: sendctl funds update reserve --cost-centre SEN-REFORM --account-code 4410
+    """
+    from sendctl.services.ledger import update_fund
+
+    if cost_centre is None and account_code is None:
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("nothing to change: give --cost-centre and/or --account-code")
+    changed = update_fund(state(), code, cost_centre, account_code)
+    if changed:
+        info(f"Updated fund {code}: " + ", ".join(f"{k} = {v or '(none)'}" for k, v in changed.items()))
+    else:
+        info(f"Fund {code}: nothing changed")
 
 
 def _fmt(p: int) -> str:
@@ -204,6 +240,9 @@ def spend_post(
     cost_centre: Annotated[str | None, typer.Option("--cost-centre", help="Finance cost centre.")] = None,
     account_code: Annotated[str | None, typer.Option("--account-code", help="Subjective (account) code.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="A commitment (order) rather than a payment.")] = False,
+    vat: Annotated[
+        str | None, typer.Option("--vat", help="VAT on the invoice, e.g. £250.00 (AMOUNT stays net of VAT).")
+    ] = None,
     allow_overspend: Annotated[
         bool, typer.Option("--allow-overspend", help="Post even past the allocation/approval (needs --reason).")
     ] = False,
@@ -215,26 +254,28 @@ def spend_post(
     """Post an actual payment (or a commitment with --commit) against a fund.
 
     Refused, with the figures, if it takes the fund past its allocation or approved total.
+    AMOUNT is net of VAT; --vat records the VAT, and the export then shows net, VAT and gross.
     Example: sendctl spend post reserve £1,250.00 --date 2017-05-10 --description "EP assessment" --category ep-assessment
     """
-    from sendctl.storage.ledger import post_spend
+    from sendctl.services.ledger import post
 
     if reason and not allow_overspend:
         from sendctl.domain.errors import SendctlError
 
         raise SendctlError("--reason: goes with --allow-overspend (a posting's purpose is --description)")
     pence = _pence(amount, "AMOUNT")
+    vat_pence = _pence(vat, "--vat") if vat is not None else None
     d = need_date(on, "--date")
     st = state()
     details = dict(supplier=supplier, individual=individual, invoice_ref=invoice, category=category,
-                   cost_centre=cost_centre, account_code=account_code, commit=commit,
+                   cost_centre=cost_centre, account_code=account_code, commit=commit, vat_pence=vat_pence,
                    allow_overspend=allow_overspend, reason=reason)
     if project is not None:
         from sendctl.services.capital import post_project_spend
 
         res = post_project_spend(st, project, fund, pence, d, description, **details)
     else:
-        res = post_spend(st.connect(write=True), st.actor(), fund, pence, d, description, **details)
+        res = post(st, fund, pence, d, description, **details)
     _warn_all(res.warnings)
     what = "commitment" if commit else "payment"
     info(f"Posted {what} {res.id}: {_fmt(pence)} against {fund} on {d.isoformat()}")
@@ -302,7 +343,7 @@ def _list_columns():
         Column("invoice_ref", "invoice"), Column("category", human=False),
         Column("cost_centre", human=False), Column("account_code", human=False),
         Column("reverses_id", "reverses", "int"), Column("settles_id", "settles", "int"),
-        Column("reason", human=False), Column("officer"),
+        Column("reason", human=False), Column("officer"), Column("vat_pence", "VAT", "money", human=False),
     ]
 
 
@@ -329,36 +370,63 @@ def spend_list(
     emit(rows, _list_columns(), fmt_value(fmt), output, title="Spend ledger", empty_message="No entries match.")
 
 
+class ExportFmt(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def _export_columns(fields, types):
+    from sendctl.render.formats import Column
+
+    kinds = {"int": "int", "money": "money", "date": "date"}
+    return [Column(f, kind=kinds.get(types.get(f), "text")) for f in fields]
+
+
 @spend_app.command("export")
 def spend_export(
     fy: FyOpt = None,
     period: PeriodOpt = None,
     fund: FundOpt = None,
+    include_commitments: Annotated[
+        bool, typer.Option("--include-commitments", help="Add commitments (orders not yet invoiced), typed in `kind`.")
+    ] = False,
+    fmt: Annotated[
+        ExportFmt | None,
+        typer.Option("--format", help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
+                     case_sensitive=False, show_default=False),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
-    """The finance CSV (design §5): dd/mm/yyyy, 2 dp, formula cells neutralised, individuals redacted.
+    """The finance file (design §5): actual spend, one row per entry, with a control line on stderr.
 
-    Every entry but approvals, oldest first. Example: sendctl spend export --fy 2017-18 --period 6 --output P06.csv
+    Actual spend is payments, settled invoices and their reversals; --include-commitments adds
+    open orders (kind = commitment) and their cancellations. settles_id and reverses_id link an
+    entry to the one it settles or reverses; vat and gross are filled where VAT was recorded.
+    Codes missing on a posting come from its fund's defaults (a warning names rows still without).
+    Individuals are REDACTED PERSONAL DATA. CSV: text quoted, dates dd/mm/yyyy, amounts to 2 dp;
+    xlsx: typed cells. The control line gives the row count and the net total.
+    Example: sendctl spend export --fy 2017-18 --period 6 --output P06.csv
     """
-    from sendctl.domain.ledger import EXPORT_FIELDS, export_row
-    from sendctl.render.formats import open_output, write_csv
-    from sendctl.storage.ledger import get_fund, iter_entries
+    from sendctl.domain.ledger import EXPORT_FIELDS, EXPORT_TYPES
+    from sendctl.services.ledger import export
 
-    conn = state().connect()
-    if fund:
-        get_fund(conn, fund)
-    n = 0
+    f = fmt.value if fmt else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    run = export(state(), fund, _fy(fy), period, include_commitments)
+    if f == "xlsx":
+        from sendctl.render.xlsx import write_xlsx
 
-    def counted():
-        nonlocal n
-        for e in iter_entries(conn, fund, _fy(fy), period, exclude_approvals=True):
-            n += 1
-            yield export_row(e)
+        write_xlsx(run.rows, _export_columns(EXPORT_FIELDS, EXPORT_TYPES), output, sheet="spend export")
+    else:
+        from sendctl.render.formats import open_output
+        from sendctl.render.typed_csv import write_typed_csv
 
-    with open_output(output, for_csv=True) as out:
-        write_csv(counted(), EXPORT_FIELDS, out)  # neutralises formula cells (CSV injection)
-    if output is not None and str(output) != "-":
-        info(f"Exported {n:,} entr{'y' if n == 1 else 'ies'} to {output}")
+        with open_output(output, for_csv=True) as out:
+            write_typed_csv(run.rows, EXPORT_FIELDS, EXPORT_TYPES, out)
+    w = run.totals.missing_codes_warning()
+    if w:
+        warn(w + "; set a fund's defaults with 'sendctl funds update CODE --cost-centre CC --account-code AC'")
+    where = f" to {output}" if output is not None and str(output) != "-" else ""
+    info(f"Exported {run.totals.control_line(include_commitments)}{where}")
 
 
 @spend_app.command("import")

@@ -218,7 +218,7 @@ def summary_cmd(
     rows, end = summarise(state(LABELS), start, opt_date(date_to, "--to"), as_of_date(as_of),
                           include_superseded=all_)
     fmt_name = resolve_format(fmt_value(fmt), output)
-    if fmt_name in ("csv", "json"):
+    if fmt_name in ("csv", "json", "xlsx"):
         emit(rows, _summary_columns("group"), fmt_name, output)
         return
     total = [r for r in rows if r["by"] == "total"]

@@ -50,10 +50,10 @@ def show_dashboard(d: dict, fmt: str | None, output) -> None:
     if f == "json":
         emit_record(d, "json", output)
         return
-    if f == "csv":
+    if f in ("csv", "xlsx"):
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError("--format: status is a dashboard; use table, plain or json (csv is for listings)")
+        raise SendctlError(f"--format: status is a dashboard; use table, plain or json ({f} is for listings)")
     from sendctl.render import dashboard as render
 
     if f == "table":

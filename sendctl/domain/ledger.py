@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from sendctl.domain.dates import financial_year, parse_financial_year, period
 from sendctl.domain.errors import SendctlError
-from sendctl.domain.money import format_pence, parse_pence, pence_to_decimal_text
+from sendctl.domain.money import format_pence, parse_pence
 
 KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
 FUND_KINDS = ("revenue", "capital")
@@ -309,12 +309,6 @@ def import_key(fields: dict, occurrence: int) -> str:
 
 # --- export ------------------------------------------------------------------------------------
 
-EXPORT_FIELDS = [
-    "transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
-    "description", "supplier", "invoice_ref", "net_amount", "kind", "officer",
-]
-
-
 def shown_supplier(entry: dict) -> str | None:
     """The supplier as any listing or export may show it: a person is never named (UK GDPR;
     the Transparency Code's wording for payments to individuals)."""
@@ -325,36 +319,94 @@ def shown_supplier(entry: dict) -> str | None:
 
 
 def redacted(entry: dict) -> dict:
-    """The entry with its supplier as shown_supplier gives it (a new dict)."""
+    """The entry with its supplier as shown_supplier gives it (a new dict when it changes)."""
     if entry.get("supplier") and entry.get("supplier_is_individual"):
         return {**entry, "supplier": REDACTED}
     return entry
 
 
-def export_row(entry: dict) -> dict:
-    """One finance CSV row (design §5, rule 30): dd/mm/yyyy, 2 dp, individuals redacted.
+EXPORT_FIELDS = [
+    "transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
+    "description", "supplier", "invoice_ref", "net_amount", "kind", "officer", "settles_id",
+    "reverses_id", "vat", "gross",
+]
+# Cell types of the export (the rest are text): dates are dates, money is integer pence.
+EXPORT_TYPES = {
+    "transaction_id": "int", "date": "date", "period": "int", "net_amount": "money",
+    "settles_id": "int", "reverses_id": "int", "vat": "money", "gross": "money",
+}
+# Which entries the export carries: actual spend is every entry that moves `spent` (payments,
+# settlements and their reversals); commitments (and their cancellations) only when asked for.
+# Approvals move no money and are never exported.
+ACTUAL_EFFECTS = ("spent",)
+WITH_COMMITMENT_EFFECTS = ("spent", "committed")
 
-    Formula cells are neutralised by the writer (render layer), not here.
+
+def export_row(entry: dict) -> dict:
+    """One finance export row (design §5, rule 30), typed: the date a date, money in pence.
+
+    cost_centre/account_code fall back to the fund's defaults (fund_cost_centre,
+    fund_account_code) when the posting has none. gross = net + VAT where VAT is recorded.
+    The writer (CSV or xlsx) turns types into text; formula cells are its concern, not this one's.
     """
-    y, m, d = entry["posted_on"].split("-")
-    supplier = entry.get("supplier") or ""
-    if entry.get("supplier_is_individual") and supplier:
-        supplier = REDACTED
+    vat = entry.get("vat_pence")
     return {
         "transaction_id": entry["id"],
-        "date": f"{d}/{m}/{y}",
+        "date": date.fromisoformat(entry["posted_on"]),
         "financial_year": entry["financial_year"],
         "period": entry["period"],
         "fund": entry["fund"],
-        "cost_centre": entry.get("cost_centre") or "",
-        "account_code": entry.get("account_code") or "",
+        "cost_centre": entry.get("cost_centre") or entry.get("fund_cost_centre") or "",
+        "account_code": entry.get("account_code") or entry.get("fund_account_code") or "",
         "description": entry.get("description") or "",
-        "supplier": supplier,
+        "supplier": shown_supplier(entry) or "",
         "invoice_ref": entry.get("invoice_ref") or "",
-        "net_amount": pence_to_decimal_text(entry["amount_pence"]),
+        "net_amount": entry["amount_pence"],
         "kind": entry["kind"],
         "officer": entry.get("officer") or "",
+        "settles_id": entry.get("settles_id"),
+        "reverses_id": entry.get("reverses_id"),
+        "vat": vat,
+        "gross": None if vat is None else entry["amount_pence"] + vat,
     }
+
+
+class ExportTotals:
+    """Running control figures of an export, for the line a finance officer checks the file by."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.net = 0
+        self.by_kind: dict[str, int] = {}
+        self.actual = 0  # entries that move spend
+        self.commitments = 0  # commitments and their cancellations
+        self.no_codes: list[int] = []  # transaction ids with no cost centre or no account code
+
+    def add(self, row: dict, effect: str) -> None:
+        self.rows += 1
+        self.net += row["net_amount"]
+        self.by_kind[row["kind"]] = self.by_kind.get(row["kind"], 0) + 1
+        if effect == "committed":
+            self.commitments += row["net_amount"]
+        else:
+            self.actual += row["net_amount"]
+        if not row["cost_centre"] or not row["account_code"]:
+            self.no_codes.append(row["transaction_id"])
+
+    def control_line(self, with_commitments: bool) -> str:
+        line = f"{self.rows:,} row{'' if self.rows == 1 else 's'}, net total {format_pence(self.net)}"
+        if with_commitments:
+            line += (f" (actual spend {format_pence(self.actual)}, commitments "
+                     f"{format_pence(self.commitments)})")
+        return line
+
+    def missing_codes_warning(self) -> str | None:
+        if not self.no_codes:
+            return None
+        ids = ", ".join(str(i) for i in self.no_codes[:10]) + (", ..." if len(self.no_codes) > 10 else "")
+        n = len(self.no_codes)
+        return (f"{n:,} row{'' if n == 1 else 's'} with no cost centre or account code, from the "
+                f"posting or its fund (transaction {ids})")
 
 
 def parse_yes_no(text: str, field: str) -> bool:

@@ -16,7 +16,7 @@ from typing import NamedTuple, TextIO
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence
 
-FORMATS = ("table", "plain", "csv", "json")
+FORMATS = ("table", "plain", "csv", "json", "xlsx")
 TABLE_ROW_CAP = 200  # Rich needs ~1 ms a row: past this, a terminal listing says how to see all
 
 
@@ -141,8 +141,8 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
     return "table" if to_stdout and stdout_is_terminal() else "plain"
 
 
-def open_output(output: Path | None, for_csv: bool = False):
-    """The stream to write to: stdout for None or '-', else a new 0600 file."""
+def open_output(output: Path | None, for_csv: bool = False, binary: bool = False):
+    """The stream to write to: stdout for None or '-', else a new 0600 file (binary: bytes)."""
     if output is None or str(output) == "-":
         return _NoClose(sys.stdout)
     path = Path(output)
@@ -160,6 +160,8 @@ def open_output(output: Path | None, for_csv: bool = False):
         )
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
+    if binary:
+        return open(fd, "wb")
     # A BOM lets Excel read £ and accented names correctly from a CSV file.
     return open(fd, "w", encoding="utf-8-sig" if for_csv else "utf-8", newline="")
 
@@ -208,6 +210,10 @@ def emit(
         from sendctl.render.tables import print_table
 
         return print_table(rows, columns, title=title, cap=TABLE_ROW_CAP, empty_message=empty_message)
+    if fmt == "xlsx":
+        from sendctl.render.xlsx import write_xlsx  # loads XlsxWriter: only when asked for
+
+        return write_xlsx(rows, columns, output, sheet=title or "sendctl")
     counter = _Counter(rows)
     with open_output(output, for_csv=fmt == "csv") as out:
         if fmt == "csv":
@@ -233,6 +239,12 @@ class _Counter:
 def emit_record(record: dict, fmt: str | None, output: Path | None = None, title: str | None = None) -> None:
     """One object (a dashboard, a summary): JSON as an object, otherwise key/value lines."""
     fmt = resolve_format(fmt, output)
+    if fmt == "xlsx":
+        from sendctl.render.xlsx import write_xlsx
+
+        rows = [{"field": k, "value": v} for k, v in record.items()]
+        write_xlsx(rows, [Column("field"), Column("value")], output, sheet=title or "sendctl")
+        return
     with open_output(output) as out:
         if fmt == "json":
             import json

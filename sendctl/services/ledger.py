@@ -41,3 +41,52 @@ def entries(
     if fund:
         S.get_fund(conn, fund)
     return (L.redacted(e) for e in S.iter_entries(conn, fund, fy, period, kind, as_of))
+
+
+class Export:
+    """A finance export being streamed: iterate `rows`; `totals` fills in as they go."""
+
+    def __init__(self, entries: Iterator[dict], with_commitments: bool) -> None:
+        self.with_commitments = with_commitments
+        self.totals = L.ExportTotals()
+        self._entries = entries
+
+    @property
+    def rows(self) -> Iterator[dict]:
+        for e in self._entries:
+            row = L.export_row(e)
+            self.totals.add(row, e["effect"])
+            yield row
+
+
+def export(
+    session,
+    fund: str | None = None,
+    fy: str | None = None,
+    period: int | None = None,
+    include_commitments: bool = False,
+) -> Export:
+    """The finance export: actual spend (payments, settlements, their reversals), oldest first;
+    with include_commitments also commitments and their cancellations, typed in `kind`.
+
+    Codes missing on a posting come from its fund's defaults. An unknown fund is refused here,
+    before any output is opened.
+    """
+    conn = session.connect()
+    if fund:
+        S.get_fund(conn, fund)
+    effects = L.WITH_COMMITMENT_EFFECTS if include_commitments else L.ACTUAL_EFFECTS
+    return Export(S.iter_export(conn, fund, fy, period, effects), include_commitments)
+
+
+def update_fund(session, code: str, cost_centre: str | None, account_code: str | None) -> dict:
+    """Set a fund's default codes ("" clears one, None leaves it); returns what changed."""
+    with session.transaction() as conn:
+        return S.update_fund_codes(conn, session.actor(), code, cost_centre, account_code)
+
+
+def post(session, fund: str, amount_pence: int, posted_on: date, description: str, **details) -> S.Posted:
+    """A payment or (commit=True) a commitment; details as storage.ledger.post_spend takes them.
+    Refused past the allocation or the approved total unless allow_overspend with a reason."""
+    with session.transaction() as conn:
+        return S.post_spend(conn, session.actor(), fund, amount_pence, posted_on, description, **details)

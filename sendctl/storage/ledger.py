@@ -45,8 +45,11 @@ def _tx(conn: sqlite3.Connection):
 # --- funds -------------------------------------------------------------------------------------
 
 
+_FUND_COLS = "code, name, kind, allocation_pence, default_cost_centre, default_account_code"
+
+
 def get_fund(conn: sqlite3.Connection, code: str) -> dict:
-    row = conn.execute("SELECT code, name, kind, allocation_pence FROM funds WHERE code = ?", (code,)).fetchone()
+    row = conn.execute(f"SELECT {_FUND_COLS} FROM funds WHERE code = ?", (code,)).fetchone()
     if row is None:
         known = [r[0] for r in conn.execute("SELECT code FROM funds ORDER BY code")]
         raise SendctlError(
@@ -68,7 +71,7 @@ def fund_profile(conn: sqlite3.Connection, code: str) -> dict[str, int]:
 
 def list_funds(conn: sqlite3.Connection) -> list[dict]:
     out = []
-    for r in conn.execute("SELECT code, name, kind, allocation_pence FROM funds ORDER BY rowid"):
+    for r in conn.execute(f"SELECT {_FUND_COLS} FROM funds ORDER BY rowid"):
         f = dict(r)
         prof = fund_profile(conn, f["code"])
         f["profile"] = ", ".join(f"{fy}={format_pence(p)}" for fy, p in prof.items())
@@ -84,6 +87,8 @@ def add_fund(
     kind: str,
     allocation_pence: int,
     profile: dict[str, int] | None = None,
+    cost_centre: str | None = None,
+    account_code: str | None = None,
 ) -> None:
     code = L.check_fund_code(code)
     L.check_fund_kind(kind)
@@ -97,8 +102,9 @@ def add_fund(
         if conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone():
             raise SendctlError(f"fund {code!r} already exists; a fund's allocation is not changed in place")
         conn.execute(
-            "INSERT INTO funds (code, name, kind, allocation_pence, created_utc) VALUES (?, ?, ?, ?, ?)",
-            (code, name.strip(), kind, allocation_pence, utc_now()),
+            "INSERT INTO funds (code, name, kind, allocation_pence, created_utc, default_cost_centre,"
+            " default_account_code) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, name.strip(), kind, allocation_pence, utc_now(), _clean(cost_centre), _clean(account_code)),
         )
         conn.executemany(
             "INSERT INTO fund_profiles (fund, financial_year, amount_pence) VALUES (?, ?, ?)",
@@ -106,7 +112,34 @@ def add_fund(
         )
         record(conn, actor, "fund", code, "add", after={
             "name": name.strip(), "kind": kind, "allocation_pence": allocation_pence, "profile": profile or None,
+            "default_cost_centre": _clean(cost_centre), "default_account_code": _clean(account_code),
         })
+
+
+def update_fund_codes(
+    conn: sqlite3.Connection, actor: Actor, code: str, cost_centre: str | None, account_code: str | None
+) -> dict:
+    """Set a fund's default cost centre and/or account code ("" clears one; None leaves it).
+
+    Returns the changed fields (empty when nothing changed). The ledger is not touched: the
+    export applies a fund's defaults to any posting without codes of its own.
+    """
+    with _tx(conn):
+        fund = get_fund(conn, code)
+        after = {}
+        for column, value in (("default_cost_centre", cost_centre), ("default_account_code", account_code)):
+            if value is None:
+                continue
+            value = _clean(value)
+            if value != fund[column]:
+                after[column] = value
+        if after:
+            conn.execute(
+                f"UPDATE funds SET {', '.join(f'{c} = ?' for c in after)} WHERE code = ?",
+                (*after.values(), code),
+            )
+            record(conn, actor, "fund", code, "update", before={c: fund[c] for c in after}, after=after)
+    return after
 
 
 def approve(
@@ -279,6 +312,7 @@ _INSERT_COLS = (
     "fund", "kind", "effect", "posted_on", "financial_year", "period", "amount_pence", "released_pence",
     "description", "supplier", "supplier_is_individual", "invoice_ref", "category", "cost_centre",
     "account_code", "reverses_id", "settles_id", "reason", "officer", "recorded_utc", "import_key",
+    "vat_pence",
 )
 
 
@@ -320,8 +354,12 @@ def prepare_spend(
     cost_centre: str | None = None,
     account_code: str | None = None,
     commit: bool = False,
+    vat_pence: int | None = None,
 ) -> dict:
-    """Validate one posting's own fields (no balance checks); return the entry to insert."""
+    """Validate one posting's own fields (no balance checks); return the entry to insert.
+
+    amount_pence is the net amount (what the fund bears); vat_pence, when known, the VAT on it.
+    """
     f = get_fund(conn, fund)
     if amount_pence <= 0:
         raise SendctlError(
@@ -332,6 +370,11 @@ def prepare_spend(
         raise SendctlError("--description: must not be empty (what was bought, for the finance export)")
     if individual and not _clean(supplier):
         raise SendctlError("--individual: needs --supplier (the person to redact in exports)")
+    if vat_pence is not None and not 0 <= vat_pence <= amount_pence:
+        raise SendctlError(
+            f"--vat: expected between £0.00 and the net amount {format_pence(amount_pence)} "
+            f"(got {format_pence(vat_pence)}); AMOUNT is net of VAT"
+        )
     return {
         "fund": fund,
         "kind": "commitment" if commit else "actual",
@@ -343,6 +386,7 @@ def prepare_spend(
         "category": L.check_category(category, fund, f["kind"]),
         "cost_centre": _clean(cost_centre),
         "account_code": _clean(account_code),
+        "vat_pence": vat_pence,
         **L.dated_fields(posted_on),
     }
 
@@ -462,6 +506,7 @@ def settle(
                                  "cost_centre", "account_code")},
             "invoice_ref": _clean(invoice_ref) or c["invoice_ref"],
             "kind": "settlement", "amount_pence": amount, "released_pence": c["amount_pence"],
+            "vat_pence": c["vat_pence"] if amount == c["amount_pence"] else None,
             "settles_id": entry_id, "reason": reason if refusal else None, **fields,
         })
         after = {"settles_id": entry_id, "amount_pence": amount, "released_pence": c["amount_pence"],
@@ -513,6 +558,7 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
             **{k: e[k] for k in ("fund", "effect", "description", "supplier", "supplier_is_individual",
                                  "invoice_ref", "category", "cost_centre", "account_code")},
             "kind": "reversal", "amount_pence": -e["amount_pence"], "released_pence": -e["released_pence"],
+            "vat_pence": None if e["vat_pence"] is None else -e["vat_pence"],
             "reverses_id": entry_id, "reason": reason, **L.dated_fields(on),
         })
         record(conn, actor, "ledger_entry", rid, "reverse", before={"id": entry_id, "kind": e["kind"],
@@ -549,7 +595,7 @@ def _filters(fund=None, fy=None, period=None, kind=None, as_of=None, exclude_app
 LIST_COLS = (
     "id, fund, kind, posted_on, financial_year, period, amount_pence, description, supplier, "
     "supplier_is_individual, invoice_ref, category, cost_centre, account_code, reverses_id, settles_id, "
-    "reason, officer"
+    "reason, officer, vat_pence"
 )
 
 
@@ -557,6 +603,23 @@ def iter_entries(conn, fund=None, fy=None, period=None, kind=None, as_of=None, e
     """Ledger entries in id order, streamed (a million rows never sit in memory)."""
     where, params = _filters(fund, fy, period, kind, as_of, exclude_approvals)
     for r in conn.execute(f"SELECT {LIST_COLS} FROM ledger_entries{where} ORDER BY id", params):
+        yield dict(r)
+
+
+def iter_export(conn, fund=None, fy=None, period=None, effects=L.ACTUAL_EFFECTS, as_of=None):
+    """Entries for the finance export, id order, streamed: those whose effect is in `effects`,
+    each with its fund's default codes (fund_cost_centre, fund_account_code) and its effect."""
+    where, params = _filters(fund, fy, period, None, as_of)
+    marks = ", ".join("?" * len(effects))
+    where = (where + " AND" if where else " WHERE") + f" effect IN ({marks})"
+    sql = (
+        f"SELECT e.id, e.fund, e.kind, e.effect, e.posted_on, e.financial_year, e.period, e.amount_pence,"
+        f" e.vat_pence, e.description, e.supplier, e.supplier_is_individual, e.invoice_ref,"
+        f" e.cost_centre, e.account_code, e.reverses_id, e.settles_id, e.officer,"
+        f" f.default_cost_centre AS fund_cost_centre, f.default_account_code AS fund_account_code"
+        f" FROM ledger_entries e JOIN funds f ON f.code = e.fund{where} ORDER BY e.id"
+    )
+    for r in conn.execute(sql, [*params, *effects]):
         yield dict(r)
 
 

@@ -660,3 +660,22 @@ def m701_sen2_person_level(conn):
         CREATE TABLE sen2_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
         """,
     )
+
+
+# --- finance exports (issue 17): m7NN_... ---------------------------------------------------
+
+
+@migration
+def m701_fund_defaults_and_vat(conn):
+    # A fund may carry the finance system's cost centre and account (subjective) code, used by
+    # the export for a posting that has none of its own. A posting may record its VAT (pence;
+    # NULL = not recorded, which is not the same as zero): the export then carries net, VAT and
+    # gross. Adding nullable columns keeps every existing row as it was.
+    _script(
+        conn,
+        """
+        ALTER TABLE funds ADD COLUMN default_cost_centre TEXT;
+        ALTER TABLE funds ADD COLUMN default_account_code TEXT;
+        ALTER TABLE ledger_entries ADD COLUMN vat_pence INTEGER
+        """,
+    )

@@ -97,7 +97,9 @@ def test_no_csv_export_cell_starts_a_formula(run, data, tmp_path, cmd):
             raise AssertionError(f"{cmd}: formula cell {c!r}")
         if c.startswith("-"):
             float(c.replace(",", ""))  # only a negative number may start with '-'
-        if c.startswith("'") and c[1:2] in ("=", "+", "-", "@", "\t", "\r"):
+        # listings guard with an apostrophe; the finance export with a leading space (no
+        # apostrophe shows in a spreadsheet; sendctl/render/typed_csv.py says why)
+        if c[:1] in ("'", " ") and c[1:2] in ("=", "+", "-", "@", "\t", "\r"):
             seen += 1
     assert seen, f"{cmd}: the test data should reach this export"
 
