@@ -338,3 +338,51 @@ def test_xlsx_library_is_loaded_only_for_xlsx(tmp_path):
     assert "xlsxwriter" not in loaded("spend", "export")
     assert "xlsxwriter" not in loaded("funds", "balances", "--format", "csv")
     assert "xlsxwriter" in loaded("funds", "balances", "--format", "xlsx", "--output", str(tmp_path / "b.xlsx"))
+
+
+# --- 5: the Transparency Code file -----------------------------------------------------------------
+
+
+def test_transparency_publishes_payments_over_the_threshold_and_redacts_people(seeded, tmp_path):
+    post = lambda *a: int(seeded("spend", "post", *a).stdout)  # noqa: E731
+    at_500 = post("reserve", "500", "--date", "2017-04-10", "--description", "Exactly £500",
+                  "--supplier", "Acme Ltd")
+    over = post("reserve", "500.01", "--date", "2017-04-11", "--description", "EP advice",
+                "--supplier", "Welland EP Ltd", "--category", "ep-assessment", "--cost-centre", "SEN01")
+    person = post("reserve", "750", "--date", "2017-05-01", "--description", "Direct payment",
+                  "--supplier", "Jane Example", "--individual")
+    post("reserve", "900", "--date", "2017-05-02", "--description", "Order", "--commit")
+    wrong = post("dfe-grant", "1,200", "--date", "2017-06-01", "--description", "Licence",
+                 "--supplier", "CMS Ltd", "--category", "systems")
+    credit = int(seeded("spend", "reverse", wrong, "--reason", "credit note", "--date", "2017-07-01").stdout)
+    post("dfe-grant", "600", "--date", "2018-04-01", "--description", "Next year", "--supplier", "X Ltd")
+    r = seeded("spend", "transparency", "--fy", "2017-18")
+    rows = _csv(r.stdout)
+    assert list(rows[0]) == ["date", "service_area", "beneficiary", "purpose", "amount",
+                             "irrecoverable_vat", "merchant_category", "transaction_number"]
+    assert [int(x["transaction_number"]) for x in rows] == [over, person, wrong, credit]
+    assert at_500 not in [int(x["transaction_number"]) for x in rows]  # "exceeding £500"
+    first = rows[0]
+    assert (first["date"], first["service_area"], first["beneficiary"], first["amount"]) == (
+        "11/04/2017", "SEN01", "Welland EP Ltd", "500.01")
+    assert first["merchant_category"] == "Educational psychology assessments and advice"
+    assert rows[1]["beneficiary"] == "REDACTED PERSONAL DATA" and "Jane" not in r.stdout
+    assert rows[1]["service_area"] == "SEND reform earmarked reserve"  # no cost centre: the fund
+    assert rows[3]["amount"] == "-1200.00"
+    assert "Published 4 payments over £500.00 (2017-04-01 to 2018-03-31), total £1,250.01" in r.stderr
+    # a lower threshold, a date range, and xlsx
+    rows = _csv(seeded("spend", "transparency", "--from", "01/04/2017", "--to", "30/04/2017",
+                       "--threshold", "£0").stdout)
+    assert [int(x["transaction_number"]) for x in rows] == [at_500, over]
+    out = tmp_path / "q1.xlsx"
+    seeded("spend", "transparency", "--from", "2017-04-01", "--to", "2017-06-30", "--output", out)
+    header, cells = _cells(_sheet(out))
+    assert header[0] == "date" and len(cells) == 3
+    assert cells[1]["beneficiary"].value == "REDACTED PERSONAL DATA"
+    assert cells[0]["amount"].data_type == "n" and cells[0]["date"].is_date
+    assert cells[0]["transaction_number"].value == over
+    # bad input
+    assert "--to" in seeded("spend", "transparency", "--from", "2017-05-01", "--to", "2017-04-01",
+                            expect=1).stderr
+    seeded("spend", "transparency", "--fy", "2017-18", "--from", "2017-05-01", expect=1)
+    seeded("spend", "transparency", "--threshold", "lots", expect=1)

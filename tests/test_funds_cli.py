@@ -240,8 +240,8 @@ def test_list_filters(seeded):
 
 
 def test_every_command_has_help_with_an_example(run):
-    for group, cmds in (("funds", ("list", "add", "approve", "balances")),
-                        ("spend", ("post", "settle", "reverse", "list", "export", "import"))):
+    for group, cmds in (("funds", ("list", "add", "update", "approve", "balances")),
+                        ("spend", ("post", "settle", "reverse", "list", "export", "transparency", "import"))):
         for c in cmds:
             out = run(group, c, "--help").stdout
             assert "Example:" in out, (group, c)

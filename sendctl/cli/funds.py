@@ -1,4 +1,4 @@
-"""funds list|add|approve|balances and spend post|settle|reverse|list|export|import (design §5).
+"""funds list|add|update|approve|balances and spend post|settle|reverse|list|export|transparency|import.
 
 Thin commands: the rules are in sendctl/domain/ledger.py, the SQL in sendctl/storage/ledger.py.
 """
@@ -31,12 +31,13 @@ from sendctl.domain import ledger as L  # the code lists behind the choices belo
 funds_app = new_app(
     "The funds: the earmarked reserve, the DfE grant, the capital allocation; balances.\n\n"
     "Example: sendctl funds balances --fy 2017-18",
-    short_help="Funds (reserve, DfE grant, capital): add, approve, balances.",
+    short_help="Funds (reserve, DfE grant, capital): add, update, approve, balances.",
 )
 spend_app = new_app(
-    "The spend ledger: post, settle, reverse, list, export and import entries.\n\n"
+    "The spend ledger: post, settle, reverse, list, export and import entries; the Transparency\n"
+    "Code file of payments over £500.\n\n"
     "Example: sendctl spend export --fy 2017-18 --period 1 --output p01.csv",
-    short_help="The spend ledger: post, settle, reverse, list, export, import.",
+    short_help="The spend ledger: post, settle, reverse, list, export, transparency, import.",
 )
 
 
@@ -397,7 +398,7 @@ def spend_export(
     ] = None,
     output: OutputOpt = None,
 ) -> None:
-    """The finance file (design §5): actual spend, one row per entry, with a control line on stderr.
+    """The finance system's file: actual spend, one row per entry, with a control line on stderr.
 
     Actual spend is payments, settled invoices and their reversals; --include-commitments adds
     open orders (kind = commitment) and their cancellations. settles_id and reverses_id link an
@@ -427,6 +428,61 @@ def spend_export(
         warn(w + "; set a fund's defaults with 'sendctl funds update CODE --cost-centre CC --account-code AC'")
     where = f" to {output}" if output is not None and str(output) != "-" else ""
     info(f"Exported {run.totals.control_line(include_commitments)}{where}")
+
+
+@spend_app.command("transparency")
+def spend_transparency(
+    fy: FyOpt = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First payment date included.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last payment date included.")] = None,
+    threshold: Annotated[
+        str, typer.Option("--threshold", help="Publish payments over this amount.")
+    ] = "£500",
+    fmt: Annotated[
+        ExportFmt | None,
+        typer.Option("--format", help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
+                     case_sensitive=False, show_default=False),
+    ] = None,
+    output: OutputOpt = None,
+) -> None:
+    """The Local Government Transparency Code file: every payment over £500 (or --threshold).
+
+    Columns: date, service_area, beneficiary, purpose, amount, irrecoverable_vat,
+    merchant_category, transaction_number. Payments to individuals are REDACTED PERSONAL DATA;
+    credit notes (reversals) over the threshold are included; commitments are not (nothing paid).
+    --fy gives a financial year, --from/--to any dates (a quarter, say); none: every payment.
+    Example: sendctl spend transparency --from 01/04/2017 --to 30/06/2017 --output q1.csv
+    """
+    from sendctl.domain.ledger import TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES
+    from sendctl.services.ledger import transparency
+
+    start, end = opt_date(date_from, "--from"), opt_date(date_to, "--to")
+    if fy:
+        if start or end:
+            from sendctl.domain.errors import SendctlError
+
+            raise SendctlError("--fy: give either --fy or --from/--to, not both")
+        from sendctl.domain.dates import parse_financial_year
+
+        start, end = parse_financial_year(_fy(fy), "--fy")
+    limit = _pence(threshold, "--threshold")
+    f = fmt.value if fmt else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    pub = transparency(state(), start, end, limit)
+    if f == "xlsx":
+        from sendctl.render.xlsx import write_xlsx
+
+        write_xlsx(pub.rows, _export_columns(TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES), output,
+                   sheet="spend over " + _fmt(limit))
+    else:
+        from sendctl.render.formats import open_output
+        from sendctl.render.typed_csv import write_typed_csv
+
+        with open_output(output, for_csv=True) as out:
+            write_typed_csv(pub.rows, TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES, out)
+    where = f" to {output}" if output is not None and str(output) != "-" else ""
+    span = f"{start.isoformat() if start else 'first entry'} to {end.isoformat() if end else 'last entry'}"
+    info(f"Published {pub.count:,} payment{'' if pub.count == 1 else 's'} over {_fmt(limit)} "
+         f"({span}), total {_fmt(pub.total)}{where}")
 
 
 @spend_app.command("import")

@@ -1,6 +1,7 @@
 """The spend ledger, pure: entry kinds, categories, posting checks, balance maths, export rows.
 
-Design §5 and domain.md §7 (rules 26-30). No I/O, no clock: storage and cli pass everything in.
+Local authority finance rules: financial year and period from the date, revenue/capital
+separation, approved drawdowns, commitments. No I/O, no clock: storage and cli pass everything in.
 
 How an entry moves the balances (each row carries its `effect` and, for settlements, the
 commitment amount it `releases`; every balance is a SUM over these, never stored):
@@ -15,7 +16,7 @@ commitment amount it `releases`; every balance is a SUM over these, never stored
 
 spent = SUM(amount, effect=spent); committed (open) = SUM(amount, effect=committed) - SUM(released);
 approved = SUM(amount, effect=approved) (None when the fund has no approvals);
-remaining = allocation - spent - committed (design §5, §7).
+remaining = allocation - spent - committed; available = approved - spent - committed.
 A settlement closes its commitment whatever it costs: a smaller invoice releases the rest.
 Reversing a settlement re-opens the commitment, so any entry plus its reversal nets to zero.
 """
@@ -31,7 +32,7 @@ from sendctl.domain.money import format_pence, parse_pence
 KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
 FUND_KINDS = ("revenue", "capital")
 EFFECTS = {"actual": "spent", "commitment": "committed", "settlement": "spent", "approval": "approved"}
-REDACTED = "REDACTED PERSONAL DATA"  # Transparency Code 2015 wording (domain.md §7, rule 30)
+REDACTED = "REDACTED PERSONAL DATA"  # the Local Government Transparency Code 2015 wording
 
 
 class Category(NamedTuple):
@@ -41,7 +42,7 @@ class Category(NamedTuple):
 
 
 # Revenue items may not be charged to a capital fund, nor capital items to a revenue fund
-# (domain.md §7 and rule 27). "other" goes anywhere.
+# (a capital grant funds capital only). "other" goes anywhere.
 CATEGORIES: dict[str, Category] = {
     c.code: c
     for c in (
@@ -164,7 +165,7 @@ def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
     """The refusal for a posting that takes `outflow` pence more out of the fund, or None.
 
     Checked against the allocation and, for a fund with approvals, the approved total
-    (design §5; rule 28: a drawdown larger than the balance is rejected).
+    (a drawdown larger than the balance is rejected).
     """
     if outflow <= 0:
         return None
@@ -186,7 +187,7 @@ def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
 
 
 def profile_warning(fund_code: str, fy: str, cum_profile: int, cum_used: int, outflow: int) -> str | None:
-    """Spend past the cumulative profile to fy: a warning, not a refusal (design §5, rule 27)."""
+    """Spend past the cumulative profile to fy: a warning, not a refusal (capital slips between years)."""
     if outflow <= 0 or cum_used + outflow <= cum_profile:
         return None
     return (
@@ -343,7 +344,7 @@ WITH_COMMITMENT_EFFECTS = ("spent", "committed")
 
 
 def export_row(entry: dict) -> dict:
-    """One finance export row (design §5, rule 30), typed: the date a date, money in pence.
+    """One finance export row, typed: the date a date, money in pence.
 
     cost_centre/account_code fall back to the fund's defaults (fund_cost_centre,
     fund_account_code) when the posting has none. gross = net + VAT where VAT is recorded.
@@ -407,6 +408,43 @@ class ExportTotals:
         n = len(self.no_codes)
         return (f"{n:,} row{'' if n == 1 else 's'} with no cost centre or account code, from the "
                 f"posting or its fund (transaction {ids})")
+
+
+# --- the Transparency Code file ----------------------------------------------------------------
+
+# Local Government Transparency Code 2015: each item of expenditure exceeding £500, with its
+# date, the service area, the beneficiary, the purpose, the amount, irrecoverable VAT, the
+# merchant category and a transaction number. Payments to individuals name no one.
+TRANSPARENCY_THRESHOLD = 50_000
+TRANSPARENCY_FIELDS = [
+    "date", "service_area", "beneficiary", "purpose", "amount", "irrecoverable_vat",
+    "merchant_category", "transaction_number",
+]
+TRANSPARENCY_TYPES = {"date": "date", "amount": "money", "irrecoverable_vat": "money",
+                      "transaction_number": "int"}
+
+
+def transparency_row(entry: dict) -> dict:
+    """One published payment: service area = the cost centre (the posting's, else its fund's
+    default), else the fund's name; purpose = the description; merchant category = the spend
+    category's label. Irrecoverable VAT is left empty: VAT recorded on a posting is VAT the
+    council recovers (VAT Act 1994 s.33), so none is known to be irrecoverable."""
+    category = CATEGORIES.get(entry.get("category") or "")
+    return {
+        "date": date.fromisoformat(entry["posted_on"]),
+        "service_area": entry.get("cost_centre") or entry.get("fund_cost_centre") or entry.get("fund_name") or "",
+        "beneficiary": shown_supplier(entry) or "",
+        "purpose": entry.get("description") or "",
+        "amount": entry["amount_pence"],
+        "irrecoverable_vat": None,
+        "merchant_category": category.label if category else "",
+        "transaction_number": entry["id"],
+    }
+
+
+def over_threshold(amount_pence: int, threshold_pence: int) -> bool:
+    """Expenditure "exceeding" the threshold; a credit note (a reversal) by its size."""
+    return abs(amount_pence) > threshold_pence
 
 
 def parse_yes_no(text: str, field: str) -> bool:

@@ -90,3 +90,37 @@ def post(session, fund: str, amount_pence: int, posted_on: date, description: st
     Refused past the allocation or the approved total unless allow_overspend with a reason."""
     with session.transaction() as conn:
         return S.post_spend(conn, session.actor(), fund, amount_pence, posted_on, description, **details)
+
+
+class Publication:
+    """The Transparency Code file being streamed: iterate `rows`; `count`/`total` fill in."""
+
+    def __init__(self, entries: Iterator[dict]) -> None:
+        self.count = 0
+        self.total = 0
+        self._entries = entries
+
+    @property
+    def rows(self) -> Iterator[dict]:
+        for e in self._entries:
+            row = L.transparency_row(e)
+            self.count += 1
+            self.total += row["amount"]
+            yield row
+
+
+def transparency(
+    session, start: date | None, end: date | None, threshold_pence: int = L.TRANSPARENCY_THRESHOLD
+) -> Publication:
+    """Every payment exceeding the threshold, dated start..end inclusive (None: open), for the
+    Local Government Transparency Code: credit notes (reversals) included by their size,
+    commitments never (nothing has been paid), individuals as REDACTED PERSONAL DATA."""
+    if start is not None and end is not None and start > end:
+        from sendctl.domain.problems import invalid
+
+        raise invalid("date_to", "before_start", f"{end.isoformat()} is before the start {start.isoformat()}")
+    if threshold_pence < 0:
+        from sendctl.domain.problems import invalid
+
+        raise invalid("threshold", "negative", "must not be negative")
+    return Publication(S.iter_payments(session.connect(), start, end, threshold_pence))

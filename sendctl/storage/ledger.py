@@ -16,7 +16,7 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence
 from sendctl.storage.audit import Actor, record, utc_now
 
-# design §5: the funds of the Cabinet report of 18 April 2017.
+# The funds of the Cabinet report of 18 April 2017.
 SEED_FUNDS = (
     ("reserve", "SEND reform earmarked reserve", "revenue", 12_600_000, None),
     ("dfe-grant", "DfE SEND reform grant 2017-18", "revenue", 4_500_000, None),
@@ -170,7 +170,7 @@ def approve(
 
 
 def seed_funds(conn: sqlite3.Connection, actor: Actor) -> int:
-    """Seed the three funds and the £50,000 approval of design §5; never twice. Returns funds added."""
+    """Seed the three funds and the Cabinet's £50,000 approval; never twice. Returns funds added."""
     added = 0
     for code, name, kind, alloc, profile in SEED_FUNDS:
         if conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone():
@@ -228,7 +228,7 @@ def fund_balances(conn: sqlite3.Connection, as_of: date, fy: str | None = None) 
 
     With fy ("2017-18"), only that financial year's entries count and a profiled fund's
     allocation is its profile for that year. One grouped SUM over the (fund, posted_on) index.
-    The contract for `funds balances` and the `status` dashboard (design §7 field names).
+    The contract for `funds balances` and the `status` dashboard (scripts rely on the field names).
     """
     cutoff = (as_of + timedelta(days=1)).isoformat()
     params: list = [cutoff]
@@ -620,6 +620,26 @@ def iter_export(conn, fund=None, fy=None, period=None, effects=L.ACTUAL_EFFECTS,
         f" FROM ledger_entries e JOIN funds f ON f.code = e.fund{where} ORDER BY e.id"
     )
     for r in conn.execute(sql, [*params, *effects]):
+        yield dict(r)
+
+
+def iter_payments(conn, start: date | None, end: date | None, threshold_pence: int):
+    """Actual spend (effect spent) dated start..end inclusive whose size exceeds the threshold,
+    id order, streamed, with the fund's name and default codes."""
+    where, params = ["e.effect = 'spent'", "abs(e.amount_pence) > ?"], [threshold_pence]
+    if start is not None:
+        where.append("e.posted_on >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("e.posted_on <= ?")
+        params.append(end.isoformat())
+    sql = (
+        "SELECT e.id, e.fund, e.kind, e.posted_on, e.amount_pence, e.vat_pence, e.description,"
+        " e.supplier, e.supplier_is_individual, e.category, e.cost_centre,"
+        " f.name AS fund_name, f.default_cost_centre AS fund_cost_centre"
+        f" FROM ledger_entries e JOIN funds f ON f.code = e.fund WHERE {' AND '.join(where)} ORDER BY e.id"
+    )
+    for r in conn.execute(sql, params):
         yield dict(r)
 
 

@@ -662,11 +662,11 @@ def m701_sen2_person_level(conn):
     )
 
 
-# --- finance exports (issue 17): m7NN_... ---------------------------------------------------
+# --- finance exports: m17NN_... -------------------------------------------------------------
 
 
 @migration
-def m701_fund_defaults_and_vat(conn):
+def m1701_fund_defaults_and_vat(conn):
     # A fund may carry the finance system's cost centre and account (subjective) code, used by
     # the export for a posting that has none of its own. A posting may record its VAT (pence;
     # NULL = not recorded, which is not the same as zero): the export then carries net, VAT and
