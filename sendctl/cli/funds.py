@@ -81,12 +81,12 @@ def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     Example: sendctl funds list
     """
     from sendctl.render.formats import Column, emit
-    from sendctl.storage.ledger import list_funds
+    from sendctl.services.ledger import funds
 
     cols = [Column("code"), Column("name"), Column("kind"), Column("allocation_pence", "allocation", "money"),
             Column("profile"), Column("default_cost_centre", "cost centre"),
             Column("default_account_code", "account code")]
-    emit(list_funds(state().connect()), cols, fmt_value(fmt), output, title="Funds",
+    emit(funds(state()), cols, fmt_value(fmt), output, title="Funds",
          empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.")
 
 
@@ -112,13 +112,12 @@ def funds_add(
     Example: sendctl funds add hn-capital --name "High needs capital" --kind capital --allocation £90,000 --profile 2018-19=£45,000,2019-20=£45,000
     """
     from sendctl.domain.ledger import check_fund_code, parse_profile
-    from sendctl.storage.ledger import add_fund
+    from sendctl.services.ledger import add_fund
 
     code = check_fund_code(code)
     alloc = _pence(allocation, "--allocation")
     prof = parse_profile(profile, alloc) if profile is not None else None
-    st = state()
-    add_fund(st.connect(write=True), st.actor(), code, name, kind.value, alloc, prof, cost_centre, account_code)
+    add_fund(state(), code, name, kind.value, alloc, prof, cost_centre, account_code)
     info(f"Added fund {code}: {name.strip()} ({kind.value}), allocation {_fmt(alloc)}")
 
 
@@ -167,12 +166,11 @@ def funds_approve(
 
     Example: sendctl funds approve reserve £25,000 --ref FP/020118/07 --date 2018-01-02
     """
-    from sendctl.storage.ledger import approve
+    from sendctl.services.ledger import approve
 
     pence = _pence(amount, "AMOUNT")
     d = need_date(on, "--date")
-    st = state()
-    entry_id = approve(st.connect(write=True), st.actor(), code, pence, ref, d)
+    entry_id = approve(state(), code, pence, ref, d)
     info(f"Recorded approval {ref.strip()} of {_fmt(pence)} on {code} (entry {entry_id})")
 
 
@@ -300,12 +298,11 @@ def spend_settle(
 
     Example: sendctl spend settle 12 --date 2017-06-30 --amount £4,800
     """
-    from sendctl.storage.ledger import settle
+    from sendctl.services.ledger import settle
 
     pence = _pence(amount, "--amount") if amount is not None else None
     d = need_date(on, "--date")
-    st = state()
-    res = settle(st.connect(write=True), st.actor(), entry_id, d, pence, invoice, allow_overspend, reason)
+    res = settle(state(), entry_id, d, pence, invoice, allow_overspend, reason)
     _warn_all(res.warnings)
     info(f"Settled commitment {entry_id} as entry {res.id} on {d.isoformat()}")
     typer.echo(res.id)
@@ -323,11 +320,10 @@ def spend_reverse(
     """
     from datetime import date
 
-    from sendctl.storage.ledger import reverse
+    from sendctl.services.ledger import reverse
 
     d = opt_date(on, "--date") or date.today()
-    st = state()
-    res = reverse(st.connect(write=True), st.actor(), entry_id, reason, d)
+    res = reverse(state(), entry_id, reason, d)
     _warn_all(res.warnings)
     info(f"Reversed entry {entry_id} with entry {res.id} on {d.isoformat()}")
     typer.echo(res.id)

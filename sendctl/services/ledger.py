@@ -124,3 +124,35 @@ def transparency(
 
         raise invalid("threshold", "negative", "must not be negative")
     return Publication(S.iter_payments(session.connect(), start, end, threshold_pence))
+
+
+def funds(session) -> list[dict]:
+    """Every fund with its profile (text) and default codes, in the order they were added."""
+    return S.list_funds(session.connect())
+
+
+def add_fund(session, code: str, name: str, kind: str, allocation_pence: int,
+             profile: dict[str, int] | None = None, cost_centre: str | None = None,
+             account_code: str | None = None) -> None:
+    """A new fund (audited); its allocation is fixed once added."""
+    with session.transaction() as conn:
+        S.add_fund(conn, session.actor(), code, name, kind, allocation_pence, profile, cost_centre, account_code)
+
+
+def approve(session, code: str, amount_pence: int, ref: str, on: date) -> int:
+    """An approved drawdown; returns its ledger entry id."""
+    with session.transaction() as conn:
+        return S.approve(conn, session.actor(), code, amount_pence, ref, on)
+
+
+def settle(session, entry_id: int, on: date, amount_pence: int | None = None, invoice_ref: str | None = None,
+           allow_overspend: bool = False, reason: str | None = None) -> S.Posted:
+    """A commitment becomes actual; a different amount releases the rest (or takes more)."""
+    with session.transaction() as conn:
+        return S.settle(conn, session.actor(), entry_id, on, amount_pence, invoice_ref, allow_overspend, reason)
+
+
+def reverse(session, entry_id: int, reason: str, on: date) -> S.Posted:
+    """A reversing entry; the original stays."""
+    with session.transaction() as conn:
+        return S.reverse(conn, session.actor(), entry_id, reason, on)
