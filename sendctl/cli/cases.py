@@ -331,3 +331,6 @@ def update(
         info(f"Updated case {ref}: {', '.join(changed)}")
     else:
         info(f"Case {ref}: nothing changed")
+
+
+app.command("import-sen2")(S2.import_sen2)

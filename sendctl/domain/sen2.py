@@ -376,7 +376,7 @@ def check_person(p: dict, year: int, lea: str | None = None) -> Iterator[Failure
                 d = _date(v)
                 if d is None:
                     yield fail("S2-12", f, "not a date written YYYY-MM-DD")
-                elif d > census and f != "date_of_birth":
+                elif d > census and f not in ("date_of_birth", "phase_due_on"):  # a due date may lie ahead
                     yield fail("S2-24", f, f"after survey day {census.isoformat()}")
             elif f in INDICATORS and v not in INDICATOR:
                 yield fail("S2-13", f, f"expected 0 or 1 (got {v!r})")
@@ -437,13 +437,15 @@ def check_person(p: dict, year: int, lea: str | None = None) -> Iterator[Failure
                 yield fail("S2-39", "active_plans", "plan active on survey day without active plan details")
             continue
         places = ap.get("placement_detail", [])
-        yield from _placements(fail, places, "placement_detail")
         for pl in places:
             e, lv = _date(pl.get("entry_on")), _date(pl.get("leaving_on"))
             if e and lv and lv < e:
                 yield fail("S2-22", "leaving_on", "before the entry date")
         open_on_census = [pl for pl in places if (_date(pl.get("entry_on")) or date.min) <= census
                           and (_date(pl.get("leaving_on")) or date.max) >= census]
+        # placements attended one after another may each be rank 1: ranks are checked among
+        # those open on survey day
+        yield from _placements(fail, places, "placement_detail", ranked=open_on_census)
         needs = ap.get("sen_need", [])
         ranks = [n.get("sen_type_rank") for n in needs]
         if len(needs) > 2 or len(set(ranks)) != len(ranks) or (needs and "1" not in ranks):
@@ -466,8 +468,7 @@ def check_person(p: dict, year: int, lea: str | None = None) -> Iterator[Failure
         yield fail("S2-41", "requests", f"{active_requests} requests with a plan active on survey day")
 
 
-def _placements(fail, places: list[dict], module: str) -> Iterator[Failure]:
-    ranks = []
+def _placements(fail, places: list[dict], module: str, ranked: list[dict] | None = None) -> Iterator[Failure]:
     for pl in places:
         if not (pl.get("urn") or pl.get("ukprn") or pl.get("sen_setting")):
             yield fail("S2-35", "urn", f"{module}: no URN, UKPRN or SEN setting")
@@ -475,8 +476,9 @@ def _placements(fail, places: list[dict], module: str) -> Iterator[Failure]:
             yield fail("S2-36", "sen_unit", f"{module}: SEN unit / resourced provision indicators not given")
         if pl.get("sen_setting") in ("OTH", "NIEO"):
             yield fail("S2-44", "sen_setting", f"SEN setting {pl['sen_setting']}: prepare an explanation")
-        ranks.append(pl.get("placement_rank"))
-    if places and (len(set(ranks)) != len(ranks) or "1" not in ranks
+    ranked = places if ranked is None else ranked
+    ranks = [pl.get("placement_rank") for pl in ranked]
+    if ranked and (len(set(ranks)) != len(ranks) or "1" not in ranks
                    or any(r not in ("1", "2") for r in ranks)):
         yield fail("S2-37", "placement_rank", f"{module}: ranks must be 1 or 2, not repeated, with a rank 1")
 
@@ -544,22 +546,24 @@ def _request_from_assessment(a: dict, s: dict | None, census: str) -> dict:
           "exported": s.get("exported"), "_assessment_id": a["id"], "_plan": s.get("plan", 0)}
     for f in _ZERO_REQUEST:
         rq[f] = s.get(f) or "0"
+    # what the clocks recorded (up to census day) comes first; an outcome kept from a previous
+    # return fills in what they do not know
     decided = _upto(a["decided_on"], census)
-    if s.get("request_outcome"):
-        rq["request_outcome"], rq["request_outcome_on"] = s["request_outcome"], s.get("request_outcome_on")
-    elif decided:
+    if decided:
         rq["request_outcome"] = "Y" if a["decision"] == "assess" else "N"
         rq["request_outcome_on"] = decided
+    elif s.get("request_outcome"):
+        rq["request_outcome"], rq["request_outcome_on"] = s["request_outcome"], s.get("request_outcome_on")
     else:
         rq["request_outcome"], rq["request_outcome_on"] = "A", None
     if rq["request_outcome"] in ("Y", "H") and (a["decision"] == "assess" or s.get("assessment_outcome")):
         asm = {f: s.get(f) or "0" for f in _ZERO_ASSESS}
         concluded = _upto(a["concluded_on"], census)
-        if s.get("assessment_outcome"):
+        if concluded and a["outcome"] in _ASSESS_OUTCOME:
+            asm["assessment_outcome"], asm["assessment_outcome_on"] = _ASSESS_OUTCOME[a["outcome"]], concluded
+        elif s.get("assessment_outcome"):
             asm["assessment_outcome"] = s["assessment_outcome"]
             asm["assessment_outcome_on"] = s.get("assessment_outcome_on")
-        elif concluded and a["outcome"] in _ASSESS_OUTCOME:
-            asm["assessment_outcome"], asm["assessment_outcome_on"] = _ASSESS_OUTCOME[a["outcome"]], concluded
         elif _upto(a["draft_on"], census):
             asm["assessment_outcome"], asm["assessment_outcome_on"] = "Y", None  # issuing, plan pending
         else:

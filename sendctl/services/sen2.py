@@ -171,3 +171,105 @@ def update_items(session: Session, ref: str, items: dict, case_changes: dict | N
             left = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None
             changed += store.set_current_placement(conn, actor, ref, place, start, left, new_place)
     return changed
+
+
+def _value_problems(p: dict, line: int, problems) -> None:
+    """Values a register cannot hold: dates that are not dates, codes outside every year's
+    list, indicators other than 0/1, more than one named plan. Personal values never echoed."""
+    from sendctl.domain.sen2 import CODED, INDICATORS, MODULES, PERSONAL, _date, walk
+
+    names = {f: el for m in MODULES.values() for el, f, *_ in m[1]}
+    plans = 0
+    for module, rec in walk(p):
+        if module == "named_plan":
+            plans += 1
+        for f, v in rec.items():
+            if not isinstance(v, str) or f not in names:
+                continue
+            shown = None if f in PERSONAL else v
+            if (f.endswith("_on") or f == "date_of_birth") and _date(v) is None:
+                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "expected a date YYYY-MM-DD", shown)
+            elif f in CODED and v not in CODED[f]:
+                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "not in the SEN2 code list", shown)
+            elif f in INDICATORS and v not in ("0", "1"):
+                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "expected 0 or 1", shown)
+    for f in ("surname", "forename", "date_of_birth"):
+        if not p.get(f):
+            problems.add(line, f"Person/{names[f]}", "missing")
+    if plans > 1:
+        problems.add(line, "Person/Requests/Assessment/NamedPlan",
+                     "more than one named plan for one child: sendctl keeps one plan per child")
+
+
+def import_return(session: Session, path, dry_run: bool = False) -> dict:
+    """`cases import-sen2`: every child of a SEN2 return into the register, all or nothing.
+
+    Returns {children, added, refreshed, requests}.
+    """
+    from datetime import date
+
+    from sendctl.domain.cases import NEED_CODES, validate_case
+    from sendctl.domain.sen2 import census_date
+    from sendctl.ingest.sen2_xml import read_return
+    from sendctl.services.imports import ImportRefused, ProblemList
+    from sendctl.storage import sen2 as store
+    from sendctl.storage.cases import add_case, update_case
+    from sendctl.storage.db import transaction
+
+    header, children = read_return(path)
+    name = str(path)
+    try:
+        year = int(header.get("year") or "")
+        census = date.fromisoformat(header.get("reference_date") or census_date(year).isoformat())
+    except ValueError:
+        raise SendctlError(f"{name}: Message/Header/CollectionDetails: Year and ReferenceDate must be"
+                           " a year and a date YYYY-MM-DD; nothing was imported") from None
+    problems = ProblemList()
+    out = {"children": 0, "added": 0, "refreshed": 0, "requests": 0, "year": year}
+    conn = session.connect(write=True)
+    actor = session.actor()
+    seen: set[str] = set()
+    with transaction(conn, dry_run=dry_run):
+        for p, line in children:
+            out["children"] += 1
+            before = problems.count
+            _value_problems(p, line, problems)
+            if problems.count > before:
+                continue
+            ref = p.get("upn") or p.get("uln") or f"SEN2-{year}-{out['children']:05d}"
+            plan = next((rq["assessment"]["named_plan"] for rq in p["requests"]
+                         if rq.get("assessment") and rq["assessment"].get("named_plan")), None)
+            needs = [n for rq in p["requests"] if rq.get("active_plans")
+                     for n in rq["active_plans"].get("sen_need") or [] if n.get("sen_type_rank") == "1"]
+            old = store.find_case(conn, ref, p.get("upn"))
+            if old is not None:
+                ref = old["case_ref"]
+            if ref in seen:
+                problems.add(line, "Person/UPN", "a second child with the same UPN or ULN in this file")
+                continue
+            seen.add(ref)
+            row = {"case_ref": ref, "upn": p.get("upn") or "", "forename": p["forename"],
+                   "surname": p["surname"], "date_of_birth": p["date_of_birth"],
+                   "plan_type": "ehcp" if plan and plan.get("start_on") else (old or {}).get("plan_type") or "sen_support",
+                   "plan_issued_on": (plan or {}).get("start_on") or (old or {}).get("plan_issued_on") or "",
+                   "primary_need": needs[0]["sen_type"] if needs and needs[0]["sen_type"] in NEED_CODES
+                   else (old or {}).get("primary_need") or ""}
+            if old:
+                row = {**{k: "" if v is None else str(v) for k, v in old.items()}, **row}
+            case, bad = validate_case(row, census, check_age=False)
+            for b in bad:
+                problems.add(line, f"Person ({b.field})", b.problem, None)
+            if bad:
+                continue
+            if old is None:
+                add_case(conn, actor, case)
+                out["added"] += 1
+            else:
+                update_case(conn, actor, old, case)
+                out["refreshed"] += 1
+            out["requests"] += store.import_child(conn, actor, ref, p, refresh=old is not None)
+        if problems.count:
+            raise ImportRefused(name, problems.problems, problems.count, {}, dry_run)
+        if header.get("lea"):
+            store.set_setting(conn, "lea", header["lea"])
+    return out

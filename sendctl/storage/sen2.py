@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 
 from sendctl.domain.sen2 import CaseData
 from sendctl.storage.audit import Actor, record, utc_now
@@ -224,3 +225,95 @@ def set_current_placement(conn: sqlite3.Connection, actor: Actor, ref: str, valu
                 conn.execute(f"UPDATE sen2_placements SET {f} = ? WHERE id = ?", (v, r["id"]))
     record(conn, actor, "sen2_placement", ref, "update", None, values, case_ref=ref)
     return list(values)
+
+
+# --- import of a previous return -------------------------------------------------------------
+
+_DECISION = {"A": "amend", "C": "cease", "M": "keep"}
+
+
+def find_case(conn: sqlite3.Connection, ref: str, upn: str | None) -> dict | None:
+    if upn:
+        row = conn.execute("SELECT * FROM cases WHERE upn = ? ORDER BY case_ref LIMIT 1", (upn,)).fetchone()
+        if row:
+            return dict(row)
+    row = conn.execute("SELECT * FROM cases WHERE case_ref = ?", (ref,)).fetchone()
+    return dict(row) if row else None
+
+
+def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refresh: bool) -> int:
+    """Write one child's return items (the case row itself is written by the caller).
+    Requests are kept as received; a request still open becomes a live assessment too, so its
+    clocks run. A refresh replaces what an earlier import brought. Returns requests written."""
+    from sendctl.domain import clocks as K
+
+    now = utc_now()
+    if refresh:
+        conn.execute("DELETE FROM sen2_requests WHERE case_ref = ? AND assessment_id IS NULL", (ref,))
+        conn.execute("DELETE FROM sen2_placements WHERE case_ref = ?", (ref,))
+        conn.execute("DELETE FROM sen2_needs WHERE case_ref = ?", (ref,))
+    upsert_row(conn, actor, "sen2_person", ref, PERSON_FIELDS, {f: p.get(f) for f in PERSON_FIELDS}, personal=True)
+    live = {r["received_on"]: r["id"] for r in conn.execute(
+        "SELECT id, received_on FROM assessments WHERE case_ref = ?", (ref,))}
+    n = 0
+    plan_values: dict = {}
+    for rq in p["requests"]:
+        a = rq.get("assessment") or {}
+        plan = a.get("named_plan")
+        ap = rq.get("active_plans")
+        row = {f: rq.get(f) for f in REQUEST_FIELDS if f in rq}
+        row.update({f: a.get(f) for f in ("assessment_outcome", "assessment_outcome_on", "assessment_mediation",
+                                          "assessment_tribunal", "other_mediation", "other_tribunal", "week20")})
+        row["plan"] = 1 if plan is not None else 0
+        pending = rq.get("request_outcome") == "A" or a.get("assessment_outcome") == "A" or (
+            a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))
+        received = rq.get("received_on")
+        if received and received in live:
+            continue  # already known as a live assessment
+        if pending and received:
+            due = K.assessment_due(date.fromisoformat(received))
+            decided = rq.get("request_outcome_on") if rq.get("request_outcome") == "Y" else None
+            cur = conn.execute(
+                "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on, final_due_on,"
+                " decided_on, decision, created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ref, received, due.decision_on.isoformat(), due.no_plan_on.isoformat(), due.final_on.isoformat(),
+                 decided, "assess" if decided else None, now, now))
+            row["assessment_id"] = cur.lastrowid
+            for f in ("request_outcome", "request_outcome_on"):
+                row[f] = None  # from the live assessment from now on
+            if a.get("assessment_outcome") == "A":
+                row["assessment_outcome"] = None
+            record(conn, actor, "assessment", cur.lastrowid, "request", None,
+                   {"received_on": received, "source": "SEN2 return"}, case_ref=ref)
+        add_request(conn, ref, row)
+        n += 1
+        if plan is not None:
+            plan_values = {f: plan.get(f) for f in ("plan_res", "plan_wbp", "pb", "oa", "dp")}
+            for pl in plan.get("plan_detail") or []:
+                add_placement(conn, ref, {**pl, "kind": "named"})
+            if plan.get("cease_on"):
+                exists = conn.execute("SELECT 1 FROM plan_events WHERE case_ref = ? AND event = 'end' AND event_on = ?",
+                                      (ref, plan["cease_on"])).fetchone()
+                if not exists:
+                    conn.execute(
+                        "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, officer, recorded_utc)"
+                        " VALUES (?, 'end', ?, ?, 'from a SEN2 return', ?, ?)",
+                        (ref, plan["cease_on"], plan.get("cease_reason"), actor.officer, now))
+        if ap is not None:
+            plan_values.update({f: ap.get(f) for f in ("transfer_la", "review_draft_on", "phase_due_on",
+                                                       "phase_final_on")})
+            for pl in ap.get("placement_detail") or []:
+                add_placement(conn, ref, {**pl, "kind": "attended"})
+            for need in ap.get("sen_need") or []:
+                set_need(conn, ref, need["sen_type_rank"], need["sen_type"])
+            if ap.get("review_meeting_on"):
+                due = K.review_decision_due(date.fromisoformat(ap["review_meeting_on"]))
+                conn.execute(
+                    "INSERT OR IGNORE INTO reviews (case_ref, meeting_on, decision_due_on, decision, decided_on,"
+                    " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (ref, ap["review_meeting_on"], due.isoformat(), _DECISION.get(ap.get("review_outcome") or ""),
+                     ap.get("last_review_on") if ap.get("review_outcome") else None, now, now))
+    if plan_values:
+        upsert_row(conn, actor, "sen2_plans", ref, PLAN_FIELDS, plan_values)
+    record(conn, actor, "sen2_import", ref, "import", None, {"requests": n}, case_ref=ref)
+    return n
