@@ -206,6 +206,10 @@ def generate(cases_csv: Path) -> str:
                 carried.append(row)
             rows.append(row)
         rows.extend(back)
+    for row in rows:  # nothing is committed on a refusal: the sum asked goes in the note
+        if row["outcome"] == "declined" and row["annual_cost"]:
+            row["note"] += f"; £{float(row['annual_cost']):,.2f} a year asked"
+            row["annual_cost"] = ""
     seen_requests = {r["request"] for r in rows}
     seen_outcomes = {r["outcome"] for r in rows}
     assert seen_requests == set(REQUESTS), set(REQUESTS) - seen_requests

@@ -58,7 +58,9 @@ def test_record_stores_every_field_and_audits_with_case_ref(run, cases):
         "ends_on": "2017-07-31", "note": "38-week place", "supersedes_id": None,
         "superseded_by": None, "officer": "tester",
     }
-    [a] = run.json("audit", "--case", "R1")
+    # the decision, then the placement it makes (an agreed cost with a start date), one transaction
+    placement, a = run.json("audit", "--case", "R1")
+    assert (placement["entity"], placement["action"]) == ("placement", "agreed")
     assert (a["entity"], a["entity_key"], a["action"], a["officer"]) == ("panel_decision", "1", "create", "tester")
     assert a["command"] == "panel record"
 
@@ -299,7 +301,8 @@ def test_reimport_adds_no_duplicates(run, cases):
     run("panel", "import", FIXTURES / "panel_summary.csv")
     r = run("panel", "import", FIXTURES / "panel_summary.csv")
     assert "Imported 0 panel decision(s)" in r.stderr and "9 already recorded" in r.stderr
-    assert count(cases) == 9 and count(cases, "audit_log") == 9
+    # nine decisions and the one placement (R1: agreed, a cost and a start date), audited once
+    assert count(cases) == 9 and count(cases, "audit_log") == 10
 
 
 def test_reimport_after_a_correction_does_not_bring_the_old_decision_back(hand_set, cases):

@@ -38,8 +38,7 @@ def small(run, tmp_path):
     run("assessments", "request", "A1", "--received", "2017-03-13")
     run("panel", "record", "E1", "--date", "2017-04-06", "--request", "placement", "--outcome", "agreed",
         "--annual-cost", "52000", "--placement-type", "independent-special")
-    run("panel", "record", "E2", "--date", "2017-04-06", "--request", "top-up", "--outcome", "declined",
-        "--annual-cost", "5000")
+    run("panel", "record", "E2", "--date", "2017-04-06", "--request", "top-up", "--outcome", "declined")
     run("spend", "post", "reserve", "1000", "--date", "2017-04-10", "--description", "EP advice")
     run("spend", "post", "reserve", "250.50", "--date", "2017-04-19", "--description", "after as-of")
     return run

@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "reviews": ("sendctl.cli.clocks", "reviews_app", "Annual reviews: meetings, decisions (4 weeks), next review due."),
     "deadlines": ("sendctl.cli", "deadlines_app", "Every running statutory clock, soonest first; email warnings."),
     "panel": ("sendctl.cli.panel", "app", "High Needs Panel decisions: record, list, summarise, import."),
+    "placements": ("sendctl.cli.placements", "app",
+                   "Placements from panel decisions: list, end, forecast the high needs cost."),
     "funds": ("sendctl.cli.funds", "funds_app", "Funds (reserve, DfE grant, capital): add, update, approve, balances."),
     "spend": ("sendctl.cli.funds", "spend_app", "The spend ledger: post, settle, reverse, list, export, transparency, import."),
     "capital": ("sendctl.cli.capital", "app",

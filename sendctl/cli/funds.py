@@ -94,8 +94,10 @@ def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
 def funds_add(
     code: Annotated[str, typer.Argument(help="Short code, e.g. dfe-grant.")],
     name: Annotated[str, typer.Option("--name", help="Full name of the fund.")],
-    kind: Annotated[FundKind, typer.Option("--kind", help="revenue or capital.")],
-    allocation: Annotated[str, typer.Option("--allocation", help="Amount allocated, e.g. £45,000.")],
+    kind: Annotated[FundKind, typer.Option("--kind", help="revenue, capital or high-needs.")],
+    allocation: Annotated[
+        str | None, typer.Option("--allocation", help="Amount allocated, e.g. £45,000 (high-needs: the budgets' total).")
+    ] = None,
     profile: Annotated[
         str | None,
         typer.Option("--profile", help="Split by financial year, summing to the allocation: 2018-19=£100,000,2019-20=£100,000."),
@@ -106,14 +108,27 @@ def funds_add(
     account_code: Annotated[
         str | None, typer.Option("--account-code", help="Default account (subjective) code for postings that give none.")
     ] = None,
+    budget: Annotated[
+        str | None,
+        typer.Option("--budget", help="high-needs only: the budget per financial year, 2017-18=£3,825,000,2018-19=..."),
+    ] = None,
 ) -> None:
     """Add a fund with its allocation (and, for capital, its profile by financial year).
 
     Example: sendctl funds add hn-capital --name "High needs capital" --kind capital --allocation £90,000 --profile 2018-19=£45,000,2019-20=£45,000
+    A high needs block: sendctl funds add high-needs --name "High needs block" --kind high-needs --budget 2017-18=£3,825,000
     """
     from sendctl.domain.ledger import check_fund_code, parse_profile
     from sendctl.services.ledger import add_fund
 
+    if kind.value == "high-needs" or budget is not None:
+        from sendctl.cli.placements import add_high_needs
+
+        return add_high_needs(code, name, kind.value, allocation, profile, budget, cost_centre, account_code)
+    if allocation is None:
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("--allocation: required (the amount allocated, e.g. £45,000)")
     code = check_fund_code(code)
     alloc = _pence(allocation, "--allocation")
     prof = parse_profile(profile, alloc) if profile is not None else None
@@ -202,6 +217,9 @@ def funds_balances(
     d = as_of_date(as_of)
     fy_label = _fy(fy)
     out = balances(state(), d, fy_label)
+    from sendctl.cli.placements import high_needs_balances
+
+    out, high_needs_columns = high_needs_balances(out, d, fy_label)
     f = resolve_format(fmt_value(fmt), output)
     cols = [
         Column("code"), Column("name", human=False), Column("kind"), Column("level", human=False),
@@ -211,10 +229,11 @@ def funds_balances(
         Column("remaining_pence", "remaining", "money"),
         Column("available_pence", "available", "money"), Column("pct_used", "% used", "pct"),
     ]
+    cols += high_needs_columns
     if f == "table":
         cols.append(Column("bar", " "))
         for r in out:
-            r["bar"] = _bar(r["pct_used"])
+            r["bar"] = _bar(r["pct_used"]) if r.get("pct_used") is not None else ""
     title = f"Fund balances as at {d.isoformat()}" + (f", {fy_label} only" if fy_label else "")
     emit(out, cols, f, output, title=title, empty_message="No funds yet: run 'sendctl init'.")
 
@@ -505,3 +524,13 @@ def spend_import(
         return
     info(f"Imported {res.added} {entries} ({_fmt(res.total_pence)}) from {res.name}; "
          f"{res.unchanged} already posted, skipped")
+
+
+def _mount_deficit() -> None:
+    """`funds deficit ...`: the high needs deficit ledger lives with the placements commands."""
+    from sendctl.cli.placements import deficit_app
+
+    funds_app.add_typer(deficit_app, name="deficit")
+
+
+_mount_deficit()

@@ -30,7 +30,7 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence, parse_pence
 
 KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
-FUND_KINDS = ("revenue", "capital")
+FUND_KINDS = ("revenue", "capital", "high-needs")  # high-needs: a budget per year
 EFFECTS = {"actual": "spent", "commitment": "committed", "settlement": "spent", "approval": "approved"}
 REDACTED = "REDACTED PERSONAL DATA"  # the Local Government Transparency Code 2015 wording
 
@@ -78,7 +78,7 @@ def check_fund_code(code: str) -> str:
 
 def check_fund_kind(kind: str) -> str:
     if kind not in FUND_KINDS:
-        raise SendctlError(f"--kind: expected revenue or capital (got {kind!r})")
+        raise SendctlError(f"--kind: expected {', '.join(FUND_KINDS)} (got {kind!r})")
     return kind
 
 
@@ -127,6 +127,8 @@ def check_category(category: str | None, fund_code: str, fund_kind: str) -> str 
         raise SendctlError(
             f"--category: unknown category {category!r}; expected one of {', '.join(CATEGORIES)}"
         )
+    if fund_kind == "high-needs":  # the high needs block is revenue (DSG)
+        fund_kind = "revenue"
     if cat.type is not None and cat.type != fund_kind:
         raise SendctlError(
             f"--category: {cat.code} is a {cat.type} item and {fund_code} is a {fund_kind} fund; "

@@ -332,6 +332,12 @@ def make_decision(fields: dict) -> Decision:
     ooc = fields.get("out_of_county", False)
     if not isinstance(ooc, bool):
         ooc = _checked("out_of_county", parse_yes_no, None if ooc is None else str(ooc))
+    outcome = _checked("outcome", parse_code, Outcome, str(fields["outcome"]))
+    annual_cost = _checked("annual_cost_pence", _as_pence, fields.get("annual_cost_pence"))
+    if outcome == Outcome.declined.value and annual_cost is not None:
+        # Nothing was agreed, so nothing is committed: a cost here would read as spending.
+        raise invalid("annual_cost_pence", "cost_on_declined",
+                      "a declined decision carries no cost (record the cost asked for in the note)")
     supersedes = fields.get("supersedes_id")
     if supersedes is not None and (isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1):
         raise invalid("supersedes_id", "invalid", f"expected a decision id (got {supersedes!r})")
@@ -339,8 +345,8 @@ def make_decision(fields: dict) -> Decision:
         case_ref=case_ref,
         meeting_on=meeting_on,
         request=_checked("request", parse_code, Request, str(fields["request"])),
-        outcome=_checked("outcome", parse_code, Outcome, str(fields["outcome"])),
-        annual_cost_pence=_checked("annual_cost_pence", _as_pence, fields.get("annual_cost_pence")),
+        outcome=outcome,
+        annual_cost_pence=annual_cost,
         placement_type=_checked("placement_type", parse_optional_code, PlacementType,
                                 fields.get("placement_type")),
         provider=_text(fields.get("provider")),

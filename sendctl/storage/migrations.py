@@ -679,3 +679,115 @@ def m1701_fund_defaults_and_vat(conn):
         ALTER TABLE ledger_entries ADD COLUMN vat_pence INTEGER
         """,
     )
+
+
+# --- placements and the high needs budget (issue 19): m19NN_... -----------------------------
+
+
+@migration
+def m1901_create_placements(conn):
+    # A placement is what an agreed panel decision with an annual cost and a start date commits.
+    # Append-only: ending or correcting one is a new row whose replaces_id names the row it
+    # replaces (one successor each: the partial unique index); "current" rows are those nobody
+    # replaces, as at the successor's decided_on. A cancelled row (its decision superseded by
+    # one that places nobody) replaces without placing. first_fy/last_fy and their pence are
+    # the placement's cost split by financial year (pro rata by days, rounded so the years add
+    # up to the whole), stored so that a year's commitment is a plain SUM over an index.
+    _script(
+        conn,
+        """
+        CREATE TABLE placements (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+            decision_id INTEGER REFERENCES panel_decisions(id),
+            provider TEXT,
+            placement_type TEXT,
+            out_of_county INTEGER NOT NULL DEFAULT 0 CHECK (out_of_county IN (0, 1)),
+            funder TEXT,
+            annual_cost_pence INTEGER NOT NULL CHECK (annual_cost_pence >= 0),
+            starts_on TEXT NOT NULL,
+            ends_on TEXT,
+            first_fy TEXT NOT NULL,
+            first_fy_pence INTEGER NOT NULL,
+            last_fy TEXT,
+            last_fy_pence INTEGER,
+            cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+            action TEXT NOT NULL CHECK (action IN ('agreed', 'ended', 'superseded', 'cancelled')),
+            replaces_id INTEGER REFERENCES placements(id),
+            decided_on TEXT NOT NULL,
+            reason TEXT,
+            recorded_utc TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            CHECK (ends_on IS NULL OR ends_on >= starts_on),
+            CHECK ((last_fy IS NULL) = (ends_on IS NULL))
+        );
+        CREATE UNIQUE INDEX idx_placements_replaces ON placements(replaces_id)
+            WHERE replaces_id IS NOT NULL;
+        CREATE INDEX idx_placements_decision ON placements(decision_id);
+        CREATE INDEX idx_placements_case ON placements(case_ref);
+        CREATE INDEX idx_placements_years ON placements(first_fy, last_fy, funder, cancelled,
+            decided_on, annual_cost_pence, first_fy_pence, last_fy_pence, out_of_county,
+            placement_type);
+        CREATE TRIGGER placements_no_update BEFORE UPDATE ON placements
+        BEGIN SELECT RAISE(ABORT, 'placements is append-only: record an ending or a new decision'); END;
+        CREATE TRIGGER placements_no_delete BEFORE DELETE ON placements
+        BEGIN SELECT RAISE(ABORT, 'placements is append-only: record an ending or a new decision'); END
+        """,
+    )
+
+
+@migration
+def m1902_high_needs_fund_kind(conn):
+    # A third kind of fund, `high-needs`: the high needs block of the Dedicated Schools Grant,
+    # with a budget per financial year (kept in fund_profiles, summing to the allocation).
+    # SQLite cannot change a CHECK with ALTER TABLE, and rebuilding `funds` would need foreign
+    # keys off, which cannot be done inside the migrations' transaction. Widening a CHECK
+    # changes nothing stored (every existing row still passes), so the stored definition is
+    # edited in place: the procedure SQLite documents for such changes (ALTER TABLE, "making
+    # other kinds of table schema changes"), then the schema version is bumped so every
+    # connection re-reads it. Whatever columns later migrations add to funds are untouched.
+    old = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'funds'").fetchone()[0]
+    narrow = "CHECK (kind IN ('revenue', 'capital'))"
+    if narrow not in old:
+        raise RuntimeError("m1902: the funds table's kind CHECK is not the one expected")
+    new = old.replace(narrow, "CHECK (kind IN ('revenue', 'capital', 'high-needs'))", 1)
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'funds'", (new,))
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute("SELECT kind FROM funds LIMIT 1")  # the edited schema is re-read (and parsed) here
+
+
+@migration
+def m1903_create_high_needs_deficit(conn):
+    # The carried-forward high needs deficit: the deficit brought forward into a financial year
+    # ('opening', e.g. from the audited accounts), adjustments (+ adds to the deficit) and
+    # write-offs (a reduction with the reference of the decision that funds it). Append-only:
+    # a correction is a further adjustment.
+    _script(
+        conn,
+        """
+        CREATE TABLE high_needs_deficit (
+            id INTEGER PRIMARY KEY,
+            fund TEXT NOT NULL REFERENCES funds(code),
+            kind TEXT NOT NULL CHECK (kind IN ('opening', 'adjustment', 'write-off')),
+            financial_year TEXT NOT NULL,
+            posted_on TEXT NOT NULL,
+            amount_pence INTEGER NOT NULL,
+            ref TEXT NOT NULL,
+            reason TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL,
+            CHECK (kind != 'write-off' OR amount_pence <= 0),
+            CHECK (kind != 'opening' OR amount_pence >= 0)
+        );
+        CREATE INDEX idx_high_needs_deficit_fy ON high_needs_deficit(fund, financial_year, kind);
+        CREATE TRIGGER high_needs_deficit_no_update BEFORE UPDATE ON high_needs_deficit
+        BEGIN SELECT RAISE(ABORT, 'high_needs_deficit is append-only: record an adjustment'); END;
+        CREATE TRIGGER high_needs_deficit_no_delete BEFORE DELETE ON high_needs_deficit
+        BEGIN SELECT RAISE(ABORT, 'high_needs_deficit is append-only: record an adjustment'); END
+        """,
+    )

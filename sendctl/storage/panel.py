@@ -23,6 +23,7 @@ from sendctl.domain.panel import (
 from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, record_many, utc_now
 from sendctl.storage.db import rows, transaction
+from sendctl.storage.placements import from_decision as placement_from_decision
 
 ENTITY = "panel_decision"
 
@@ -113,6 +114,7 @@ def record_decision(conn: sqlite3.Connection, actor: Actor, **fields) -> int:
         if decision.supersedes_id is not None:
             record(conn, actor, ENTITY, str(decision.supersedes_id), "supersede",
                    after={"superseded_by": new_id}, case_ref=decision.case_ref)
+        placement_from_decision(conn, actor, new_id, row)
     return new_id
 
 
@@ -323,6 +325,7 @@ def import_decisions(
             continue
         row = decision.as_row()
         new_id = _insert(conn, actor, row, source, now)
+        placement_from_decision(conn, actor, new_id, row)
         result.added += 1
         pending.append((ENTITY, str(new_id), ref, "create", None, {"id": new_id, **row}))
         if len(pending) >= batch:

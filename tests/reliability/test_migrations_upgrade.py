@@ -44,6 +44,14 @@ SAMPLE = {
                        " 'old payment', 'old', ?)", (T,)),
     "plan_events": ("INSERT INTO plan_events (case_ref, event, event_on, reason, officer, recorded_utc)"
                     " VALUES ('M-1', 'end', '2017-06-01', '2', 'old', ?)", (T,)),
+    "placements": ("INSERT INTO placements (case_ref, annual_cost_pence, starts_on, first_fy,"
+                   " first_fy_pence, action, decided_on, recorded_utc, officer) VALUES ('M-1',"
+                   " 3650000, '2017-09-01', '2017-18', 2120000, 'agreed', '2017-04-13', ?, 'old')",
+                   (T,)),
+    "high_needs_deficit": ("INSERT INTO high_needs_deficit (fund, kind, financial_year, posted_on,"
+                           " amount_pence, ref, officer, recorded_utc) VALUES ('old-fund',"
+                           " 'opening', '2017-18', '2017-04-01', 50000000, 'SoA 2016-17', 'old', ?)",
+                           (T,)),
     "notifications_sent": ("INSERT INTO notifications_sent (recipient, case_ref, clock, due_on,"
                            " sent_on, sent_utc) VALUES ('jo@x.example', 'M-1', 'transfer',"
                            " '2017-04-25', '2017-04-18', ?)", (T,)),
