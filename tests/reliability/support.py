@@ -134,8 +134,10 @@ def write_panel(path: Path, n: int, n_cases: int, prefix: str = "REL") -> Path:
         for i in range(n):
             ref = f"{prefix}-{1 + i % n_cases:06d}"
             meeting = d0 + timedelta(days=14 * (i % 20))
-            f.write(f"{ref},{meeting.isoformat()},{REQUESTS[i % 4]},{OUTCOMES[i % 3]},"
-                    f"{1000 + i}.00,Provider {i % 7},N\n")
+            outcome = OUTCOMES[i % 3]
+            cost = "" if outcome == "declined" else f"{1000 + i}.00"  # a refusal carries no cost
+            f.write(f"{ref},{meeting.isoformat()},{REQUESTS[i % 4]},{outcome},"
+                    f"{cost},Provider {i % 7},N\n")
     return path
 
 
