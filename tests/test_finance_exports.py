@@ -386,3 +386,10 @@ def test_transparency_publishes_payments_over_the_threshold_and_redacts_people(s
                             expect=1).stderr
     seeded("spend", "transparency", "--fy", "2017-18", "--from", "2017-05-01", expect=1)
     seeded("spend", "transparency", "--threshold", "lots", expect=1)
+
+
+def test_xlsx_is_refused_cleanly_where_there_is_no_listing(run, demo_db, monkeypatch):
+    monkeypatch.setenv("SENDCTL_DB", str(demo_db))
+    for cmd in (("cases", "show", "RCC-0010"), ("doctor",), ("status",)):
+        r = run(*cmd, "--format", "xlsx", expect=1)
+        assert r.stdout == "" and r.stderr.startswith("Error: --format"), (cmd, r.stderr)

@@ -39,6 +39,10 @@ def doctor(fmt: FormatOpt = None) -> None:
     from sendctl.render.formats import emit_record
     from sendctl.services.admin import check_health
 
+    if fmt_value(fmt) == "xlsx":
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("--format: doctor prints a health report; use table, plain or json (xlsx is for listings)")
     st = state()
     report, problems = check_health(st)
     emit_record(report, fmt_value(fmt), title=f"sendctl doctor: {st.db_path}")

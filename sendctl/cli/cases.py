@@ -171,6 +171,11 @@ def _print_show(view, fmt):
     from sendctl.render.formats import Column, emit, emit_record, resolve_format
 
     fmt = resolve_format(fmt, None)
+    if fmt == "xlsx":
+        from sendctl.domain.errors import SendctlError
+
+        raise SendctlError("--format: cases show is one child's record; use table, plain, csv or json "
+                           "(xlsx is for listings, e.g. cases list --format xlsx --output cases.xlsx)")
     case, clocks, events, panel, history = (
         view.case, view.clocks, view.events, view.panel_decisions, view.history)
     if fmt == "json":
