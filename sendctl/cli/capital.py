@@ -13,6 +13,7 @@ from sendctl.cli._common import (
     FormatOpt,
     OutputOpt,
     as_of_date,
+    choices,
     fmt_value,
     info,
     new_app,
@@ -209,3 +210,198 @@ def history(
         title="Capital project status changes",
         empty_message="No status changes yet.",
     )
+
+
+# --- the consultation ----------------------------------------------------------------------------
+
+consult_app = new_app(
+    "The consultation on the capital plan: open it, record responses (counts and themes, never names), "
+    "summarise.\n\nExample: sendctl capital consult summary --as-of 2017-09-30",
+    short_help="The consultation: open, record responses (no names), summary.",
+)
+app.add_typer(consult_app, name="consult")
+
+
+@consult_app.command("open")
+def consult_open(
+    date_from: Annotated[str, typer.Option("--from", help="First day responses are taken.")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day responses are taken.")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="What the consultation is called.")
+    ] = None,
+    fund: Annotated[str, typer.Option("--fund", help="The capital fund consulted on.")] = "capital",
+) -> None:
+    """Open a consultation on the capital plan for a period (no two may overlap).
+
+    Example: sendctl capital consult open --from 2017-06-05 --to 2017-07-28
+    """
+    from sendctl.cli._common import need_date
+    from sendctl.services.consultation import open_consultation
+
+    cid = open_consultation(
+        state(), need_date(date_from, "--from"), need_date(date_to, "--to"), title, fund
+    )
+    info(f"Opened consultation {cid}: {date_from} to {date_to}")
+    typer.echo(cid)
+
+
+@consult_app.command("record")
+def consult_record(
+    respondent_type: Annotated[
+        str, typer.Option("--respondent-type", help="parent, carer, school, young-person or other.")
+    ],
+    view: Annotated[str, typer.Option("--view", help="support, oppose or comment.")],
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project", help="The project the response is about (default: the plan as a whole)."
+        ),
+    ] = None,
+    theme: Annotated[
+        str | None, typer.Option("--theme", help="A short tag for what it raised, e.g. transport.")
+    ] = None,
+    count: Annotated[
+        int,
+        typer.Option(
+            "--count", help="How many such responses (a negative count corrects a tally)."
+        ),
+    ] = 1,
+    date: DateOpt = None,
+    consultation: Annotated[
+        int | None,
+        typer.Option(
+            "--consultation", help="Consultation id (default: the one running on --date)."
+        ),
+    ] = None,
+) -> None:
+    """Record a consultation response: who (a type, never a name), its view, and a theme.
+
+    Refused when --date is outside the consultation's dates.
+    Example: sendctl capital consult record --respondent-type parent --project "Sensory room" --view support --theme "sensory needs" --date 2017-06-20
+    """
+    from sendctl.services.consultation import record_response
+
+    rid = record_response(
+        state(), respondent_type, view, _day(date), project, theme, count, consultation
+    )
+    info(f"Recorded response {rid}")
+
+
+@consult_app.command("summary")
+def consult_summary(
+    consultation: Annotated[
+        int | None, typer.Option("--consultation", help="Consultation id (default: the latest).")
+    ] = None,
+    fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Responses so far: in total, per project and per theme, by view and by type of respondent.
+
+    Rows carry `level`: total, project or theme. Example: sendctl capital consult summary --format json
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.services.consultation import summary
+
+    d = as_of_date(as_of)
+    res = summary(state(), d, consultation, fund)
+    cols = [Column("level"), Column("name")] + [
+        Column(k, k.replace("_", " "), "int")
+        for k in (
+            "responses",
+            "support",
+            "oppose",
+            "comment",
+            "parent",
+            "carer",
+            "school",
+            "young_person",
+            "other",
+        )
+    ]
+    c = res["consultation"]
+    title = (
+        f"Consultation {c['id']} ({c['opens_on']} to {c['closes_on']}) as at {d.isoformat()}"
+        if c
+        else "Consultation"
+    )
+    emit(
+        res["rows"],
+        cols,
+        fmt_value(fmt),
+        output,
+        title=title,
+        empty_message="No consultation has been opened yet.",
+    )
+
+
+@app.command("note")
+def note(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            metavar="KIND",
+            help="outcome (how the consultation changed the plan) or equality (the equality impact note).",
+        ),
+    ],
+    text: Annotated[
+        str, typer.Argument(help="The note, in plain words, as it is to be published.")
+    ],
+    date: DateOpt = None,
+    fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
+) -> None:
+    """Add a note to the published plan: what the consultation changed, or the equality impact.
+
+    The latest note of each kind on or before the plan's date is the one published.
+    Example: sendctl capital note outcome "Parents asked for places nearer home: the unit moved to Oakham." --date 2017-08-15
+    """
+    from sendctl.services.consultation import add_note
+
+    nid = add_note(state(), kind, text, _day(date), fund)
+    info(f"Added {kind} note {nid}")
+
+
+PlanFormat = choices("PlanFormat", ("html", "md", "json"))
+
+
+@app.command("plan")
+def plan_cmd(
+    output: OutputOpt = None,
+    fmt: Annotated[
+        PlanFormat | None,
+        typer.Option(
+            "--format",
+            help="html (default), md or json; from --output's ending when not given.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
+    as_of: AsOfOpt = None,
+) -> None:
+    """The short published plan: projects, costs by year against the allocation, the consultation.
+
+    One self-contained HTML file (printable on A4, readable on a phone), or Markdown, with no
+    personal data. Example: sendctl capital plan --as-of 2017-09-30 --output plan.html
+    """
+    from sendctl.render.formats import open_output
+    from sendctl.services.capital import plan
+
+    d = as_of_date(as_of)
+    data = plan(state(), d, fund)
+    f = fmt.value if fmt else None
+    if f is None:
+        name = str(output or "").lower()
+        f = "md" if name.endswith(".md") else "json" if name.endswith(".json") else "html"
+    if f == "json":
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from sendctl.render import capital_plan as R
+
+        text = R.to_html(data) if f == "html" else R.to_markdown(data)
+    with open_output(output) as out:
+        out.write(text)
+    if output is not None and str(output) != "-":
+        info(f"Wrote the capital plan as at {d.isoformat()} to {output}")

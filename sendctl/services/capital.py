@@ -223,3 +223,73 @@ def post_project_spend(
             f"{format_pence(p['cost_pence'])}"
         )
     return Posted(res.id, warnings)
+
+
+def plan(session: Session, as_of: date, fund: str = "capital") -> dict:
+    """The published plan as at as_of: the projects in it (not withdrawn), their cost by
+    financial year against the fund's allocation and profile, what the consultation said, what
+    it changed and the equality impact note. Refused before the fund's first project.
+
+    The figures are those of `capital list` and `capital consult summary` for the same date.
+    """
+    from sendctl.domain.problems import invalid
+    from sendctl.services.consultation import summary
+    from sendctl.storage import capital as S
+    from sendctl.storage.ledger import fund_profile, get_fund
+
+    conn = session.connect()
+    f = get_fund(conn, fund)
+    rows = S.list_projects(conn, as_of, fund)
+    if not rows:
+        first = conn.execute(
+            "SELECT min(proposed_on) FROM capital_projects WHERE fund = ?", (fund,)
+        ).fetchone()[0]
+        raise invalid(
+            "as_of",
+            "before_data",
+            f"no capital project of the {fund} fund was proposed on or before {as_of.isoformat()}"
+            + (f" (the first was proposed on {first})" if first else ""),
+            hint=None if first else "add projects with 'sendctl capital add'",
+        )
+    in_plan = [r for r in rows if r["status"] != "withdrawn"]
+    withdrawn = [r for r in rows if r["status"] == "withdrawn"]
+    profile = fund_profile(conn, fund)
+    years_set = sorted(set(profile) | {fy for r in in_plan for fy in r["by_year"]})
+    years, cum_p, cum_plan = [], 0, 0
+    for fy in years_set:
+        planned_fy = sum(r["by_year"].get(fy, 0) for r in in_plan)
+        cum_p += profile.get(fy, 0)
+        cum_plan += planned_fy
+        years.append(
+            {
+                "financial_year": fy,
+                "profile_pence": profile.get(fy, 0),
+                "planned_pence": planned_fy,
+                "cumulative_profile_pence": cum_p,
+                "cumulative_planned_pence": cum_plan,
+            }
+        )
+    planned_pence = sum(r["cost_pence"] for r in in_plan)
+    return {
+        "as_of": as_of.isoformat(),
+        "fund": {"code": f["code"], "name": f["name"], "allocation_pence": f["allocation_pence"]},
+        "planned_pence": planned_pence,
+        "unplanned_pence": f["allocation_pence"] - planned_pence,
+        "spent_pence": sum(r["spent_pence"] for r in in_plan),
+        "committed_pence": sum(r["committed_pence"] for r in in_plan),
+        "years": years,
+        "projects": in_plan,
+        "withdrawn": withdrawn,
+        "consultation": summary(session, as_of, fund=fund),
+        "outcome": S.latest_note(conn, fund, "outcome", as_of),
+        "equality": S.latest_note(conn, fund, "equality", as_of),
+        "how_counted": {
+            "projects": f"projects of the {fund} fund proposed on or before {as_of.isoformat()} whose status "
+            "on that day is not withdrawn ('capital list')",
+            "years": "each project's cost by financial year, summed, against the fund's profile for that year",
+            "spent": "payments and open commitments posted to the fund with the project named, dated on or before "
+            "the plan's date",
+            "consultation": "responses recorded on or before the plan's date ('capital consult summary'): counts "
+            "by view and by type of respondent; no names are kept",
+        },
+    }

@@ -264,3 +264,108 @@ def status_history(
             params,
         )
     ]
+
+
+# --- the consultation ----------------------------------------------------------------------------
+
+
+def consultations(conn: sqlite3.Connection, fund: str | None = None) -> list[dict]:
+    params: list = []
+    cond = ""
+    if fund:
+        cond = " WHERE fund = ?"
+        params.append(fund)
+    return [
+        dict(r)
+        for r in conn.execute(
+            f"SELECT id, fund, title, opens_on, closes_on FROM capital_consultations{cond} ORDER BY opens_on, id",
+            params,
+        )
+    ]
+
+
+def insert_consultation(
+    conn: sqlite3.Connection, actor: Actor, fund: str, title: str, opens_on: date, closes_on: date
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO capital_consultations (fund, title, opens_on, closes_on, officer, recorded_utc)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (fund, title, _iso(opens_on), _iso(closes_on), actor.officer, utc_now()),
+    )
+    record(
+        conn,
+        actor,
+        "capital_consultation",
+        cur.lastrowid,
+        "open",
+        after={
+            "fund": fund,
+            "title": title,
+            "opens_on": _iso(opens_on),
+            "closes_on": _iso(closes_on),
+        },
+    )
+    return cur.lastrowid
+
+
+def insert_response(conn: sqlite3.Connection, actor: Actor, r: dict) -> int:
+    cur = conn.execute(
+        "INSERT INTO capital_consultation_responses (consultation_id, project_id, respondent_type, view,"
+        " theme, responses, responded_on, officer, recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            r["consultation_id"],
+            r["project_id"],
+            r["respondent_type"],
+            r["view"],
+            r["theme"],
+            r["responses"],
+            r["responded_on"],
+            actor.officer,
+            utc_now(),
+        ),
+    )
+    record(conn, actor, "capital_response", cur.lastrowid, "record", after=r)
+    return cur.lastrowid
+
+
+def response_counts(conn: sqlite3.Connection, consultation_id: int, as_of: date) -> list[dict]:
+    """Responses recorded on or before as_of, grouped by project, respondent type, view and theme."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            """SELECT p.name AS project, r.respondent_type, r.view, r.theme, sum(r.responses) AS n
+               FROM capital_consultation_responses r LEFT JOIN capital_projects p ON p.id = r.project_id
+               WHERE r.consultation_id = ? AND r.responded_on <= ?
+               GROUP BY p.name, r.respondent_type, r.view, r.theme
+               ORDER BY min(r.id)""",
+            (consultation_id, _iso(as_of)),
+        )
+    ]
+
+
+def insert_note(
+    conn: sqlite3.Connection, actor: Actor, fund: str, kind: str, text: str, on: date
+) -> int:
+    cur = conn.execute(
+        "INSERT INTO capital_plan_notes (fund, kind, text, noted_on, officer, recorded_utc)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (fund, kind, text, _iso(on), actor.officer, utc_now()),
+    )
+    record(
+        conn,
+        actor,
+        "capital_note",
+        cur.lastrowid,
+        kind,
+        after={"fund": fund, "text": text, "noted_on": _iso(on)},
+    )
+    return cur.lastrowid
+
+
+def latest_note(conn: sqlite3.Connection, fund: str, kind: str, as_of: date) -> dict | None:
+    r = conn.execute(
+        "SELECT text, noted_on FROM capital_plan_notes WHERE fund = ? AND kind = ? AND noted_on <= ?"
+        " ORDER BY noted_on DESC, id DESC LIMIT 1",
+        (fund, kind, _iso(as_of)),
+    ).fetchone()
+    return dict(r) if r else None

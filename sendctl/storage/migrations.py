@@ -791,3 +791,61 @@ def m1903_create_high_needs_deficit(conn):
         BEGIN SELECT RAISE(ABORT, 'high_needs_deficit is append-only: record an adjustment'); END
         """,
     )
+
+
+@migration
+def m2002_create_capital_consultation(conn):
+    # The consultation on how the capital is spent keeps counts and short themes only: no name,
+    # address or free text from a respondent is ever stored. Responses are append-only (a wrong
+    # tally is corrected by a record of the opposite sign, so the history shows both). Plan notes
+    # (what the consultation changed, the equality impact) are append-only too; the latest counts.
+    _script(
+        conn,
+        """
+        CREATE TABLE capital_consultations (
+            id INTEGER PRIMARY KEY,
+            fund TEXT NOT NULL REFERENCES funds(code),
+            title TEXT NOT NULL,
+            opens_on TEXT NOT NULL,
+            closes_on TEXT NOT NULL CHECK (closes_on >= opens_on),
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE TABLE capital_consultation_responses (
+            id INTEGER PRIMARY KEY,
+            consultation_id INTEGER NOT NULL REFERENCES capital_consultations(id),
+            project_id INTEGER REFERENCES capital_projects(id),
+            respondent_type TEXT NOT NULL
+                CHECK (respondent_type IN ('parent', 'carer', 'school', 'young-person', 'other')),
+            view TEXT NOT NULL CHECK (view IN ('support', 'oppose', 'comment')),
+            theme TEXT,
+            responses INTEGER NOT NULL CHECK (responses != 0),
+            responded_on TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_capital_responses_consultation ON capital_consultation_responses(
+            consultation_id, responded_on);
+        CREATE TABLE capital_plan_notes (
+            id INTEGER PRIMARY KEY,
+            fund TEXT NOT NULL REFERENCES funds(code),
+            kind TEXT NOT NULL CHECK (kind IN ('outcome', 'equality')),
+            text TEXT NOT NULL,
+            noted_on TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE TRIGGER capital_consultations_no_update BEFORE UPDATE ON capital_consultations
+        BEGIN SELECT RAISE(ABORT, 'capital_consultations is append-only'); END;
+        CREATE TRIGGER capital_consultations_no_delete BEFORE DELETE ON capital_consultations
+        BEGIN SELECT RAISE(ABORT, 'capital_consultations is append-only'); END;
+        CREATE TRIGGER capital_consultation_responses_no_update BEFORE UPDATE ON capital_consultation_responses
+        BEGIN SELECT RAISE(ABORT, 'capital_consultation_responses is append-only'); END;
+        CREATE TRIGGER capital_consultation_responses_no_delete BEFORE DELETE ON capital_consultation_responses
+        BEGIN SELECT RAISE(ABORT, 'capital_consultation_responses is append-only'); END;
+        CREATE TRIGGER capital_plan_notes_no_update BEFORE UPDATE ON capital_plan_notes
+        BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END;
+        CREATE TRIGGER capital_plan_notes_no_delete BEFORE DELETE ON capital_plan_notes
+        BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END
+        """,
+    )

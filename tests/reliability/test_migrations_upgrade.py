@@ -75,6 +75,16 @@ SAMPLE = {
     "sen2_needs": ("INSERT INTO sen2_needs (case_ref, sen_type_rank, sen_type) VALUES"
                    " ('M-1', '1', 'ASD')", ()),
     "sen2_settings": ("INSERT INTO sen2_settings (key, value) VALUES ('lea', '857')", ()),
+    "capital_consultations": ("INSERT INTO capital_consultations (fund, title, opens_on, closes_on,"
+                              " officer, recorded_utc) VALUES ('old-fund', 'Old consultation',"
+                              " '2017-06-01', '2017-07-31', 'old', ?)", (T,)),
+    "capital_consultation_responses": ("INSERT INTO capital_consultation_responses (consultation_id,"
+                                       " project_id, respondent_type, view, theme, responses,"
+                                       " responded_on, officer, recorded_utc) VALUES (1, 1, 'parent',"
+                                       " 'support', 'transport', 1, '2017-06-10', 'old', ?)", (T,)),
+    "capital_plan_notes": ("INSERT INTO capital_plan_notes (fund, kind, text, noted_on, officer,"
+                           " recorded_utc) VALUES ('old-fund', 'equality', 'Old note', '2017-08-01',"
+                           " 'old', ?)", (T,)),
 }
 DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}  # kept by sendctl itself
 
