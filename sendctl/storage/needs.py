@@ -1,0 +1,55 @@
+"""Who held a statement or an EHC plan on a given day, grouped: the SQL of the needs dataset.
+
+A statement is held until its transfer review concludes (from its recorded issue date, or,
+once a transfer has replaced that date with the EHC plan's, from before the records begin);
+an EHC plan from its issue date. Nobody is counted before their date of birth. The
+register keeps the current need, setting and county of each child (no history of them), so
+earlier years are grouped by what is recorded now; the age is the age on the day counted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+
+def holders_sql() -> str:
+    """One row per child holding a plan on :on (case_ref, plan, primary_need, setting_type,
+    out_of_county, age)."""
+    return """
+        SELECT c.case_ref,
+               CASE
+                 WHEN t.case_ref IS NOT NULL AND (t.concluded_on IS NULL OR t.concluded_on > :on)
+                      AND (c.plan_type != 'statement' OR coalesce(c.plan_issued_on, '') <= :on)
+                      THEN 'statement'
+                 WHEN t.case_ref IS NULL AND c.plan_type = 'statement'
+                      AND coalesce(c.plan_issued_on, '') <= :on THEN 'statement'
+                 WHEN c.plan_type = 'ehcp' AND c.plan_issued_on <= :on THEN 'ehcp'
+               END AS plan,
+               c.primary_need, c.setting_type, c.out_of_county,
+               CAST(strftime('%Y', :on) AS INTEGER) - CAST(strftime('%Y', c.date_of_birth) AS INTEGER)
+                 - (strftime('%m-%d', :on) < strftime('%m-%d', c.date_of_birth)) AS age
+        FROM cases c LEFT JOIN transfers t ON t.case_ref = c.case_ref
+        WHERE (c.plan_type IN ('statement', 'ehcp') OR t.case_ref IS NOT NULL) AND c.date_of_birth <= :on
+    """
+
+
+def grouped_counts(conn: sqlite3.Connection, on: date) -> list[dict]:
+    """Children holding a plan on `on`, counted by plan, need, setting type, county and age."""
+    sql = f"""
+        SELECT plan, primary_need, setting_type, out_of_county, age, count(*) AS n
+        FROM ({holders_sql()}) h WHERE h.plan IS NOT NULL
+        GROUP BY plan, primary_need, setting_type, out_of_county, age
+    """
+    return [dict(r) for r in conn.execute(sql, {"on": on.isoformat()})]
+
+
+def first_plan_date(conn: sqlite3.Connection) -> str | None:
+    """The earliest day the records show anyone holding a plan (None: no plans at all)."""
+    r = conn.execute(
+        """SELECT min(d) FROM (
+               SELECT min(plan_issued_on) AS d FROM cases WHERE plan_type IN ('statement', 'ehcp')
+               UNION ALL SELECT min(notice_on) FROM transfers
+               UNION ALL SELECT min(started_on) FROM transfers)"""
+    ).fetchone()
+    return r[0]
