@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv")
+FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv")
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -18,7 +18,7 @@ def test_packaged_demo_data_is_examples(name):
     )
 
 
-@pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py"])
+@pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py", "generate_capital.py"])
 def test_generators_are_deterministic(script):
     r = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--check"],
                        capture_output=True, text=True)

@@ -12,15 +12,18 @@ from sendctl.cli._common import (
     OutputOpt,
     WholeNumber,
     as_of_date,
+    choices,
     fmt_value,
+    info,
     new_app,
     state,
 )
 
 app = new_app("Reports: the status dashboard and the audit trail.", no_args_is_help=False)
 report_app = new_app(
-    "Statutory returns: SEN2-style figures for a calendar year.\n\nExample: sendctl report sen2 --year 2016",
-    short_help="Statutory returns: SEN2-style figures for a calendar year.",
+    "Statutory returns and published reports: SEN2, the needs dataset, the Cabinet update.\n\n"
+    "Example: sendctl report sen2 --year 2016",
+    short_help="Statutory returns and published reports: SEN2, needs dataset, Cabinet update.",
 )
 
 
@@ -92,6 +95,75 @@ def sen2(
 
     run_report(year, xml=xml, check=check, explain=explain, diff=diff, lea=lea,
                fmt=fmt_value(fmt), output=output)
+
+
+NeedsBy = choices("NeedsBy", ("need", "age", "setting", "area", "plan"))
+
+
+@report_app.command("needs")
+def needs(
+    as_of: AsOfOpt = None,
+    by: Annotated[
+        NeedsBy | None,
+        typer.Option("--by", help="One breakdown: need, age, setting, area or plan (default: all).", case_sensitive=False),
+    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """The SEND needs dataset: children with a plan by need, age, setting, area and plan type, over 4 years.
+
+    For --as-of and the same day in each of the three years before, with the change since the
+    year before. Fit to publish: 1 to 4 children show as <5 (and a cell that would give one away
+    from the total as c). Rows: by, group, on, children, shown, change, change_shown.
+    Example: sendctl report needs --as-of 2017-03-31 --by need --format csv
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.services.needs import dataset
+
+    d = as_of_date(as_of)
+    res = dataset(state(), d, by.value if by else None)
+    cols = [Column("by"), Column("group"), Column("on"), Column("children", kind="int", human=False),
+            Column("shown", "children"), Column("change", kind="int", human=False),
+            Column("change_shown", "change on a year before")]
+    emit(res["rows"], cols, fmt_value(fmt), output, title=f"SEND needs dataset as at {d.isoformat()}")
+
+
+CabinetFormat = choices("CabinetFormat", ("html", "json"))
+
+
+@report_app.command("cabinet")
+def cabinet(
+    as_of: AsOfOpt = None,
+    output: OutputOpt = None,
+    fmt: Annotated[
+        CabinetFormat | None,
+        typer.Option("--format", help="html (default) or json (every figure of the update).", case_sensitive=False),
+    ] = None,
+) -> None:
+    """The progress update to Cabinet: one self-contained HTML file with charts, no personal data.
+
+    Transfers against the deadline (burn-down and forecast), the statutory clocks, the High Needs
+    Panel, the funds by month, the capital plan and the needs picture; each figure with its date
+    and how it was counted, from the same services as the JSON commands.
+    Example: sendctl report cabinet --as-of 2018-03-31 --output update.html
+    """
+    from sendctl.render.formats import open_output
+    from sendctl.services.cabinet import update
+
+    d = as_of_date(as_of)
+    data = update(state(), d)
+    if (fmt.value if fmt else "html") == "json":
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        from sendctl.render.cabinet import to_html
+
+        text = to_html(data)
+    with open_output(output) as out:
+        out.write(text)
+    if output is not None and str(output) != "-":
+        info(f"Wrote the Cabinet update as at {d.isoformat()} to {output}")
 
 
 @app.command()

@@ -293,3 +293,40 @@ def plan(session: Session, as_of: date, fund: str = "capital") -> dict:
             "by view and by type of respondent; no names are kept",
         },
     }
+
+
+def load_programme(session: Session, path) -> dict[str, int]:
+    """Load a capital programme file (the demo's capital.csv: projects, status changes, the
+    consultation, its responses and the plan notes, in date order) through the same services as
+    `sendctl capital ...`, in one transaction. Returns counts per record kind."""
+    import csv
+
+    from sendctl.domain.dates import parse_date
+    from sendctl.domain.errors import SendctlError
+    from sendctl.domain.money import parse_pence
+    from sendctl.services import consultation as C
+
+    counts: dict[str, int] = {}
+    with session.transaction(), open(path, encoding="utf-8", newline="") as f:
+        for line, r in enumerate(csv.DictReader(f), 2):
+            kind = r["record"]
+            try:
+                on = parse_date(r["date"], "date")
+                if kind == "project":
+                    add_project(session, r["project"], parse_pence(r["cost"], "cost"), r["profile"] or None,
+                                r["setting"], r["purpose"], on)
+                elif kind == "status":
+                    change_status(session, r["project"], r["status"], on, r["text"] or None)
+                elif kind == "consultation":
+                    C.open_consultation(session, on, parse_date(r["date_to"], "date_to"), r["text"] or None)
+                elif kind == "response":
+                    C.record_response(session, r["respondent_type"], r["view"], on, r["project"] or None,
+                                      r["theme"] or None, int(r["count"] or 1))
+                elif kind == "note":
+                    C.add_note(session, r["kind"], r["text"], on)
+                else:
+                    raise SendctlError(f"record: unknown record {kind!r}")
+            except SendctlError as e:
+                raise SendctlError(f"{getattr(path, 'name', path)}:{line}: {e.message}") from None
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts

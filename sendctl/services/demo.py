@@ -13,7 +13,9 @@ The build, in order (each step the service its command calls):
   4. `cases import` of cases.csv, the register as at 18 April 2017 (statements that ended
      with no plan are on SEN support there);
   5. `panel import` of panel.csv (fortnightly panels, January to April 2017);
-  6. `spend import` of spend.csv (2017-18 postings and capital commitments).
+  6. `spend import` of spend.csv (2017-18 postings and capital commitments);
+  7. the capital programme of capital.csv (projects, the consultation, status changes, plan
+     notes) through the capital services.
 The database is built in a temporary file beside the target and renamed over it only when
 every step has worked: a failure leaves no half-built demo (and any old one untouched).
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 from sendctl.services.session import Session
 
 DEMO_AS_OF = "2017-04-18"  # the Cabinet report's date: the register as at April 2017
-DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv")
+DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv")
 
 
 def examples_dir() -> Path:
@@ -154,6 +156,11 @@ def build_database(session: Session, path: Path) -> dict:
         sres = imports.import_spend(build, examples / "spend.csv")
         say(f"Imported spend.csv: {sres.added} postings and commitments "
             f"({format_pence(sres.total_pence)}), 2017-18 onwards")
+        from sendctl.services.capital import load_programme
+
+        cap = load_programme(build, examples / "capital.csv")
+        say(f"Loaded capital.csv: {cap.get('project', 0)} capital projects, a consultation with "
+            f"{cap.get('response', 0)} response tallies, {cap.get('status', 0)} status changes")
         build.close()
         for suffix in ("-wal", "-shm", "-journal"):  # an old demo's side files
             old = Path(f"{path}{suffix}")
