@@ -23,6 +23,15 @@ CLOCK_LABELS = {
     "review_decision": "decision after an annual review (4 weeks)",
     "phase_transfer": "plan amended before a phase transfer",
 }
+SHORT_CLOCK_LABELS = {
+    "transfer": "transfer",
+    "assessment_decision": "6-week decision",
+    "assessment_no_plan": "16-week no plan",
+    "assessment_final": "20-week plan",
+    "annual_review": "annual review",
+    "review_decision": "review decision",
+    "phase_transfer": "phase transfer",
+}
 OUTCOMES = ("agreed", "agreed_with_conditions", "deferred", "declined", "referred")
 
 
@@ -216,7 +225,7 @@ def _clocks(u: dict) -> str:
         out.append(
             H.bar_chart(
                 "Running clocks by kind: on time and overdue",
-                [r["clock"].replace("_", " ") for r in shown],
+                [SHORT_CLOCK_LABELS.get(r["clock"], r["clock"].replace("_", " ")) for r in shown],
                 [
                     H.Series(
                         "on time",

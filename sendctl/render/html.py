@@ -161,13 +161,17 @@ def _axes(
     n = len(labels)
     step = max(1, -(-n // 12))  # at most ~12 labels on the x axis
     plot_w = w - left - 5
+    # labels wider than their slot (about 6 px a character at 11 px) go on two staggered rows
+    slot = plot_w * step / max(n, 1)
+    stagger = max((len(lab) for lab in labels), default=0) * 6 > slot
+    shown = 0
     for i, lab in enumerate(labels):
         if i % step and i != n - 1:
             continue
         x = left + plot_w * (i + 0.5) / n
-        out.append(
-            f'<text x="{x:.1f}" y="{h - bottom + 14}" text-anchor="middle">{esc(lab)}</text>'
-        )
+        y = h - bottom + 14 + (13 if stagger and shown % 2 else 0)
+        shown += 1
+        out.append(f'<text x="{x:.1f}" y="{y}" text-anchor="middle">{esc(lab)}</text>')
     return "".join(out)
 
 
@@ -178,7 +182,7 @@ def line_chart(
     fmt: Callable[[float], str] = lambda v: f"{v:,.0f}",
 ) -> str:
     """A line chart (inline SVG): one polyline per series, a dot per point carrying its data."""
-    w, h, left, bottom = 640, 280, 64, 24
+    w, h, left, bottom = 640, 290, 64, 34
     values = [v for s in series for _, v in s.points if v is not None]
     top = _nice_max(max(values, default=0))
     n = max((len(s.points) for s in series), default=1) or 1
@@ -219,7 +223,7 @@ def bar_chart(
     fmt: Callable[[float], str] = lambda v: f"{v:,.0f}",
 ) -> str:
     """Grouped vertical bars (inline SVG): one bar per series per label, each carrying its data."""
-    w, h, left, bottom = 640, 260, 64, 24
+    w, h, left, bottom = 640, 270, 64, 34
     values = [v for s in series for _, v in s.points if v is not None]
     top = _nice_max(max(values, default=0))
     n = max(len(labels), 1)
