@@ -82,3 +82,18 @@ def test_a_date_before_any_plan_is_refused(register):
 ])
 def test_suppression(counts, expected):
     assert suppress(counts) == expected
+
+
+def test_an_ended_plan_is_not_held_from_its_end_date(register, db_path):
+    import sqlite3
+
+    # (`cases end` writes this row; inserted here directly so the dataset's rule is tested alone)
+    conn = sqlite3.connect(db_path)
+    conn.execute("INSERT INTO plan_events (case_ref, event, event_on, reason, officer, recorded_utc)"
+                 " VALUES ('N-001', 'end', '2017-01-10', 'needs-met', 't', '2017-01-10T00:00:00')")
+    conn.commit()
+    conn.close()
+    rows = register.json("report", "needs", "--as-of", "2017-03-31", "--by", "need")
+    assert _cells(rows, "need", "2017-03-31")["ASD"]["children"] == 11
+    assert _cells(rows, "need", "2016-03-31")["ASD"]["children"] == 12
+    assert _cells(rows, "need", "2017-03-31")["ASD"]["change_shown"] == "-1"

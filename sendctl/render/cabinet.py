@@ -187,6 +187,16 @@ def _clocks(u: dict) -> str:
     c = u["clocks"]
     tot = c["total"]
     out = ["<h2>2. Statutory timescales</h2>"]
+    guidance = (
+        [
+            H.card(
+                "guidance reminders (no statutory duty)",
+                H.fig("clocks.total.guidance", tot["guidance"]),
+            )
+        ]
+        if tot.get("guidance")
+        else []
+    )
     out.append(
         H.cards(
             [
@@ -200,6 +210,7 @@ def _clocks(u: dict) -> str:
                     H.fig("clocks.total.overdue", tot["overdue"]),
                     "warn" if tot["overdue"] else "ok",
                 ),
+                *guidance,
             ]
         )
     )

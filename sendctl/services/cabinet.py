@@ -35,26 +35,28 @@ def _month_ends(first: date, as_of: date) -> list[date]:
 
 
 def clock_counts(session: Session, as_of: date) -> dict:
-    """Running statutory clocks by kind: overdue, due within 14 days, and later (on time)."""
+    """Running clocks by kind: overdue, due within 14 days, later; "on time" = due + later.
+    Guidance reminders (not a statutory duty) are counted apart and are not "running"."""
     from sendctl.domain.clocks import CLOCKS
     from sendctl.storage.clocks import deadline_rows
 
-    by_clock = {
-        k: {"clock": k, "overdue": 0, "due": 0, "upcoming": 0, "running": 0} for k in CLOCKS
-    }
+    def blank(kind: str) -> dict:
+        return {"clock": kind, "overdue": 0, "due": 0, "upcoming": 0, "guidance": 0, "running": 0}
+
+    by_clock = {k: blank(k) for k in CLOCKS}
     for r in deadline_rows(
         session.connect(), as_of, within=CLOCK_WINDOW_DAYS, include_upcoming=True
     ):
-        c = by_clock.setdefault(
-            r["clock"], {"clock": r["clock"], "overdue": 0, "due": 0, "upcoming": 0, "running": 0}
-        )
-        c[r["status"]] += 1
-        c["running"] += 1
+        c = by_clock.setdefault(r["clock"], blank(r["clock"]))
+        c[r["status"]] = c.get(r["status"], 0) + 1
+        if r["status"] in ("overdue", "due", "upcoming"):
+            c["running"] += 1
     rows = list(by_clock.values())
     for c in rows:
         c["on_time"] = c["due"] + c["upcoming"]
     total = {
-        k: sum(c[k] for c in rows) for k in ("overdue", "due", "upcoming", "running", "on_time")
+        k: sum(c[k] for c in rows)
+        for k in ("overdue", "due", "upcoming", "guidance", "running", "on_time")
     }
     return {"within_days": CLOCK_WINDOW_DAYS, "by_clock": rows, "total": total}
 

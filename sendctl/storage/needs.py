@@ -2,7 +2,9 @@
 
 A statement is held until its transfer review concludes (from its recorded issue date, or,
 once a transfer has replaced that date with the EHC plan's, from before the records begin);
-an EHC plan from its issue date. Nobody is counted before their date of birth. The
+an EHC plan from its issue date. A plan that ended (ceased, or the child moved to another
+authority) is not held from the day it ended; a child who moved in holds theirs from the day
+they arrived. Nobody is counted before their date of birth. The
 register keeps the current need, setting and county of each child (no history of them), so
 earlier years are grouped by what is recorded now; the age is the age on the day counted.
 """
@@ -31,6 +33,11 @@ def holders_sql() -> str:
                  - (strftime('%m-%d', :on) < strftime('%m-%d', c.date_of_birth)) AS age
         FROM cases c LEFT JOIN transfers t ON t.case_ref = c.case_ref
         WHERE (c.plan_type IN ('statement', 'ehcp') OR t.case_ref IS NOT NULL) AND c.date_of_birth <= :on
+          AND NOT EXISTS (
+              SELECT 1 FROM plan_events e WHERE e.case_ref = c.case_ref
+                 AND ((e.event IN ('end', 'move-out') AND e.event_on <= :on)
+                      OR (e.event = 'move-in' AND e.event_on > :on))
+                 AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id))
     """
 
 
