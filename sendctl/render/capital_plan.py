@@ -202,7 +202,7 @@ def _consultation_html(plan: dict) -> str:
         return "".join(out)
     meta = c["consultation"]
     out.append(
-        f"<p>{H.esc(meta['title'])}: we asked parents, carers, schools, young people and others what they thought "
+        f"<p>{H.esc(meta['title'])}: we asked what people thought "
         f"of the projects, from {H.esc(_long_date(meta['opens_on']))} to {H.esc(_long_date(meta['closes_on']))}.</p>"
     )
     rows = []
@@ -307,7 +307,7 @@ def to_markdown(plan: dict) -> str:
     if c["consultation"]:
         meta = c["consultation"]
         out.append(
-            f"{meta['title']}: {_long_date(meta['opens_on'])} to {_long_date(meta['closes_on'])}.\n\n"
+            f"{meta['title']}, from {_long_date(meta['opens_on'])} to {_long_date(meta['closes_on'])}.\n\n"
         )
         out.append(
             _md_table(
