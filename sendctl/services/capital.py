@@ -189,11 +189,12 @@ def post_project_spend(
     description: str,
     **details,
 ):
-    """`spend post ... --project NAME`: the posting (every check of `spend post`) and its link
-    to the project, in one transaction. Returns the ledger's Posted(id, warnings)."""
+    """`spend post ... --project NAME`: the posting (through the service `spend post` calls,
+    with every check) and its link to the project, in one transaction. Returns the ledger's Posted(id, warnings)."""
     from sendctl.domain.problems import invalid
+    from sendctl.services.ledger import post
     from sendctl.storage import capital as S
-    from sendctl.storage.ledger import Posted, post_spend
+    from sendctl.storage.ledger import Posted
 
     with session.transaction() as conn:
         p = S.get_project(conn, project)
@@ -206,9 +207,7 @@ def post_project_spend(
         status, _ = S.current_status(conn, p["id"])
         if status == "withdrawn":
             raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
-        res = post_spend(
-            conn, session.actor(), fund, amount_pence, posted_on, description, **details
-        )
+        res = post(session, fund, amount_pence, posted_on, description, **details)
         S.link_spend(conn, session.actor(), res.id, p["id"])
         used = S.project_spend(conn, date.max).get(
             p["id"], {"spent_pence": 0, "committed_pence": 0}
@@ -313,15 +312,31 @@ def load_programme(session: Session, path) -> dict[str, int]:
             try:
                 on = parse_date(r["date"], "date")
                 if kind == "project":
-                    add_project(session, r["project"], parse_pence(r["cost"], "cost"), r["profile"] or None,
-                                r["setting"], r["purpose"], on)
+                    add_project(
+                        session,
+                        r["project"],
+                        parse_pence(r["cost"], "cost"),
+                        r["profile"] or None,
+                        r["setting"],
+                        r["purpose"],
+                        on,
+                    )
                 elif kind == "status":
                     change_status(session, r["project"], r["status"], on, r["text"] or None)
                 elif kind == "consultation":
-                    C.open_consultation(session, on, parse_date(r["date_to"], "date_to"), r["text"] or None)
+                    C.open_consultation(
+                        session, on, parse_date(r["date_to"], "date_to"), r["text"] or None
+                    )
                 elif kind == "response":
-                    C.record_response(session, r["respondent_type"], r["view"], on, r["project"] or None,
-                                      r["theme"] or None, int(r["count"] or 1))
+                    C.record_response(
+                        session,
+                        r["respondent_type"],
+                        r["view"],
+                        on,
+                        r["project"] or None,
+                        r["theme"] or None,
+                        int(r["count"] or 1),
+                    )
                 elif kind == "note":
                     C.add_note(session, r["kind"], r["text"], on)
                 else:
