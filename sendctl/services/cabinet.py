@@ -64,7 +64,11 @@ def clock_counts(session: Session, as_of: date) -> dict:
 def fund_months(session: Session, as_of: date) -> dict:
     """Each fund at each month end (from the first posting's month to as_of): allocation,
     approved, spent, committed, remaining, as `funds balances --as-of MONTH_END` gives them."""
-    from sendctl.storage.ledger import fund_balances
+    from sendctl.services.ledger import balances
+
+    def fund_balances(_conn, day: date) -> list[dict]:
+        # the rows `funds balances --as-of DAY` shows, one per fund (not the total or years)
+        return [r for r in balances(session, day) if r["level"] == "fund"]
 
     conn = session.connect()
     first = conn.execute(
