@@ -164,3 +164,33 @@ def test_forecast_and_deficit_on_a_hand_checked_set(run, hn):
 def test_a_second_high_needs_fund_is_refused(run, hn):
     r = run("funds", "add", "hn2", "--name", "x", "--kind", "high-needs", "--budget", "2017-18=£1", expect=1)
     assert "already a high-needs fund" in r.stderr
+
+
+def _two_placements(run):
+    place(run, "R1", "36500", "2017-09-01", "2018-08-31", "--out-of-county")
+    run("panel", "record", "R2", "--date", "2017-06-01", "--request", "top-up", "--outcome", "agreed",
+        "--annual-cost", "7300", "--provider", "Local Primary", "--starts", "2017-04-01")
+
+
+def test_panel_summary_shows_the_full_year_effect(run, hn):
+    _two_placements(run)
+    rows = run.json("panel", "summary", "--to", "2017-06-30", "--as-of", "2017-07-01")
+    total = next(r for r in rows if r["by"] == "total")
+    # full year: 36,500 + 7,300; in 2017-18: 21,200 (212 days) + 7,300 (the whole year)
+    assert (total["placements_made"], total["full_year_effect_pence"], total["in_year_effect_pence"]) == (
+        2, 4_380_000, 2_850_000)
+    top_up = next(r for r in rows if r["by"] == "request" and r["group"] == "top-up")
+    assert top_up["full_year_effect_pence"] == 730_000
+    assert "full-year effect" in run("panel", "summary", "--as-of", "2017-07-01", "--format", "plain").stdout
+
+
+def test_status_has_a_high_needs_line(run, hn):
+    _two_placements(run)
+    h = run.json("status", "--as-of", "2017-07-01")["high_needs"]
+    # placements 28,500 in 2017-18, plus new ones at the last 12 months' £43,800 a year over the
+    # 273 days left of 365: 43,800 x (273/365)^2 / 2 = 12,251.342.. -> £12,251.34
+    assert (h["financial_year"], h["budget_pence"], h["forecast_outturn_pence"]) == (
+        "2017-18", 100_000_000, 2_850_000 + 1_225_134)
+    assert h["variance_pence"] == 100_000_000 - 4_075_134
+    out = run("status", "--as-of", "2017-07-01", "--format", "plain").stdout
+    assert "high needs 2017-18: budget £1,000,000.00, forecast outturn £40,751.34" in out

@@ -46,7 +46,8 @@ def small(run, tmp_path):
 
 def test_dashboard_json(small):
     d = small.json("status", "--as-of", AS_OF)
-    assert set(d) == {"as_of", "transfers", "clocks", "panel", "funds"}
+    assert set(d) == {"as_of", "transfers", "clocks", "panel", "funds", "high_needs"}
+    assert d["high_needs"] is None  # no high-needs fund in this database
     assert d["as_of"] == AS_OF
     t = d["transfers"]
     assert (t["total"], t["not_started"], t["in_progress"], t["concluded"]) == (5, 1, 2, 2)

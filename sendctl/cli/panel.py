@@ -190,6 +190,9 @@ def _summary_columns(first_header: str):
         Column("out_of_county_agreed", "ooc placements", kind="int"),
         Column("out_of_county_cost_pence", "ooc cost", kind="money"),
         Column("out_of_county_share_pct", "ooc share", kind="pct"),
+        Column("placements_made", "placements made", kind="int", human=False),
+        Column("full_year_effect_pence", "full-year effect", kind="money"),
+        Column("in_year_effect_pence", "in-year effect", kind="money", human=False),
     ]
 
 

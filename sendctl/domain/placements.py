@@ -276,3 +276,20 @@ def parse_budget(text: str | None) -> dict[str, int]:
             raise invalid("budget", "not_positive", f"{fy}: a budget is more than £0.00", part)
         out[fy] = pence
     return dict(sorted(out.items()))
+
+
+EFFECT_FIELDS = ("placements_made", "full_year_effect_pence", "in_year_effect_pence")
+
+
+def add_effects(rows: list[dict], groups: list[dict]) -> list[dict]:
+    """Add the placements' effect (SQL groups per meeting and request) to panel summary rows
+    (by meeting, by request, total): count, full-year effect and in-year effect."""
+    sums: dict[tuple[str, str], dict] = {}
+    for g in groups:
+        for key in (("meeting", g["meeting_on"]), ("request", g["request"]), ("total", "all")):
+            acc = sums.setdefault(key, dict.fromkeys(EFFECT_FIELDS, 0))
+            for f in EFFECT_FIELDS:
+                acc[f] += g[f] or 0
+    for r in rows:
+        r.update(sums.get((r["by"], r["group"]), dict.fromkeys(EFFECT_FIELDS, 0)))
+    return rows

@@ -113,7 +113,18 @@ def plain_text(d: dict) -> str:
         )
     if not d["funds"]:
         out.append("  no funds (run 'sendctl init')")
+    if d.get("high_needs"):
+        out.append("  " + high_needs_line(d["high_needs"]))
     return "\n".join(out) + "\n"
+
+
+def high_needs_line(h: dict) -> str:
+    """High needs 2017-18: budget, forecast outturn (placements, payments, new ones), variance."""
+    v = h["variance_pence"]
+    word = "" if v is None else " (overspend)" if v < 0 else " (underspend)" if v > 0 else ""
+    return (f"high needs {h['financial_year']}: budget {format_pence(h['budget_pence']) or '-'}, "
+            f"forecast outturn {format_pence(h['forecast_outturn_pence'])}, "
+            f"variance {format_pence(v) or '-'}{word}")
 
 
 def print_rich(d: dict) -> None:
@@ -176,7 +187,12 @@ def print_rich(d: dict) -> None:
                    format_pence(f["committed_pence"]), format_pence(f["remaining_pence"]),
                    (f"[{colour}]{'█' * filled}{'░' * (8 - filled)}[/{colour}] " if bars else "")
                    + f"[{colour}]{_pct(f['pct_used'])}[/{colour}]")
-    funds = Panel(ft if d["funds"] else "no funds (run 'sendctl init')", title="Funds", title_align="left")
+    fund_body = ft if d["funds"] else "no funds (run 'sendctl init')"
+    if d.get("high_needs"):
+        h = d["high_needs"]
+        colour = "red" if (h["variance_pence"] or 0) < 0 else "green"
+        fund_body = Group(fund_body, f"[{colour}]{high_needs_line(h)}[/{colour}]")
+    funds = Panel(fund_body, title="Funds", title_align="left")
 
     con.print(f"[bold]sendctl status[/bold] as at {d['as_of']}")
     if con.width >= 120:  # wide: transfers beside the clocks and the panel

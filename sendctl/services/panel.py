@@ -56,8 +56,10 @@ def summarise(session: Session, date_from: date | None, date_to: date | None, as
     Returns:
         (rows, the end date used).
     """
+    from sendctl.services.placements import with_effects
     from sendctl.storage.panel import summary
 
     check_range(date_from, date_to)
     end = min(date_to, as_of) if date_to else as_of
-    return summary(session.connect(), date_from, end, include_superseded=include_superseded), end
+    rows = summary(session.connect(), date_from, end, include_superseded=include_superseded)
+    return with_effects(session, rows, date_from, end), end

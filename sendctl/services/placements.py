@@ -299,10 +299,10 @@ def deficit_entries(session: Session, as_of: date) -> list[dict]:
     return rows(conn, _fund(conn)["code"], as_of)
 
 
-def full_year_effect(session_or_conn, date_from: date | None, date_to: date) -> dict:
-    """Placements agreed at the panels of the period: count and annual cost (the full-year effect)."""
-    from sendctl.storage.placements import full_year_effect as query
+def with_effects(session: Session, rows: list[dict], date_from: date | None, date_to: date) -> list[dict]:
+    """panel summary rows with the placements their decisions made: how many, the full-year
+    effect (annual cost) and the in-year effect (their cost to date_to's financial year)."""
+    from sendctl.domain.placements import add_effects
+    from sendctl.storage.placements import effect_by_meeting
 
-    conn = session_or_conn.connect() if hasattr(session_or_conn, "connect") else session_or_conn
-    return query(conn, date_from, date_to)
-
+    return add_effects(rows, effect_by_meeting(session.connect(), date_from, date_to))

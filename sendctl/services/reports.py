@@ -9,9 +9,12 @@ from sendctl.services.session import Session
 
 def dashboard(session: Session, as_of: date) -> dict:
     """The status dashboard as one object (transfers with burndown, clocks, panel, funds)."""
+    from sendctl.services.placements import status_line
     from sendctl.storage.reports import dashboard as build
 
-    return build(session.connect(), as_of)
+    d = build(session.connect(), as_of)
+    d["high_needs"] = status_line(session, as_of)  # None without a high-needs fund
+    return d
 
 
 def sen2_figures(session: Session, year: int) -> dict:

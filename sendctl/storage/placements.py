@@ -232,20 +232,22 @@ def run_rate(conn: sqlite3.Connection, as_of: date) -> tuple[int, int]:
     return r[0], r[1]
 
 
-def full_year_effect(conn: sqlite3.Connection, date_from: date | None, date_to: date) -> dict:
-    """Placements agreed at panels in the period (as the register stands at date_to): how many,
-    their annual cost (the full-year effect), and what they commit to each year they touch."""
-    where = [CURRENT, "p.decision_id IS NOT NULL", "p.action IN ('agreed', 'superseded')",
-             "p.decided_on <= :as_of"]
-    params: dict = {"as_of": date_to.isoformat()}
+def effect_by_meeting(conn: sqlite3.Connection, date_from: date | None, date_to: date) -> list[dict]:
+    """Per (meeting, request): the placements the period's decisions made (as the register stands
+    at date_to), their annual cost (the full-year effect) and what they commit to date_to's
+    financial year (the in-year effect)."""
+    cte, params = _years_cte([P.financial_year(date_to)])
+    where = [CURRENT, "p.action IN ('agreed', 'superseded')", "d.meeting_on <= :as_of"]
+    params["as_of"] = date_to.isoformat()
     if date_from is not None:
-        where.append("p.decided_on >= :since")
+        where.append("d.meeting_on >= :since")
         params["since"] = date_from.isoformat()
-    r = conn.execute(
-        "SELECT COUNT(*) AS placements, COALESCE(SUM(p.annual_cost_pence), 0) AS annual_pence,"
-        " COALESCE(SUM(p.out_of_county), 0) AS out_of_county FROM placements p WHERE "
-        + " AND ".join(where), params).fetchone()
-    return dict(r)
+    sql = (f"{cte} SELECT d.meeting_on, d.request, COUNT(*) AS placements_made,"
+           " SUM(p.annual_cost_pence) AS full_year_effect_pence,"
+           f" SUM(CASE WHEN {IN_YEAR} THEN {YEAR_PENCE} ELSE 0 END) AS in_year_effect_pence"
+           " FROM placements p JOIN panel_decisions d ON d.id = p.decision_id CROSS JOIN y"
+           f" WHERE {' AND '.join(where)} GROUP BY d.meeting_on, d.request")
+    return [dict(r) for r in conn.execute(sql, params)]
 
 
 # --- the high needs fund -------------------------------------------------------------------------
