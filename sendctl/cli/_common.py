@@ -215,6 +215,11 @@ class ErrorGroup(TyperGroup):
             if getattr(e, "exit_code", None) is not None and type(e).__module__.startswith(
                 ("typer", "click")
             ):
+                if type(e).__name__ == "BadParameter":
+                    # a value refused (a code not in its list, a number out of range): bad input,
+                    # exit 1 like every other refused value; exit 2 stays for usage mistakes
+                    error_line(SendctlError(e.format_message()))
+                    raise typer.Exit(EXIT_BAD_INPUT) from None
                 raise  # usage errors and the like: Click prints them itself
             _report_bug()
             raise typer.Exit(BUG_EXIT) from None
