@@ -23,7 +23,7 @@ Reversing a settlement re-opens the commitment, so any entry plus its reversal n
 
 import re
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sendctl.domain.dates import financial_year, parse_financial_year, period
 from sendctl.domain.errors import SendctlError
@@ -171,8 +171,9 @@ def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
     """
     if outflow <= 0:
         return None
-    if bal.approved is not None and outflow > bal.available:
-        left = bal.available
+    available = bal.available
+    if available is not None and outflow > available:
+        left = available
         return (
             f"{fund_code}: {format_pence(left)} left of the {format_pence(bal.approved)} approved "
             f"(spent {format_pence(bal.spent)}, committed {format_pence(bal.committed)}); asked "
@@ -212,7 +213,7 @@ def check_approval(fund_code: str, allocation: int, approved_so_far: int | None,
 # --- entries -----------------------------------------------------------------------------------
 
 
-def dated_fields(posted_on: date) -> dict:
+def dated_fields(posted_on: date) -> dict[str, Any]:
     """posted_on, financial_year and period of a posting date (rule 26)."""
     return {
         "posted_on": posted_on.isoformat(),
@@ -221,7 +222,7 @@ def dated_fields(posted_on: date) -> dict:
     }
 
 
-def reversal_problem(entry: dict, already_reversed: bool, open_settlement_id: int | None) -> str | None:
+def reversal_problem(entry: dict[str, Any], already_reversed: bool, open_settlement_id: int | None) -> str | None:
     """Why entry cannot be reversed, or None.
 
     Args:
@@ -241,7 +242,7 @@ def reversal_problem(entry: dict, already_reversed: bool, open_settlement_id: in
     return None
 
 
-def settlement_problem(entry: dict, reversed_: bool, open_settlement_id: int | None, on: date) -> str | None:
+def settlement_problem(entry: dict[str, Any], reversed_: bool, open_settlement_id: int | None, on: date) -> str | None:
     """Why a commitment cannot be settled on date `on`, or None."""
     if entry["kind"] != "commitment":
         return f"entry {entry['id']} is {_a(entry['kind'])}, not a commitment; only commitments are settled"
@@ -258,7 +259,7 @@ def _a(word: str) -> str:
     return ("an " if word[0] in "aeiou" else "a ") + word
 
 
-def replay(allocation: int, entries: list[dict]) -> Balance:
+def replay(allocation: int, entries: list[dict[str, Any]]) -> Balance:
     """Balances by walking the ledger's meaning, without the effect/released columns.
 
     The reference model for tests: entries are dicts with id, kind, amount_pence and, where
@@ -288,7 +289,7 @@ def replay(allocation: int, entries: list[dict]) -> Balance:
     return Balance(allocation, approved, committed, spent)
 
 
-def import_key(fields: dict, occurrence: int) -> str:
+def import_key(fields: dict[str, Any], occurrence: int) -> str:
     """De-duplication key of an imported row: SHA-256 of kind, fund, date, amount, invoice ref,
     supplier and description (normalised), plus its occurrence among identical rows of the file.
 
@@ -312,7 +313,7 @@ def import_key(fields: dict, occurrence: int) -> str:
 
 # --- export ------------------------------------------------------------------------------------
 
-def shown_supplier(entry: dict) -> str | None:
+def shown_supplier(entry: dict[str, Any]) -> str | None:
     """The supplier as any listing or export may show it: a person is never named (UK GDPR;
     the Transparency Code's wording for payments to individuals)."""
     supplier = entry.get("supplier")
@@ -321,7 +322,7 @@ def shown_supplier(entry: dict) -> str | None:
     return supplier
 
 
-def redacted(entry: dict) -> dict:
+def redacted(entry: dict[str, Any]) -> dict[str, Any]:
     """The entry with its supplier as shown_supplier gives it (a new dict when it changes)."""
     if entry.get("supplier") and entry.get("supplier_is_individual"):
         return {**entry, "supplier": REDACTED}
@@ -345,7 +346,7 @@ ACTUAL_EFFECTS = ("spent",)
 WITH_COMMITMENT_EFFECTS = ("spent", "committed")
 
 
-def export_row(entry: dict) -> dict:
+def export_row(entry: dict[str, Any]) -> dict[str, Any]:
     """One finance export row, typed: the date a date, money in pence.
 
     cost_centre/account_code fall back to the fund's defaults (fund_cost_centre,
@@ -385,7 +386,7 @@ class ExportTotals:
         self.commitments = 0  # commitments and their cancellations
         self.no_codes: list[int] = []  # transaction ids with no cost centre or no account code
 
-    def add(self, row: dict, effect: str) -> None:
+    def add(self, row: dict[str, Any], effect: str) -> None:
         self.rows += 1
         self.net += row["net_amount"]
         self.by_kind[row["kind"]] = self.by_kind.get(row["kind"], 0) + 1
@@ -426,7 +427,7 @@ TRANSPARENCY_TYPES = {"date": "date", "amount": "money", "irrecoverable_vat": "m
                       "transaction_number": "int"}
 
 
-def transparency_row(entry: dict) -> dict:
+def transparency_row(entry: dict[str, Any]) -> dict[str, Any]:
     """One published payment: service area = the cost centre (the posting's, else its fund's
     default), else the fund's name; purpose = the description; merchant category = the spend
     category's label. Irrecoverable VAT is left empty: VAT recorded on a posting is VAT the

@@ -6,9 +6,11 @@ and `--outcome agreed-with-conditions` on the command line mean the same thing.
 """
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
+from typing import Any
 
 from sendctl.domain.dates import parse_date
 from sendctl.domain.errors import SendctlError
@@ -153,7 +155,7 @@ _ALIASES: dict[type[Enum], dict[str, str]] = {
     },
 }
 
-_LABELS = {Request: "request type", Outcome: "outcome", PlacementType: "placement type", Funder: "funder"}
+_LABELS: dict[type[Enum], str] = {Request: "request type", Outcome: "outcome", PlacementType: "placement type", Funder: "funder"}
 
 
 def _squash(text: str) -> str:
@@ -228,7 +230,7 @@ class Decision:
     note: str | None = None
     supersedes_id: int | None = None
 
-    def as_row(self) -> dict:
+    def as_row(self) -> dict[str, Any]:
         """Column values for storage (dates as ISO text, the flag as 0/1)."""
         # Built by hand: dataclasses.asdict deep-copies, ~80 µs a row on a large import.
         return {
@@ -247,18 +249,18 @@ class Decision:
             "supersedes_id": self.supersedes_id,
         }
 
-    def natural_key(self) -> tuple:
+    def natural_key(self) -> tuple[Any, ...]:
         """What makes two decisions "the same" for import de-duplication."""
         return natural_key(self.case_ref, self.meeting_on.isoformat(), self.request, self.outcome,
                            self.annual_cost_pence)
 
 
 def natural_key(case_ref: str, meeting_on: str, request: str, outcome: str,
-                annual_cost_pence: int | None) -> tuple:
+                annual_cost_pence: int | None) -> tuple[Any, ...]:
     return (case_ref, meeting_on, request, outcome, annual_cost_pence)
 
 
-def _as_date(value, field: str) -> date | None:
+def _as_date(value: object, field: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
@@ -266,7 +268,7 @@ def _as_date(value, field: str) -> date | None:
     return parse_date(str(value), field)
 
 
-def _as_pence(value, field: str) -> int | None:
+def _as_pence(value: object, field: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -278,7 +280,7 @@ def _as_pence(value, field: str) -> int | None:
     return parse_pence(str(value), field)
 
 
-def _text(value) -> str | None:
+def _text(value: object) -> str | None:
     if value is None:
         return None
     s = str(value).strip()
@@ -291,7 +293,7 @@ FIELDS = (
 )
 
 
-def _checked(field: str, parse, *args):
+def _checked(field: str, parse: Callable[..., Any], *args: Any) -> Any:
     """parse(*args, field), its refusal turned into a Problem about `field`."""
     try:
         return parse(*args, field)
@@ -301,7 +303,7 @@ def _checked(field: str, parse, *args):
         raise invalid(field, "invalid", e.message.removeprefix(f"{field}: ")) from None
 
 
-def make_decision(fields: dict) -> Decision:
+def make_decision(fields: dict[str, Any]) -> Decision:
     """Validate raw fields (text, dates or codes) into a Decision.
 
     Args:
@@ -388,7 +390,7 @@ COUNT_FIELDS = (
 )
 
 
-def roll_up(groups) -> list[dict]:
+def roll_up(groups: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Summary lines per meeting, per request type (all of them, zeros too) and in total.
 
     Args:
@@ -397,9 +399,9 @@ def roll_up(groups) -> list[dict]:
     Returns:
         summary_row dicts: `by` "meeting" (in date order), then "request", then one "total".
     """
-    meetings: dict[str, dict] = {}
-    requests: dict[str, dict] = {r.value: {} for r in Request}
-    total: dict = {}
+    meetings: dict[str, dict[str, Any]] = {}
+    requests: dict[str, dict[str, Any]] = {r.value: {} for r in Request}
+    total: dict[str, Any] = {}
     for g in groups:
         for acc in (meetings.setdefault(g["meeting_on"], {}), requests.setdefault(g["request"], {}), total):
             for f in COUNT_FIELDS:
@@ -411,9 +413,9 @@ def roll_up(groups) -> list[dict]:
     )
 
 
-def summary_row(by: str, group: str, counts: dict) -> dict:
+def summary_row(by: str, group: str, counts: dict[str, Any]) -> dict[str, Any]:
     """One summary line from SQL counts: fills zeros and the out-of-county share."""
-    row = {"by": by, "group": group}
+    row: dict[str, Any] = {"by": by, "group": group}
     row["decisions"] = counts.get("decisions") or 0
     for o in Outcome:
         key = o.value.replace("-", "_")
