@@ -335,3 +335,107 @@ def test_doctor_detects_a_lost_wal(run, db_path):
         other.close()
     assert "-wal: missing" in r.stderr and "Stop every sendctl" in r.stderr
     assert "restore from" not in r.stderr
+
+
+# --- item 9: --output and backup never destroy ---------------------------------------------------
+
+
+def test_output_never_follows_a_symlink_or_writes_a_non_file(seeded, tmp_path):
+    import os
+
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "out.csv"
+    link.symlink_to(target)
+    r = seeded("funds", "list", "--output", link, expect=1)
+    assert "symbolic link" in r.stderr and target.read_text() == "keep me\n"
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "nowhere.csv")
+    seeded("funds", "list", "--output", dangling, expect=1)
+    assert not (tmp_path / "nowhere.csv").exists()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    r = seeded("funds", "list", "--output", fifo, expect=1)  # would block forever if opened
+    assert "not a regular file" in r.stderr
+
+
+def test_output_keeps_the_mode_of_a_file_it_did_not_create(seeded, tmp_path):
+    import os
+    import stat
+
+    mine = tmp_path / "shared.csv"
+    mine.write_text("old\n")
+    os.chmod(mine, 0o640)
+    r = seeded("funds", "list", "--format", "csv", "--output", mine)
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o640
+    assert "readable by others" in r.stderr and "reserve" in mine.read_text(encoding="utf-8-sig")
+    new = tmp_path / "new.csv"
+    seeded("funds", "list", "--format", "csv", "--output", new)
+    assert stat.S_IMODE(new.stat().st_mode) == 0o600
+
+
+def test_a_report_in_sections_keeps_every_section_in_its_output_file(seeded, tmp_path):
+    out = tmp_path / "transfers.txt"
+    seeded("transfers", "status", "--format", "plain", "--output", out, "--as-of", "2017-04-18")
+    text = out.read_text()
+    assert "Statement-to-EHCP transfers as at 2017-04-18" in text and "Statements remaining" in text
+    seeded("funds", "list", "--format", "plain", "--output", out)  # a new command starts afresh
+    assert "Statement-to-EHCP" not in out.read_text()
+
+
+def test_output_on_a_full_disk_names_the_file_and_removes_it(seeded, tmp_path, monkeypatch):
+    import errno
+
+    from sendctl.render import formats
+
+    out = tmp_path / "full.csv"
+    real_open = formats.open_output
+
+    def full_disk(output, for_csv=False):
+        f = real_open(output, for_csv)
+
+        real = f.stream
+
+        class Stream:
+            closed = False
+
+            def write(self, s):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            def close(self):
+                real.close()
+
+        f.stream = Stream()
+        return f
+
+    monkeypatch.setattr(formats, "open_output", full_disk)
+    r = seeded("funds", "list", "--format", "csv", "--output", out, expect=1)
+    assert f"{out}: the disk is full" in r.stderr and not out.exists()
+
+
+def test_backup_force_keeps_the_old_backup_when_the_copy_fails(seeded, tmp_path, monkeypatch):
+    import sqlite3
+
+    dest = tmp_path / "backup.db"
+    seeded("backup", dest)
+    before = digest(dest)
+
+    from sendctl.services.session import Session
+
+    real_connect = Session.connect
+
+    class FullDisk:  # the live connection, whose copy runs out of space half-way
+        def __init__(self, conn):
+            self.conn = conn
+
+        def __getattr__(self, name):
+            return getattr(self.conn, name)
+
+        def backup(self, target, *a, **k):
+            target.execute("CREATE TABLE half (x)")
+            raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Session, "connect", lambda self, write=False: FullDisk(real_connect(self, write)))
+    r = seeded("backup", dest, "--force", expect=1)
+    assert "backup.db.partial: the disk is full" in r.stderr and "left as it was" in r.stderr
+    assert digest(dest) == before and not (tmp_path / "backup.db.partial").exists()

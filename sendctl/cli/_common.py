@@ -224,6 +224,9 @@ class ErrorGroup(TyperGroup):
             _report_bug()
             raise typer.Exit(BUG_EXIT) from None
         finally:
+            formats = sys.modules.get("sendctl.render.formats")  # loaded only if output was written
+            if formats is not None:
+                formats.forget_outputs()
             if ctx.obj is not None and hasattr(ctx.obj, "close"):
                 ctx.obj.close(failed=not ok)
 

@@ -7,6 +7,7 @@ integer pence in `*_pence` and a formatted string beside it (design §2).
 import csv
 import io
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -142,28 +143,127 @@ def resolve_format(fmt: str | None, output: Path | None) -> str:
 
 
 def open_output(output: Path | None, for_csv: bool = False, binary: bool = False):
-    """The stream to write to: stdout for None or '-', else a new 0600 file (binary: bytes)."""
+    """The stream to write to: stdout for None or '-', else a regular file (binary: bytes).
+
+    A new file is created 0600. An existing regular file is overwritten but keeps its mode
+    (it is not ours to change; a warning says when others can read it). A symbolic link, a
+    folder, a device, a pipe, a SQLite database or its journal files are refused untouched.
+    A text write that fails names the file, and a file this call created is removed again.
+    """
     if output is None or str(output) == "-":
         return _NoClose(sys.stdout)
     path = Path(output)
+    if path.is_symlink():
+        raise SendctlError(f"--output {output}: is a symbolic link; not followed",
+                           hint="give the real file name")
     if path.is_dir():
         raise SendctlError(f"--output {output}: is a folder; give a file name")
     if not path.parent.is_dir():
         raise SendctlError(f"--output {output}: folder {str(path.parent)!r} does not exist")
-    real = path.resolve()  # through symlinks, dangling ones too (issue 9)
-    if not real.parent.is_dir():
-        raise SendctlError(f"--output {output}: links to {str(real)!r}, whose folder does not exist")
-    if _is_database(real):
+    if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        raise SendctlError(f"--output {output}: not a regular file (a device, pipe or socket); "
+                           "not written", hint="use '-' to write to standard output")
+    if _is_database(path):
         raise SendctlError(
             f"--output {output}: is a SQLite database (or its -wal/-shm/-journal file); not overwritten",
             hint="give the name of a new file for the export",
         )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    created = True
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow, 0o600)
+    except FileExistsError:
+        created = False
+        try:
+            fd = os.open(path, os.O_WRONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
+        except OSError as e:  # swapped for a link or a pipe since the checks above
+            raise SendctlError(f"--output {output}: cannot be opened safely ({e.strerror}); "
+                               "not written") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise SendctlError(f"--output {output}: not a regular file; not written") from None
+        if (info.st_dev, info.st_ino) in _written:
+            # a second part of the same command's output (a report in sections): added after
+            # the first, not over it
+            os.lseek(fd, 0, os.SEEK_END)
+            if binary:
+                return open(fd, "ab")
+            stream = open(fd, "w", encoding="utf-8", newline="")
+            return _OutputFile(stream, path, False)
+        os.ftruncate(fd, 0)
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            sys.stderr.write(f"Warning: --output {output}: readable by others (mode "
+                             f"{oct(stat.S_IMODE(info.st_mode))}), left as it was; chmod 600 it "
+                             "if it holds personal data\n")
+    info = os.fstat(fd)
+    _written.add((info.st_dev, info.st_ino))
     if binary:
         return open(fd, "wb")
     # A BOM lets Excel read £ and accented names correctly from a CSV file.
-    return open(fd, "w", encoding="utf-8-sig" if for_csv else "utf-8", newline="")
+    stream = open(fd, "w", encoding="utf-8-sig" if for_csv else "utf-8", newline="")
+    return _OutputFile(stream, path, created)
+
+
+_written: set[tuple[int, int]] = set()  # files this command has written (device, inode)
+
+
+def forget_outputs() -> None:
+    """The command is over: a later command writing the same --output file starts it afresh."""
+    _written.clear()
+
+
+class _OutputFile(io.TextIOBase):
+    """An --output file: an OSError while writing names the file (the disk is full, say), and
+    a file created for this export is removed rather than left half-written."""
+
+    def __init__(self, stream, path: Path, created: bool):
+        self.stream, self.path, self.created = stream, path, created
+
+    def _failed(self, e: OSError):
+        try:
+            self.stream.close()
+        except OSError:
+            pass
+        if self.created:
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
+        return OSError(e.errno, e.strerror, str(self.path))
+
+    def write(self, s):
+        try:
+            return self.stream.write(s)
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def flush(self):
+        try:
+            self.stream.flush()
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def close(self):
+        if self.stream.closed:
+            return
+        try:
+            self.stream.close()
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None and not self.stream.closed:
+            try:
+                self.stream.close()
+            except OSError:
+                pass
+            return False
+        self.close()
+        return False
 
 
 def _is_database(path: Path) -> bool:

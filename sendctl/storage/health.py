@@ -146,13 +146,16 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
     if dest.exists():
         if not force:
             raise SendctlError(f"backup {dest}: already exists", hint="choose another name or add --force")
-        if dest.resolve() == Path(src).resolve():
-            raise SendctlError(f"backup {dest}: is the live database itself")
-        dest.unlink()
+        if not stat.S_ISREG(dest.stat().st_mode):
+            raise SendctlError(f"backup {dest}: not a regular file; not replaced")
+    # The copy is written beside DEST and renamed over it only when complete: an old backup
+    # survives a full disk, a crash or a kill half-way.
     tmp = dest.with_name(dest.name + ".partial")
-    if tmp.exists():
-        tmp.unlink()
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    if tmp.is_symlink() or tmp.exists():
+        if tmp.is_symlink() or not stat.S_ISREG(tmp.lstat().st_mode):
+            raise SendctlError(f"backup {tmp}: exists and is not a regular file; not touched")
+        tmp.unlink()  # a leftover of a backup that failed
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.close(fd)
     try:
         target = sqlite3.connect(tmp)
@@ -162,13 +165,30 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
             target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
-        os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
+    except sqlite3.Error as e:
+        _discard(tmp)
+        text = str(e)
+        what = "the disk is full" if "full" in text else text
+        raise SendctlError(f"backup {tmp}: {what}; the copy was removed"
+                           + ("" if not dest.exists() else f" and {dest} left as it was"),
+                           hint="free some space, then run backup again" if "full" in text else None
+                           ) from None
+    except OSError as e:
+        _discard(tmp)
+        raise OSError(e.errno, e.strerror, e.filename or str(tmp)) from None
     except BaseException:
-        if tmp.exists():
-            tmp.unlink()
+        _discard(tmp)
         raise
     return dest.stat().st_size
+
+
+def _discard(path: Path) -> None:
+    for p in (path, Path(f"{path}-journal")):
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 def foreign_writes(path: Path, command: str = "demo") -> str | None:
