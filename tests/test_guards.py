@@ -439,3 +439,61 @@ def test_backup_force_keeps_the_old_backup_when_the_copy_fails(seeded, tmp_path,
     r = seeded("backup", dest, "--force", expect=1)
     assert "backup.db.partial: the disk is full" in r.stderr and "left as it was" in r.stderr
     assert digest(dest) == before and not (tmp_path / "backup.db.partial").exists()
+
+
+# --- item 2 (postings): no ledger entry dated after today ---------------------------------------
+
+
+def test_refuse_future_in_the_domain():
+    from sendctl.domain.dates import refuse_future
+
+    assert refuse_future(date(2017, 5, 1), date(2017, 5, 1)) == date(2017, 5, 1)
+    with pytest.raises(SendctlError) as e:
+        refuse_future(date(2107, 5, 1), date(2017, 5, 1))
+    assert e.value.problems[0].code == "future_date" and "2107-05-01 is after today" in e.value.message
+
+
+def test_postings_dated_after_today_are_refused(seeded, unchanged, tmp_path):
+    future = date.today().replace(year=date.today().year + 1).isoformat()
+    seeded("spend", "post", "reserve", "100", "--date", "2017-05-01", "--description", "x", "--commit")
+    cid = seeded.json("spend", "list")[-1]["id"]
+    with unchanged():
+        for args in (
+            ("spend", "post", "reserve", "10", "--date", future, "--description", "x"),
+            ("funds", "approve", "reserve", "10", "--ref", "R2", "--date", future),
+            ("spend", "settle", cid, "--date", future),
+            ("spend", "reverse", cid, "--reason", "typo", "--date", future),
+        ):
+            r = seeded(*args, expect=1)
+            assert "--date:" in r.stderr and "is after today" in r.stderr, args
+        f = tmp_path / "spend.csv"
+        f.write_text(f"fund,date,amount,description\nreserve,2017-05-02,10,ok\nreserve,{future},10,typo\n",
+                     encoding="utf-8")
+        r = seeded("spend", "import", f, expect=1)
+        assert ":3:" in r.stderr and "is after today" in r.stderr
+
+
+# --- item 5 (cases add/update): control characters and terminal escapes refused ------------------
+
+
+def test_control_character_check_in_the_domain():
+    from sendctl.domain.text import control_character
+
+    assert control_character("Zoë Siân O'Brien-Smith\u00a0Jr") is None
+    assert "ESC" in control_character("Ann\x1b[2J")
+    assert "CSI" in control_character("Ann\x9b31m")
+    assert "line break" in control_character("a\nb")
+    assert "direction" in control_character("abc\u202edef")
+
+
+@pytest.mark.parametrize("bad", ["Ann\x1b[31mRed", "Ann\x1b]0;title\x07", "Ann\rBcc: x", "A\u202eB", "A\x00B"])
+def test_cases_add_and_update_refuse_control_characters(seeded, unchanged, bad):
+    seeded("cases", "add", "C1", "--forename", "Ann", "--surname", "Bee", "--dob", "2010-01-01",
+           "--plan", "ehcp", "--as-of", "2017-04-18")
+    with unchanged():
+        r = seeded("cases", "add", "C2", "--forename", bad, "--surname", "Bee", "--dob", "2010-01-01",
+                   "--plan", "ehcp", "--as-of", "2017-04-18", expect=1)
+        assert "--forename: contains" in r.stderr and bad not in r.stderr
+        for flag in ("--surname", "--setting", "--caseworker"):
+            r = seeded("cases", "update", "C1", flag, bad, "--as-of", "2017-04-18", expect=1)
+            assert f"{flag}: contains" in r.stderr and "\x1b" not in r.stderr

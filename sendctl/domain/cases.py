@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from sendctl.domain.dates import BadDate, check_year, parse_date
+from sendctl.domain.text import control_character
 
 # Fields of a case, in the order of design §7 (plus plan_issued_on, the review anchor).
 FIELDS = (
@@ -267,6 +268,10 @@ def _text(row: dict, field: str, problems: list) -> str | None:
     if len(v) > MAX_TEXT:
         problems.append(CaseProblem(field, f"longer than {MAX_TEXT} characters", v))
         return None
+    bad = control_character(v)
+    if bad:
+        problems.append(CaseProblem(field, bad))  # the value is not echoed: it may be a name
+        return None
     return v
 
 
@@ -299,7 +304,7 @@ def validate_case(
     elif len(ref) > 50:
         problems.append(CaseProblem("case_ref", "longer than 50 characters", ref))
     elif not ref.isprintable():
-        problems.append(CaseProblem("case_ref", "contains control characters", ref))
+        problems.append(CaseProblem("case_ref", control_character(ref) or "contains control characters"))
     out["case_ref"] = ref
 
     try:
@@ -383,7 +388,9 @@ def validate_case(
 
     out["caseworker"] = _text(row, "caseworker", problems)
     email = get("caseworker_email") or ""
-    if email and not _EMAIL.match(email):
+    if control_character(email):
+        problems.append(CaseProblem("caseworker_email", control_character(email)))
+    elif email and not _EMAIL.match(email):
         problems.append(CaseProblem("caseworker_email", "not an e-mail address", email))
     out["caseworker_email"] = email.lower() or None
 

@@ -96,6 +96,23 @@ def parse_date(text: str, field: str = "date") -> date:
     return check_year(value, field, text)
 
 
+def refuse_future(d: date, today: date, field: str = "date") -> date:
+    """Refuse a record dated after `today` (given by the caller: the domain never reads the
+    clock). A ledger entry records money that moved or was committed: one dated 2107 for 2017
+    would sit in the wrong year and, entries being append-only, could only be reversed.
+
+    Raises:
+        InvalidValue: code "future_date", naming `field`.
+    """
+    if d > today:
+        from sendctl.domain.problems import invalid
+
+        raise invalid(field, "future_date",
+                      f"{d.isoformat()} is after today ({today.isoformat()}); a mistyped year? "
+                      "Record it on the day it happens")
+    return d
+
+
 def _refusal(raw: str) -> str:
     if _TWO_DIGIT_YEAR.match(raw):
         return "not a date: write the year in full (2018, not 18)"

@@ -224,7 +224,7 @@ def import_spend(session, file: Path | str, encoding: str | None = None,
     from sendctl.storage.ledger import IMPORT_ALIASES, import_entries
 
     def load(conn, rows, problems, src, result, tick):
-        res = import_entries(conn, session.actor(), rows, problems)
+        res = import_entries(conn, session.actor(), rows, problems, today=session.today)
         result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
         result.total_pence, result.warnings = res.total_pence, res.warnings
 

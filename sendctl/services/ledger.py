@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from sendctl.domain import ledger as L
+from sendctl.domain.dates import refuse_future
 from sendctl.storage import ledger as S
 
 
@@ -88,6 +89,7 @@ def update_fund(session, code: str, cost_centre: str | None, account_code: str |
 def post(session, fund: str, amount_pence: int, posted_on: date, description: str, **details) -> S.Posted:
     """A payment or (commit=True) a commitment; details as storage.ledger.post_spend takes them.
     Refused past the allocation or the approved total unless allow_overspend with a reason."""
+    refuse_future(posted_on, session.today)
     with session.transaction() as conn:
         return S.post_spend(conn, session.actor(), fund, amount_pence, posted_on, description, **details)
 
@@ -141,6 +143,7 @@ def add_fund(session, code: str, name: str, kind: str, allocation_pence: int,
 
 def approve(session, code: str, amount_pence: int, ref: str, on: date) -> int:
     """An approved drawdown; returns its ledger entry id."""
+    refuse_future(on, session.today)
     with session.transaction() as conn:
         return S.approve(conn, session.actor(), code, amount_pence, ref, on)
 
@@ -148,11 +151,13 @@ def approve(session, code: str, amount_pence: int, ref: str, on: date) -> int:
 def settle(session, entry_id: int, on: date, amount_pence: int | None = None, invoice_ref: str | None = None,
            allow_overspend: bool = False, reason: str | None = None) -> S.Posted:
     """A commitment becomes actual; a different amount releases the rest (or takes more)."""
+    refuse_future(on, session.today)
     with session.transaction() as conn:
         return S.settle(conn, session.actor(), entry_id, on, amount_pence, invoice_ref, allow_overspend, reason)
 
 
 def reverse(session, entry_id: int, reason: str, on: date) -> S.Posted:
     """A reversing entry; the original stays."""
+    refuse_future(on, session.today)
     with session.transaction() as conn:
         return S.reverse(conn, session.actor(), entry_id, reason, on)

@@ -68,6 +68,9 @@ class Session:
     command: str = "?"
     warn: Callable[[str], None] = _stderr
     info: Callable[[str], None] = _stderr
+    # The run's today, read once where the run starts: services and the domain never read the
+    # clock; they compare with this (e.g. no ledger entry dated after today).
+    today: date = field(default_factory=date.today)
     _conn: object | None = field(default=None, repr=False)
     _created: bool = field(default=False, repr=False)
 

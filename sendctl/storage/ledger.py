@@ -719,7 +719,7 @@ class _Running:
                 self.used_to_fy[(f, fy)] = used + amount
 
 
-def _parse_row(conn, row: dict, known: set[str]) -> dict:
+def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> dict:
     """One finance CSV row -> the entry to insert (SendctlError "field: problem" when bad)."""
     from sendctl.domain.dates import parse_date
     from sendctl.domain.money import parse_pence
@@ -732,6 +732,10 @@ def _parse_row(conn, row: dict, known: set[str]) -> dict:
         raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
     amount = parse_pence(row["amount"], "amount")
     d = parse_date(row["date"], "date")
+    if today is not None:
+        from sendctl.domain.dates import refuse_future
+
+        refuse_future(d, today)  # no entry dated after today (the caller's clock)
     return prepare_spend(
         conn, fund, amount, d, row["description"], supplier=row.get("supplier"),
         individual=L.parse_yes_no(row.get("individual", ""), "individual"),
@@ -752,7 +756,8 @@ def _problem_field(err: SendctlError) -> tuple[str, str]:
     return field.lstrip("-").replace("AMOUNT", "amount"), message
 
 
-def import_entries(conn, actor: Actor, rows, errors, batch: int = 500) -> ImportResult:
+def import_entries(conn, actor: Actor, rows, errors, batch: int = 500,
+                   today: date | None = None) -> ImportResult:
     """Validate and post finance CSV rows in the caller's transaction, streaming.
 
     Each row is checked on its own (fund, kind, amount, date, description...), then skipped when
@@ -775,7 +780,7 @@ def import_entries(conn, actor: Actor, rows, errors, batch: int = 500) -> Import
     for line, row in rows:
         res.rows += 1
         try:
-            e = _parse_row(conn, row, known)
+            e = _parse_row(conn, row, known, today)
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
