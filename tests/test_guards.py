@@ -497,3 +497,13 @@ def test_cases_add_and_update_refuse_control_characters(seeded, unchanged, bad):
         for flag in ("--surname", "--setting", "--caseworker"):
             r = seeded("cases", "update", "C1", flag, bad, "--as-of", "2017-04-18", expect=1)
             assert f"{flag}: contains" in r.stderr and "\x1b" not in r.stderr
+
+
+# --- item 13: options before the subcommand are refused, never dropped ---------------------------
+
+
+def test_deadlines_options_before_notify_are_refused(seeded, unchanged):
+    with unchanged():
+        r = seeded("deadlines", "--within", "0", "notify", "--dry-run", expect=1)
+    assert "--within given before 'notify'" in r.stderr and r.stdout == ""
+    seeded("deadlines", "notify", "--within", "0", "--dry-run")

@@ -26,7 +26,7 @@ from sendctl.cli._common import (
 )
 from sendctl.domain import clocks as K  # the code lists behind the choices below
 from sendctl.domain import rules as R
-from sendctl.domain.errors import EXIT_CHECK_FAILED
+from sendctl.domain.errors import EXIT_CHECK_FAILED, SendctlError
 
 transfers_app = new_app(
     "Statement-to-EHCP transfers: start, record events, list, progress against 31 March 2018.\n\n"
@@ -417,7 +417,19 @@ def deadlines(
     Example: sendctl deadlines --within 14 --caseworker "J Smith" --fail-on overdue
     """
     if ctx.invoked_subcommand is not None:
-        return  # `deadlines notify ...`: the subcommand does the work
+        # `deadlines notify ...`: the subcommand does the work. An option written before it
+        # (`deadlines --within 0 notify`) belongs to this listing and would be dropped
+        # silently, so a cron line written that way would email the wrong list: refused.
+        given = [p.opts[0] for p in ctx.command.params if getattr(p, "opts", None)
+                 and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"]
+        if given:
+            raise SendctlError(
+                f"deadlines: {', '.join(given)} given before '{ctx.invoked_subcommand}', where "
+                "it would not apply; nothing was done",
+                hint=f"put options after the subcommand: sendctl deadlines {ctx.invoked_subcommand} "
+                + " ".join(f"{g} ..." for g in given),
+            )
+        return
     from sendctl.render.formats import Column, emit
     from sendctl.storage.clocks import deadline_rows
 
