@@ -507,3 +507,51 @@ def test_deadlines_options_before_notify_are_refused(seeded, unchanged):
         r = seeded("deadlines", "--within", "0", "notify", "--dry-run", expect=1)
     assert "--within given before 'notify'" in r.stderr and r.stdout == ""
     seeded("deadlines", "notify", "--within", "0", "--dry-run")
+
+
+# --- item 12: no silent empty answers -------------------------------------------------------------
+
+
+@pytest.fixture
+def register(seeded, tmp_path):
+    f = tmp_path / "cases.csv"
+    f.write_text(
+        "case_ref,forename,surname,date_of_birth,plan_type,setting,primary_need,caseworker,caseworker_email\n"
+        "RCC-0010,Zoë,Clark,2010-01-01,ehcp,Oakham Meadow Primary School,ASD,Tom Barker,tom.barker@x.example\n"
+        "RCC-0011,Siân,Lloyd,2011-02-02,sen_support,Uppingham Ridge College,SLCN,Priya Shah,\n"
+        "RCC-0012,Zoe,Plain,2011-02-02,ehcp,Uppingham Ridge College,SLCN,,\n",
+        encoding="utf-8")
+    seeded("cases", "import", f, "--as-of", "2017-04-18")
+    return seeded
+
+
+def test_a_filter_matching_nobody_says_so_with_the_nearest(register):
+    r = register("cases", "list", "--caseworker", "tom barkr", "--format", "json")
+    assert r.stdout.strip() == "[]" and "no case has the caseworker" in r.stderr and "Tom Barker" in r.stderr
+    r = register("cases", "list", "--setting", "Oakam")
+    assert "no case has the setting 'Oakam'; nearest: Oakham Meadow Primary School" in r.stderr
+    r = register("cases", "list", "--need", "VI")
+    assert "no case has the primary need 'VI'" in r.stderr and "ASD" in r.stderr
+    r = register("deadlines", "--caseworker", "Priya Sha", "--as-of", "2017-04-18")
+    assert "nearest: Priya Shah" in r.stderr
+    r = register("cases", "list", "--caseworker", "Priya Shah")  # a real match: no note
+    assert "no case has" not in r.stderr
+
+
+def test_a_mistyped_case_reference_suggests_the_right_one(register, unchanged):
+    with unchanged():
+        r = register("cases", "show", "rcc-0010", expect=1)
+        assert "did you mean 'RCC-0010'?" in r.stderr
+        r = register("cases", "show", "RCC-010", expect=1)
+        assert "did you mean 'RCC-0010'?" in r.stderr
+        r = register("reviews", "record", "rcc-0011", "--meeting", "2017-03-01", "--decision", "keep",
+                     expect=1)
+        assert "did you mean 'RCC-0011'?" in r.stderr
+
+
+def test_search_ignores_accents(register):
+    refs = lambda *a: [c["case_ref"] for c in register.json("cases", "list", *a)]  # noqa: E731
+    assert refs("--search", "zoe") == ["RCC-0010", "RCC-0012"]
+    assert refs("--search", "Zoë") == ["RCC-0010", "RCC-0012"]
+    assert refs("--search", "SIAN") == ["RCC-0011"]
+    assert refs("--search", "zoe clark") == ["RCC-0010"]

@@ -453,5 +453,9 @@ def deadlines(
          empty_message=f"Nothing overdue or due within {within} days.")
     info(f"{counts['overdue']} overdue, {counts['due']} due within {within} days"
          + (f", {counts['upcoming']} upcoming" if all_ else ""))
+    if caseworker and not sum(counts.values()):
+        from sendctl.services.cases import note_unmatched
+
+        note_unmatched(state(), caseworker=caseworker)
     if fail_on is FailOn.overdue and counts["overdue"]:
         raise typer.Exit(EXIT_CHECK_FAILED)

@@ -66,6 +66,10 @@ def _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings,
     from sendctl.storage.clocks import deadline_rows
     from sendctl.storage.notify import sent_keys
 
+    if caseworker:
+        from sendctl.services.cases import note_unmatched
+
+        note_unmatched(st, caseworker=caseworker)  # a misspelt name in cron: said, not silent
     rows = deadline_rows(conn, day, within=within, caseworker=caseworker)
     plan = plan_messages(rows, manager, sent_keys(conn, day), sender, day, within,
                          sent_at=datetime.now(UTC))

@@ -31,3 +31,44 @@ def control_character(text: str | None) -> str | None:
         "a Unicode direction control" if "\u202a" <= ch <= "\u2069" else f"the control character U+{ord(ch):04X}"
     )
     return f"contains {what}; only plain text is accepted"
+
+
+def fold(text: str | None) -> str:
+    """Text for matching, not for showing: accents dropped and case folded, so a search for
+    zoe finds Zoë and SIAN finds Siân ("Zoë" -> "zoe")."""
+    if not text:
+        return ""
+    if text.isascii():
+        return text.casefold()
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def nearest(value: str, candidates, n: int = 3) -> list[str]:
+    """Up to n candidates closest to value (ignoring accents and case), best first."""
+    from difflib import get_close_matches
+
+    by_key: dict[str, str] = {}
+    for c in candidates:
+        if c:
+            by_key.setdefault(fold(c), c)
+    target = fold(value)
+    close = get_close_matches(target, list(by_key), n=n, cutoff=0.6)
+    if len(close) < n:  # a part typed: "barker" for "Tom Barker"
+        close += [k for k in by_key if target and target in k and k not in close][: n - len(close)]
+    if len(close) < n and target:  # a misspelt word of a longer name: "oakam" for "Oakham ..."
+        from difflib import SequenceMatcher
+
+        words = target.split()
+        scored = []
+        for k in by_key:
+            if k in close:
+                continue
+            best = max((SequenceMatcher(None, w, kw).ratio() for w in words for kw in k.split()),
+                       default=0)
+            if best >= 0.8:
+                scored.append((-best, k))
+        close += [k for _, k in sorted(scored)][: n - len(close)]
+    return [by_key[k] for k in close]

@@ -39,9 +39,29 @@ def list_cases(session: Session, *, plan: str | None = None, need: str | None = 
     """The register ordered by case reference, filtered."""
     from sendctl.storage.cases import list_cases as query
 
-    return list(query(session.connect(), plan=plan, need=normalise_need_filter(need),
-                      caseworker=caseworker, setting=setting, out_of_county=out_of_county,
-                      search=search))
+    need = normalise_need_filter(need)
+    rows = list(query(session.connect(), plan=plan, need=need, caseworker=caseworker,
+                      setting=setting, out_of_county=out_of_county, search=search))
+    if not rows:
+        note_unmatched(session, caseworker=caseworker, setting=setting, need=need)
+    return rows
+
+
+def note_unmatched(session: Session, caseworker: str | None = None, setting: str | None = None,
+                   need: str | None = None) -> bool:
+    """Warn (session.warn) about each filter that matches no case at all, with the nearest
+    values that exist, so an empty answer is never mistaken for good news. True if any."""
+    from sendctl.storage.cases import unmatched_filters
+
+    found = unmatched_filters(session.connect(), caseworker=caseworker, setting=setting, need=need)
+    for field, value, near in found:
+        what = {"caseworker": "caseworker (name or e-mail)", "setting": "setting",
+                "need": "primary need"}[field]
+        tail = f"; nearest: {', '.join(near)}" if near else "; the register has none to suggest"
+        if field == "need":
+            tail = f"; needs in the register: {', '.join(near)}" if near else ""
+        session.warn(f"no case has the {what} {value!r}{tail}")
+    return bool(found)
 
 
 def show_case(session: Session, ref: str, as_of: date) -> CaseView:

@@ -36,7 +36,10 @@ def _case(conn: sqlite3.Connection, case_ref: str) -> dict:
         (case_ref,),
     ).fetchone()
     if row is None:
-        raise SendctlError(f"{case_ref}: no such case", hint="check the reference with 'sendctl cases list --search'")
+        from sendctl.storage.cases import ref_hint
+
+        raise SendctlError(f"{case_ref}: no such case", hint=ref_hint(
+            conn, case_ref, "check the reference with 'sendctl cases list --search'"))
     return dict(row)
 
 

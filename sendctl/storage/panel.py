@@ -68,9 +68,12 @@ def get_decision(conn: sqlite3.Connection, decision_id: int) -> dict | None:
 
 def _check_references(conn: sqlite3.Connection, decision: Decision) -> None:
     if not case_exists(conn, decision.case_ref):
+        from sendctl.storage.cases import ref_hint
+
         raise SendctlError(
             f"case {decision.case_ref!r}: no such case",
-            hint="check the reference with 'sendctl cases list --search', or add the case first",
+            hint=ref_hint(conn, decision.case_ref,
+                          "check the reference with 'sendctl cases list --search', or add the case first"),
         )
     if decision.supersedes_id is None:
         return
