@@ -352,7 +352,7 @@ class WholeNumber(IntParamType):
 DAYS_AHEAD = WholeNumber(0, 3660, "days ahead must be from 0 to 3,660 (ten years)")
 YEAR = WholeNumber(1900, 2100, "must be a year from 1900 to 2100")
 ROW_LIMIT = WholeNumber(1, 1_000_000_000)
-ENTRY_ID = WholeNumber(1, 2**63 - 1, "no such entry id")
+ENTRY_ID = WholeNumber(1, 2**63 - 1, "no such id")
 
 
 def fmt_value(fmt: Fmt | None) -> str | None:

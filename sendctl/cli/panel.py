@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    ENTRY_ID,
     AsOfOpt,
     DryRunOpt,
     FormatOpt,
@@ -95,7 +96,8 @@ def record_cmd(
     note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Conditions, reasons, follow-up.")] = None,
     supersedes: Annotated[
         int | None,
-        typer.Option("--supersedes", metavar="ID", help="Correct decision ID: this one replaces it."),
+        typer.Option("--supersedes", metavar="ID", help="Correct decision ID: this one replaces it.",
+                     click_type=ENTRY_ID),
     ] = None,
 ) -> None:
     """Record one High Needs Panel decision (audited; correct one with --supersedes ID).
