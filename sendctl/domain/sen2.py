@@ -746,3 +746,57 @@ def clean_item(field: str, text: str) -> tuple[str | None, str | None]:
         except BadDate:
             return None, "expected a date like 01/09/2025 or 2025-09-01"
     return (t[:200], None)
+
+
+# --- comparing two returns -------------------------------------------------------------------
+
+
+def flatten(p: dict, year: int) -> dict[str, str]:
+    """One child as {element path: value} with the items of the `year` collection, e.g.
+    "Requests[1]/Assessment/Week20": "0"."""
+    out: dict[str, str] = {}
+
+    def visit(module: str, rec: dict, prefix: str) -> None:
+        for el, f in items_for(module, year):
+            v = rec.get(f)
+            if v not in (None, ""):
+                out[f"{prefix}{el}"] = v
+        for key, child, repeats in MODULES[module][2]:
+            v = rec.get(key)
+            if v is None:
+                continue
+            el = MODULES[child][0]
+            if repeats:
+                for i, r in enumerate(v, 1):
+                    visit(child, r, f"{prefix}{el}[{i}]/")
+            else:
+                visit(child, v, f"{prefix}{el}/")
+
+    visit("person", p, "")
+    return out
+
+
+def match_key(p: dict) -> tuple:
+    """How the same child is found in two returns: UPN, else ULN, else name and date of birth."""
+    if p.get("upn"):
+        return ("upn", p["upn"])
+    if p.get("uln"):
+        return ("uln", p["uln"])
+    return ("name", (p.get("surname") or "").lower(), (p.get("forename") or "").lower(), p.get("date_of_birth"))
+
+
+_PERSONAL_ELEMENTS = {el for el, f, *_ in PERSON if f in PERSONAL}
+
+
+def compare_child(last: dict, now: dict, year: int) -> list[tuple[str, str | None, str | None]]:
+    """(path, last value, value now) for every item of the `year` collection that differs;
+    personal items say only that they changed."""
+    a, b = flatten(last, year), flatten(now, year)
+    rows = []
+    for path in sorted(set(a) | set(b), key=lambda k: (k.count("/"), k)):
+        if a.get(path) != b.get(path):
+            if path in _PERSONAL_ELEMENTS:
+                rows.append((path, "(recorded)" if a.get(path) else None, "(changed)" if b.get(path) else None))
+            else:
+                rows.append((path, a.get(path), b.get(path)))
+    return rows

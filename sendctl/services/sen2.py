@@ -273,3 +273,27 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
         if header.get("lea"):
             store.set_setting(conn, "lea", header["lea"])
     return out
+
+
+def compare(session: Session, year: int, last_path) -> list[dict]:
+    """`--diff LAST.xml`: children new in this return, gone from it, and every item changed
+    (matched on UPN, else ULN, else name and date of birth). Rows: child, change, field, last, now."""
+    from sendctl.domain.sen2 import compare_child, match_key
+    from sendctl.ingest.sen2_xml import read_return
+
+    _, children = read_return(last_path)
+    last: dict[tuple, tuple[dict, int]] = {}
+    for p, line in children:
+        last.setdefault(match_key(p), (p, line))
+    rows: list[dict] = []
+    changed: list[dict] = []
+    for p in persons(session, year):
+        old = last.pop(match_key(p), None)
+        if old is None:
+            rows.append({"child": p["case_ref"], "change": "new", "field": None, "last": None, "now": None})
+            continue
+        for path, a, b in compare_child(old[0], p, year):
+            changed.append({"child": p["case_ref"], "change": "changed", "field": path, "last": a, "now": b})
+    for _p, line in sorted(last.values(), key=lambda x: x[1]):
+        rows.append({"child": f"{last_path} line {line}", "change": "gone", "field": None, "last": None, "now": None})
+    return rows + changed
