@@ -101,8 +101,9 @@ def test_demo_export_total_is_the_ledgers_actual_spend(run, demo_db, monkeypatch
     both = _csv(r.stdout)
     commitments = [x for x in both if x["kind"] == "commitment"]
     assert commitments and len(both) == len(rows) + len(commitments)
-    assert "(actual spend £74,387.90, commitments £4,000.00)" in r.stderr
-    assert "net total £78,387.90" in r.stderr
+    # commitments: spend.csv's £4,000 and the high needs block's £795,500 (high_needs.csv)
+    assert "(actual spend £74,387.90, commitments £799,500.00)" in r.stderr
+    assert "net total £873,887.90" in r.stderr
 
 
 def test_export_links_settlements_and_reversals(seeded):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv")
+FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
+         "high_needs.csv")
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -18,7 +19,8 @@ def test_packaged_demo_data_is_examples(name):
     )
 
 
-@pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py", "generate_capital.py"])
+@pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py", "generate_capital.py",
+                                    "generate_placements.py"])
 def test_generators_are_deterministic(script):
     r = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--check"],
                        capture_output=True, text=True)
@@ -60,7 +62,10 @@ def test_demo_picture_as_at_april_2017(demo_db, run):
     assert 0 < by["annual_review"]["overdue"] < 20
     assert d["clocks"]["due"] > 0
     assert d["panel"]["last_meeting_on"] == "2017-04-13"
-    assert [f["code"] for f in d["funds"]] == ["reserve", "dfe-grant", "capital"]
+    assert [f["code"] for f in d["funds"]] == ["reserve", "dfe-grant", "capital", "high-needs"]
+    # the high needs block under pressure: about £3.8 million, overspent on the placements
+    h = d["high_needs"]
+    assert h["budget_pence"] == 382_500_000 and 0 < -h["variance_pence"] < 0.15 * h["budget_pence"]
     later = run.json("--db", path, "funds", "balances", "--as-of", "2018-03-31")
     assert any(f["spent_pence"] > 0 for f in later)
     cases = run.json("--db", path, "cases", "list", "--plan", "statement")

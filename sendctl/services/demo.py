@@ -12,8 +12,11 @@ The build, in order (each step the service its command calls):
      `transfers start/record`, `assessments request/record`, `reviews record`;
   4. `cases import` of cases.csv, the register as at 18 April 2017 (statements that ended
      with no plan are on SEN support there);
-  5. `panel import` of panel.csv (fortnightly panels, January to April 2017);
-  6. `spend import` of spend.csv (2017-18 postings and capital commitments);
+  5. `funds add high-needs --kind high-needs --budget ...`, then `panel import` of
+     placements.csv (the placements agreed before 2017) and of panel.csv (fortnightly panels,
+     January to April 2017): each agreed decision with a cost and a start makes a placement;
+  6. `spend import` of spend.csv (2017-18 postings and capital commitments) and of
+     high_needs.csv (the high needs block's other 2017-18 commitments);
   7. the capital programme of capital.csv (projects, the consultation, status changes, plan
      notes) through the capital services.
 The database is built in a temporary file beside the target and renamed over it only when
@@ -28,7 +31,12 @@ from pathlib import Path
 from sendctl.services.session import Session
 
 DEMO_AS_OF = "2017-04-18"  # the Cabinet report's date: the register as at April 2017
-DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv")
+DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
+              "high_needs.csv")
+# The high needs block of a small county's Dedicated Schools Grant: about £3.8 million in
+# 2017-18, then held flat in cash as the proposed national formula caps the authority's
+# funding (the Cabinet report of 18 April 2017, 4.2). Illustrative figures.
+DEMO_HIGH_NEEDS_BUDGET = "2017-18=£3,825,000,2018-19=£3,790,000,2019-20=£3,790,000"
 
 
 def examples_dir() -> Path:
@@ -151,11 +159,21 @@ def build_database(session: Session, path: Path) -> dict:
         res = imports.import_cases(build, examples / "cases.csv", register_day)
         say(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
             f"{res.updated} updated, {res.unchanged} unchanged")
+        from sendctl.services.placements import add_high_needs_fund
+
+        add_high_needs_fund(build, "high-needs", "High needs block (DSG)", DEMO_HIGH_NEEDS_BUDGET,
+                            cost_centre="SEN-HNB", account_code="5310")
+        pres = imports.import_panel(build, examples / "placements.csv", source="demo placements.csv")
+        say(f"Added the high needs block ({DEMO_HIGH_NEEDS_BUDGET}); imported placements.csv:"
+            f" {pres.added} placements agreed before 2017")
         pres = imports.import_panel(build, examples / "panel.csv", source="demo panel.csv")
         say(f"Imported panel.csv: {pres.added} panel decisions")
         sres = imports.import_spend(build, examples / "spend.csv")
         say(f"Imported spend.csv: {sres.added} postings and commitments "
             f"({format_pence(sres.total_pence)}), 2017-18 onwards")
+        hres = imports.import_spend(build, examples / "high_needs.csv")
+        say(f"Imported high_needs.csv: {hres.added} high needs commitments for 2017-18"
+            f" ({format_pence(hres.total_pence)})")
         from sendctl.services.capital import load_programme
 
         cap = load_programme(build, examples / "capital.csv")

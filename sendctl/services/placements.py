@@ -139,7 +139,8 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
         if b is None and known and fy > known[-1]:
             b = budget[known[-1]]
             flat.append(fy)
-        paid, other = ledger.get(fy, (0, 0)) if i == 0 else (0, 0)
+        # Later years: no payments yet; the current year's open orders recur at the same level.
+        paid, other = ledger.get(fy, (0, 0)) if i == 0 else (0, inputs[0].other_committed_pence)
         adj = sum(e["amount_pence"] for e in entries if e["financial_year"] == fy and e["kind"] != "opening")
         inputs.append(P.YearInputs(fy, b, committed[fy], paid, other, adj, openings.get(fy)))
     remaining = P.remaining_share(as_of)
@@ -161,7 +162,9 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
         basis + "; they arrive evenly from the day after the as-of date, run on, and cost half a"
         " year in the year they start",
         f"{first}: forecast outturn = paid so far + what placements still commit beyond it"
-        " + open ledger commitments + new placements; later years: placements + new placements",
+        f" + open ledger commitments ({format_pence(inputs[0].other_committed_pence)}: orders and"
+        " agreements that are not placements) + new placements; later years: placements + those"
+        " orders again at the same level + new placements",
         "variance = budget - forecast outturn (negative: overspend, which adds to the deficit)",
     ]
     if flat:
