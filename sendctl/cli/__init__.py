@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                 "Capital projects against the £500,000, the consultation, the published plan."),
     "status": ("sendctl.cli.reports", "app.status", "One screen: transfers, clocks due, the panel, fund balances."),
     "audit": ("sendctl.cli.reports", "app.audit", "The audit trail: who changed what, when, newest first."),
+    "rules": ("sendctl.cli.rules", "app.rules",
+              "The rules table: id, clock, period, anchor, legal reference, the statute's words, effective dates."),
     "report": ("sendctl.cli.reports", "report_app",
                "Statutory returns and published reports: SEN2, needs dataset, Cabinet update."),
 }

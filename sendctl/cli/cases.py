@@ -339,3 +339,72 @@ def update(
 
 
 app.command("import-sen2")(S2.import_sen2)
+
+
+# --- the plan's lifecycle (the clocks stop; SEN2 counts the end under its reason) ------------------
+
+
+def _today():
+    from datetime import date
+
+    return date.today()
+
+
+@app.command("end")
+def end(
+    ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
+    date_: Annotated[str, typer.Option("--date", help="Date the plan ceased.", show_default=False)],
+    reason: Annotated[str, typer.Option(
+        "--reason", show_default=False,
+        help="SEN2 cease reason: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
+             "5 moved to another English LA, 6 no longer engaging, 7 left England, 8 deceased, 9 other.")],
+) -> None:
+    """The statement or EHC plan ceases: its clocks stop and it leaves the caseload.
+
+    Example: sendctl cases end RCC-0042 --date 2017-07-21 --reason 2
+    """
+    from sendctl.cli._common import need_date
+    from sendctl.services.clocks import end_plan
+
+    row = end_plan(state(), ref, need_date(date_, "--date"), reason, _today())
+    info(f"{ref}: plan ended {row['event_on']} (reason {row['reason']}); its clocks have stopped")
+
+
+@app.command("move-out")
+def move_out(
+    ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
+    to_la: Annotated[str, typer.Option("--to-la", help="The new local authority (name or number).",
+                                       show_default=False)],
+    aware: Annotated[str, typer.Option("--aware", help="Date this LA became aware of the move.",
+                                       show_default=False)],
+) -> None:
+    """The child has moved to another LA: the plan passes to it (reg 15) and ends here.
+
+    Example: sendctl cases move-out RCC-0042 --to-la 855 --aware 2017-12-15
+    """
+    from sendctl.cli._common import need_date
+    from sendctl.services.clocks import move_out as service
+
+    row = service(state(), ref, to_la, need_date(aware, "--aware"), _today())
+    info(f"{ref}: moved to LA {to_la}; the plan must pass to it by {row['transfer_due_on']}"
+         " (15 working days beginning with the day this LA became aware, reg 15(2))")
+
+
+@app.command("move-in")
+def move_in(
+    ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
+    from_la: Annotated[str, typer.Option("--from-la", help="The old local authority (name or number).",
+                                         show_default=False)],
+    date_: Annotated[str, typer.Option("--date", help="Date the plan transferred in.", show_default=False)],
+    last_review: Annotated[str | None, typer.Option("--last-review", help="Date the plan was last reviewed.")] = None,
+) -> None:
+    """An EHC plan transferred in from another LA (it keeps its original made date, reg 15(3)).
+
+    Example: sendctl cases move-in RCC-0420 --from-la 855 --date 2017-09-01
+    """
+    from sendctl.cli._common import need_date, opt_date
+    from sendctl.services.clocks import move_in as service
+
+    row = service(state(), ref, from_la, need_date(date_, "--date"), opt_date(last_review, "--last-review"),
+                  _today())
+    info(f"{ref}: plan transferred in from LA {from_la} on {row['event_on']}")

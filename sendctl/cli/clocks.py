@@ -1,7 +1,7 @@
 """transfers | assessments | reviews | deadlines: the statutory clocks (issue 4, design §3-4, §7).
 
-Thin commands: parsing and output here; the rules in sendctl.domain.clocks/rules; the SQL and
-the audited writes in sendctl.storage.clocks.
+Thin commands: parsing and output here; each calls one function of sendctl.services.clocks
+(every due date and status from the clock engine, sendctl.domain.engine).
 """
 
 from enum import Enum
@@ -83,14 +83,11 @@ CaseworkerOpt = Annotated[
 ]
 
 
-def _write(fn, *args, **kw):
-    """Run one audited service call in its own write transaction."""
-    from sendctl.storage.db import transaction
+def _today():
+    """Today's date: statutory events dated after it are refused (the service is told it)."""
+    from datetime import date
 
-    st = state()
-    conn = st.connect(write=True)
-    with transaction(conn):
-        return fn(conn, st.actor(), *args, **kw)
+    return date.today()
 
 
 # --- transfers ------------------------------------------------------------------------------------
@@ -109,9 +106,10 @@ def transfers_start(
 
     Example: sendctl transfers start RCC-0042 --date 2016-11-01
     """
-    from sendctl.storage.clocks import start_transfer
+    from sendctl.services.clocks import start_transfer
 
-    row = _write(start_transfer, ref, need_date(date, "--date"), opt_date(notice_date, "--notice-date"))
+    row = start_transfer(state(), ref, need_date(date, "--date"), opt_date(notice_date, "--notice-date"),
+                         _today())
     info(f"{ref}: transfer review started {row['started_on']} (notice {row['notice_on']}); "
          f"final plan due {row['due_on']}")
 
@@ -130,10 +128,10 @@ def transfers_record(
 
     Example: sendctl transfers record RCC-0042 final-issued --date 2017-02-10
     """
-    from sendctl.storage.clocks import record_transfer_event
+    from sendctl.services.clocks import record_transfer
 
-    row = _write(record_transfer_event, ref, event.value, need_date(date, "--date"),
-                 reason.value if reason else None)
+    row = record_transfer(state(), ref, event.value, need_date(date, "--date"),
+                          reason.value if reason else None, _today())
     if row["concluded_on"]:
         info(f"{ref}: transfer concluded {row['concluded_on']} ({row['outcome']}); it was due {row['due_on']}")
     else:
@@ -177,10 +175,10 @@ def transfers_list(
     Example: sendctl transfers list --overdue --as-of 2017-04-18
     """
     from sendctl.render.formats import emit
-    from sendctl.storage.clocks import transfer_list
+    from sendctl.services.clocks import transfer_list
 
     day = as_of_date(as_of)
-    rows = transfer_list(state().connect(), day, state_.value if state_ else None, overdue, caseworker)
+    rows = transfer_list(state(), day, state_.value if state_ else None, overdue, caseworker)
     emit(rows, _transfer_columns(), fmt_value(fmt), output,
          title=f"Transfers as at {day.isoformat()}", empty_message="No transfers match.")
 
@@ -220,10 +218,10 @@ def transfers_status(
     Example: sendctl transfers status --by caseworker --as-of 2017-04-18
     """
     from sendctl.render.formats import Column, emit, emit_record, resolve_format
-    from sendctl.storage.clocks import transfer_status
+    from sendctl.services.clocks import transfer_status
 
     day = as_of_date(as_of)
-    s = transfer_status(state().connect(), day, by.value if by else None)
+    s = transfer_status(state(), day, by.value if by else None)
     f = resolve_format(fmt_value(fmt), output)
     group_cols = [
         Column(by.value if by else "group"), Column("total", kind="int"),
@@ -282,10 +280,10 @@ def assessments_request(
 
     Example: sendctl assessments request RCC-0107 --received 2017-01-09
     """
-    from sendctl.storage.clocks import request_assessment
+    from sendctl.services.clocks import request_assessment
 
-    row = _write(request_assessment, ref, need_date(received, "--received"),
-                 exception.value if exception else None)
+    row = request_assessment(state(), ref, need_date(received, "--received"),
+                             exception.value if exception else None, _today())
     info(f"{ref}: request received {row['received_on']}; decision due {row['decision_due_on']}, "
          f"no-plan decision by {row['no_plan_due_on']}, final plan due {row['final_due_on']}")
 
@@ -307,10 +305,10 @@ def assessments_record(
 
     Example: sendctl assessments record RCC-0107 decision-to-assess --date 2017-02-15
     """
-    from sendctl.storage.clocks import record_assessment_event
+    from sendctl.services.clocks import record_assessment
 
-    row = _write(record_assessment_event, ref, event.value, need_date(date, "--date"),
-                 exception.value if exception else None)
+    row = record_assessment(state(), ref, event.value, need_date(date, "--date"),
+                            exception.value if exception else None, _today())
     info(f"{ref}: {event.value} recorded {date}" + (f" (outcome {row['outcome']})" if row["outcome"] else ""))
 
 
@@ -326,9 +324,9 @@ def assessments_list(
     Example: sendctl assessments list --year 2017 --format csv
     """
     from sendctl.render.formats import Column, emit
-    from sendctl.storage.clocks import assessment_list
+    from sendctl.services.clocks import assessment_list
 
-    rows = assessment_list(state().connect(), as_of_date(as_of), year)
+    rows = assessment_list(state(), as_of_date(as_of), year)
     cols = [
         Column("id", kind="int", human=False), Column("case_ref", "case"), Column("forename"),
         Column("caseworker", human=False), Column("received_on", "received"),
@@ -354,9 +352,9 @@ def assessments_timeliness(
     Example: sendctl assessments timeliness --year 2017
     """
     from sendctl.render.formats import emit_record
-    from sendctl.storage.clocks import assessment_timeliness
+    from sendctl.services.clocks import assessment_timeliness
 
-    emit_record(assessment_timeliness(state().connect(), year), fmt_value(fmt), output,
+    emit_record(assessment_timeliness(state(), year), fmt_value(fmt), output,
                 title=f"20-week timeliness, plans issued in {year}")
 
 
@@ -380,10 +378,11 @@ def reviews_record(
     Run again with --decision for the same --meeting to record a decision made later.
     Example: sendctl reviews record RCC-0042 --meeting 2017-03-14 --decision amend --decision-date 2017-04-04
     """
-    from sendctl.storage.clocks import record_review
+    from sendctl.services.clocks import record_review
 
-    row = _write(record_review, ref, need_date(meeting, "--meeting"),
-                 decision.value if decision else None, opt_date(decision_date, "--decision-date"))
+    row = record_review(state(), ref, need_date(meeting, "--meeting"),
+                        decision.value if decision else None, opt_date(decision_date, "--decision-date"),
+                        _today())
     if row.get("decision"):
         info(f"{ref}: review of {row['meeting_on']}: decision {row['decision']} on {row['decided_on']}"
              f" (due {row['decision_due_on']})")
@@ -408,6 +407,9 @@ def deadlines(
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="Exit 3 when anything is overdue.")
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add the rule, its words, the anchor event and date for each clock.")
+    ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -431,7 +433,7 @@ def deadlines(
             )
         return
     from sendctl.render.formats import Column, emit
-    from sendctl.storage.clocks import deadline_rows
+    from sendctl.services.clocks import deadlines as deadline_rows
 
     day = as_of_date(as_of)
     counts = {"overdue": 0, "due": 0, "upcoming": 0, "guidance": 0}
@@ -441,13 +443,16 @@ def deadlines(
             counts[r["status"]] += 1
             yield r
 
-    rows = deadline_rows(state().connect(), day, within, clock.value if clock else None, caseworker,
-                         include_upcoming=all_)
+    rows = deadline_rows(state(), day, within, clock.value if clock else None, caseworker,
+                         include_upcoming=all_, explain=explain)
     cols = [
         Column("case_ref", "case"), Column("forename"), Column("clock"), Column("due_on", "due", kind="date"),
         Column("status"), Column("days_left", "days left", kind="int"), Column("caseworker"),
         Column("caseworker_email", human=False), Column("detail"),
+        Column("rule_id", human=False), Column("legal_ref", human=False),
     ]
+    if explain:
+        cols.append(Column("explain"))
     emit(counted(rows), cols, fmt_value(fmt), output,
          title=f"Statutory deadlines as at {day.isoformat()} (due = within {within} days)",
          empty_message=f"Nothing overdue or due within {within} days.")
@@ -459,3 +464,64 @@ def deadlines(
         note_unmatched(state(), caseworker=caseworker)
     if fail_on is FailOn.overdue and counts["overdue"]:
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+# --- corrections (voids) and the amended final plan ------------------------------------------------
+
+
+def _void(clock: str, event_id: int, reason: str) -> None:
+    from sendctl.services.clocks import void_event
+
+    row = void_event(state(), clock, event_id, reason, _today())
+    info(f"{row['case_ref']}: {row['clock']} event #{row['id']} ({row['event']} of {row['event_on']}) voided;"
+         " it stays in the history and the clocks ignore it")
+
+
+EventIdArg = Annotated[int, typer.Argument(help="The event's id (cases show REF lists them under Events).")]
+VoidReasonOpt = Annotated[str, typer.Option("--reason", help="Why the event is wrong (kept in the audit trail).",
+                                            show_default=False)]
+
+
+@transfers_app.command("void")
+def transfers_void(event_id: EventIdArg, reason: VoidReasonOpt) -> None:
+    """Void a transfer event recorded by mistake (an audited correction; the latest event first).
+
+    Example: sendctl transfers void 1234 --reason "final plan date typed for the wrong child"
+    """
+    _void("transfer", event_id, reason)
+
+
+@assessments_app.command("void")
+def assessments_void(event_id: EventIdArg, reason: VoidReasonOpt) -> None:
+    """Void an assessment event recorded by mistake (an audited correction; the latest event first).
+
+    Example: sendctl assessments void 1234 --reason "duplicate request"
+    """
+    _void("assessment", event_id, reason)
+
+
+@reviews_app.command("void")
+def reviews_void(event_id: EventIdArg, reason: VoidReasonOpt) -> None:
+    """Void a review event, or a plan event (end, move, amended final plan), recorded by mistake
+    (an audited correction; the latest event first).
+
+    Example: sendctl reviews void 1234 --reason "meeting was postponed"
+    """
+    _void("review", event_id, reason)
+
+
+@reviews_app.command("amend")
+def reviews_amend(
+    ref: RefArg,
+    final: Annotated[str, typer.Option("--final", help="Date the amended final EHC plan was issued.",
+                                       show_default=False)],
+) -> None:
+    """Record the amended final EHC plan (reg 22(3)); issued before the phase-transfer date
+    and naming the next setting, it meets that clock (a decision to amend does not).
+
+    Example: sendctl reviews amend RCC-0042 --final 2017-02-10
+    """
+    from sendctl.services.clocks import amended_final
+
+    row = amended_final(state(), ref, need_date(final, "--final"), _today())
+    info(f"{ref}: amended final plan issued {row['event_on']}")

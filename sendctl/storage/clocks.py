@@ -115,6 +115,7 @@ def start_transfer(
             f"{case_ref}: only a child with a statement has a transfer review (plan type is {case['plan_type']})"
         )
     K.transfer_regime(started_on)  # refuses a start before transfer reviews began
+    refuse_after_end(conn, case_ref, "a transfer review start", started_on)
     if notice_on is None:
         notice_on = K.default_notice(started_on)
     K.check_notice(notice_on, started_on)
@@ -163,6 +164,7 @@ def record_transfer_event(
             before["outcome"], _d(last),
         )
     K.check_transfer_event(state, event, on, case_ref, reason)
+    refuse_after_end(conn, case_ref, f"transfer event {event}", on)
     after = dict(before)
     if event == "draft-issued":
         after["draft_on"] = on.isoformat()
@@ -482,6 +484,9 @@ def record_review(
         raise SendctlError("--decision-date: give --decision too")
     if decision is not None and decided_on is None:
         decided_on = meeting_on
+    refuse_after_end(conn, case_ref, "a review meeting", meeting_on)
+    if decided_on is not None:
+        refuse_after_end(conn, case_ref, "a review decision", decided_on)
     if decided_on is not None and decided_on < meeting_on:
         raise SendctlError(
             f"--decision-date {decided_on.isoformat()}: before the meeting ({meeting_on.isoformat()})"
@@ -771,8 +776,206 @@ def case_events(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
     return [
         dict(r)
         for r in conn.execute(
-            "SELECT event_on, clock, event, detail, officer, recorded_utc FROM clock_events"
+            "SELECT id, event_on, clock, event, detail, officer, recorded_utc FROM clock_events"
             " WHERE case_ref = ? ORDER BY event_on, id",
             (case_ref,),
         )
     ]
+
+
+# --- the plan's lifecycle: end, moves, the amended final plan --------------------------------------
+
+END_REASONS = {
+    "1": "maximum age", "2": "needs met without a plan", "3": "higher education",
+    "4": "paid employment", "5": "moved to another English LA", "6": "no longer engaging",
+    "7": "left England", "8": "deceased", "9": "other",
+}
+
+
+def _ended(conn, case_ref: str) -> dict | None:
+    """The plan's end event still in force (not voided), if any."""
+    row = conn.execute(
+        "SELECT e.id AS plan_event_id, e.event, e.event_on, e.reason,"
+        " (SELECT min(k.id) FROM clock_events k WHERE k.case_ref = e.case_ref AND k.clock = 'plan'"
+        "  AND k.event = e.event AND k.event_on = e.event_on) AS id"
+        " FROM plan_events e WHERE e.case_ref = ? AND e.event IN ('end', 'move-out')"
+        " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
+        " ORDER BY e.event_on, e.id LIMIT 1", (case_ref,)).fetchone()
+    return dict(row) if row else None
+
+
+def refuse_after_end(conn, case_ref: str, what: str, on: date) -> None:
+    """A lifecycle contradiction: anything recorded on or after the plan's end is refused,
+    naming the case and the end event it conflicts with."""
+    end = _ended(conn, case_ref)
+    if end is not None and on.isoformat() >= end["event_on"]:
+        raise SendctlError(
+            f"{case_ref}: {what} on {on.isoformat()} conflicts with the plan's {end['event']} "
+            f"event #{end['id']} of {end['event_on']}: the plan has ended",
+            hint=f"if that {end['event']} was recorded by mistake: sendctl reviews void {end['id']} --reason TEXT",
+        )
+
+
+def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, event: str, on: date,
+                      reason: str | None = None, detail: str | None = None) -> dict:
+    """end / move-out / move-in / amended-final, checked against the case's lifecycle."""
+    from sendctl.domain import engine as E
+
+    case = _case(conn, case_ref)
+    full = case_history(conn, case_ref)
+    h = full.as_of(on)
+    end = _ended(conn, case_ref)
+    if event in ("end", "move-out"):
+        if reason not in END_REASONS:
+            raise SendctlError(f"--reason: expected a SEN2 cease reason 1-9 "
+                               f"({'; '.join(f'{k} {v}' for k, v in END_REASONS.items())}) (got {reason!r})")
+        if end is not None:
+            raise SendctlError(
+                f"{case_ref}: the plan already ended ({end['event']} event #{end['id']} of {end['event_on']});"
+                " a second end is refused")
+        plan = h.plan_in_force()
+        if plan is None:
+            made = full.ehcp_made_on() or full.plan_made_on
+            raise SendctlError(
+                f"{case_ref}: no statement or EHC plan in force on {on.isoformat()}"
+                + (f" (the plan was made on {made.isoformat()}: an end before the start is refused)"
+                   if made and made > on else ""))
+        made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
+        if made is not None and on < made:
+            raise SendctlError(f"{case_ref}: an end on {on.isoformat()} is before the plan was made ({made})")
+        if plan == "statement" and h.transfer is not None and h.transfer.concluded_on is None:
+            raise SendctlError(
+                f"{case_ref}: the statement is under transfer review (started {h.transfer.started_on});"
+                " record its end with 'transfers record REF ceased'")
+    elif event == "amended-final":
+        refuse_after_end(conn, case_ref, "an amended final plan", on)
+        if h.plan_in_force() != "ehcp":
+            raise SendctlError(f"{case_ref}: no EHC plan in force on {on.isoformat()} to amend")
+    elif event == "move-in":
+        if case["plan_type"] != "ehcp":
+            raise SendctlError(f"{case_ref}: only an EHC plan transfers between authorities (reg 15);"
+                               f" the case's plan type is {case['plan_type']}")
+    now = utc_now()
+    cur = conn.execute(
+        "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, officer, recorded_utc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)", (case_ref, event, on.isoformat(), reason, detail, actor.officer, now))
+    row = {"id": cur.lastrowid, "case_ref": case_ref, "event": event, "event_on": on.isoformat(),
+           "reason": reason, "detail": detail}
+    if event == "move-out":
+        # reg 15(2): the old LA passes the plan within 15 working days beginning with the day it
+        # became aware (or on the move, if it knew 15 working days before)
+        row["transfer_due_on"] = E.C.working_days_beginning(
+            on, R.INTER_LA_TRANSFER_WORKING_DAYS, R.BANK_HOLIDAYS).isoformat()
+    _log_event(conn, actor, case_ref, "plan", event, on, "; ".join(
+        x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason else "", detail or "") if x) or None)
+    record(conn, actor, "plan_event", row["id"], event, None, row, case_ref=case_ref)
+    return row
+
+
+# --- corrections: voiding an event ----------------------------------------------------------------
+
+_VOIDABLE = {"transfer": "transfer", "assessment": "assessment", "review": "review", "plan": "plan"}
+
+
+def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], event_id: int, reason: str,
+               today: date) -> dict:
+    """Void one recorded event (an audited correction): the event stays in clock_events, a
+    'void' event is added, and the clock state it set is put back. Only the latest event of
+    that clock for the case can be voided (later events were recorded on top of it)."""
+    if not reason or not reason.strip():
+        raise SendctlError("--reason: required (say why the event is wrong)")
+    ev = conn.execute("SELECT id, case_ref, clock, event, event_on, detail FROM clock_events WHERE id = ?",
+                      (event_id,)).fetchone()
+    if ev is None or ev["clock"] not in clocks or ev["event"] == "void":
+        raise SendctlError(f"EVENT_ID {event_id}: no {' or '.join(clocks)} event with that id",
+                           hint="the ids are in 'sendctl cases show REF' under Events")
+    ref = ev["case_ref"]
+    clock = ev["clock"]
+    voided = {int(r[0]) for r in conn.execute(
+        "SELECT substr(detail, 2, instr(detail, ' ') - 2) FROM clock_events"
+        " WHERE case_ref = ? AND clock = ? AND event = 'void'", (ref, clock)) if r[0] and r[0].isdigit()}
+    if event_id in voided:
+        raise SendctlError(f"EVENT_ID {event_id}: already voided")
+    latest = max((r[0] for r in conn.execute(
+        "SELECT id FROM clock_events WHERE case_ref = ? AND clock = ? AND event != 'void'", (ref, clock))
+        if r[0] not in voided), default=None)
+    if latest != event_id:
+        raise SendctlError(
+            f"EVENT_ID {event_id}: {ref} has a later {clock} event (#{latest}); void the latest first")
+    case = _case(conn, ref)
+    on = date.fromisoformat(ev["event_on"])
+    if clock == "transfer":
+        before = _transfer(conn, ref)
+        if ev["event"] == "start":
+            conn.execute("DELETE FROM transfers WHERE case_ref = ?", (ref,))
+            after = None
+        else:
+            after = dict(before)
+            if ev["event"] == "draft-issued":
+                after["draft_on"] = None
+            else:
+                after.update(concluded_on=None, outcome=None, cease_reason=None)
+            conn.execute("UPDATE transfers SET draft_on = ?, concluded_on = ?, outcome = ?, cease_reason = ?,"
+                         " updated_utc = ? WHERE case_ref = ?",
+                         (after["draft_on"], after["concluded_on"], after["outcome"], after["cease_reason"],
+                          utc_now(), ref))
+            if ev["event"] == "final-issued":
+                _unset_ehcp(conn, actor, case, "statement", None)
+        record(conn, actor, "transfer", ref, "void", before, after, case_ref=ref)
+    elif clock == "assessment":
+        a = conn.execute(f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ?"
+                         " ORDER BY received_on DESC, id DESC LIMIT 1", (ref,)).fetchone()
+        before = dict(a)
+        after = dict(a)
+        if ev["event"] == "request":
+            conn.execute("DELETE FROM assessments WHERE id = ?", (a["id"],))
+            after = None
+        else:
+            if ev["event"] in ("decision-to-assess", "refused"):
+                after.update(decided_on=None, decision=None)
+            if ev["event"] == "draft-issued":
+                after["draft_on"] = None
+            if ev["event"] in ("refused", "final-issued", "no-plan"):
+                after.update(concluded_on=None, outcome=None)
+            conn.execute("UPDATE assessments SET decided_on = :decided_on, decision = :decision,"
+                         " draft_on = :draft_on, concluded_on = :concluded_on, outcome = :outcome,"
+                         " updated_utc = :now WHERE id = :id", {**after, "now": utc_now()})
+            if ev["event"] == "final-issued":
+                _unset_ehcp(conn, actor, case, None, None)
+        record(conn, actor, "assessment", a["id"], "void", before, after, case_ref=ref)
+    elif clock == "review":
+        r = conn.execute("SELECT id, meeting_on, decision, decided_on FROM reviews WHERE case_ref = ?"
+                         " ORDER BY meeting_on DESC LIMIT 1", (ref,)).fetchone()
+        before = dict(r)
+        if ev["event"] == "meeting":
+            conn.execute("DELETE FROM reviews WHERE id = ?", (r["id"],))
+            after = None
+        else:
+            after = {**before, "decision": None, "decided_on": None}
+            conn.execute("UPDATE reviews SET decision = NULL, decided_on = NULL, updated_utc = ? WHERE id = ?",
+                         (utc_now(), r["id"]))
+        record(conn, actor, "review", r["id"], "void", before, after, case_ref=ref)
+    elif clock == "plan":
+        pe = conn.execute(
+            "SELECT id FROM plan_events WHERE case_ref = ? AND event = ? AND event_on = ? AND event != 'void'"
+            " ORDER BY id DESC LIMIT 1", (ref, ev["event"], ev["event_on"])).fetchone()
+        if pe is not None:
+            conn.execute("INSERT INTO plan_events (case_ref, event, event_on, reason, detail, voids_id, officer,"
+                         " recorded_utc) VALUES (?, 'void', ?, NULL, ?, ?, ?, ?)",
+                         (ref, today.isoformat(), reason, pe["id"], actor.officer, utc_now()))
+        record(conn, actor, "plan_event", pe["id"] if pe else event_id, "void", None,
+               {"reason": reason}, case_ref=ref)
+    _log_event(conn, actor, ref, clock, "void", today, f"#{event_id} {ev['event']} of {ev['event_on']}: {reason}")
+    return {"id": event_id, "case_ref": ref, "clock": clock, "event": ev["event"], "event_on": on.isoformat(),
+            "reason": reason}
+
+
+def _unset_ehcp(conn, actor: Actor, case: dict, plan_type: str | None, issued: str | None) -> None:
+    """Undo _set_ehcp after its final plan was voided (audited)."""
+    fresh = _case(conn, case["case_ref"])
+    back = plan_type or "sen_support"
+    before = {"plan_type": fresh["plan_type"], "plan_issued_on": fresh["plan_issued_on"]}
+    after = {"plan_type": back, "plan_issued_on": issued}
+    conn.execute("UPDATE cases SET plan_type = ?, plan_issued_on = ?, updated_utc = ? WHERE case_ref = ?",
+                 (back, issued, utc_now(), case["case_ref"]))
+    record(conn, actor, "case", case["case_ref"], "update", before, after)
