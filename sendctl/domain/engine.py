@@ -153,8 +153,8 @@ class History:
         ended = keep(self.ended_on)
         plan_made = self.plan_made_on if self.plan_made_on and self.plan_made_on <= day else None
         plan_type = self.plan_type
-        if self.plan_type == "ehcp" and self.plan_made_on and self.plan_made_on > day:
-            plan_type = None
+        if self.plan_made_on and self.plan_made_on > day:
+            plan_type = None  # the statement or plan was not made yet
         return replace(
             self, transfer=t, assessments=tuple(assessments), reviews=tuple(reviews),
             amended_finals=tuple(d for d in self.amended_finals if d <= day),

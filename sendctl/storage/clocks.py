@@ -94,7 +94,10 @@ def _engine_transfer_due(conn, case_ref: str, started_on: date, notice_on: date)
     from sendctl.domain import engine as E
 
     h = replace(case_history(conn, case_ref), transfer=E.Transfer(started_on, notice_on))
-    k = next(k for k in E.case_clocks(h, started_on) if k.clock == "transfer")
+    k = next((k for k in E.case_clocks(h, started_on) if k.clock == "transfer"), None)
+    if k is None:
+        raise SendctlError(f"{case_ref}: no statement in force on {started_on.isoformat()}"
+                           + (f" (it was made on {h.plan_made_on})" if h.plan_made_on else ""))
     per_child = E.per_child_limit(started_on, notice_on)[0]
     statutory = min(E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form))
     basis = f"{R.CLOCK_RULE_BY_ID[k.rule_id].legal_ref}"
@@ -621,7 +624,7 @@ def histories(conn: sqlite3.Connection, where: str = "", params: dict | None = N
     params = params or {}
     cond = _case_filter(where)
     cases = conn.execute(
-        "SELECT c.case_ref, c.forename, c.date_of_birth, c.setting, c.setting_type, c.plan_type,"
+        "SELECT c.case_ref, c.forename, c.date_of_birth, c.setting, c.setting_type, c.plan_type, c.primary_need,"
         " c.plan_issued_on, c.caseworker, c.caseworker_email, c.year_offset, c.stays_sixth_form"
         f" FROM cases c {'WHERE ' + where if where else ''} ORDER BY c.case_ref", params)
     transfers = _Lookahead(_merge(conn.execute(

@@ -143,33 +143,23 @@ def sen2_figures(conn: sqlite3.Connection, year: int) -> dict:
     add("new_plans", "exception_cases", "Week20", tl["exception_cases"],
         "new plans issued in the year whose assessment has a reg 10(4) exception recorded")
 
-    # caseload on census day: who held a statement or an EHC plan that day. A statement is held
-    # until its transfer concludes; an EHC plan from its issue date. Need and setting are the
-    # register's current values (it keeps no history of them).
-    rows = conn.execute(
-        """SELECT x.kind, x.primary_need, x.setting_type, count(*) AS n FROM (
-               SELECT CASE
-                        WHEN t.case_ref IS NOT NULL AND (t.concluded_on IS NULL OR t.concluded_on > :census)
-                             THEN 'statement'
-                        WHEN t.case_ref IS NULL AND c.plan_type = 'statement'
-                             AND coalesce(c.plan_issued_on, '') <= :census THEN 'statement'
-                        WHEN c.plan_type = 'ehcp' AND c.plan_issued_on <= :census THEN 'ehcp'
-                      END AS kind,
-                      c.primary_need, c.setting_type
-               FROM cases c LEFT JOIN transfers t ON t.case_ref = c.case_ref
-               WHERE c.plan_type IN ('statement', 'ehcp')
-           ) x WHERE x.kind IS NOT NULL
-           GROUP BY x.kind, x.primary_need, x.setting_type""",
-        {"census": census.isoformat()},
-    ).fetchall()
+    # caseload on census day: who held a statement or an EHC plan that day, as the clock engine
+    # reads each case's history (a statement until its transfer concludes or it ceases; an EHC
+    # plan from the day it was made until it ends). Need and setting are the register's current
+    # values (it keeps no history of them).
+    from sendctl.storage.clocks import histories
+
     kinds: dict[str, int] = {"statement": 0, "ehcp": 0}
     needs: dict[str, int] = {}
     settings: dict[str, int] = {}
-    for r in rows:
-        kinds[r["kind"]] += r["n"]
-        needs[r["primary_need"] or "(none)"] = needs.get(r["primary_need"] or "(none)", 0) + r["n"]
-        st = r["setting_type"] or "(not recorded)"
-        settings[st] = settings.get(st, 0) + r["n"]
+    for c, h in histories(conn, "c.plan_type IN ('statement', 'ehcp')"):
+        kind = h.as_of(census).plan_in_force()
+        if kind is None:
+            continue
+        kinds[kind] += 1
+        needs[c["primary_need"] or "(none)"] = needs.get(c["primary_need"] or "(none)", 0) + 1
+        st = c["setting_type"] or "(not recorded)"
+        settings[st] = settings.get(st, 0) + 1
     when = f"on census day {census.isoformat()}"
     add("caseload", "caseload_total", "", kinds["statement"] + kinds["ehcp"],
         f"children and young people holding a statement or an EHC plan {when} (third Thursday of January {year + 1})")
