@@ -21,7 +21,8 @@ Columns: case_ref, date, clock (register|transfer|assessment|review), event, det
   transfer: start (detail: notice date), draft-issued, final-issued, no-plan, ceased (detail: reason)
   assessment: request (detail: reg 10(4) exception, if any), decision-to-assess, refused,
               draft-issued, final-issued, no-plan
-  review: meeting, decision-keep|decision-amend (detail: the meeting date)
+  review: meeting, decision-keep|decision-amend (detail: the meeting date), amended-final (the
+          amended final plan naming the next setting, which meets a phase transfer, reg 18)
 
 Deterministic (fixed seed, standard library only):
     python examples/generate_events.py            # writes examples/events.csv
@@ -126,7 +127,7 @@ def new_plan(h: History, rng: random.Random, ref: str, final: date, late: bool, 
 
 
 def reviews(h: History, rng: random.Random, ref: str, dob: date, anchor: date, until: date,
-            phase_year: bool, skip_rate: float = 0.15) -> None:
+            phase_year: bool, skip_rate: float = 0.15, phase_last_day: date | None = None) -> None:
     """Annual reviews from `anchor` (plan issued) to `until`: mostly in the three weeks before
     they fall due (every 12 months; 6 for under-5s), a few late, and a few children whose last
     review was missed (their clock shows overdue)."""
@@ -152,7 +153,25 @@ def reviews(h: History, rng: random.Random, ref: str, dob: date, anchor: date, u
         decided = nxt + timedelta(days=rng.choice([3, 7, 10, 14, 18, 21, 25, 27, 35]))
         if decided <= AS_OF and not (AS_OF - nxt).days < 20:
             h.add(ref, decided, "review", "decision-amend" if amend else "decision-keep", nxt.isoformat())
+            if amend and phase_last_day and date(2016, 9, 1) <= nxt <= phase_last_day:
+                # the amended final plan naming the next school: mostly before the reg 18 date
+                # (its own random stream, so the rest of the history stays as it was)
+                own = random.Random(f"{SEED}-{ref}-amended")
+                final = decided + timedelta(days=own.choice([14, 21, 28, 35, 42]))
+                if own.random() < 0.9:
+                    final = min(final, phase_last_day - timedelta(days=own.randrange(0, 10)))
+                final = max(final, decided)
+                if final <= AS_OF:
+                    h.add(ref, final, "review", "amended-final")
         last = nxt
+
+
+def phase_last_day(c: dict) -> date | None:
+    """Reg 18's last lawful day for a child moving phase in September 2017: before 15 February
+    (before 31 March from Year 11)."""
+    if not c["phase"]:
+        return None
+    return date(2017, 3, 30) if c["yg"] == 11 else date(2017, 2, 14)
 
 
 def generate() -> str:
@@ -195,7 +214,7 @@ def generate() -> str:
             else:
                 h.add(ref, statement_date(c), "register", "opening", "statement")
                 transfer(h, rng, ref, final)
-            reviews(h, rng, ref, c["dob"], final, AS_OF, c["phase"])
+            reviews(h, rng, ref, c["dob"], final, AS_OF, c["phase"], phase_last_day=phase_last_day(c))
 
     # --- statements still to transfer (cases.csv: plan_type statement) ---------------------------
     statements = sorted((c for c in cases if c["plan_type"] == "statement"), key=lambda c: c["case_ref"])

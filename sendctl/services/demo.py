@@ -105,6 +105,8 @@ def replay_events(session: Session, events_csv: Path) -> dict[str, int]:
                     C.record_assessment_event(conn, actor, ref, event, on)
                 elif clock == "review" and event == "meeting":
                     C.record_review(conn, actor, ref, on)
+                elif clock == "review" and event == "amended-final":
+                    C.record_plan_event(conn, actor, ref, "amended-final", on)
                 elif clock == "review" and event.startswith("decision-"):
                     C.record_review(conn, actor, ref, date.fromisoformat(detail),
                                     decision=event[len("decision-"):], decided_on=on)
