@@ -1,4 +1,4 @@
-"""transfers | assessments | reviews | deadlines: the statutory clocks (issue 4, design §3-4, §7).
+"""transfers | assessments | reviews | deadlines: the statutory clocks.
 
 Thin commands: parsing and output here; each calls one function of sendctl.services.clocks
 (every due date and status from the clock engine, sendctl.domain.engine).

@@ -23,7 +23,7 @@ CLOCKS = (
 )
 TRANSFER_EVENTS = ("draft-issued", "final-issued", "no-plan", "ceased")
 TRANSFER_OUTCOMES = {"final-issued": "ehcp_issued", "no-plan": "no_plan", "ceased": "ceased"}
-# Ceased transfers map to SEN2 discontinuation items (domain.md §1, rule 6).
+# Ceased transfers map to SEN2 discontinuation items.
 CEASE_REASONS = {
     "moved-la": "Dislea: moved to another LA",
     "left-education": "Disleft: left school at/after end of compulsory schooling",
@@ -32,7 +32,7 @@ CEASE_REASONS = {
 }
 ASSESSMENT_EVENTS = ("decision-to-assess", "refused", "draft-issued", "final-issued", "no-plan")
 REVIEW_DECISIONS = ("keep", "amend", "cease")
-RATE_WINDOW_DAYS = 56  # report setting, not law: "the rate over the last 8 weeks" (issue 4)
+RATE_WINDOW_DAYS = 56  # report setting, not law: "the rate over the last 8 weeks"
 DAYS_PER_MONTH = 365.25 / 12
 
 
@@ -44,7 +44,7 @@ def add_weeks(d: date, weeks: int) -> date:
     return C.within_weeks(d, weeks)
 
 
-# --- transfers (domain.md §1; rules 1-5) ----------------------------------------------------------
+# --- transfers (; rules 1-5) ----------------------------------------------------------
 
 
 class TransferDue(NamedTuple):
@@ -90,7 +90,7 @@ class TransferState(NamedTuple):
 
 def check_transfer_event(state: TransferState | None, event: str, on: date, case_ref: str,
                          reason: str | None = None) -> None:
-    """Refuse impossible sequences (issue 4): no transfer, after the conclusion, before the
+    """Refuse impossible sequences: no transfer, after the conclusion, before the
     start or an earlier event, a second draft, a final plan with no draft, a cease without reason."""
     if event not in TRANSFER_EVENTS:
         raise SendctlError(f"EVENT: expected one of {', '.join(TRANSFER_EVENTS)} (got {event!r})")
@@ -127,7 +127,7 @@ def check_transfer_event(state: TransferState | None, event: str, on: date, case
         raise SendctlError("--reason: only for the ceased event")
 
 
-# --- new assessments (domain.md §2; rules 8-13) ---------------------------------------------------
+# --- new assessments (; rules 8-13) ---------------------------------------------------
 
 
 class AssessmentDue(NamedTuple):
@@ -188,7 +188,7 @@ def check_assessment_event(state: AssessmentState | None, event: str, on: date, 
         )
 
 
-# --- reviews and phase transfers (domain.md §3; rules 15-19) --------------------------------------
+# --- reviews and phase transfers (; rules 15-19) --------------------------------------
 
 
 def review_decision_due(meeting_on: date) -> date:
@@ -196,7 +196,7 @@ def review_decision_due(meeting_on: date) -> date:
     return C.within_weeks(meeting_on, R.REVIEW_DECISION_WEEKS)
 
 
-# --- transfer progress (issue 4: transfers status) ------------------------------------------------
+# --- transfer progress ------------------------------------------------
 
 
 def transfer_progress(

@@ -2,9 +2,9 @@
 
 No statutory literal (a week count, a fixed date, a month count) appears anywhere else in the
 code: domain/clocks.py, the storage queries and the commands read them from here. The law is
-summarised in shared/domain.md §1-3 and §8 (rules 1-21); each entry below cites it.
+summarised in shared/-3 and §8; each entry below cites it.
 
-Where domain.md is unsure, the choice made is marked CHOICE and is a single value to change.
+Where the sources are unsure, the choice made is marked CHOICE and is a single value to change.
 """
 
 from datetime import date
@@ -29,7 +29,7 @@ def _rule(key: str, value, unit: str, reference: str, note: str = ""):
     return value
 
 
-# --- statement -> EHCP transfer (domain.md §1; rules 1-6) ----------------------------------------
+# --- statement -> EHCP transfer (; rules 1-6) ----------------------------------------
 
 TRANSITION_START = _rule(
     "transition_start", date(2014, 9, 1), "date",
@@ -38,42 +38,42 @@ TRANSITION_START = _rule(
 )
 STATUTORY_END = _rule(
     "transfer_statutory_end", date(2018, 3, 31), "date",
-    "SI 2014/2270 art 14(5) ('before 1 April 2018'); Minister's letter 12 Sep 2017 (domain.md §1, rule 4)",
-    "statements not transferred by then stay in force and are flagged overdue (art 17, rule 5)",
+    "SI 2014/2270 art 14(5) ('before 1 April 2018'); Minister's letter 12 Sep 2017",
+    "statements not transferred by then stay in force and are flagged overdue (art 17)",
 )
 TRANSFER_NOTICE_DAYS = _rule(
     "transfer_notice_days", 14, "days",
-    "SI 2014/2270 as amended: at least 2 weeks' notice before the review starts (domain.md §1, rule 1)",
+    "SI 2014/2270 as amended: at least 2 weeks' notice before the review starts",
     "the notice date defaults to start - 14 days",
 )
 TRANSFER_WEEKS_18_FROM = _rule(
     "transfer_18_weeks_from", date(2015, 9, 1), "date",
-    "DfE transition advice (Sep 2015): reviews starting on/after 1 Sep 2015 (domain.md §1, rule 2)",
+    "DfE transition advice (Sep 2015): reviews starting on/after 1 Sep 2015",
 )
 TRANSFER_WEEKS_FROM_START = _rule(
     "transfer_weeks_from_start", 18, "weeks",
-    "final EHCP within 18 weeks of the start (= 20 weeks from notice), domain.md §1, rule 2",
+    "final EHCP within 18 weeks of the start (= 20 weeks from notice)",
 )
 TRANSFER_WEEKS_FROM_NOTICE = _rule(
     "transfer_weeks_from_notice", 20, "weeks",
-    "the same limit counted from the notice (Suffolk practice), domain.md §1",
+    "the same limit counted from the notice (Suffolk practice)",
     "used only when TRANSFER_ANCHOR is 'notice'",
 )
 TRANSFER_14_WEEKS_FROM_START_FROM = _rule(
     "transfer_14_weeks_start_from", date(2015, 3, 3), "date",
-    "DfE revised transition guidance of 3 Mar 2015 (Order amended), domain.md §1, rule 3",
-    "approximate per domain.md (the amending SI was not verified)",
+    "DfE revised transition guidance of 3 Mar 2015 (Order amended)",
+    "approximate: the amending SI's text was not verified",
 )
 TRANSFER_OLD_WEEKS = _rule(
     "transfer_old_weeks", 14, "weeks",
-    "SI 2014/2270 as made and as amended Mar 2015: 14 weeks (domain.md §1, rule 3)",
+    "SI 2014/2270 as made and as amended Mar 2015: 14 weeks",
     "from the notice for starts before 3 Mar 2015; from the start from 3 Mar to 31 Aug 2015",
 )
-# CHOICE (domain.md §1: "make the anchor configurable"): the 18-week clock counts from the
+# CHOICE (: "make the anchor configurable"): the 18-week clock counts from the
 # start of the review. Set to "notice" for notice + 20 weeks instead (the Suffolk reading).
 TRANSFER_ANCHOR = _rule(
     "transfer_anchor", "start", "text",
-    "domain.md §1: some LAs anchored on the notice date; both dates are stored",
+    ": some LAs anchored on the notice date; both dates are stored",
     "CHOICE: 'start' (start + 18 weeks); 'notice' gives notice + 20 weeks",
 )
 
@@ -87,14 +87,14 @@ class TransferRegime(NamedTuple):
     reference: str
 
 
-# Newest first: the first regime whose from_on <= start applies (rules 2-3).
+# Newest first: the first regime whose from_on <= start applies.
 TRANSFER_REGIMES = (
     TransferRegime(TRANSFER_WEEKS_18_FROM, "start", TRANSFER_WEEKS_FROM_START,
                    RULES["transfer_weeks_from_start"].reference),
     TransferRegime(TRANSFER_14_WEEKS_FROM_START_FROM, "start", TRANSFER_OLD_WEEKS,
-                   "domain.md §1 rule 3: 3 Mar-31 Aug 2015, start + 14 weeks"),
+                   "SI 2014/2270 as amended: 3 Mar-31 Aug 2015, start + 14 weeks"),
     TransferRegime(TRANSITION_START, "notice", TRANSFER_OLD_WEEKS,
-                   "domain.md §1 rule 3: Order as made, notice + 14 weeks"),
+                   "SI 2014/2270 as made: notice + 14 weeks"),
 )
 
 # The academic year starts in September; a "transfer year" is the calendar year in which the
@@ -105,30 +105,30 @@ ACADEMIC_YEAR_START_MONTH = _rule(
 )
 
 
-# --- new EHC needs assessments (domain.md §2; rules 8-14) ------------------------------------------
+# --- new EHC needs assessments (; rules 8-14) ------------------------------------------
 
 ASSESS_DECISION_WEEKS = _rule(
     "assessment_decision_weeks", 6, "weeks",
-    "SEND Regulations 2014 (SI 2014/1530) reg 5(1); exceptions reg 5(4) (rule 8)",
+    "SEND Regulations 2014 (SI 2014/1530) reg 5(1); exceptions reg 5(4)",
 )
 ASSESS_NO_PLAN_WEEKS = _rule(
     "assessment_no_plan_weeks", 16, "weeks",
-    "SI 2014/1530 reg 10(1); exceptions reg 10(4) (rule 10)",
+    "SI 2014/1530 reg 10(1); exceptions reg 10(4)",
 )
 ASSESS_FINAL_WEEKS = _rule(
     "assessment_final_weeks", 20, "weeks",
-    "SI 2014/1530 reg 13(2); exceptions reg 13(3) (rule 12)",
+    "SI 2014/1530 reg 13(2); exceptions reg 13(3)",
 )
 ADVICE_WEEKS = _rule(
-    "advice_weeks", 6, "weeks", "SI 2014/1530 reg 8 (rule 9)",
+    "advice_weeks", 6, "weeks", "SI 2014/1530 reg 8",
 )
 DRAFT_COMMENT_DAYS = _rule(
     "draft_comment_days", 15, "days",
-    "SI 2014/1530 reg 13(1), CoP 9.41: at least 15 days beginning with the day served (rule 11)",
+    "SI 2014/1530 reg 13(1), CoP 9.41: at least 15 days beginning with the day served",
     "last comment day = served + 14",
 )
 
-# reg 10(4)(a)-(d) exceptions (rule 13): key -> (SEN2 reason, reference)
+# reg 10(4)(a)-(d) exceptions: key -> (SEN2 reason, reference)
 ASSESSMENT_EXCEPTIONS = {
     "school-closure": ("SCHOOL_CLOSURE", "SI 2014/1530 reg 10(4)(a)"),
     "ey-closure": ("EY_CLOSURE", "SI 2014/1530 reg 10(4)(b)"),
@@ -136,7 +136,7 @@ ASSESSMENT_EXCEPTIONS = {
     "absent": ("ABSENT_4_WEEKS", "SI 2014/1530 reg 10(4)(d)"),
 }
 
-# --- annual reviews and phase transfers (domain.md §3; rules 15-19) -------------------------------
+# --- annual reviews and phase transfers (; rules 15-19) -------------------------------
 
 REVIEW_MONTHS = _rule(
     "review_months", 12, "months",
@@ -153,16 +153,16 @@ REVIEW_UNDER5_AGE = _rule(
 )
 REVIEW_DECISION_WEEKS = _rule(
     "review_decision_weeks", 4, "weeks",
-    "SI 2014/1530 reg 20(10): decision notified within 4 weeks of the meeting (rule 17)",
+    "SI 2014/1530 reg 20(10): decision notified within 4 weeks of the meeting",
 )
 REVIEW_REPORT_WEEKS = _rule(
-    "review_report_weeks", 2, "weeks", "SI 2014/1530 reg 20(7)-(8) (rule 17)",
+    "review_report_weeks", 2, "weeks", "SI 2014/1530 reg 20(7)-(8)",
 )
 REVIEW_NOTICE_WEEKS = _rule(
-    "review_notice_weeks", 2, "weeks", "SI 2014/1530 reg 20(3)-(4) (rule 16)",
+    "review_notice_weeks", 2, "weeks", "SI 2014/1530 reg 20(3)-(4)",
 )
 AMENDED_FINAL_WEEKS = _rule(
-    "amended_final_weeks", 8, "weeks", "SI 2014/1530 reg 22 (rule 18)",
+    "amended_final_weeks", 8, "weeks", "SI 2014/1530 reg 22",
 )
 
 
@@ -179,14 +179,14 @@ PHASE_TRANSFER_POST16 = _rule(
 )
 
 
-# --- working days (domain.md §8; rules 20-21) -----------------------------------------------------
+# --- working days (; rules 20-21) -----------------------------------------------------
 
 INTER_LA_TRANSFER_WORKING_DAYS = _rule(
     "inter_la_transfer_working_days", 15, "working days",
-    "SI 2014/1530 reg 15(2): plan passes within 15 working days (rule 20)",
+    "SI 2014/1530 reg 15(2): plan passes within 15 working days",
 )
 
-# England & Wales bank holidays, domain.md §8 (computed from the standard rules; keep as data:
+# England & Wales bank holidays (computed from the standard rules; keep as data:
 # ad-hoc moves happen). Working-day maths refuses dates outside the years listed here.
 BANK_HOLIDAYS = frozenset({
     date(2015, 1, 1), date(2015, 4, 3), date(2015, 4, 6), date(2015, 5, 4), date(2015, 5, 25),
@@ -201,7 +201,7 @@ BANK_HOLIDAYS = frozenset({
 BANK_HOLIDAY_YEARS = frozenset(d.year for d in BANK_HOLIDAYS)
 RULES["bank_holidays"] = Rule(
     "bank_holidays", BANK_HOLIDAYS, "dates",
-    "domain.md §8 (England & Wales 2015-2018); 'working day' per SI 2001/600 reg 2",
+    " (England & Wales 2015-2018); 'working day' per SI 2001/600 reg 2",
 )
 
 
@@ -233,20 +233,21 @@ LAW_START = date(2014, 9, 1)  # Part 3 of the Children and Families Act 2014 in 
 CLOCK_RULES: tuple[ClockRule, ...] = (
     ClockRule(
         "transfer_notice_14w", "transfer", "14 weeks", "within_weeks", "notice of the transfer review",
-        "SI 2014/2270 art 17 (as made)",
-        "the EHC plan must be finalised within 14 weeks of the notice of the transfer review",
+        "SI 2014/2270 as made (DfE transition guidance, Sep 2014; the Order's text not re-read)",
+        "within 14 weeks of the notice of the transfer review (reconstructed from the DfE guidance)",
         TRANSITION_START, date(2015, 3, 2),
     ),
     ClockRule(
         "transfer_start_14w", "transfer", "14 weeks", "within_weeks", "start of the transfer review",
-        "SI 2014/2270 as amended (DfE transition advice, 3 Mar 2015)",
-        "within 14 weeks of the start of the transfer review",
+        "SI 2014/2270 as amended by SI 2015/505 (DfE revised advice, 3 Mar 2015; amending text not verified)",
+        "within 14 weeks of the start of the transfer review (reconstructed from the DfE advice)",
         TRANSFER_14_WEEKS_FROM_START_FROM, date(2015, 8, 31),
     ),
     ClockRule(
         "transfer_start_18w", "transfer", "18 weeks", "within_weeks", "start of the transfer review",
-        "SI 2014/2270 as amended by SI 2015/1619 (DfE transition advice, Sep 2015)",
-        "within 18 weeks of the start of the transfer review (20 weeks from the notice)",
+        "SI 2014/2270 as amended by SI 2015/1619 (DfE advice, Sep 2015; amending text not verified)",
+        "within 18 weeks of the start of the transfer review, 20 weeks from the notice "
+        "(reconstructed from the DfE advice)",
         TRANSFER_WEEKS_18_FROM,
     ),
     ClockRule(
@@ -353,7 +354,7 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
 )
 CLOCK_RULE_BY_ID: dict[str, ClockRule] = {r.id: r for r in CLOCK_RULES}
 
-# CHOICE (configurable, domain.md §1): art 14(3)(c) ("before the child begins year 10") is
+# CHOICE (configurable): art 14(3)(c) ("before the child begins year 10") is
 # capped at the art 14(5) end date, following the DfE/Minister's position that every transfer
 # was due before 1 April 2018. False reads the Order as made (a child entering Year 9 in Sep
 # 2017 had until before Year 10).

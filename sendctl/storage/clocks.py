@@ -108,7 +108,7 @@ def _engine_transfer_due(conn, case_ref: str, started_on: date, notice_on: date)
 def start_transfer(
     conn: sqlite3.Connection, actor: Actor, case_ref: str, started_on: date, notice_on: date | None = None
 ) -> dict:
-    """Start a statement's transfer review (rules 1-4); returns the stored transfer."""
+    """Start a statement's transfer review; returns the stored transfer."""
     case = _case(conn, case_ref)
     existing = _transfer(conn, case_ref)
     if existing:
@@ -246,7 +246,7 @@ def transfer_list(
     overdue: bool = False,
     caseworker: str | None = None,
 ) -> Iterator[dict]:
-    """`transfers list`: one row per statement in the programme, soonest due first (design §7)."""
+    """`transfers list`: one row per statement in the programme, soonest due first ()."""
     if state and state not in TRANSFER_STATES:
         raise SendctlError(f"--state: expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
     out = []
@@ -339,7 +339,7 @@ def _check_exception(exception: str | None) -> None:
 def request_assessment(
     conn: sqlite3.Connection, actor: Actor, case_ref: str, received_on: date, exception: str | None = None
 ) -> dict:
-    """A request for an EHC needs assessment received: the 6/16/20-week clocks start (rules 8-12)."""
+    """A request for an EHC needs assessment received: the 6/16/20-week clocks start."""
     _case(conn, case_ref)
     _check_exception(exception)
     current = _open_assessment(conn, case_ref)
@@ -441,7 +441,7 @@ def assessment_list(conn: sqlite3.Connection, as_of: date, year: int | None = No
 
 def assessment_timeliness(conn: sqlite3.Connection, year: int) -> dict:
     """SEN2-style 20-week timeliness of plans issued in calendar `year`, all cases and excluding
-    the reg 10(4) exception cases (rule 13)."""
+    the reg 10(4) exception cases."""
     row = conn.execute(
         """
         SELECT count(*) AS plans,
@@ -475,9 +475,9 @@ def record_review(
     decision: str | None = None,
     decided_on: date | None = None,
 ) -> dict:
-    """An annual review meeting (the 4-week decision clock starts, rule 17) and, with
+    """An annual review meeting (the 4-week decision clock starts, reg 20(10)) and, with
     `decision`, the LA's decision. Recording a decision for a meeting already recorded
-    completes it. The next review falls due 12 months (under-5s 6) from the meeting (rule 15)."""
+    completes it. The next review falls due 12 months (under-5s 6) from the meeting."""
     case = _case(conn, case_ref)
     if case["plan_type"] not in ("ehcp", "statement"):
         raise SendctlError(f"{case_ref}: annual reviews are for a plan or statement (plan type is {case['plan_type']})")
@@ -552,7 +552,7 @@ def record_review(
 
 
 def review_clock_sql(ref_expr: str) -> tuple[str, str]:
-    """(DELETE, INSERT) statements that recompute one case's next annual review (rule 15) into
+    """(DELETE, INSERT) statements that recompute one case's next annual review into
     review_clocks; ref_expr is the case reference (NEW.case_ref in a trigger). The figures come
     from rules.py and are written into the statements (triggers cannot take parameters)."""
     under5 = sql_add_months("r.date_of_birth", str(12 * R.REVIEW_UNDER5_AGE))
