@@ -48,31 +48,24 @@ def notify(
     settings = _settings(app_dir, dry_run)
     sender = settings.sender if settings else sender_address("sendctl@localhost")
 
-    from contextlib import nullcontext
-
-    from sendctl.storage.notify import exclusive_run
+    from sendctl.services.notify import one_run_at_a_time
 
     st = state()
-    conn = st.connect(write=False)
-    # issue 9: a second run started meanwhile waits here, then sees what this one recorded
-    with nullcontext() if dry_run else exclusive_run(st.db_path):
-        _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings, dry_run)
+    with one_run_at_a_time(st, dry_run):
+        _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_run)
 
 
-def _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings, dry_run) -> None:
+def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_run) -> None:
     from datetime import UTC, datetime
 
-    from sendctl.notify.email import plan_messages, readable
-    from sendctl.storage.clocks import deadline_rows
-    from sendctl.storage.notify import sent_keys
+    from sendctl.notify.email import readable
+    from sendctl.services.notify import plan as make_plan
 
     if caseworker:
         from sendctl.services.cases import note_unmatched
 
         note_unmatched(st, caseworker=caseworker)  # a misspelt name in cron: said, not silent
-    rows = deadline_rows(conn, day, within=within, caseworker=caseworker)
-    plan = plan_messages(rows, manager, sent_keys(conn, day), sender, day, within,
-                         sent_at=datetime.now(UTC))
+    plan = make_plan(st, day, within, caseworker, manager, sender, datetime.now(UTC))
 
     for ref in sorted({str(r["case_ref"]) for r in plan.rerouted}):
         warn(f"case {ref}: caseworker email is not a usable address; its deadlines go to {manager}")
@@ -91,19 +84,9 @@ def _plan_and_send(st, conn, day, within, caseworker, manager, sender, settings,
         _finish([], plan.unrouted, None, 0)
         return
 
-    from sendctl.notify.smtp import send_all
-    from sendctl.storage.notify import record_sent
+    from sendctl.services.notify import send
 
-    actor = st.actor()
-    sent_rows = 0
-
-    def on_sent(item) -> None:
-        # Only now has the server accepted it: record this message's rows, one commit each.
-        nonlocal sent_rows
-        record_sent(conn, actor, item.recipient, item.rows, day)
-        sent_rows += len(item.rows)
-
-    failures = send_all(settings, plan.outgoing, on_sent)
+    failures, sent_rows = send(st, plan.outgoing, settings, day)
     from sendctl.cli._common import error_line
 
     for f in failures:
