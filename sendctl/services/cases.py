@@ -117,10 +117,12 @@ def add_case(session: Session, row: dict, as_of: date) -> dict:
         The case as stored.
     """
     from sendctl.storage.cases import add_case as insert
+    from sendctl.storage.cases import set_year_offsets
 
     case = _validated({k: (v or "").strip() for k, v in row.items()}, as_of)
     with session.transaction() as conn:
         insert(conn, session.actor(), case)
+        set_year_offsets(conn, as_of, "case_ref = :ref", {"ref": case["case_ref"]})
     return case
 
 
@@ -144,4 +146,9 @@ def update_case(session: Session, ref: str, changes: dict, as_of: date) -> list[
         if "date_of_birth" in changes and "year_group" not in changes:
             row["year_group"] = ""  # derive again from the new date of birth
         new = _validated(row, as_of, check_age="date_of_birth" in changes)
-        return write(conn, session.actor(), old, new)
+        changed = write(conn, session.actor(), old, new)
+        if "year_group" in changed or "date_of_birth" in changed:
+            from sendctl.storage.cases import set_year_offsets
+
+            set_year_offsets(conn, as_of, "case_ref = :ref", {"ref": ref})
+        return changed

@@ -253,12 +253,35 @@ def import_cases(
             conn.execute(review_clock_sql("c.case_ref")[1])  # every case, as migration m202 does
         conn.execute(clock_trigger)
     if not errors.count:
+        set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
         record(conn, actor, "case_import", source or "-", "import", after={
             "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
             "unchanged": res.unchanged, "as_of": as_of.isoformat(),
         })
     return res
 
+
+
+# --- year groups ----------------------------------------------------------------------------------
+
+# The year group of a date d is A(d) - A(date of birth) - 5, A being the year the academic year
+# containing the date began (1 September); N1 = -2, N2 = -1, R = 0. tests/test_year_offsets.py
+# proves these SQL expressions equal to sendctl.domain.engine.year_group / year_number.
+_ACADEMIC = "(CAST(substr({d}, 1, 4) AS INTEGER) - (CAST(substr({d}, 6, 2) AS INTEGER) < 9))"
+YEAR_NUMBER_SQL = ("(CASE year_group WHEN 'N1' THEN -2 WHEN 'N2' THEN -1 WHEN 'R' THEN 0"
+                   " ELSE CAST(year_group AS INTEGER) END)")
+
+
+def set_year_offsets(conn: sqlite3.Connection, as_of: date, where: str, params: dict) -> None:
+    """A year group given for the academic year of `as_of` that differs from the one the date
+    of birth gives becomes the case's out-of-year-group offset (the year group itself is
+    derived for each as-of date, so the offset is what is kept)."""
+    derived = f"({_ACADEMIC.format(d=':as_of')} - {_ACADEMIC.format(d='date_of_birth')} - 5)"
+    conn.execute(
+        f"UPDATE cases SET year_offset = coalesce({YEAR_NUMBER_SQL} - {derived}, 0)"
+        f" WHERE ({where}) AND date_of_birth IS NOT NULL"
+        f" AND year_offset IS NOT coalesce({YEAR_NUMBER_SQL} - {derived}, 0)",
+        {**params, "as_of": as_of.isoformat()})
 
 
 # --- reading ------------------------------------------------------------------------------------
