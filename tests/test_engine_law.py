@@ -350,3 +350,17 @@ def test_explain_names_rule_anchor_and_date():
     c = clock(statement("2006-03-15"), "2017-01-01", "transfer")
     text = c.explain()
     assert "SI 2014/2270 art 14(3)(b)" in text and "before 15th February" in text and "2017-02-14" in text
+
+
+def test_a_plan_moved_in_is_reviewed_by_the_later_of_12_months_and_3_months_from_the_transfer():
+    # made 1 Oct 2016, transferred in 1 Sep 2017: 12 months end 30 Sep 2017, 3 months from the
+    # transfer end 30 Nov 2017 -> the later
+    h = ehcp("2016-10-01", moved_in_on=D("2017-09-01"))
+    c = clock(h, "2017-09-02", "annual_review")
+    assert (c.due_on, c.rule_id, c.anchor) == (D("2017-11-30"), "annual_review_after_move_in", "transferred in")
+    # last reviewed by the old LA on 10 Jul 2017: 12 months end 9 Jul 2018, later than 30 Nov 2017
+    h = ehcp("2016-10-01", moved_in_on=D("2017-09-01"), moved_in_last_review=D("2017-07-10"))
+    c = clock(h, "2017-09-02", "annual_review")
+    assert (c.due_on, c.anchor) == (D("2018-07-09"), "last reviewed by the old LA")
+    # before the move the old LA's plan is not this LA's: replay ignores the move
+    assert clock(h, "2017-08-01", "annual_review").rule_id == "annual_review_12m"

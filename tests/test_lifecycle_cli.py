@@ -129,3 +129,11 @@ def test_move_out_ends_the_plan_on_the_reg_15_date(run, db):
     r = run("cases", "move-out", "RCC-003", "--to-la", "855", "--aware", "2017-12-15")
     assert "2018-01-09" in r.stderr  # 15 working days beginning with Fri 15 Dec 2017
     assert not any(r["case_ref"] == "RCC-003" for r in run.json("deadlines", "--as-of", "2018-01-20", "--all"))
+
+
+def test_move_in_sets_the_first_review(run, db):
+    r = run("cases", "move-in", "RCC-003", "--from-la", "855", "--date", "2017-09-01", "--last-review", "2017-07-10")
+    assert "transferred in" in r.stderr
+    shown = run.json("cases", "show", "RCC-003", "--as-of", "2017-09-02")
+    review = next(c for c in shown["clocks"] if c["clock"] == "annual_review" and c["status"] != "guidance")
+    assert (review["rule_id"], review["due_on"]) == ("annual_review_after_move_in", "2018-07-09")

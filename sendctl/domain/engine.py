@@ -119,6 +119,7 @@ class History:
     ended_on: date | None = None
     end_reason: str | None = None
     moved_in_on: date | None = None
+    moved_in_last_review: date | None = None  # the old LA's last review of a plan moved in
 
     def as_of(self, day: date) -> "History":
         """The history as the service knew it on `day`: every later event dropped."""
@@ -160,6 +161,8 @@ class History:
             amended_finals=tuple(d for d in self.amended_finals if d <= day),
             ended_on=ended, end_reason=self.end_reason if ended else None,
             plan_type=plan_type, plan_made_on=plan_made,
+            moved_in_on=keep(self.moved_in_on),
+            moved_in_last_review=self.moved_in_last_review if keep(self.moved_in_on) else None,
         )
 
     # --- the plan in force ----------------------------------------------------------------
@@ -367,6 +370,8 @@ def review_anchor(h: History) -> tuple[str, date] | None:
         return None
     made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
     anchor: tuple[str, date] | None = ("plan made", made) if made else None
+    if h.moved_in_last_review is not None and (anchor is None or h.moved_in_last_review > anchor[1]):
+        anchor = ("last reviewed by the old LA", h.moved_in_last_review)
     for r in h.reviews:
         concluded = r.decided_on or r.meeting_on
         if made is not None and r.meeting_on < made:
@@ -402,6 +407,13 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
     label, on = anchor
     rule = "annual_review_12m" if plan == "ehcp" else "annual_review_statement_12m"
     due = C.months_end(on, R.REVIEW_MONTHS)
+    if h.moved_in_on is not None and on <= h.moved_in_on:
+        # a plan transferred in from another LA: the later of its 12 months and 3 months from
+        # the transfer (reg 15(5))
+        after_move = C.months_end(h.moved_in_on, R.MOVE_IN_REVIEW_MONTHS)
+        rule = "annual_review_after_move_in"
+        if after_move > due:
+            due, label, on = after_move, "transferred in", h.moved_in_on
     out.append(_make(rule, due, as_of, within, label, on,
                      detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}"))
     if plan == "ehcp" and is_under_5(h.date_of_birth, as_of):

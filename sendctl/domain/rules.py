@@ -148,6 +148,10 @@ REVIEW_UNDER5_MONTHS = _rule(
     "SEND Code of Practice 9.178: under-5s 'at least every three to six months' (guidance)",
     "CHOICE: 6 months; shown with status guidance, never overdue",
 )
+MOVE_IN_REVIEW_MONTHS = _rule(
+    "move_in_review_months", 3, "months",
+    "SEND Regs 2014 reg 15(5): a plan transferred in is reviewed within 3 months of the transfer at the earliest",
+)
 REVIEW_UNDER5_AGE = _rule(
     "review_under5_age", 5, "years", "CoP 9.178 (children under 5)",
 )
@@ -323,6 +327,14 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
         "Local authorities should consider reviewing an EHC plan for a child under five at least "
         "every three to six months",
         LAW_START, None, False,
+    ),
+    ClockRule(
+        "annual_review_after_move_in", "annual_review", "12 months / 3 months", "months_end",
+        "plan made or last reviewed (old LA); the day the plan transferred in",
+        "SEND Regs 2014 reg 15(4)-(5) (paraphrase; the text was not re-read)",
+        "the new authority reviews the plan by the later of the end of the 12 months starting with "
+        "its making or last review, and the end of the 3 months starting with the transfer",
+        LAW_START,
     ),
     ClockRule(
         "review_decision_4w", "review_decision", "4 weeks", "within_weeks", "review meeting",

@@ -139,7 +139,9 @@ def move_in(session: Session, ref: str, from_la: str, on: date, last_review: dat
     not_future("last_review", last_review, today)
     detail = f"from LA {from_la}" + (f"; last reviewed {last_review.isoformat()}" if last_review else "")
     with session.transaction() as conn:
-        return record_plan_event(conn, session.actor(), ref, "move-in", on, None, detail)
+        # the old LA's last review date rides in the event's reason column (an ISO date)
+        return record_plan_event(conn, session.actor(), ref, "move-in", on,
+                                 last_review.isoformat() if last_review else None, detail)
 
 
 def void_event(session: Session, clock: str, event_id: int, reason: str, today: date) -> dict:

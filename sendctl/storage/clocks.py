@@ -669,7 +669,7 @@ def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=
     elif plan_type == "ehcp" and any(a.outcome == "ehcp_issued" and a.concluded_on == made
                                      for a in assessments):
         plan_type, made = None, None
-    amended, ended, end_reason, moved_in = [], None, None, None
+    amended, ended, end_reason, moved_in, moved_last = [], None, None, None, None
     stays = bool(c["stays_sixth_form"])
     for e in event_rows:
         if e["event"] == "amended-final":
@@ -678,6 +678,7 @@ def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=
             ended, end_reason = _d(e["event_on"]), e["reason"]
         elif e["event"] == "move-in":
             moved_in = _d(e["event_on"])
+            moved_last = _d(e["reason"]) if e["reason"] else None
     return E.History(
         case_ref=c["case_ref"],
         date_of_birth=_d(c["date_of_birth"]),
@@ -693,6 +694,7 @@ def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=
         ended_on=ended,
         end_reason=end_reason,
         moved_in_on=moved_in,
+        moved_in_last_review=moved_last,
     )
 
 
@@ -870,7 +872,8 @@ def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, eve
         row["transfer_due_on"] = E.C.working_days_beginning(
             on, R.INTER_LA_TRANSFER_WORKING_DAYS, R.BANK_HOLIDAYS).isoformat()
     _log_event(conn, actor, case_ref, "plan", event, on, "; ".join(
-        x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason else "", detail or "") if x) or None)
+        x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason in END_REASONS else "",
+                    detail or "") if x) or None)
     record(conn, actor, "plan_event", row["id"], event, None, row, case_ref=case_ref)
     return row
 
