@@ -137,3 +137,17 @@ def test_move_in_sets_the_first_review(run, db):
     shown = run.json("cases", "show", "RCC-003", "--as-of", "2017-09-02")
     review = next(c for c in shown["clocks"] if c["clock"] == "annual_review" and c["status"] != "guidance")
     assert (review["rule_id"], review["due_on"]) == ("annual_review_after_move_in", "2018-07-09")
+
+
+def test_sen2_counts_an_ended_plan_under_its_reason_and_not_in_the_caseload(run, db):
+    def fig(name, year=2016):
+        figures = run.json("report", "sen2", "--year", str(year))
+        rows = figures if isinstance(figures, list) else figures["figures"]
+        return next((f["value"] for f in rows if f["figure"] == name), None)
+
+    before = fig("caseload_total")
+    run("cases", "end", "RCC-003", "--date", "2016-12-01", "--reason", "2")
+    assert fig("caseload_total") == before - 1  # census day 19 Jan 2017
+    assert fig("ceased_reason_2") == 1 and fig("plans_ended") == 1
+    r = run("reviews", "record", "RCC-005", "--meeting", "2016-06-01", "--decision", "cease")
+    assert "cases end RCC-005" in r.stderr

@@ -390,6 +390,9 @@ def reviews_record(
         info(f"{ref}: review meeting {row['meeting_on']} recorded; decision due {row['decision_due_on']}")
     if row.get("next_review_due_on"):
         info(f"{ref}: next annual review due {row['next_review_due_on']}")
+    if row.get("decision") == "cease":
+        info(f"{ref}: a decision to cease is not the end: once the appeal window has passed (or an"
+             f" appeal is dismissed), record it with 'sendctl cases end {ref} --date D --reason R'")
 
 
 # --- deadlines ------------------------------------------------------------------------------------

@@ -173,4 +173,19 @@ def sen2_figures(conn: sqlite3.Connection, year: int) -> dict:
     for st in sorted(settings, key=lambda k: (-settings[k], k)):
         add("caseload_by_setting", f"setting_{st}", "establishment type", settings[st],
             f"caseload {when} in a setting of this type (as recorded now)")
+    # plans and statements that ended in the year (cases end / move-out, not voided), by the
+    # SEN2 cease reason
+    from sendctl.storage.clocks import END_REASONS
+
+    ended = dict(conn.execute(
+        "SELECT e.reason, count(*) FROM plan_events e WHERE e.event IN ('end', 'move-out')"
+        " AND e.event_on >= :y0 AND e.event_on < :y1"
+        " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id) GROUP BY e.reason",
+        _year_bounds(year)).fetchall())
+    add("cessations", "plans_ended", "", sum(ended.values()),
+        f"statements and EHC plans that ended (cases end, cases move-out) in {year}")
+    for code, words in END_REASONS.items():
+        if ended.get(code):
+            add("cessations", f"ceased_reason_{code}", "ceasereason", ended[code],
+                f"of those, cease reason {code} ({words})")
     return {"year": year, "census_on": census.isoformat(), "figures": figures}
