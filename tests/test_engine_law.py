@@ -5,6 +5,7 @@ Each table checks the day before, the day and the day after where a boundary mat
 days and month ends. Dates worked by counting on a calendar (weekday in the comment).
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -364,3 +365,26 @@ def test_a_plan_moved_in_is_reviewed_by_the_later_of_12_months_and_3_months_from
     assert (c.due_on, c.anchor) == (D("2018-07-09"), "last reviewed by the old LA")
     # before the move the old LA's plan is not this LA's: replay ignores the move
     assert clock(h, "2017-08-01", "annual_review").rule_id == "annual_review_12m"
+
+
+@pytest.mark.parametrize("decided, status", [
+    (None, "overdue"), ("2017-04-14", "met"), ("2017-04-15", "missed")])
+def test_review_decision_within_4_weeks_of_the_meeting(decided, status):
+    # meeting Fri 17 Mar 2017 -> decision by Fri 14 Apr 2017 (reg 20(10))
+    r = E.Review(D("2017-03-17"), "keep" if decided else None, D(decided) if decided else None)
+    c = clock(ehcp("2016-04-01", reviews=(r,)), "2017-04-18", "review_decision")
+    assert (c.due_on, c.status) == (D("2017-04-14"), status)
+    assert clock(ehcp("2016-04-01", reviews=(E.Review(D("2017-03-17")),)), "2017-04-14",
+                 "review_decision").status == "due"
+
+
+def test_a_statement_not_under_transfer_is_reviewed_in_12_months():
+    # statement made 10 Jan 2012, last reviewed 20 Jan 2016 -> by 19 Jan 2017 (EA 1996 s.328(5))
+    h = E.History("S", D("2008-05-01"), "statement", D("2012-01-10"),
+                  reviews=(E.Review(D("2016-01-13"), "keep", D("2016-01-20")),))
+    c = clock(h, "2017-01-19", "annual_review")
+    assert (c.due_on, c.rule_id, c.status) == (D("2017-01-19"), "annual_review_statement_12m", "due")
+    assert clock(h, "2017-01-20", "annual_review").status == "overdue"
+    # once its transfer review starts, the transfer is its review
+    h = replace(h, transfer=E.Transfer(D("2016-11-01"), D("2016-10-18")))
+    assert clock(h, "2017-01-20", "annual_review") is None
