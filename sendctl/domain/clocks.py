@@ -274,7 +274,7 @@ def burndown(total: int, concluded_by_month: dict[str, int], as_of: date) -> lis
     for me in month_ends(start, last):
         key = me.strftime("%Y-%m")
         target = max(0, round(total * (1 - (me - start).days / span))) if me <= end else 0
-        row = {"month": key, "target": target, "remaining": None}
+        row: dict[str, Any] = {"month": key, "target": target, "remaining": None}
         if me <= as_of or key == as_of.strftime("%Y-%m"):
             done += concluded_by_month.get(key, 0)
             row["remaining"] = total - done

@@ -8,7 +8,7 @@ Where the sources are unsure, the choice made is marked CHOICE and is a single v
 """
 
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 
 class Rule(NamedTuple):
@@ -24,7 +24,10 @@ class Rule(NamedTuple):
 RULES: dict[str, Rule] = {}
 
 
-def _rule(key: str, value, unit: str, reference: str, note: str = ""):
+T = TypeVar("T")
+
+
+def _rule(key: str, value: T, unit: str, reference: str, note: str = "") -> T:
     RULES[key] = Rule(key, value, unit, reference, note)
     return value
 
