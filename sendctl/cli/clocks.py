@@ -156,6 +156,7 @@ def _transfer_columns():
         Column("cease_reason", human=False),
         Column("days_left", "days left", kind="int"),
         Column("past_statutory_deadline", "past deadline", kind="bool", human=False),
+        Column("rule_id", human=False), Column("legal_ref", human=False),
     ]
 
 
