@@ -213,3 +213,26 @@ def test_census_day_and_identifiers():
     for upn in ("R247962919251", "X428558133462"):
         assert upn_check_letter(upn) != upn[0], upn
     assert uln_valid("0000000042") and not uln_valid("0000000000")
+
+
+def test_case_import_takes_the_person_items_as_optional_columns(run, tmp_path):
+    run("init", "--no-funds")
+    f = tmp_path / "cases.csv"
+    f.write_text("Ref,Forename,Surname,DOB,Plan,Plan date,Sex,Ethnicity,Postcode,ULN,UPN unknown\n"
+                 "P1,Ann,Test,2013-05-14,ehcp,2021-06-07,F,WBRI,le15 6xx,0000000042,UN2\n"
+                 "P2,Bo,Test,2014-05-14,ehcp,2021-06-07,M,MWBC,,,UN8\n", encoding="utf-8")
+    r = run("cases", "import", f, "--as-of", "2026-01-15")
+    assert "ignored column" not in r.stderr
+    out = tmp_path / "r.xml"
+    run("report", "sen2", "--year", 2025, "--xml", out, "--lea", "857")
+    people = {p.findtext("Forename"): p for p in ET.parse(out).getroot().find("Persons")}
+    a = people["Ann"]
+    assert [a.findtext(x) for x in ("Sex", "Ethnicity", "PostCode", "UniqueLearnerNumber", "UPNunknown")] == [
+        "F", "WBRI", "LE15 6XX", "0000000042", "UN2"]
+    assert people["Bo"].findtext("PostCode") is None
+    # a bad value refuses the file, naming the column and line, never the value
+    f.write_text("Ref,Forename,Surname,DOB,Plan,Sex,ULN\nP3,Cy,Test,2013-05-14,ehcp,Q,123\n", encoding="utf-8")
+    r = run("cases", "import", f, "--as-of", "2026-01-15", expect=1)
+    assert "Sex: expected one of M, F" in r.stderr and "ULN: expected a 10-digit ULN" in r.stderr
+    assert "'Q'" not in r.stderr and "'123'" not in r.stderr
+    assert [c["case_ref"] for c in run.json("cases", "list")] == ["P1", "P2"]

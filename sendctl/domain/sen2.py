@@ -800,3 +800,13 @@ def compare_child(last: dict, now: dict, year: int) -> list[tuple[str, str | Non
             else:
                 rows.append((path, a.get(path), b.get(path)))
     return rows
+
+
+# Optional case-import columns for the return's person items (headers matched like the others).
+PERSON_ALIASES: dict[str, tuple[str, ...]] = {
+    "sex": ("Sex", "Gender", "Legal sex"),
+    "ethnicity": ("Ethnicity", "Ethnic group", "Ethnic origin", "Ethnicity code"),
+    "postcode": ("Postcode", "Post code", "Home postcode"),
+    "uln": ("ULN", "Unique learner number"),
+    "upn_unknown": ("UPN unknown", "UPN unknown reason", "UPNunknown"),
+}

@@ -154,6 +154,8 @@ def import_cases(session, file: Path | str, as_of: date, encoding: str | None = 
     (nothing is created).
     """
     from sendctl.domain.cases import ALIASES, REQUIRED
+    from sendctl.domain.sen2 import PERSON_ALIASES
+    from sendctl.services.sen2 import split_person_items
     from sendctl.storage.cases import import_cases as load_cases
 
     conn = None
@@ -161,17 +163,21 @@ def import_cases(session, file: Path | str, as_of: date, encoding: str | None = 
         conn = _empty_register()
 
     def load(conn, rows, problems, src, result, tick):
+        # the SEN2 return's person items (optional columns) go to their own table
+        rows, finish = split_person_items(session, conn, rows, set(src.columns.values()), problems,
+                                          Path(src.name).name)
         res = load_cases(
             conn, session.actor(), rows, set(src.columns.values()), as_of,
             errors=problems, source=Path(src.name).name, progress=tick,
             bulk=src.size > BULK_BYTES,
         )
+        finish()
         result.rows, result.added = res.rows, res.added
         result.updated, result.unchanged = res.updated, res.unchanged
         result.fields_changed = res.fields_changed
 
     try:
-        return _pipeline(session, "cases", file, ALIASES, REQUIRED, encoding, dry_run, load,
+        return _pipeline(session, "cases", file, ALIASES | PERSON_ALIASES, REQUIRED, encoding, dry_run, load,
                          conn=conn, progress=progress)
     finally:
         if conn is not None:

@@ -297,3 +297,41 @@ def compare(session: Session, year: int, last_path) -> list[dict]:
     for _p, line in sorted(last.values(), key=lambda x: x[1]):
         rows.append({"child": f"{last_path} line {line}", "change": "gone", "field": None, "last": None, "now": None})
     return rows + changed
+
+
+def split_person_items(session: Session, conn, rows, present: set[str], problems, source: str):
+    """Case import: take the person items (sex, ethnicity, postcode, ULN, UPN-unknown reason)
+    out of each row as it streams past, check them (a problem names the field, never the value)
+    and stage them in a TEMP table; `finish()` writes them to sen2_person after the cases are
+    in. Returns (rows for the case importer, finish)."""
+    from sendctl.domain.sen2 import clean_item
+    from sendctl.storage import sen2 as store
+
+    cols = [f for f in PERSON_ITEMS if f in present]
+    if not cols:
+        return rows, lambda: None
+    store.stage_person_items(conn, cols)
+    batch: list[tuple] = []
+
+    def gen():
+        for line, row in rows:
+            vals = []
+            for f in cols:
+                v, problem = clean_item(f, row.pop(f, None) or "")
+                if problem:
+                    problems.add(line, f, problem)
+                vals.append(v)
+            ref = (row.get("case_ref") or "").strip()
+            if ref:
+                batch.append((ref, *vals))
+                if len(batch) >= 5000:
+                    store.stage_rows(conn, cols, batch)
+                    batch.clear()
+            yield line, row
+
+    def finish():
+        store.stage_rows(conn, cols, batch)
+        batch.clear()
+        store.apply_staged_person_items(conn, session.actor(), cols, source)
+
+    return gen(), finish

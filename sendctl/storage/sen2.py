@@ -317,3 +317,30 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
         upsert_row(conn, actor, "sen2_plans", ref, PLAN_FIELDS, plan_values)
     record(conn, actor, "sen2_import", ref, "import", None, {"requests": n}, case_ref=ref)
     return n
+
+
+def stage_person_items(conn: sqlite3.Connection, cols: list[str]) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.sen2_person_stage")
+    conn.execute(f"CREATE TEMP TABLE sen2_person_stage (case_ref TEXT PRIMARY KEY, {', '.join(cols)})")
+
+
+def stage_rows(conn: sqlite3.Connection, cols: list[str], rows: list[tuple]) -> None:
+    if rows:
+        conn.executemany(f"INSERT OR REPLACE INTO temp.sen2_person_stage (case_ref, {', '.join(cols)})"
+                         f" VALUES (?, {', '.join('?' * len(cols))})", rows)
+
+
+def apply_staged_person_items(conn: sqlite3.Connection, actor: Actor, cols: list[str], source: str) -> None:
+    """The file's person items into sen2_person (columns the file has are set, an empty cell
+    clears); one audit row naming the fields and the count, never a value."""
+    n = conn.execute(
+        f"INSERT INTO sen2_person (case_ref, {', '.join(cols)}, updated_utc)"
+        f" SELECT s.case_ref, {', '.join('s.' + c for c in cols)}, ? FROM temp.sen2_person_stage s"
+        " WHERE EXISTS (SELECT 1 FROM cases c WHERE c.case_ref = s.case_ref)"
+        f" ON CONFLICT (case_ref) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)},"
+        " updated_utc = excluded.updated_utc"
+        f" WHERE {' OR '.join(f'{c} IS NOT excluded.{c}' for c in cols)}",
+        (utc_now(),)).rowcount
+    conn.execute("DROP TABLE temp.sen2_person_stage")
+    if n:
+        record(conn, actor, "sen2_person", source, "import", None, {"fields": cols, "rows": n})
