@@ -255,7 +255,7 @@ def deficit_adjust(
 ) -> None:
     """An adjustment to the deficit (a correction, a transfer in or out); audited.
 
-    Example: sendctl funds deficit adjust -- -£12,500 --date 2017-09-30 --ref JNL-0412 --reason "recoupment"
+    Example: sendctl funds deficit adjust --date 2017-09-30 --ref JNL-0412 --reason recoupment -- -£12,500
     """
     from sendctl.domain.money import format_pence, parse_pence
     from sendctl.services.placements import record_deficit
