@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    ENTRY_ID,
     AsOfOpt,
     FormatOpt,
     OutputOpt,
@@ -290,7 +291,8 @@ def consult_record(
 @consult_app.command("summary")
 def consult_summary(
     consultation: Annotated[
-        int | None, typer.Option("--consultation", help="Consultation id (default: the latest).")
+        int | None, typer.Option("--consultation", help="Consultation id (default: the latest).",
+                                 click_type=ENTRY_ID)
     ] = None,
     fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
     as_of: AsOfOpt = None,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    ENTRY_ID,
     AsOfOpt,
     FormatOpt,
     OutputOpt,
@@ -89,7 +90,8 @@ def list_cmd(
 
 @app.command("end")
 def end_cmd(
-    placement_id: Annotated[int, typer.Argument(metavar="ID", help="The placement (see placements list).")],
+    placement_id: Annotated[int, typer.Argument(metavar="ID", help="The placement (see placements list).",
+                                                click_type=ENTRY_ID)],
     ends_on: Annotated[str, typer.Option("--date", metavar="DATE", help="Its last day.")],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it ends (audited).")],
 ) -> None:
