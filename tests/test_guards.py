@@ -180,6 +180,8 @@ def test_huge_amounts_are_refused_everywhere(seeded, unchanged, tmp_path):
         (("panel", "record", "RCC-0001", "--date", "2017-04-01", "--request", "top-up", "--outcome",
           "agreed", "--supersedes", HUGE), "--supersedes: no such id"),
         (("placements", "end", HUGE, "--date", "2017-05-01", "--reason", "x"), "ID: no such id"),
+        (("transfers", "void", HUGE, "--reason", "x"), "EVENT_ID: no such id"),
+        (("reviews", "void", HUGE, "--reason", "x"), "EVENT_ID: no such id"),
         (("capital", "consult", "summary", "--consultation", HUGE), "--consultation: no such id"),
         (("assessments", "list", "--year", HUGE), "--year: must be a year from 1900 to 2100"),
         (("report", "sen2", "--year", "99999"), "--year: must be from 2014 to 2100"),

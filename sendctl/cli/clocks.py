@@ -11,6 +11,7 @@ import typer
 
 from sendctl.cli._common import (
     DAYS_AHEAD,
+    ENTRY_ID,
     YEAR,
     AsOfOpt,
     FormatOpt,
@@ -481,7 +482,8 @@ def _void(clock: str, event_id: int, reason: str) -> None:
          " it stays in the history and the clocks ignore it")
 
 
-EventIdArg = Annotated[int, typer.Argument(help="The event's id (cases show REF lists them under Events).")]
+EventIdArg = Annotated[int, typer.Argument(help="The event's id (cases show REF lists them under Events).",
+                                           click_type=ENTRY_ID)]
 VoidReasonOpt = Annotated[str, typer.Option("--reason", help="Why the event is wrong (kept in the audit trail).",
                                             show_default=False)]
 
