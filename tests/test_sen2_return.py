@@ -236,3 +236,23 @@ def test_case_import_takes_the_person_items_as_optional_columns(run, tmp_path):
     assert "Sex: expected one of M, F" in r.stderr and "ULN: expected a 10-digit ULN" in r.stderr
     assert "'Q'" not in r.stderr and "'123'" not in r.stderr
     assert [c["case_ref"] for c in run.json("cases", "list")] == ["P1", "P2"]
+
+
+def test_plan_ends_and_moves_from_the_case_lifecycle(register, tmp_path):
+    register("cases", "end", "A", "--date", "2025-10-31", "--reason", "4")
+    register("cases", "update", "C", "--need", "ASD")
+    register("cases", "move-in", "C", "--from-la", "855", "--date", "2025-06-01")
+    out = tmp_path / "r.xml"
+    register("report", "sen2", "--year", YEAR, "--xml", out, "--lea", "857")
+    people = {p.findtext("Forename"): p for p in ET.parse(out).getroot().find("Persons")}
+    plan = people["Amira"].find("Requests/Assessment/NamedPlan")
+    assert (plan.findtext("CeaseDate"), plan.findtext("CeaseReason")) == ("2025-10-31", "4")
+    assert people["Amira"].find("Requests/ActivePlans") is None  # no longer in force on census day
+    assert people["Cara"].findtext("Requests/ActivePlans/TransferLA") == "855"
+    rows = {r["figure"]: r["value"] for r in register.json("report", "sen2", "--year", YEAR)
+            if r["section"] == "sen2_ceased"}
+    assert rows["ceased_reason_4"] == 1
+    # the return made a year earlier (census day 16 January 2025) knew nothing of either
+    earlier = tmp_path / "e.xml"
+    register("report", "sen2", "--year", YEAR - 1, "--xml", earlier, "--lea", "857")
+    assert "CeaseDate" not in earlier.read_text() and "TransferLA" not in earlier.read_text()

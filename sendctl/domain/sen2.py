@@ -659,7 +659,9 @@ def build_person(d: CaseData, year: int) -> dict | None:
             if "1" not in needs and c.get("primary_need") in SEN_TYPE:
                 needs["1"] = c["primary_need"]
             carrier["active_plans"] = {
-                "transfer_la": ended.get("transfer_la") or plan_row.get("transfer_la"),
+                # TransferLA: a plan transferred in during the reference year (or since)
+                "transfer_la": (ended.get("transfer_la") if (ended.get("moved_in_on") or "") >= ref0 else None)
+                or plan_row.get("transfer_la"),
                 "review_meeting_on": rv.get("meeting_on"),
                 "review_outcome": REVIEW_DECISION_CODE.get(rv.get("decision") or "") if decided else None,
                 "review_draft_on": _upto(plan_row.get("review_draft_on"), census),

@@ -6,6 +6,7 @@ from a few indexed look-ups, so a county's 20,000 children cost constant memory.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -83,7 +84,9 @@ def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
         elif r["event"] == "move-out":
             out.update(cease_on=r["event_on"], cease_reason="5")
         elif r["event"] == "move-in":
-            out["transfer_la"] = (r["detail"] or "").strip() or None
+            # `cases move-in` writes "from LA 855[; last reviewed ...]" in the detail
+            m = re.search(r"\b(\d{3})\b", r["detail"] or "")
+            out.update(transfer_la=m.group(1) if m else None, moved_in_on=r["event_on"])
     return out or None
 
 
