@@ -113,7 +113,8 @@ def test_void_puts_the_clock_back_and_keeps_the_history(run, db):
     r = run("transfers", "void", str(ids["draft-issued"]), "--reason", "typo", expect=1)
     assert "later" in r.stderr  # the final plan was recorded on top of it
     run("transfers", "void", str(ids["final-issued"]), "--reason", "wrong child")
-    assert q(db, "SELECT plan_type FROM cases WHERE case_ref = 'RCC-001'")[0]["plan_type"] == "statement"
+    assert q(db, "SELECT plan_type, plan_issued_on FROM cases WHERE case_ref = 'RCC-001'")[0] == {
+        "plan_type": "statement", "plan_issued_on": None}  # as it was before the final plan
     rows = run.json("transfers", "list", "--as-of", "2017-04-18")
     amy = next(x for x in rows if x["case_ref"] == "RCC-001")
     assert (amy["state"], amy["due_on"]) == ("in_progress", "2017-02-14")
@@ -151,3 +152,13 @@ def test_sen2_counts_an_ended_plan_under_its_reason_and_not_in_the_caseload(run,
     assert fig("ceased_reason_2") == 1 and fig("plans_ended") == 1
     r = run("reviews", "record", "RCC-005", "--meeting", "2016-06-01", "--decision", "cease")
     assert "cases end RCC-005" in r.stderr
+
+
+def test_voiding_a_final_plan_restores_the_statement(run, db):
+    run("transfers", "start", "RCC-005", "--date", "2016-09-05")
+    run("transfers", "record", "RCC-005", "draft-issued", "--date", "2016-11-01")
+    run("transfers", "record", "RCC-005", "final-issued", "--date", "2016-12-01")
+    final = [e for e in run.json("cases", "show", "RCC-005")["events"] if e["event"] == "final-issued"][0]
+    run("transfers", "void", str(final["id"]), "--reason", "issued for another child")
+    assert q(db, "SELECT plan_type, plan_issued_on FROM cases WHERE case_ref = 'RCC-005'")[0] == {
+        "plan_type": "statement", "plan_issued_on": "2010-06-01"}

@@ -977,8 +977,19 @@ def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], 
 
 
 def _unset_ehcp(conn, actor: Actor, case: dict, plan_type: str | None, issued: str | None) -> None:
-    """Undo _set_ehcp after its final plan was voided (audited)."""
+    """Undo _set_ehcp after its final plan was voided (audited): the plan type and issue date
+    go back to what the audit trail says they were before that final plan."""
+    import json
+
     fresh = _case(conn, case["case_ref"])
+    row = conn.execute(
+        "SELECT before_json FROM audit_log WHERE entity = 'case' AND entity_key = ? AND action = 'update'"
+        " AND json_extract(after_json, '$.plan_type') = 'ehcp'"
+        " AND json_extract(after_json, '$.plan_issued_on') = ? ORDER BY id DESC LIMIT 1",
+        (case["case_ref"], fresh["plan_issued_on"])).fetchone()
+    if row is not None and row[0]:
+        was = json.loads(row[0])
+        plan_type, issued = was.get("plan_type") or plan_type, was.get("plan_issued_on")
     back = plan_type or "sen_support"
     before = {"plan_type": fresh["plan_type"], "plan_issued_on": fresh["plan_issued_on"]}
     after = {"plan_type": back, "plan_issued_on": issued}
