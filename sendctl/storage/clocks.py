@@ -126,6 +126,7 @@ def start_transfer(
     now = utc_now()
     row = {
         "case_ref": case_ref,
+        "statement_made_on": case["plan_issued_on"],
         "notice_on": notice_on.isoformat(),
         "started_on": started_on.isoformat(),
         "due_on": due.due_on.isoformat(),
@@ -138,9 +139,9 @@ def start_transfer(
         "cease_reason": None,
     }
     conn.execute(
-        f"INSERT INTO transfers ({_TRANSFER_COLS}, created_utc, updated_utc) VALUES "
+        f"INSERT INTO transfers ({_TRANSFER_COLS}, statement_made_on, created_utc, updated_utc) VALUES "
         "(:case_ref, :notice_on, :started_on, :due_on, :per_child_due_on, :statutory_due_on, :anchor,"
-        " :draft_on, :concluded_on, :outcome, :cease_reason, :now, :now)",
+        " :draft_on, :concluded_on, :outcome, :cease_reason, :statement_made_on, :now, :now)",
         {**row, "now": now},
     )
     _log_event(conn, actor, case_ref, "transfer", "start", started_on,
@@ -628,7 +629,8 @@ def histories(conn: sqlite3.Connection, where: str = "", params: dict | None = N
         " c.plan_issued_on, c.caseworker, c.caseworker_email, c.year_offset, c.stays_sixth_form"
         f" FROM cases c {'WHERE ' + where if where else ''} ORDER BY c.case_ref", params)
     transfers = _Lookahead(_merge(conn.execute(
-        "SELECT case_ref, started_on, notice_on, draft_on, concluded_on, outcome FROM transfers"
+        "SELECT case_ref, started_on, notice_on, draft_on, concluded_on, outcome, statement_made_on"
+        " FROM transfers"
         f" WHERE {cond} ORDER BY case_ref", params)))
     assessments = _Lookahead(_merge(conn.execute(
         "SELECT case_ref, received_on, decided_on, decision, draft_on, concluded_on, outcome,"
@@ -665,7 +667,7 @@ def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=
     plan_type, made = c["plan_type"], _d(c["plan_issued_on"])
     if t is not None:
         plan_type = "statement"
-        made = None if made == t.concluded_on else made
+        made = _d(transfer_rows[-1]["statement_made_on"])
     elif plan_type == "ehcp" and any(a.outcome == "ehcp_issued" and a.concluded_on == made
                                      for a in assessments):
         plan_type, made = None, None

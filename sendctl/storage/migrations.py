@@ -849,3 +849,27 @@ def m2002_create_capital_consultation(conn):
         BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END
         """,
     )
+
+
+@migration
+def m204_transfer_statement_made_on(conn):
+    # A final EHC plan overwrites the case's plan_issued_on; the statement's own date is kept on
+    # its transfer so that a replay of a day before the transfer still sees the statement (and
+    # its annual review). Existing transfers take it from the audit trail of that overwrite.
+    _script(
+        conn,
+        """
+        ALTER TABLE transfers ADD COLUMN statement_made_on TEXT;
+        UPDATE transfers SET statement_made_on = (
+            SELECT json_extract(a.before_json, '$.plan_issued_on') FROM audit_log a
+            WHERE a.entity = 'case' AND a.entity_key = transfers.case_ref AND a.action = 'update'
+              AND json_extract(a.after_json, '$.plan_type') = 'ehcp'
+              AND json_extract(a.before_json, '$.plan_type') = 'statement'
+            ORDER BY a.id LIMIT 1)
+        WHERE outcome = 'ehcp_issued';
+        UPDATE transfers SET statement_made_on = (
+            SELECT c.plan_issued_on FROM cases c WHERE c.case_ref = transfers.case_ref)
+        WHERE outcome IS NULL OR outcome != 'ehcp_issued'
+        """,
+    )
+
