@@ -337,7 +337,9 @@ def test_every_rule_row_is_complete_and_used_once():
     assert len(ids) == len(set(ids))
     for r in R.CLOCK_RULES:
         assert r.legal_ref and r.words and r.period and r.anchor
-        assert r.phrase in ("before", "within_weeks", "months_end", "days_beginning", "working_days")
+        assert r.phrase in ("before", "within_weeks", "months_end", "days_beginning", "working_days",
+                            "weeks_before", "months_before", "within_months_after", "within_days",
+                            "working_days_after")
         assert r.effective_to is None or r.effective_from <= r.effective_to
 
 

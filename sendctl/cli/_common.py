@@ -43,6 +43,28 @@ def state(labels: dict[str, str] | None = None):
     return session
 
 
+def _leaf_labels(ctx) -> dict[str, str]:
+    """{parameter name: flag} of the command the arguments name, for a refusal raised before
+    the command asked for its session."""
+    words = ctx.meta.get("sendctl.argv", [])
+    cmd = ctx.command
+    for word in words:
+        get = getattr(cmd, "get_command", None)
+        if get is None:
+            break
+        nxt = get(ctx, word)
+        if nxt is None:
+            break
+        cmd = nxt
+    out = {}
+    for p in getattr(cmd, "params", []):
+        if getattr(p, "param_type_name", "") == "argument":
+            out[p.name] = p.human_readable_name
+        elif p.opts:
+            out[p.name] = p.opts[0]
+    return out
+
+
 def _session_class():
     from sendctl.services.session import Session
 
@@ -166,6 +188,8 @@ class ErrorGroup(TyperGroup):
             raise
 
     def invoke(self, ctx):
+        # the words naming the command, kept to name a refused field by its flag (_leaf_labels)
+        ctx.meta["sendctl.argv"] = [*getattr(ctx, "_protected_args", []), *ctx.args]
         ok = False
         try:
             result = super().invoke(ctx)
@@ -176,7 +200,7 @@ class ErrorGroup(TyperGroup):
             if problems and all(p.line is None for p in problems):
                 from sendctl.domain.problems import describe
 
-                labels = ctx.meta.get("sendctl.field_labels", {})
+                labels = {**_leaf_labels(ctx), **ctx.meta.get("sendctl.field_labels", {})}
                 e.message = "\n".join(
                     describe(p, labels.get(p.field) or "--" + p.field.replace("_", "-"))
                     for p in problems

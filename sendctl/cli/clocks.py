@@ -133,6 +133,8 @@ def transfers_record(
 
     row = record_transfer(state(), ref, event.value, need_date(date, "--date"),
                           reason.value if reason else None, _today())
+    if event.value == "final-issued":
+        _warn_representations(ref, need_date(date, "--date"))
     if row["concluded_on"]:
         info(f"{ref}: transfer concluded {row['concluded_on']} ({row['outcome']}); it was due {row['due_on']}")
     else:
@@ -311,6 +313,8 @@ def assessments_record(
 
     row = record_assessment(state(), ref, event.value, need_date(date, "--date"),
                             exception.value if exception else None, _today())
+    if event.value == "final-issued":
+        _warn_representations(ref, need_date(date, "--date"))
     info(f"{ref}: {event.value} recorded {date}" + (f" (outcome {row['outcome']})" if row["outcome"] else ""))
 
 
@@ -374,17 +378,30 @@ def reviews_record(
         str | None,
         typer.Option("--decision-date", help="Date the decision was notified (default: the meeting date)."),
     ] = None,
+    notice: Annotated[str | None, typer.Option(
+        "--notice", metavar="DATE", help="Date notice of the meeting was given (at least 2 weeks before).")] = None,
+    advice: Annotated[str | None, typer.Option(
+        "--advice", metavar="DATE", help="Date the advice was circulated (at least 2 weeks before).")] = None,
+    report: Annotated[str | None, typer.Option(
+        "--report", metavar="DATE", help="Date the review report was sent (within 2 weeks after).")] = None,
 ) -> None:
     """Record an annual review meeting (and the LA's decision); sets the next review due.
 
-    Run again with --decision for the same --meeting to record a decision made later.
+    Run again with --decision for the same --meeting to record a decision made later, or with
+    --notice/--advice/--report to record the steps of the review cycle (regs 20-21).
     Example: sendctl reviews record RCC-0042 --meeting 2017-03-14 --decision amend --decision-date 2017-04-04
     """
-    from sendctl.services.clocks import record_review
+    from sendctl.services.further import record_review
 
-    row = record_review(state(), ref, need_date(meeting, "--meeting"),
-                        decision.value if decision else None, opt_date(decision_date, "--decision-date"),
-                        _today())
+    meeting_on = need_date(meeting, "--meeting")
+    steps = {"notice": opt_date(notice, "--notice"), "advice": opt_date(advice, "--advice"),
+             "report": opt_date(report, "--report")}
+    row, step_rows = record_review(state(), ref, meeting_on, decision.value if decision else None,
+                                   opt_date(decision_date, "--decision-date"), steps, _today())
+    for step_row in step_rows:
+        info(f"{ref}: review of {meeting_on}: {step_row['event']} recorded {step_row['event_on']}")
+    if row is None:
+        return
     if row.get("decision"):
         info(f"{ref}: review of {row['meeting_on']}: decision {row['decision']} on {row['decided_on']}"
              f" (due {row['decision_due_on']})")
@@ -519,15 +536,39 @@ def reviews_void(event_id: EventIdArg, reason: VoidReasonOpt) -> None:
 @reviews_app.command("amend")
 def reviews_amend(
     ref: RefArg,
-    final: Annotated[str, typer.Option("--final", help="Date the amended final EHC plan was issued.",
-                                       show_default=False)],
+    final: Annotated[str | None, typer.Option("--final", help="Date the amended final EHC plan was issued.",
+                                              show_default=False)] = None,
+    proposals: Annotated[str | None, typer.Option(
+        "--proposals", metavar="DATE",
+        help="Date the amendment proposals were sent (reg 22(2)(a); the final within 8 weeks).")] = None,
 ) -> None:
-    """Record the amended final EHC plan (reg 22(3)); issued before the phase-transfer date
-    and naming the next setting, it meets that clock (a decision to amend does not).
+    """Record amendment proposals (reg 22(2)) or the amended final EHC plan (reg 22(3)); an
+    amended final plan issued before the phase-transfer date and naming the next setting meets
+    that clock (a decision to amend does not).
 
     Example: sendctl reviews amend RCC-0042 --final 2017-02-10
     """
     from sendctl.services.clocks import amended_final
+    from sendctl.services.further import proposals as record_proposals
 
-    row = amended_final(state(), ref, need_date(final, "--final"), _today())
-    info(f"{ref}: amended final plan issued {row['event_on']}")
+    if final is None and proposals is None:
+        from sendctl.domain.problems import invalid
+
+        raise invalid("final", "required", "give --proposals DATE or --final DATE")
+    if proposals is not None:
+        p = record_proposals(state(), ref, need_date(proposals, "--proposals"), _today())
+        info(f"{ref}: amendment proposals sent {p['event_on']} (review of {p['detail']})")
+    if final is not None:
+        row = amended_final(state(), ref, need_date(final, "--final"), _today())
+        _warn_representations(ref, need_date(final, "--final"))
+        info(f"{ref}: amended final plan issued {row['event_on']}")
+
+
+def _warn_representations(ref: str, on) -> None:
+    """A final plan before the 15 days for representations ended, none recorded: say so."""
+    from sendctl.cli._common import warn
+    from sendctl.services.further import representations_warning
+
+    text = representations_warning(state(), ref, on)
+    if text:
+        warn(text)

@@ -12,7 +12,7 @@ from sendctl.domain import counting as C
 from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
 
-CLOCKS = (
+CORE_CLOCKS = (
     "transfer",
     "assessment_decision",
     "assessment_no_plan",
@@ -21,6 +21,25 @@ CLOCKS = (
     "review_decision",
     "phase_transfer",
 )
+# the further clocks (domain/further_clocks.py): shown on the dashboard only when something is due
+FURTHER_CLOCKS = (
+    "advice",
+    "representations",
+    "review_notice",
+    "review_advice",
+    "review_report",
+    "review_proposals",
+    "amended_plan",
+    "post16_move",
+    "reassessment",
+    "mediation",
+    "certificate",
+    "appeal_window",
+    "tribunal_order",
+    "new_la_notice",
+    "direct_payments_review",
+)
+CLOCKS = CORE_CLOCKS + FURTHER_CLOCKS
 TRANSFER_EVENTS = ("draft-issued", "final-issued", "no-plan", "ceased")
 TRANSFER_OUTCOMES = {"final-issued": "ehcp_issued", "no-plan": "no_plan", "ceased": "ceased"}
 # Ceased transfers map to SEN2 discontinuation items.

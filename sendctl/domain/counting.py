@@ -15,6 +15,8 @@ here; the rules table (domain/rules.py) names the phrase each rule uses.
 - "at least N months before X"        -> X - N months (last day of that month if none)
 - "N working days beginning with X"   -> the Nth working day counting X as day 1 when X is a
   working day (SEND Regs 2014 reg 15(2))
+- "within N days of X"                -> X + N days (SEND Regs 2014 reg 37, mediation)
+- "within N working days of X"        -> the Nth working day after X (mediation certificates)
 
 Pure: no clock is read, no I/O.
 """
@@ -37,6 +39,11 @@ def within_weeks(x: date, weeks: int) -> date:
 def weeks_before(x: date, weeks: int) -> date:
     """'At least N weeks before X': X - 7N days."""
     return x - timedelta(days=7 * weeks)
+
+
+def within_days(x: date, days: int) -> date:
+    """'Within N days of X': X + N days (X is day 0). Tue 20 Jun 2017, 30 days -> Thu 20 Jul."""
+    return x + timedelta(days=days)
 
 
 def days_beginning(x: date, days: int) -> date:
@@ -97,6 +104,18 @@ def working_days_beginning(x: date, days: int, holidays: Collection[date]) -> da
     working day. Fri 15 Dec 2017, 15 working days -> Tue 9 Jan 2018."""
     d = x
     count = 1 if is_working_day(d, holidays) else 0
+    while count < days:
+        d += timedelta(days=1)
+        if is_working_day(d, holidays):
+            count += 1
+    return d
+
+
+def working_days_after(x: date, days: int, holidays: Collection[date]) -> date:
+    """'Within N working days of X': the Nth working day after X (X itself not counted).
+    Tue 18 Jul 2017, 3 working days -> Fri 21 Jul 2017."""
+    d = x
+    count = 0
     while count < days:
         d += timedelta(days=1)
         if is_working_day(d, holidays):

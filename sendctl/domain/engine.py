@@ -12,10 +12,12 @@ Statuses: `due` (within the window), `overdue` (past its last lawful day), `upco
 later event made it moot), `guidance` (not a statutory duty, never a breach).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sendctl.domain import counting as C
+from sendctl.domain import further_clocks as F
 from sendctl.domain import rules as R
 
 RUNNING = ("overdue", "due", "upcoming", "guidance")
@@ -120,6 +122,7 @@ class History:
     end_reason: str | None = None
     moved_in_on: date | None = None
     moved_in_last_review: date | None = None  # the old LA's last review of a plan moved in
+    further: tuple[F.Event, ...] = ()  # advice, appeals, review steps ... (further_clocks)
 
     def as_of(self, day: date) -> "History":
         """The history as the service knew it on `day`: every later event dropped."""
@@ -163,6 +166,7 @@ class History:
             plan_type=plan_type, plan_made_on=plan_made,
             moved_in_on=keep(self.moved_in_on),
             moved_in_last_review=self.moved_in_last_review if keep(self.moved_in_on) else None,
+            further=tuple(e for e in self.further if e.on <= day),
         )
 
     # --- the plan in force ----------------------------------------------------------------
@@ -414,8 +418,10 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
         rule = "annual_review_after_move_in"
         if after_move > due:
             due, label, on = after_move, "transferred in", h.moved_in_on
+    latest = C.weeks_before(due, R.REVIEW_DECISION_WEEKS)
     out.append(_make(rule, due, as_of, within, label, on,
-                     detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}"))
+                     detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}; "
+                     f"latest meeting for a decision inside it {words_date(latest)}"))
     if plan == "ehcp" and is_under_5(h.date_of_birth, as_of):
         g = C.months_end(on, R.REVIEW_UNDER5_MONTHS)
         if g < due:
@@ -475,9 +481,42 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
 # --- one case -------------------------------------------------------------------------------------
 
 
-def case_clocks(history: History, as_of: date, within: int = 14) -> list[Clock]:
+# Further clocks that concern a decision and outlive the plan it was about (an appeal against a
+# cessation runs on after the plan ended).
+_OUTLIVE_PLAN = ("mediation", "certificate", "appeal_window", "tribunal_order")
+
+
+def _further_clocks(h: History, as_of: date, within: int, holidays: Collection[date]) -> list[Clock]:
+    if not (h.further or h.reviews or any(a.draft_on for a in h.assessments)
+            or (h.transfer and h.transfer.draft_on)):
+        return []  # nothing that starts a further clock (most cases, at scale)
+    served = [("draft plan", a.draft_on) for a in h.assessments if a.draft_on is not None]
+    finals = [a.concluded_on for a in h.assessments if a.outcome == "ehcp_issued" and a.concluded_on]
+    if h.transfer is not None:
+        if h.transfer.draft_on is not None:
+            served.append(("draft plan", h.transfer.draft_on))
+        if h.transfer.outcome == "ehcp_issued" and h.transfer.concluded_on:
+            finals.append(h.transfer.concluded_on)
+    finals.extend(h.amended_finals)
+    dues = F.further_clocks(
+        h.further, served=served, finals=finals,
+        meetings=[(r.meeting_on, r.decision, r.decided_on) for r in h.reviews], holidays=holidays)
+    out = []
+    for d in dues:
+        status, detail = d.status, d.detail
+        if d.when_passed and status is None and d.done_on is None and as_of > d.due_on:
+            status, detail = d.when_passed, f"period ended {d.due_on.isoformat()}; {detail}"
+        c = _make(d.rule_id, d.due_on, as_of, within, d.anchor, d.anchor_on, d.done_on, detail, status)
+        if h.ended_on is not None and c.status in RUNNING and c.clock not in _OUTLIVE_PLAN:
+            continue  # the plan has ended: its clocks stop
+        out.append(c)
+    return out
+
+
+def case_clocks(history: History, as_of: date, within: int = 14,
+                holidays: Collection[date] = frozenset()) -> list[Clock]:
     """Every clock of one case on as_of (events after as_of ignored), soonest first; running
-    clocks before finished ones."""
+    clocks before finished ones. `holidays` (bank holidays) serve the working-day clocks."""
     h = history.as_of(as_of)
     out: list[Clock] = []
     t = _transfer_clock(h, as_of, within)
@@ -489,16 +528,17 @@ def case_clocks(history: History, as_of: date, within: int = 14) -> list[Clock]:
     p = _phase_clock(h, as_of, within)
     if p is not None:
         out.append(p)
+    out.extend(_further_clocks(h, as_of, within, holidays))
     out.sort(key=lambda c: (c.status not in RUNNING, c.due_on, c.clock))
     return out
 
 
 def running_clocks(history: History, as_of: date, within: int = 14,
-                   include_upcoming: bool = False) -> list[Clock]:
+                   include_upcoming: bool = False, holidays: Collection[date] = frozenset()) -> list[Clock]:
     """The clocks `deadlines` lists: overdue or due within `within` days (with
     include_upcoming, every running clock); guidance reminders that have come due."""
     out = []
-    for c in case_clocks(history, as_of, within):
+    for c in case_clocks(history, as_of, within, holidays):
         if c.status in ("overdue", "due") or (c.status == "upcoming" and include_upcoming):
             out.append(c)
         elif c.status == "guidance" and (include_upcoming or (c.due_on - as_of).days <= within):

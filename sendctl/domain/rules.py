@@ -366,6 +366,151 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
         "before— 15 February in the calendar year of the child's transfer",
         LAW_START,
     ),
+
+    # --- the further clocks (domain/further_clocks.py) ---
+    ClockRule(
+        "advice_reg8_6w", "advice", "6 weeks", "within_weeks", "the body receives the LA's request",
+        "SEND Regs 2014 reg 8(1); exceptions reg 8(2)",
+        "must comply with such a request within 6 weeks of the date on which they receive it",
+        LAW_START,
+    ),
+    ClockRule(
+        "representations_15d", "representations", "15 days", "days_beginning",
+        "draft plan or amendment proposals served",
+        "SEND Regs 2014 reg 13(1)(a); reg 22(2)(c)",
+        "give them at least 15 days, beginning with the day on which the draft plan was served, "
+        "in which to make representations",
+        LAW_START,
+    ),
+    ClockRule(
+        "review_notice_2w", "review_notice", "2 weeks", "weeks_before", "review meeting",
+        "SEND Regs 2014 reg 20(3), reg 21(3)",
+        "At least two weeks' notice of the date of the meeting must be given",
+        LAW_START,
+    ),
+    ClockRule(
+        "review_advice_2w", "review_advice", "2 weeks", "weeks_before", "review meeting",
+        "SEND Regs 2014 reg 20(4), reg 21(4)",
+        "circulate it to all persons invited to attend the meeting at least two weeks in advance "
+        "of the review meeting",
+        LAW_START,
+    ),
+    ClockRule(
+        "review_report_2w", "review_report", "2 weeks", "within_weeks", "review meeting",
+        "SEND Regs 2014 reg 21(7); reg 20 for a child at school",
+        "must prepare a report ... within two weeks of the review meeting",
+        LAW_START,
+    ),
+    ClockRule(
+        "review_proposals_4w", "review_proposals", "4 weeks", "within_weeks", "review meeting",
+        "SEND Regs 2014 reg 20(10), reg 22(2)(a) (proposals sent with the decision: L v Devon CC "
+        "[2022] EWHC 493 (Admin))",
+        "a copy of the EHC plan together with a notice specifying the proposed amendments",
+        LAW_START,
+    ),
+    ClockRule(
+        "amended_plan_8w", "amended_plan", "8 weeks", "within_weeks", "amendment proposals sent",
+        "SEND Regs 2014 reg 22(3)",
+        "as soon as practicable, and in any event within 8 weeks of the local authority sending a "
+        "copy of the EHC plan in accordance with paragraph (2)(a)",
+        LAW_START,
+    ),
+    ClockRule(
+        "post16_move_5m", "post16_move", "5 months", "months_before", "the proposed move date",
+        "SEND Regs 2014 reg 18(2)",
+        "must review and amend, where necessary, the young person's EHC plan at least five months "
+        "before that transfer takes place",
+        LAW_START,
+    ),
+    ClockRule(
+        "reassessment_14w", "reassessment", "14 weeks", "within_weeks",
+        "re-assessment notice (reg 25(1)) or the LA's decision to re-assess",
+        "SEND Regs 2014 reg 27(2); exceptions reg 27(3)",
+        "as soon as practicable, and in any event within 14 weeks of the notification under "
+        "regulation 25(1)",
+        LAW_START,
+    ),
+    ClockRule(
+        "mediation_contact_2m", "mediation", "2 months", "within_months_after", "decision notice sent",
+        "SEND Regs 2014 reg 33",
+        "must contact the mediation adviser within 2 months after written notice of the local "
+        "authority's decision was sent",
+        LAW_START,
+    ),
+    ClockRule(
+        "mediation_30d", "mediation", "30 days", "within_days", "the LA is told mediation is wanted",
+        "SEND Regs 2014 reg 37 (as cited; regulation number not confirmed)",
+        "mediation must take place within 30 days of the date on which the authority is informed",
+        LAW_START,
+    ),
+    ClockRule(
+        "certificate_3wd", "certificate", "3 working days", "working_days_after",
+        "mediation ended, or the parent said they do not want it",
+        "SEND Regs 2014 regs 34, 39 (as cited; regulation numbers not confirmed)",
+        "the mediation adviser must issue a certificate ... within 3 working days",
+        LAW_START,
+    ),
+    ClockRule(
+        "appeal_window", "appeal_window", "2 months / 1 month", "within_months_after",
+        "decision notice sent (or mediation certificate issued)",
+        "Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(c)",
+        "within 2 months after written notice of the decision being challenged was sent ... or "
+        "within 1 month from the date of issue of the mediation certificate if that date would be "
+        "a later date",
+        LAW_START,
+    ),
+    *(ClockRule(rid, "tribunal_order", f"{weeks} weeks", "within_weeks", anchor, ref, words, LAW_START)
+      for rid, weeks, anchor, ref, words in (
+          ("tribunal_assess_notify_2w", 2, "Tribunal order", "SEND Regs 2014 reg 44(2)(b)",
+           "notify ... within 2 weeks that it will make the assessment"),
+          ("tribunal_assess_no_plan_10w", 10, "Tribunal order", "SEND Regs 2014 reg 44(2)(b)",
+           "a decision not to make an EHC plan within 10 weeks of the order"),
+          ("tribunal_assess_final_14w", 14, "Tribunal order", "SEND Regs 2014 reg 44(2)(b)",
+           "the finalised EHC plan within 14 weeks of the order"),
+          ("tribunal_plan_draft_5w", 5, "Tribunal order", "SEND Regs 2014 reg 44(2)(c)",
+           "issue a draft EHC plan within 5 weeks of the order"),
+          ("tribunal_plan_final_11w", 11, "Tribunal order", "SEND Regs 2014 reg 44(2)(c)",
+           "the finalised EHC plan within 11 weeks of the order"),
+          ("tribunal_refer_back_2w", 2, "Tribunal order", "SEND Regs 2014 reg 44(2)(d) (unverified)",
+           "reconsider within 2 weeks of the order"),
+          ("tribunal_amend_5w", 5, "Tribunal order", "SEND Regs 2014 reg 44(2)(e)",
+           "issue the amended EHC plan within 5 weeks of the order"),
+          ("tribunal_school_2w", 2, "Tribunal order", "SEND Regs 2014 reg 44(2)(f)",
+           "issue the amended EHC plan within 2 weeks of the order"),
+          ("unopposed_assess_notify_2w", 2, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45(3) as amended by SI 2015/359",
+           "within 2 weeks of the date it notified the First-tier Tribunal ... notify the child's parent"),
+          ("unopposed_assess_no_plan_10w", 10, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45(3A)(a) as amended by SI 2015/359",
+           "a decision not to make an EHC plan within 10 weeks"),
+          ("unopposed_assess_final_14w", 14, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45(3A)(b) as amended by SI 2015/359", "the finalised plan within 14 weeks"),
+          ("unopposed_amend_5w", 5, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45(4) as amended by SI 2015/359", "the amended plan within 5 weeks"),
+          ("unopposed_school_2w", 2, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45 as amended by SI 2015/359 (secondary source)",
+           "the amended plan within 2 weeks"),
+          ("unopposed_plan_draft_5w", 5, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45 as amended by SI 2015/359 (secondary source)",
+           "a draft plan within 5 weeks"),
+          ("unopposed_plan_final_11w", 11, "LA notified the Tribunal it would not oppose",
+           "SEND Regs 2014 reg 45 as amended by SI 2015/359 (secondary source)",
+           "the finalised plan within 11 weeks"),
+      )),
+    ClockRule(
+        "new_la_family_6w", "new_la_notice", "6 weeks", "within_weeks", "plan transferred in",
+        "SEND Regs 2014 reg 15(4)",
+        "must, within 6 weeks of the date of the transfer, inform the child's parent or the young "
+        "person that the EHC plan has been transferred",
+        LAW_START,
+    ),
+    ClockRule(
+        "direct_payments_review_3m", "direct_payments_review", "3 months", "months_end",
+        "first direct payment",
+        "SEN (Personal Budgets) Regs 2014 reg 11 (secondary source)",
+        "review the making and use of direct payments ... within the first 3 months",
+        LAW_START,
+    ),
 )
 CLOCK_RULE_BY_ID: dict[str, ClockRule] = {r.id: r for r in CLOCK_RULES}
 

@@ -13,6 +13,21 @@ CLOCK_LABELS = {
     "annual_review": "Annual reviews",
     "review_decision": "Review decisions (4 wk)",
     "phase_transfer": "Phase transfers",
+    "advice": "Advice from others (6 wk)",
+    "representations": "Representations (15 days)",
+    "review_notice": "Review notice (2 wk before)",
+    "review_advice": "Review advice (2 wk before)",
+    "review_report": "Review reports (2 wk)",
+    "review_proposals": "Amendment proposals (4 wk)",
+    "amended_plan": "Amended plans (8 wk)",
+    "post16_move": "Post-16 moves (5 months)",
+    "reassessment": "Re-assessments (14 wk)",
+    "mediation": "Mediation",
+    "certificate": "Mediation certificates",
+    "appeal_window": "Appeal windows",
+    "tribunal_order": "Tribunal orders",
+    "new_la_notice": "Moved in: family told (6 wk)",
+    "direct_payments_review": "Direct payments review",
 }
 BAR_WIDTH = 30
 

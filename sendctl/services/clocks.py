@@ -137,11 +137,17 @@ def move_in(session: Session, ref: str, from_la: str, on: date, last_review: dat
 
     not_future("date", on, today)
     not_future("last_review", last_review, today)
+    from sendctl.storage.further import record_event
+
     detail = f"from LA {from_la}" + (f"; last reviewed {last_review.isoformat()}" if last_review else "")
     with session.transaction() as conn:
         # the old LA's last review date rides in the event's reason column (an ISO date)
-        return record_plan_event(conn, session.actor(), ref, "move-in", on,
-                                 last_review.isoformat() if last_review else None, detail)
+        row = record_plan_event(conn, session.actor(), ref, "move-in", on,
+                                last_review.isoformat() if last_review else None, detail)
+        # the new authority's notice to the family (reg 15(4)) runs from the transfer
+        record_event(conn, session.actor(), ref, "la", "transferred-in", on,
+                     last_review.isoformat() if last_review else None)
+        return row
 
 
 def void_event(session: Session, clock: str, event_id: int, reason: str, today: date) -> dict:

@@ -11,12 +11,15 @@ Every service function runs inside the caller's transaction and writes its audit
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sendctl.domain import clocks as K
 from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
 from sendctl.storage.audit import Actor, record, utc_now
+from sendctl.storage.further import LIVE_EVENTS_SQL, as_events
+from sendctl.storage.holidays import ENGLAND
 
 # --- helpers --------------------------------------------------------------------------------------
 
@@ -642,10 +645,13 @@ def histories(conn: sqlite3.Connection, where: str = "", params: dict | None = N
         "SELECT case_ref, event, event_on, reason FROM plan_events e"
         f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
         " AND e.event != 'void' ORDER BY case_ref, event_on, id", params)))
+    further = _Lookahead(_merge(conn.execute(LIVE_EVENTS_SQL.format(cond=cond), params)))
     for c in cases:
         ref = c["case_ref"]
-        yield c, build_history(c, transfers.take(ref), assessments.take(ref), reviews.take(ref),
-                               events.take(ref), E)
+        h = build_history(c, transfers.take(ref), assessments.take(ref), reviews.take(ref),
+                          events.take(ref), E)
+        more = further.take(ref)
+        yield c, (replace(h, further=as_events(more)) if more else h)
 
 
 def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=None):
@@ -736,7 +742,7 @@ def deadline_rows(
         where, params = "c.caseworker = :caseworker COLLATE NOCASE", {"caseworker": caseworker}
     out = []
     for c, h in histories(conn, where, params):
-        for k in E.running_clocks(h, as_of, within, include_upcoming):
+        for k in E.running_clocks(h, as_of, within, include_upcoming, ENGLAND):
             if clock is not None and k.clock != clock:
                 continue
             row = {
@@ -775,7 +781,7 @@ def case_clocks(conn: sqlite3.Connection, case_ref: str, as_of: date, within: in
     """Every clock of one child, running or finished, as the clock engine computes them."""
     from sendctl.domain import engine as E
 
-    return [clock_dict(k) for k in E.case_clocks(case_history(conn, case_ref), as_of, within)]
+    return [clock_dict(k) for k in E.case_clocks(case_history(conn, case_ref), as_of, within, ENGLAND)]
 
 
 def case_events(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
@@ -872,7 +878,7 @@ def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, eve
         # reg 15(2): the old LA passes the plan within 15 working days beginning with the day it
         # became aware (or on the move, if it knew 15 working days before)
         row["transfer_due_on"] = E.C.working_days_beginning(
-            on, R.INTER_LA_TRANSFER_WORKING_DAYS, R.BANK_HOLIDAYS).isoformat()
+            on, R.INTER_LA_TRANSFER_WORKING_DAYS, ENGLAND).isoformat()
     _log_event(conn, actor, case_ref, "plan", event, on, "; ".join(
         x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason in END_REASONS else "",
                     detail or "") if x) or None)

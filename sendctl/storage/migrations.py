@@ -847,6 +847,34 @@ def m2002_create_capital_consultation(conn):
         BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END;
         CREATE TRIGGER capital_plan_notes_no_delete BEFORE DELETE ON capital_plan_notes
         BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END
+@migration
+def m1401_statutory_events(conn):
+    """The further clocks' events (advice, representations, review steps, post-16 moves,
+    re-assessments, appeals, Tribunal orders, personal budgets, plans moving in): append-only,
+    corrected by 'void' rows."""
+    _script(
+        conn,
+        """
+        CREATE TABLE statutory_events (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL REFERENCES cases(case_ref),
+            kind TEXT NOT NULL,
+            event TEXT NOT NULL,
+            event_on TEXT NOT NULL,
+            ref_id INTEGER REFERENCES statutory_events(id),
+            detail TEXT,
+            voids_id INTEGER REFERENCES statutory_events(id),
+            reason TEXT,
+            officer TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL
+        );
+        CREATE INDEX idx_statutory_events_case ON statutory_events(case_ref, event_on);
+        CREATE INDEX idx_statutory_events_kind ON statutory_events(kind, event);
+        CREATE INDEX idx_statutory_events_voids ON statutory_events(voids_id);
+        CREATE TRIGGER statutory_events_no_update BEFORE UPDATE ON statutory_events
+        BEGIN SELECT RAISE(ABORT, 'statutory_events is append-only: void an event instead'); END;
+        CREATE TRIGGER statutory_events_no_delete BEFORE DELETE ON statutory_events
+        BEGIN SELECT RAISE(ABORT, 'statutory_events is append-only: void an event instead'); END
         """,
     )
 

@@ -33,7 +33,8 @@ def dashboard(conn: sqlite3.Connection, as_of: date, within: int = DASHBOARD_WIT
     for r in deadline_rows(conn, as_of, within=within):
         if r["status"] in ("overdue", "due"):  # a guidance reminder is never a breach
             counts[r["clock"]][r["status"]] += 1
-    by_clock = list(counts.values())
+    by_clock = [c for c in counts.values()
+                if c["clock"] in K.CORE_CLOCKS or c["overdue"] or c["due"]]
     clocks = {
         "within_days": within,
         "overdue": sum(c["overdue"] for c in by_clock),
