@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
+FILES = ("cases.csv", "events.csv", "further.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
          "high_needs.csv")
 
 
@@ -20,7 +20,7 @@ def test_packaged_demo_data_is_examples(name):
 
 
 @pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py", "generate_capital.py",
-                                    "generate_placements.py"])
+                                    "generate_placements.py", "generate_further.py"])
 def test_generators_are_deterministic(script):
     r = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--check"],
                        capture_output=True, text=True)

@@ -31,7 +31,7 @@ from pathlib import Path
 from sendctl.services.session import Session
 
 DEMO_AS_OF = "2017-04-18"  # the Cabinet report's date: the register as at April 2017
-DEMO_FILES = ("cases.csv", "events.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
+DEMO_FILES = ("cases.csv", "events.csv", "further.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
               "high_needs.csv")
 # The high needs block of a small county's Dedicated Schools Grant: about £3.8 million in
 # 2017-18, then held flat in cash as the proposed national formula caps the authority's
@@ -118,6 +118,42 @@ def replay_events(session: Session, events_csv: Path) -> dict[str, int]:
     return counts
 
 
+def replay_further(session: Session, further_csv: Path) -> int:
+    """Record further.csv (advice, review proposals, a plan moved in, an appeal) in one
+    transaction, each event through the same storage function its command uses. An answer
+    names the line of the event it answers. Returns the number of events."""
+    import csv
+
+    from sendctl.domain.errors import SendctlError
+    from sendctl.storage.clocks import record_plan_event
+    from sendctl.storage.further import record_event
+
+    ids: dict[int, int] = {}
+    actor = session.actor()
+    n = 0
+    with open(further_csv, encoding="utf-8", newline="") as f, session.transaction() as conn:
+        for line, row in enumerate(csv.DictReader(f), 2):
+            on = date.fromisoformat(row["date"])
+            kind, event, ref = row["kind"], row["event"], row["case_ref"]
+            try:
+                if kind == "review" and event == "proposals":
+                    meeting = conn.execute(
+                        "SELECT max(meeting_on) FROM reviews WHERE case_ref = ? AND meeting_on <= ?",
+                        (ref, on.isoformat())).fetchone()[0]
+                    done = record_event(conn, actor, ref, kind, event, on, meeting)
+                elif kind == "la" and event == "transferred-in":
+                    record_plan_event(conn, actor, ref, "move-in", on, None, "from another LA")
+                    done = record_event(conn, actor, ref, kind, event, on, row["detail"] or None)
+                else:
+                    answers = ids[int(row["ref"])] if row["ref"] else None
+                    done = record_event(conn, actor, ref, kind, event, on, row["detail"] or None, answers)
+            except SendctlError as e:
+                raise SendctlError(f"{further_csv.name}:{line}: {e.message}") from None
+            ids[line] = done["id"]
+            n += 1
+    return n
+
+
 def _remove(path: Path) -> None:
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
         if p.exists():
@@ -157,7 +193,9 @@ def build_database(session: Session, path: Path) -> dict:
             say(f"Imported the register as it stood before September 2014: {res.added:,} cases "
                 f"({n_open} with their plan of the time)")
         stats["clocks"] = replay_events(build, examples / "events.csv")
+        stats["further"] = replay_further(build, examples / "further.csv")
         say("Replayed events.csv: " + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items()))
+        say(f"Replayed further.csv: {stats['further']} advice, review, move and appeal events")
         res = imports.import_cases(build, examples / "cases.csv", register_day)
         say(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
             f"{res.updated} updated, {res.unchanged} unchanged")
