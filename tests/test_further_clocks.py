@@ -4,7 +4,7 @@ the statute's words: each due date, and the status the day before, on and after 
 clock end to end through the CLI (deadlines, notify, cases show, status, --explain)."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +37,7 @@ def one(h, as_of, rule_id):
 
 # --- hand-worked due dates ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("events, rule_id, due", [
+DUE_CASES = [
     # reg 8(1): EP request received Mon 6 Feb 2017 -> Mon 20 Mar 2017
     ([ev(1, "advice", "request", "2017-02-06", detail="ep")], "advice_reg8_6w", "2017-03-20"),
     # reg 27(2): notice Mon 6 Mar 2017 -> Mon 12 Jun 2017
@@ -72,7 +72,10 @@ def one(h, as_of, rule_id):
     ([ev(1, "budget", "direct-payments", "2017-10-01")], "direct_payments_review_3m", "2017-12-31"),
     # reg 15(4): transferred in Tue 9 Jan 2018 -> family told by Tue 20 Feb 2018
     ([ev(1, "la", "transferred-in", "2018-01-09", detail="2017-03-10")], "new_la_family_6w", "2018-02-20"),
-])
+]
+
+
+@pytest.mark.parametrize("events, rule_id, due", DUE_CASES)
 def test_due_dates_worked_by_hand(events, rule_id, due):
     h = ehcp(events)
     last = max(e.on for e in events)
@@ -290,3 +293,46 @@ def test_move_in_starts_the_new_authoritys_clocks(run, child):
     run("moves", "family-notified", child, "--date", "01/02/2018")
     dl = {r["rule_id"] for r in run.json("deadlines", "--as-of", "2018-02-19", "--within", "60")}
     assert "new_la_family_6w" not in dl
+
+
+# --- every clock: the day before, the day and the day after its last day -------------------------
+
+WINDOWS = {"mediation_contact_2m", "appeal_window"}  # close rather than go overdue
+
+
+@pytest.mark.parametrize("events, rule_id, due", DUE_CASES)
+def test_status_the_day_before_on_and_after(events, rule_id, due):
+    h = ehcp(events)
+    last = D(due)
+    before = one(h, (last - timedelta(days=1)).isoformat(), rule_id).status
+    on = one(h, due, rule_id).status
+    after = one(h, (last + timedelta(days=1)).isoformat(), rule_id).status
+    assert (before, on) == ("due", "due")
+    assert after == ("not_applicable" if rule_id in WINDOWS else "overdue")
+
+
+def test_reg15_working_days_over_christmas_from_the_holidays_library():
+    from sendctl.domain import counting as C
+
+    # aware Fri 15 Dec 2017 = day 1; 25, 26 Dec and 1 Jan skipped -> Tue 9 Jan 2018
+    assert C.working_days_beginning(D("2017-12-15"), 15, ENGLAND) == D("2018-01-09")
+    # the library knows the substitute days and Good Friday of the hand-checked years
+    for day in ("2016-12-27", "2017-01-02", "2018-03-30", "2015-12-28"):
+        assert D(day) in ENGLAND
+
+
+def test_every_further_clock_kind_reaches_deadlines_and_cases_show(run, child):
+    run("advice", "request", child, "--from", "health", "--date", "01/03/2017")
+    run("reassessments", "start", child, "--date", "01/03/2017")
+    run("appeals", "record", child, "decision-notice", "--date", "01/03/2017")
+    run("appeals", "record", child, "order", "--limb", "school-only", "--date", "01/03/2017")
+    run("budgets", "record", child, "direct-payments", "--date", "01/03/2017")
+    run("moves", "post16", child, "--move", "01/09/2017", "--date", "01/03/2017")
+    as_of = "2017-03-02"
+    kinds = {r["clock"] for r in run.json("deadlines", "--as-of", as_of, "--all")}
+    assert {"advice", "reassessment", "appeal_window", "mediation", "tribunal_order",
+            "direct_payments_review", "post16_move"} <= kinds
+    shown = {c["clock"] for c in run.json("cases", "show", child, "--as-of", as_of)["clocks"]}
+    assert kinds <= shown
+    rules = {r["id"] for r in run.json("rules")}
+    assert {"advice_reg8_6w", "appeal_window", "tribunal_school_2w", "new_la_review"} <= rules
