@@ -335,4 +335,4 @@ def test_every_further_clock_kind_reaches_deadlines_and_cases_show(run, child):
     shown = {c["clock"] for c in run.json("cases", "show", child, "--as-of", as_of)["clocks"]}
     assert kinds <= shown
     rules = {r["id"] for r in run.json("rules")}
-    assert {"advice_reg8_6w", "appeal_window", "tribunal_school_2w", "new_la_review"} <= rules
+    assert {"advice_reg8_6w", "appeal_window", "tribunal_school_2w", "new_la_family_6w"} <= rules

@@ -847,6 +847,10 @@ def m2002_create_capital_consultation(conn):
         BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END;
         CREATE TRIGGER capital_plan_notes_no_delete BEFORE DELETE ON capital_plan_notes
         BEGIN SELECT RAISE(ABORT, 'capital_plan_notes is append-only: add a new note'); END
+        """,
+    )
+
+
 @migration
 def m1401_statutory_events(conn):
     """The further clocks' events (advice, representations, review steps, post-16 moves,
