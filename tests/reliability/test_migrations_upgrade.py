@@ -42,6 +42,9 @@ SAMPLE = {
                        " period, amount_pence, description, officer, recorded_utc) VALUES"
                        " ('old-fund', 'actual', 'spent', '2017-05-02', '2017-18', 2, 12345,"
                        " 'old payment', 'old', ?)", (T,)),
+    "statutory_events": ("INSERT INTO statutory_events (case_ref, kind, event, event_on, detail,"
+                         " officer, recorded_utc) VALUES ('M-1', 'advice', 'request', '2017-02-06',"
+                         " 'ep', 'old', ?)", (T,)),
     "plan_events": ("INSERT INTO plan_events (case_ref, event, event_on, reason, officer, recorded_utc)"
                     " VALUES ('M-1', 'end', '2017-06-01', '2', 'old', ?)", (T,)),
     "placements": ("INSERT INTO placements (case_ref, annual_cost_pence, starts_on, first_fy,"
