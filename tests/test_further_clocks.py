@@ -336,3 +336,28 @@ def test_every_further_clock_kind_reaches_deadlines_and_cases_show(run, child):
     assert kinds <= shown
     rules = {r["id"] for r in run.json("rules")}
     assert {"advice_reg8_6w", "appeal_window", "tribunal_school_2w", "new_la_family_6w"} <= rules
+
+
+# --- a plan moving away (reg 15(2)) -------------------------------------------------------------
+
+@pytest.mark.parametrize("aware, move, due", [
+    ("2017-12-15", None, "2018-01-09"),  # Fri 15 Dec = day 1; Christmas, Boxing Day, New Year skipped
+    ("2017-12-15", "2018-03-01", "2018-03-01"),  # aware well before: on the day of the move
+    ("2017-12-15", "2018-01-09", "2018-01-09"),  # the 15th working day is the move day itself
+    ("2017-12-15", "2018-01-05", "2018-01-09"),  # not aware 15 working days before the move
+])
+def test_old_la_passes_the_plan(aware, move, due):
+    h = ehcp([ev(1, "la", "aware", aware, detail=move)])
+    assert one(h, aware, "la_transfer_out_15wd").due_on == D(due)
+
+
+def test_move_out_clock_end_to_end(run, child):
+    r = run("cases", "move-out", child, "--to-la", "855", "--aware", "15/12/2017")
+    assert "2018-01-09" in r.stderr
+    dl = {d["rule_id"]: d for d in run.json("deadlines", "--as-of", "2018-01-10")}
+    assert dl["la_transfer_out_15wd"]["due_on"] == "2018-01-09"
+    assert dl["la_transfer_out_15wd"]["status"] == "overdue"
+    run("moves", "transferred-out", child, "--date", "09/01/2018")
+    assert "la_transfer_out_15wd" not in {d["rule_id"] for d in run.json("deadlines", "--as-of", "2018-01-10")}
+    shown = {c["rule_id"]: c for c in run.json("cases", "show", child, "--as-of", "2018-01-10")["clocks"]}
+    assert shown["la_transfer_out_15wd"]["status"] == "met"

@@ -129,6 +129,10 @@ def test_void_puts_the_clock_back_and_keeps_the_history(run, db):
 def test_move_out_ends_the_plan_on_the_reg_15_date(run, db):
     r = run("cases", "move-out", "RCC-003", "--to-la", "855", "--aware", "2017-12-15")
     assert "2018-01-09" in r.stderr  # 15 working days beginning with Fri 15 Dec 2017
+    # the plan's clocks stop; only passing it to the new authority (reg 15(2)) is still due
+    left = [r["clock"] for r in run.json("deadlines", "--as-of", "2018-01-20", "--all") if r["case_ref"] == "RCC-003"]
+    assert left == ["la_transfer_out"]
+    run("moves", "transferred-out", "RCC-003", "--date", "2018-01-09")
     assert not any(r["case_ref"] == "RCC-003" for r in run.json("deadlines", "--as-of", "2018-01-20", "--all"))
 
 

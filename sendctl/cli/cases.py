@@ -377,17 +377,22 @@ def move_out(
                                        show_default=False)],
     aware: Annotated[str, typer.Option("--aware", help="Date this LA became aware of the move.",
                                        show_default=False)],
+    move: Annotated[str | None, typer.Option(
+        "--move", metavar="DATE", help="Date of the move, if known (the plan passes on that day "
+        "when this LA knew 15 working days before).")] = None,
 ) -> None:
     """The child has moved to another LA: the plan passes to it (reg 15) and ends here.
 
+    The reg 15(2) clock runs until 'sendctl moves transferred-out REF --date D'.
     Example: sendctl cases move-out RCC-0042 --to-la 855 --aware 2017-12-15
     """
-    from sendctl.cli._common import need_date
+    from sendctl.cli._common import need_date, opt_date
     from sendctl.services.clocks import move_out as service
 
-    row = service(state(), ref, to_la, need_date(aware, "--aware"), _today())
+    row = service(state(), ref, to_la, need_date(aware, "--aware"), _today(), opt_date(move, "--move"))
     info(f"{ref}: moved to LA {to_la}; the plan must pass to it by {row['transfer_due_on']}"
-         " (15 working days beginning with the day this LA became aware, reg 15(2))")
+         " (reg 15(2): on the move, or within 15 working days beginning with the day this LA"
+         " became aware)")
 
 
 @app.command("move-in")

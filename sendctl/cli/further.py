@@ -54,7 +54,8 @@ budgets_app = new_app(
 )
 moves_app = new_app(
     "Moves: a post-16 move at another time of year (reg 18(2): the plan amended at least 5 months "
-    "before), and telling the family after a plan moved in (reg 15(4)).\n\n"
+    "before), passing the plan of a child who moved away (reg 15(2)) and telling the family after "
+    "a plan moved in (reg 15(4)).\n\n"
     "Example: sendctl moves post16 RCC-0042 --move 08/01/2018 --date 01/06/2017",
     short_help="Post-16 moves (5 months) and plans moved in (6 weeks).",
 )
@@ -302,3 +303,12 @@ def moves_family_notified(ref: RefArg, on: DateOpt) -> None:
     Example: sendctl moves family-notified RCC-0042 --date 01/02/2018
     """
     _record(ref, "la", "family-notified", on)
+
+
+@moves_app.command("transferred-out")
+def moves_transferred_out(ref: RefArg, on: DateOpt) -> None:
+    """The plan of a child who moved away was passed to the new authority (reg 15(2)).
+
+    Example: sendctl moves transferred-out RCC-0042 --date 09/01/2018
+    """
+    _record(ref, "la", "transferred-out", on)

@@ -36,6 +36,7 @@ FURTHER_CLOCKS = (
     "certificate",
     "appeal_window",
     "tribunal_order",
+    "la_transfer_out",
     "new_la_notice",
     "direct_payments_review",
 )

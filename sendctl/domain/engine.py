@@ -481,9 +481,9 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
 # --- one case -------------------------------------------------------------------------------------
 
 
-# Further clocks that concern a decision and outlive the plan it was about (an appeal against a
-# cessation runs on after the plan ended).
-_OUTLIVE_PLAN = ("mediation", "certificate", "appeal_window", "tribunal_order")
+# Further clocks that outlive the plan they are about: an appeal against a cessation runs on
+# after the plan ended, and a plan that moved away must still be passed to the new authority.
+_OUTLIVE_PLAN = ("mediation", "certificate", "appeal_window", "tribunal_order", "la_transfer_out")
 
 
 def _further_clocks(h: History, as_of: date, within: int, holidays: Collection[date]) -> list[Clock]:

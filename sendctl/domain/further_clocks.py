@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sendctl.domain import counting as C
+from sendctl.domain import rules as R
 
 # kind -> the events a command may record for it
 EVENTS: dict[str, tuple[str, ...]] = {
@@ -26,7 +27,7 @@ EVENTS: dict[str, tuple[str, ...]] = {
                "certificate", "appeal-lodged"),
     "tribunal": ("order", "unopposed", "complied"),
     "budget": ("request", "agreed", "declined", "direct-payments", "dp-review"),
-    "la": ("transferred-in", "family-notified"),
+    "la": ("aware", "transferred-out", "transferred-in", "family-notified"),
 }
 ADVISERS = ("ep", "health", "social-care", "school", "other")
 ADVICE_EXCEPTIONS = ("exceptional-circumstances", "absent-4-weeks", "missed-appointment")
@@ -262,6 +263,24 @@ def tribunal_clocks(events: list[Event]) -> list[Due]:
     return out
 
 
+def old_la_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
+    """A child with a plan moves away (SEND Regs 2014 reg 15(2)): the old authority transfers the
+    plan "on the day of the move or, where it has not become aware of the move at least 15
+    working days prior to that move, within 15 working days beginning with the day on which it
+    did become aware"."""
+    out = []
+    for aware in (e for e in events if e.event == "aware"):
+        fifteenth = C.working_days_beginning(aware.on, R.INTER_LA_TRANSFER_WORKING_DAYS, holidays)
+        move = _d(aware.detail)
+        due, how = fifteenth, "15 working days beginning with the day it became aware"
+        if move is not None and fifteenth < move:
+            due, how = move, "on the day of the move (aware 15 working days before)"
+        done = _first(events, "transferred-out", after=aware.on)
+        out.append(Due("la_transfer_out_15wd", due, "LA became aware of the move", aware.on,
+                       done.on if done else None, f"plan passes to the new authority {how}"))
+    return out
+
+
 def new_la_clocks(events: list[Event]) -> list[Due]:
     """A plan transferred in (SEND Regs 2014 reg 15(4)): tell the family within 6 weeks of the
     transfer. (Its first review, reg 15(5), is the annual review clock's.)"""
@@ -311,6 +330,7 @@ def further_clocks(events: tuple[Event, ...], *, served: list[tuple[str, date]],
         *reassessment_clocks(get("reassessment")),
         *appeal_clocks(get("appeal"), holidays),
         *tribunal_clocks(get("tribunal")),
+        *old_la_clocks(get("la"), holidays),
         *new_la_clocks(get("la")),
         *budget_clocks(get("budget")),
     ]

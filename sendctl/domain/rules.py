@@ -498,6 +498,15 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
            "the finalised plan within 11 weeks"),
       )),
     ClockRule(
+        "la_transfer_out_15wd", "la_transfer_out", "15 working days", "working_days",
+        "the old LA became aware of the move (or the move itself)",
+        "SEND Regs 2014 reg 15(2)",
+        "on the day of the move or, where it has not become aware of the move at least 15 working "
+        "days prior to that move, within 15 working days beginning with the day on which it did "
+        "become aware",
+        LAW_START,
+    ),
+    ClockRule(
         "new_la_family_6w", "new_la_notice", "6 weeks", "within_weeks", "plan transferred in",
         "SEND Regs 2014 reg 15(4)",
         "must, within 6 weeks of the date of the transfer, inform the child's parent or the young "

@@ -26,6 +26,7 @@ CLOCK_LABELS = {
     "certificate": "Mediation certificates",
     "appeal_window": "Appeal windows",
     "tribunal_order": "Tribunal orders",
+    "la_transfer_out": "Moved away: plan passed on",
     "new_la_notice": "Moved in: family told (6 wk)",
     "direct_payments_review": "Direct payments review",
 }

@@ -121,13 +121,23 @@ def end_plan(session: Session, ref: str, on: date, reason: str, today: date) -> 
         return record_plan_event(conn, session.actor(), ref, "end", on, reason)
 
 
-def move_out(session: Session, ref: str, to_la: str, aware_on: date, today: date) -> dict:
-    """The child moved to another LA: the plan passes to it (reg 15) and ends here."""
+def move_out(session: Session, ref: str, to_la: str, aware_on: date, today: date,
+             move_on: date | None = None) -> dict:
+    """The child moved to another LA: the plan ends here and must pass to the new authority on
+    the move or within 15 working days beginning with the day this LA became aware (reg 15(2));
+    that clock runs until `moves transferred-out` records it."""
+    from sendctl.domain import further_clocks as F
     from sendctl.storage.clocks import record_plan_event
+    from sendctl.storage.further import record_event
+    from sendctl.storage.holidays import ENGLAND
 
     not_future("aware", aware_on, today)
     with session.transaction() as conn:
-        return record_plan_event(conn, session.actor(), ref, "move-out", aware_on, "5", f"to LA {to_la}")
+        row = record_plan_event(conn, session.actor(), ref, "move-out", aware_on, "5", f"to LA {to_la}")
+        aware = record_event(conn, session.actor(), ref, "la", "aware", aware_on,
+                             move_on.isoformat() if move_on else None)
+    due = F.old_la_clocks([F.Event(aware["id"], "la", "aware", aware_on, None, aware["detail"])], ENGLAND)[0]
+    return {**row, "transfer_due_on": due.due_on.isoformat()}
 
 
 def move_in(session: Session, ref: str, from_la: str, on: date, last_review: date | None,

@@ -832,7 +832,6 @@ def refuse_after_end(conn, case_ref: str, what: str, on: date) -> None:
 def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, event: str, on: date,
                       reason: str | None = None, detail: str | None = None) -> dict:
     """end / move-out / move-in / amended-final, checked against the case's lifecycle."""
-    from sendctl.domain import engine as E
 
     case = _case(conn, case_ref)
     full = case_history(conn, case_ref)
@@ -874,11 +873,6 @@ def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, eve
         " VALUES (?, ?, ?, ?, ?, ?, ?)", (case_ref, event, on.isoformat(), reason, detail, actor.officer, now))
     row = {"id": cur.lastrowid, "case_ref": case_ref, "event": event, "event_on": on.isoformat(),
            "reason": reason, "detail": detail}
-    if event == "move-out":
-        # reg 15(2): the old LA passes the plan within 15 working days beginning with the day it
-        # became aware (or on the move, if it knew 15 working days before)
-        row["transfer_due_on"] = E.C.working_days_beginning(
-            on, R.INTER_LA_TRANSFER_WORKING_DAYS, ENGLAND).isoformat()
     _log_event(conn, actor, case_ref, "plan", event, on, "; ".join(
         x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason in END_REASONS else "",
                     detail or "") if x) or None)
