@@ -8,7 +8,9 @@ Everything here is built to be cheap per row (an import of 1,000,000 rows calls
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from sendctl.domain.dates import BadDate, check_year, parse_date
 from sendctl.domain.text import control_character
@@ -191,26 +193,34 @@ def check_upn(text: str) -> str | None:
             la = t[1:4]
             known = _LA_KNOWN.get(la)
             if known is None:
-                known = _LA_KNOWN[la] = _stdnum_upn().is_valid(t)
+                known = _LA_KNOWN[la] = _stdnum_is_valid(t)
             if known:
                 return t
     from stdnum.exceptions import ValidationError
 
     try:
-        return _stdnum_upn().validate(t)
+        return _stdnum_validate(t)
     except ValidationError as e:
         raise CaseProblem("upn", _UPN_PROBLEMS.get(type(e).__name__, "not a valid UPN"), text) from None
 
 
-def _stdnum_upn():
+def _stdnum_is_valid(t: str) -> bool:
     from stdnum.gb import upn  # lazy: keeps stdnum out of start-up
 
-    return upn
+    return upn.is_valid(t)
+
+
+def _stdnum_validate(t: str) -> str:
+    from stdnum.gb import upn  # lazy: keeps stdnum out of start-up
+
+    return upn.validate(t)
 
 
 def upn_check_letter(body: str) -> str:
     """The check letter for the 12 characters after it (used by examples and tests)."""
-    return _stdnum_upn().calc_check_digit(body)
+    from stdnum.gb import upn  # lazy: keeps stdnum out of start-up
+
+    return upn.calc_check_digit(body)
 
 
 def _date(text: str, field: str) -> date:
@@ -261,8 +271,8 @@ def age_on(dob: date, day: date) -> int:
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _text(row: dict, field: str, problems: list) -> str | None:
-    v = row.get(field)
+def _text(row: dict[str, Any], field: str, problems: list[CaseProblem]) -> str | None:
+    v: str | None = row.get(field)
     if not v:
         return None
     if len(v) > MAX_TEXT:
@@ -279,8 +289,8 @@ def _text(row: dict, field: str, problems: list) -> str | None:
 
 
 def validate_case(
-    row: dict, as_of: date, check_age: bool = True
-) -> tuple[dict | None, list[CaseProblem]]:
+    row: dict[str, Any], as_of: date, check_age: bool = True
+) -> tuple[dict[str, Any] | None, list[CaseProblem]]:
     """Validate and normalise one case given as text fields (a CSV row or command options).
 
     Args:
@@ -296,7 +306,7 @@ def validate_case(
     """
     problems: list[CaseProblem] = []
     get = row.get
-    out: dict = {}
+    out: dict[str, Any] = {}
 
     ref = get("case_ref") or ""
     if not ref:
@@ -388,8 +398,9 @@ def validate_case(
 
     out["caseworker"] = _text(row, "caseworker", problems)
     email = get("caseworker_email") or ""
-    if control_character(email):
-        problems.append(CaseProblem("caseworker_email", control_character(email)))
+    email_problem = control_character(email)
+    if email_problem:
+        problems.append(CaseProblem("caseworker_email", email_problem))
     elif email and not _EMAIL.match(email):
         problems.append(CaseProblem("caseworker_email", "not an e-mail address", email))
     out["caseworker_email"] = email.lower() or None
@@ -399,6 +410,6 @@ def validate_case(
     return out, problems
 
 
-def changed_fields(before: dict, after: dict, fields) -> list[str]:
+def changed_fields(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> list[str]:
     """The fields whose value differs between two case records (in `fields` order)."""
     return [f for f in fields if before.get(f) != after.get(f)]

@@ -81,9 +81,10 @@ def parse_date(text: str, field: str = "date") -> date:
     elif m := _DMY.match(raw):
         d, mo, y = int(m[1]), int(m[3]), int(m[4])
     elif m := _D_MON_Y.match(raw):
-        mo = _MONTHS.get(m[2].lower())
-        if mo is None:
+        month = _MONTHS.get(m[2].lower())
+        if month is None:
             raise BadDate(field, f"not a date: {m[2]!r} is not a month; {_EXPECTED}", text)
+        mo = month
         d, y = int(m[1]), int(m[3])
     elif m := _YMD.match(raw):
         y, mo, d = int(m[1]), int(m[3]), int(m[4])

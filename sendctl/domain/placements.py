@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from sendctl.domain.dates import financial_year
 from sendctl.domain.problems import invalid
@@ -197,7 +198,7 @@ def outturn(committed: int, paid: int, other: int, new: int) -> int:
 
 
 def forecast(years: list[YearInputs], rate_pence: int, remaining: Fraction,
-             deficit_before: int = 0) -> list[dict]:
+             deficit_before: int = 0) -> list[dict[str, Any]]:
     """Year-by-year forecast and the cumulative deficit (rule: forecast = actuals + open
     commitments + projections).
 
@@ -281,10 +282,10 @@ def parse_budget(text: str | None) -> dict[str, int]:
 EFFECT_FIELDS = ("placements_made", "full_year_effect_pence", "in_year_effect_pence")
 
 
-def add_effects(rows: list[dict], groups: list[dict]) -> list[dict]:
+def add_effects(rows: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add the placements' effect (SQL groups per meeting and request) to panel summary rows
     (by meeting, by request, total): count, full-year effect and in-year effect."""
-    sums: dict[tuple[str, str], dict] = {}
+    sums: dict[tuple[str, str], dict[str, int]] = {}
     for g in groups:
         for key in (("meeting", g["meeting_on"]), ("request", g["request"]), ("total", "all")):
             acc = sums.setdefault(key, dict.fromkeys(EFFECT_FIELDS, 0))

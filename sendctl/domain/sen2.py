@@ -20,9 +20,10 @@ element is left out).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 # --- census (survey) day ---------------------------------------------------------------------
 
@@ -228,7 +229,7 @@ _LA_RANGES = (
 
 
 def _expand(ranges: str) -> frozenset[str]:
-    out = set()
+    out: set[str] = set()
     for part in ranges.split():
         lo, _, hi = part.partition("-")
         out.update(f"{n:03d}" for n in range(int(lo), int(hi or lo) + 1))
@@ -325,13 +326,13 @@ def _date(v: str | None) -> date | None:
         return None
 
 
-def check_person(p: dict, year: int, lea: str | None = None) -> Iterator[Failure]:
+def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterator[Failure]:
     """Every offline rule on one child. The duplicate-UPN rule (S2-04) needs the whole return:
     the caller counts UPNs."""
     ref = p.get("case_ref") or "?"
     census, ref0 = census_date(year), reference_start(year)
 
-    def fail(code, field, message):
+    def fail(code: str, field: str, message: str) -> Failure:
         r = RULES[code]
         return Failure(code, r.severity, ref, field, message)
 
@@ -468,7 +469,7 @@ def check_person(p: dict, year: int, lea: str | None = None) -> Iterator[Failure
         yield fail("S2-41", "requests", f"{active_requests} requests with a plan active on survey day")
 
 
-def _placements(fail, places: list[dict], module: str, ranked: list[dict] | None = None) -> Iterator[Failure]:
+def _placements(fail: Callable[[str, str, str], Failure], places: list[dict[str, Any]], module: str, ranked: list[dict[str, Any]] | None = None) -> Iterator[Failure]:
     for pl in places:
         if not (pl.get("urn") or pl.get("ukprn") or pl.get("sen_setting")):
             yield fail("S2-35", "urn", f"{module}: no URN, UKPRN or SEN setting")
@@ -488,9 +489,9 @@ INDICATORS = frozenset({"rya", "request_mediation", "request_tribunal", "assessm
                         "oa", "sen_unit", "resourced_provision"})
 
 
-def walk(p: dict) -> Iterator[tuple[str, dict]]:
+def walk(p: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(module, record) for the person and every record under it, in document order."""
-    def visit(module: str, rec: dict):
+    def visit(module: str, rec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield module, rec
         for key, child, repeats in MODULES[module][2]:
             v = rec.get(key)
@@ -501,7 +502,7 @@ def walk(p: dict) -> Iterator[tuple[str, dict]]:
     yield from visit("person", p)
 
 
-def check_header(header: dict, year: int, lea: str | None) -> Iterator[Failure]:
+def check_header(header: dict[str, Any], year: int, lea: str | None) -> Iterator[Failure]:
     if header.get("year") != str(year):
         yield Failure("S2-14", "E", "(header)", "year", f"expected {year} (got {header.get('year')!r})")
     if header.get("reference_date") != census_date(year).isoformat():
@@ -518,15 +519,15 @@ def check_header(header: dict, year: int, lea: str | None) -> Iterator[Failure]:
 class CaseData:
     """What the register holds about one child, as rows (dicts) read by storage.sen2."""
 
-    case: dict
-    person: dict | None = None
-    assessments: list[dict] | None = None  # assessments rows received on or before survey day
-    requests: list[dict] | None = None  # sen2_requests rows
-    plan: dict | None = None  # sen2_plans row
-    placements: list[dict] | None = None  # sen2_placements rows
-    needs: list[dict] | None = None  # sen2_needs rows
-    review: dict | None = None  # the last reviews row with a meeting on or before survey day
-    ended: dict | None = None  # {"cease_on", "cease_reason", "transfer_la"} from plan events
+    case: dict[str, Any]
+    person: dict[str, Any] | None = None
+    assessments: list[dict[str, Any]] | None = None  # assessments rows received on or before survey day
+    requests: list[dict[str, Any]] | None = None  # sen2_requests rows
+    plan: dict[str, Any] | None = None  # sen2_plans row
+    placements: list[dict[str, Any]] | None = None  # sen2_placements rows
+    needs: list[dict[str, Any]] | None = None  # sen2_needs rows
+    review: dict[str, Any] | None = None  # the last reviews row with a meeting on or before survey day
+    ended: dict[str, Any] | None = None  # {"cease_on", "cease_reason", "transfer_la"} from plan events
 
 
 # our assessment outcomes -> AssessmentOutcome
@@ -540,7 +541,7 @@ def _upto(v: str | None, day: str) -> str | None:
     return v if v and v <= day else None
 
 
-def _request_from_assessment(a: dict, s: dict | None, census: str) -> dict:
+def _request_from_assessment(a: dict[str, Any], s: dict[str, Any] | None, census: str) -> dict[str, Any]:
     s = s or {}
     rq = {"received_on": a["received_on"], "request_source": s.get("request_source"),
           "exported": s.get("exported"), "_assessment_id": a["id"], "_plan": s.get("plan", 0)}
@@ -574,7 +575,7 @@ def _request_from_assessment(a: dict, s: dict | None, census: str) -> dict:
     return rq
 
 
-def _request_from_row(s: dict) -> dict:
+def _request_from_row(s: dict[str, Any]) -> dict[str, Any]:
     """A request known only from a previous return, as received."""
     rq = {f: s.get(f) for _, f, *_ in REQUESTS}
     rq["_plan"] = s.get("plan", 0)
@@ -585,7 +586,7 @@ def _request_from_row(s: dict) -> dict:
     return rq
 
 
-def _historic(rq: dict, ref0: str) -> None:
+def _historic(rq: dict[str, Any], ref0: str) -> None:
     """Work decided before the reference period is reported as H, without its date."""
     if rq.get("request_outcome") in ("Y", "N") and (rq.get("request_outcome_on") or "9") < ref0:
         rq["request_outcome"], rq["request_outcome_on"] = "H", None
@@ -598,14 +599,14 @@ def _historic(rq: dict, ref0: str) -> None:
             a[f] = None
 
 
-def _pending(rq: dict) -> bool:
+def _pending(rq: dict[str, Any]) -> bool:
     a = rq.get("assessment")
     return rq.get("request_outcome") == "A" or bool(
         a and (a.get("assessment_outcome") == "A"
                or (a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))))
 
 
-def build_person(d: CaseData, year: int) -> dict | None:
+def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
     """One child's return for the `year` collection, as the register stood on survey day
     (anything dated after it is treated as not yet happened). None: the child is not returned."""
     census = census_date(year).isoformat()
@@ -727,8 +728,8 @@ def clean_item(field: str, text: str) -> tuple[str | None, str | None]:
         v = t.upper()
         return (v, None) if v in SEN_TYPE else (None, f"expected one of {', '.join(SEN_TYPE)}")
     if kind == "flag":
-        v = _YES_NO.get(t.lower())
-        return (v, None) if v else (None, "expected yes or no (1 or 0)")
+        flag = _YES_NO.get(t.lower())
+        return (flag, None) if flag else (None, "expected yes or no (1 or 0)")
     if kind == "postcode":
         v = re.sub(r"\s+", " ", t.upper())
         return (v, None) if _POSTCODE.match(v) else (None, "expected a UK postcode like LE15 6HP")
@@ -753,12 +754,12 @@ def clean_item(field: str, text: str) -> tuple[str | None, str | None]:
 # --- comparing two returns -------------------------------------------------------------------
 
 
-def flatten(p: dict, year: int) -> dict[str, str]:
+def flatten(p: dict[str, Any], year: int) -> dict[str, str]:
     """One child as {element path: value} with the items of the `year` collection, e.g.
     "Requests[1]/Assessment/Week20": "0"."""
     out: dict[str, str] = {}
 
-    def visit(module: str, rec: dict, prefix: str) -> None:
+    def visit(module: str, rec: dict[str, Any], prefix: str) -> None:
         for el, f in items_for(module, year):
             v = rec.get(f)
             if v not in (None, ""):
@@ -778,7 +779,7 @@ def flatten(p: dict, year: int) -> dict[str, str]:
     return out
 
 
-def match_key(p: dict) -> tuple:
+def match_key(p: dict[str, Any]) -> tuple[Any, ...]:
     """How the same child is found in two returns: UPN, else ULN, else name and date of birth."""
     if p.get("upn"):
         return ("upn", p["upn"])
@@ -790,7 +791,7 @@ def match_key(p: dict) -> tuple:
 _PERSONAL_ELEMENTS = {el for el, f, *_ in PERSON if f in PERSONAL}
 
 
-def compare_child(last: dict, now: dict, year: int) -> list[tuple[str, str | None, str | None]]:
+def compare_child(last: dict[str, Any], now: dict[str, Any], year: int) -> list[tuple[str, str | None, str | None]]:
     """(path, last value, value now) for every item of the `year` collection that differs;
     personal items say only that they changed."""
     a, b = flatten(last, year), flatten(now, year)

@@ -9,8 +9,9 @@ whether the child is counted and why, so a total can be traced back child by chi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import Any
 
 from sendctl.domain.sen2 import CEASE_REASON, census_date, reference_start
 
@@ -64,7 +65,7 @@ def _long(d: date) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
-def evaluate(p: dict, year: int) -> Iterator[tuple[str, bool, str]]:
+def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
     """(figure, counted, why) for every figure and every request of one child."""
     census, ref0 = census_date(year), reference_start(year)
     ref1 = date(ref0.year, 12, 31)
@@ -90,7 +91,7 @@ def evaluate(p: dict, year: int) -> Iterator[tuple[str, bool, str]]:
             for f, code in (("requests_assess", "Y"), ("requests_not_assess", "N"),
                             ("requests_not_decided", "A"), ("requests_withdrawn", "W")):
                 yield f, ro == code, f"{label}: request outcome {ro}"
-            if ro in ("Y", "N") and rod:
+            if ro in ("Y", "N") and rod and recv is not None:  # recv is in the year here
                 days = (rod - recv).days
                 within = days <= SIX_WEEKS
                 why = f"{label}, decided {_long(rod)}: {days} days ({days // 7} weeks {days % 7} days)"
@@ -115,7 +116,7 @@ def evaluate(p: dict, year: int) -> Iterator[tuple[str, bool, str]]:
             why = f"{label}: assessment outcome {ao} on {_long(aod)}" + ("" if in_year(aod) else f", not in {span}")
         yield "assessments_issued", issued, why
         yield "assessments_not_issued", no_plan, why
-        if no_plan and recv:
+        if no_plan and recv and aod is not None:  # no_plan implies aod is in the year
             days = (aod - recv).days
             w = f"{label}, notice that no plan will be issued {_long(aod)}: {days // 7} weeks {days % 7} days"
             yield "no_plan_within_16_weeks", days <= SIXTEEN_WEEKS, w
@@ -123,7 +124,7 @@ def evaluate(p: dict, year: int) -> Iterator[tuple[str, bool, str]]:
         else:
             for f in ("no_plan_within_16_weeks", "no_plan_over_16_weeks"):
                 yield f, False, why if not no_plan else f"{label}: received date not recorded"
-        if issued and recv:
+        if issued and recv and aod is not None:  # issued implies aod is in the year
             days = (aod - recv).days
             exc = a.get("week20") == "1"
             w = (f"{label}, final plan {_long(aod)}: {days // 7} weeks {days % 7} days"
@@ -169,16 +170,16 @@ def evaluate(p: dict, year: int) -> Iterator[tuple[str, bool, str]]:
                 yield f, False, w
 
 
-def explain(p: dict | None, year: int) -> list[dict]:
+def explain(p: dict[str, Any] | None, year: int) -> list[dict[str, Any]]:
     """Every figure, counted first: one row per figure and request, with the reason."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     if p is None:
         for f in FIGURES:
             rows.append({"figure": f, "counted": False,
                          "why": "not in this return: no plan in force or ceased, and no request or "
                                 "assessment in the year or still open on census day"})
         return rows
-    seen = set()
+    seen: set[str] = set()
     for f, counted, why in evaluate(p, year):
         rows.append({"figure": f, "counted": counted, "why": why})
         seen.add(f)
@@ -190,7 +191,7 @@ def explain(p: dict | None, year: int) -> list[dict]:
     return rows
 
 
-def totals(persons, year: int) -> dict[str, int]:
+def totals(persons: Iterable[dict[str, Any]], year: int) -> dict[str, int]:
     out = dict.fromkeys(FIGURES, 0)
     for p in persons:
         for f, counted, _ in evaluate(p, year):

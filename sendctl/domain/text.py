@@ -8,6 +8,7 @@ pasted from Excel) is untouched.
 """
 
 import re
+from collections.abc import Iterable
 
 # C0 controls (TAB, LF, CR and ESC among them), DEL, C1 controls (CSI \x9b among them), the
 # bidirectional embeddings, overrides and isolates, and the line/paragraph separators.
@@ -46,7 +47,7 @@ def fold(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def nearest(value: str, candidates, n: int = 3) -> list[str]:
+def nearest(value: str, candidates: Iterable[str | None], n: int = 3) -> list[str]:
     """Up to n candidates closest to value (ignoring accents and case), best first."""
     from difflib import get_close_matches
 
