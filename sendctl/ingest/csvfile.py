@@ -1,16 +1,25 @@
-"""Read CSV files as officers get them (Excel, other systems), streaming, with line numbers.
+"""Read CSV files as officers get them (Excel, LibreOffice, other systems), streaming, with
+line numbers.
 
 Shared by every import (cases, panel, spend). Handles: UTF-8 with or without BOM, Windows-1252
-detected without being told, CRLF, quoted fields with commas and newlines, blank rows, header
-names matched by alias ignoring case/spaces/punctuation. Refuses, with the file and line:
-spreadsheet files, binary data and NUL bytes, huge fields, absurd column counts.
+detected without being told, CRLF, LF or classic-Mac CR line ends, a trailing Ctrl-Z, comma,
+semicolon or tab delimiters (sniffed from the header line), Excel's `sep=;` first line,
+quoted fields with delimiters and newlines, blank rows, header names matched by alias ignoring
+case/spaces/punctuation, standard input (`-`) and pipes. Refuses, with the file and line:
+spreadsheet files, binary data and NUL bytes, a file that changes encoding part-way, control
+characters (terminal escapes) in a field, huge fields, absurd column counts. No message ever
+shows a row's data: a file without its header row must not put a child's name in a log.
 """
 
 import codecs
 import csv
 import io
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterator
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 
@@ -18,6 +27,16 @@ from sendctl.domain.errors import SendctlError
 
 MAX_COLUMNS = 1000
 MAX_FIELD = 131072  # csv's default cap, kept: a bigger cell is a broken file, not data
+CHUNK = 1 << 20
+STDIN = "-"
+DELIMITERS = (",", ";", "\t")  # comma first: it wins a tie
+CTRL_Z = b"\x1a"  # DOS end-of-file mark some old exports still append
+
+# C0 controls but tab, LF and CR (which CSV quoting may carry), DEL and the C1 controls: ESC
+# and CSI (\x9b) start terminal escape sequences that would rewrite a caseworker's screen.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_UTF8 = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]")
+_SEP_LINE = re.compile(r"\s*sep=(.)\s*\Z", re.I | re.S)
 
 _SPREADSHEET_MAGIC = {
     b"PK\x03\x04": "an Excel .xlsx workbook (a zip file)",
@@ -68,42 +87,65 @@ class CsvSource:
     """A CSV file read row by row.
 
     Args:
-        path: the file ('-' is not supported: imports need a name for their errors).
+        path: the file; '-' reads standard input (named "<stdin>" in messages).
         aliases: {canonical field: (header aliases...)}.
         required: canonical fields that must have a column.
         encoding: None to detect (UTF-8, BOM or not, else Windows-1252), or a codec name.
         problems: where a row's problems found while reading go (add(line, field, message,
-            value, code)); such a row is not yielded.
+            value, code)); such a row is not yielded. None: the first one is raised.
 
-    After open_header(): `columns` maps column index -> canonical field, `unknown` lists
-    headers that matched nothing (reported once, ignored).
+    While rows() runs: `columns` maps column index -> canonical field, `unknown` lists
+    headers that matched nothing (reported once, ignored), `delimiter` is the one in use.
     """
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         aliases: dict[str, tuple[str, ...]],
         required: set[str] | frozenset[str] = frozenset(),
         encoding: str | None = None,
         problems=None,
     ):
+        self.stdin = str(path) == STDIN
         self.path = Path(path)
-        self.name = str(path)
+        self.name = "<stdin>" if self.stdin else str(path)
         self.alias_map = build_alias_map(aliases)
         self.required = set(required)
         self.encoding = encoding
         self.problems = problems
         self.detected_encoding: str | None = None
+        self.delimiter = ","
         self.columns: dict[int, str] = {}
         self.unknown: list[str] = []
         self.header_line = 0
+        self._headings: dict[str, str] = {}
         self._bytes_read = 0
         self._raw = None
         self._width = -1  # cells in the header row (set by _read_header)
+        self._check_controls = True
         self.data_rows = 0
         self.size = 0
         if encoding:
             check_encoding(encoding)
+
+    # -- opening ----------------------------------------------------------------------------
+
+    def _open(self):
+        """The binary stream; refuses a missing path, a folder and an empty regular file."""
+        if self.stdin:
+            return _Unclosed(sys.stdin.buffer)  # standard input stays open for others
+        if not self.path.exists():
+            raise SendctlError(f"{self.name}: no such file")
+        if self.path.is_dir():
+            raise SendctlError(f"{self.name}: is a folder, not a CSV file")
+        f = open(self.path, "rb")
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISREG(mode):
+            self.size = os.fstat(f.fileno()).st_size
+            if self.size == 0:
+                f.close()
+                raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
+        return f
 
     # -- decoding -------------------------------------------------------------------------
 
@@ -121,64 +163,104 @@ class CsvSource:
                 hint="in Excel use File > Save As > CSV UTF-8, then import that file",
             )
 
-    def _fast_encoding(self, f) -> str | None:
-        """The codec for a file that decodes cleanly throughout and has no NUL byte, else None.
+    def _is_utf8(self) -> bool:
+        return (self.encoding or "utf-8").replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
+
+    def _fast_encoding(self, f, head: bytes) -> str | None:
+        """The codec for a regular file that decodes cleanly throughout, has no NUL byte and
+        does not end in Ctrl-Z, else None.
 
         One pass in 1 MB chunks with C decoders (~0.1 s per 100 MB): such a file can be read
         through io.TextIOWrapper, which decodes in C instead of a Python generator per line
-        (about 6x faster). Anything else (a NUL, a byte that is not UTF-8, a bad byte for the
-        given encoding) goes to _lines, which finds the line and keeps its exact behaviour.
+        (about 6x faster). The same pass looks for control characters, so that a clean file
+        pays nothing per row for that check. Anything else goes to _lines, which finds the
+        line and keeps its exact behaviour.
         """
-        first = f.readline()
-        self._check_first(first)
+        self._check_first(head)
         enc = self.encoding or "utf-8"
-        utf8 = enc.replace("-", "").lower() in ("utf8", "utf8sig")
-        if utf8 and first.startswith(codecs.BOM_UTF8):
+        utf8 = self._is_utf8()
+        if utf8 and head.startswith(codecs.BOM_UTF8):
             enc = "utf-8-sig"
-        f.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8" if enc == "utf-8-sig" else enc)()
+        controls = False
+        last = b""
         try:
-            while chunk := f.read(1 << 20):
+            while chunk := f.read(CHUNK):
                 if b"\x00" in chunk:
                     return None
+                if utf8 and not controls:
+                    # a control byte split across chunks is caught by the per-row check of
+                    # the slow path only; 2-byte C1 sequences straddling a chunk are rare
+                    controls = _CONTROL_UTF8.search(chunk) is not None
                 decoder.decode(chunk)
+                last = chunk
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
         finally:
             f.seek(0)
+        if last.endswith(CTRL_Z):
+            return None
+        self._check_controls = controls or not utf8
         return enc
 
-    def _lines(self, f) -> Iterator[str]:
-        """Decode line by line. Auto mode stays UTF-8 until a line is not, then cp1252 (Excel's
-        UK default) for the rest: earlier lines were valid UTF-8, so nothing is misread.
-        (The slow path: only for files that _fast_encoding turns down.)"""
+    def _raw_lines(self, f, head: bytes, sep: bytes) -> Iterator[bytes]:
+        """Byte lines ending at `sep` (kept), from `head` and then the rest of f; a Ctrl-Z
+        that ends the input is dropped."""
+        pending = head
+        while True:
+            *lines, pending = pending.split(sep)
+            for line in lines:
+                self._bytes_read += len(line) + 1
+                yield line + sep
+            chunk = f.read(CHUNK)
+            if not chunk:
+                break
+            pending += chunk
+        # the last piece: no separator after it
+        if pending.endswith(CTRL_Z):
+            pending = pending[:-1]
+        if pending:
+            self._bytes_read += len(pending)
+            yield pending
+
+    def _lines(self, f, head: bytes, sep: bytes) -> Iterator[str]:
+        """Decode line by line (the slow path). Auto mode reads UTF-8 until a line is not UTF-8;
+        then, when every earlier line was plain ASCII (the same in both), Windows-1252 (Excel's
+        UK default) for the whole file. A file that is UTF-8 (a BOM, or UTF-8 letters on an
+        earlier line) with one bad byte is refused at that line, and so is a Windows-1252
+        file with a UTF-8 line later on: a file is one encoding, never switched part-way."""
         enc = self.encoding or "utf-8"
         self.detected_encoding = enc
         lineno = 0
         first = True
-        for raw in f:
+        utf8_seen = 0  # the first line with UTF-8 beyond ASCII (0: none yet)
+        cp1252_from = 0
+        for raw in self._raw_lines(f, head, sep):
             lineno += 1
-            self._bytes_read += len(raw)
             if first:
                 first = False
                 self._check_first(raw)
-                if raw.startswith(codecs.BOM_UTF8) and enc.replace("-", "").lower() in ("utf8", "utf8sig"):
+                if raw.startswith(codecs.BOM_UTF8) and self._is_utf8():
                     raw = raw[len(codecs.BOM_UTF8) :]
                     self.detected_encoding = enc = "utf-8-sig"
+                    utf8_seen = lineno
             if b"\x00" in raw:
                 raise SendctlError(
                     f"{self.name}:{lineno}: contains NUL bytes: this is binary data, not a CSV text file"
                 )
-            try:
-                yield raw.decode("utf-8" if enc == "utf-8-sig" else enc)
-            except UnicodeDecodeError as e:
-                if self.encoding:
-                    raise SendctlError(
-                        f"{self.name}:{lineno}: not valid {self.encoding} text (byte {raw[e.start:e.start + 1]!r})",
-                        hint="try --encoding cp1252 (Excel on Windows) or --encoding utf-8",
-                    ) from None
-                enc = self.detected_encoding = "cp1252"
+            if cp1252_from:
+                if not raw.isascii():
+                    try:
+                        raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        pass
+                    else:
+                        raise SendctlError(
+                            f"{self.name}:{lineno}: this line is UTF-8 but line {cp1252_from} was "
+                            "Windows-1252: the file mixes two encodings; nothing was read",
+                            hint="save the file again from Excel as CSV UTF-8",
+                        )
                 try:
                     yield raw.decode("cp1252")
                 except UnicodeDecodeError:
@@ -186,6 +268,37 @@ class CsvSource:
                         f"{self.name}:{lineno}: neither UTF-8 nor Windows-1252 text: is this a CSV file?",
                         hint="give the encoding with --encoding",
                     ) from None
+                continue
+            try:
+                text = raw.decode("utf-8" if enc == "utf-8-sig" else enc)
+            except UnicodeDecodeError as e:
+                bad = raw[e.start : e.start + 1]
+                if self.encoding:
+                    raise SendctlError(
+                        f"{self.name}:{lineno}: not valid {self.encoding} text (byte {bad!r})",
+                        hint="try --encoding cp1252 (Excel on Windows) or --encoding utf-8",
+                    ) from None
+                if utf8_seen:
+                    why = "a UTF-8 byte-order mark" if utf8_seen == 1 and enc == "utf-8-sig" else (
+                        f"UTF-8 text on line {utf8_seen}")
+                    raise SendctlError(
+                        f"{self.name}:{lineno}: not valid UTF-8 (byte {bad!r}), though the file is "
+                        f"UTF-8 ({why}): a damaged or mixed file; nothing was read",
+                        hint="save the file again as CSV UTF-8, or give --encoding if you know it",
+                    ) from None
+                enc = self.detected_encoding = "cp1252"
+                cp1252_from = lineno
+                try:
+                    yield raw.decode("cp1252")
+                except UnicodeDecodeError:
+                    raise SendctlError(
+                        f"{self.name}:{lineno}: neither UTF-8 nor Windows-1252 text: is this a CSV file?",
+                        hint="give the encoding with --encoding",
+                    ) from None
+                continue
+            if not utf8_seen and not raw.isascii() and enc in ("utf-8", "utf-8-sig"):
+                utf8_seen = lineno
+            yield text
 
     @property
     def bytes_read(self) -> int:
@@ -197,6 +310,50 @@ class CsvSource:
                 pass
         return self._bytes_read
 
+    def _text(self, f) -> Iterator[str]:
+        """The decoded lines of the open binary stream."""
+        head = f.read(CHUNK)
+        if not head:
+            raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
+        # classic Mac OS: lines end in CR alone
+        sep = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
+        newline = sep.decode()
+        seekable = not self.stdin and self.size > 0
+        if seekable:
+            f.seek(0)
+            enc = self._fast_encoding(f, head)
+            if enc is not None:
+                self.detected_encoding = enc
+                self._raw = f
+                # newline=sep: lines end at that character only, as when reading bytes (the
+                # same line numbers as the slow path)
+                return io.TextIOWrapper(f, encoding=enc, newline=newline)
+            f.read(len(head))
+        self._check_controls = True
+        return self._lines(f, head, sep)
+
+    def _dialect(self, lines: Iterator[str]) -> tuple[Iterator[str], int]:
+        """Read Excel's `sep=X` line and sniff the delimiter from the header line.
+
+        Returns the lines (the header line put back) and how many lines were used up.
+        """
+        peeked: list[str] = []
+        for line in lines:
+            peeked.append(line)
+            if line.strip():
+                break
+        if not peeked:
+            return iter(()), 0
+        first = peeked[-1]
+        m = _SEP_LINE.match(first.lstrip("\ufeff"))
+        if m and len(peeked) == 1:
+            self.delimiter = "\t" if m.group(1) == "\t" else m.group(1)
+            return lines, 1
+        counts = {d: _count_outside_quotes(first, d) for d in DELIMITERS}
+        best = max(DELIMITERS, key=lambda d: counts[d])  # max keeps the first on a tie
+        self.delimiter = best if counts[best] else ","
+        return chain(peeked, lines), 0
+
     # -- rows ------------------------------------------------------------------------------
 
     def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
@@ -205,28 +362,15 @@ class CsvSource:
         Raises SendctlError for a file that cannot be read as CSV at all (missing, spreadsheet,
         binary, no header, missing required column, malformed quoting, oversized field).
         """
-        if not self.path.exists():
-            raise SendctlError(f"{self.name}: no such file")
-        if self.path.is_dir():
-            raise SendctlError(f"{self.name}: is a folder, not a CSV file")
-        self.size = self.path.stat().st_size
-        if self.size == 0:
-            raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
         csv.field_size_limit(MAX_FIELD)
-        with open(self.path, "rb") as f:
-            enc = self._fast_encoding(f)
-            if enc is None:
-                lines = self._lines(f)
-            else:
-                self.detected_encoding = enc
-                self._raw = f
-                # newline="\n": lines end at LF only, as when reading bytes (same line numbers)
-                lines = io.TextIOWrapper(f, encoding=enc, newline="\n")
-            reader = csv.reader(lines, strict=True)
-            next_line = 1
+        with self._open() as f:
+            lines = self._text(f)
+            lines, skipped = self._dialect(lines)
+            reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+            next_line = 1 + skipped
             try:
                 for cells in reader:
-                    line, next_line = next_line, reader.line_num + 1
+                    line, next_line = next_line, reader.line_num + 1 + skipped
                     if len(cells) > MAX_COLUMNS and self.columns:  # even a line of bare commas
                         raise SendctlError(
                             f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
@@ -237,6 +381,8 @@ class CsvSource:
                         self._read_header(cells, line)
                         continue
                     self.data_rows += 1
+                    if self._check_controls and self._has_control(cells, line):
+                        continue
                     yield line, self._row(cells, line)
             except csv.Error as e:
                 msg = str(e)
@@ -253,6 +399,19 @@ class CsvSource:
                 hint="check that you exported the rows, not just the column names",
             )
 
+    def _has_control(self, cells: list[str], line: int) -> bool:
+        """Report a control character in an imported cell (the row is then skipped)."""
+        found = False
+        for i, key in self.columns.items():
+            if i < len(cells) and _CONTROL.search(cells[i]):
+                found = True
+                message = ("contains a control character (such as a terminal escape); "
+                           "only printable text is accepted")
+                if self.problems is None:
+                    raise SendctlError(f"{self.name}:{line}: {self._headings.get(key, key)}: {message}")
+                self.problems.add(line, key, message, None, "control_character")
+        return found
+
     def _read_header(self, cells: list[str], line: int) -> None:
         if len(cells) > MAX_COLUMNS:
             raise SendctlError(
@@ -264,20 +423,25 @@ class CsvSource:
             key = self.alias_map.get(normalise_header(h))
             if key is None:
                 if h.strip():
-                    self.unknown.append(h.strip())
+                    self.unknown.append(_printable(h.strip()))
                 continue
             if key in seen:
                 raise SendctlError(
-                    f"{self.name}:{line}: columns {seen[key]!r} and {h.strip()!r} both mean {key!r}; keep one"
+                    f"{self.name}:{line}: columns {_printable(seen[key])!r} and {_printable(h.strip())!r}"
+                    f" both mean {key!r}; keep one"
                 )
             seen[key] = h.strip()
             self.columns[i] = key
         self._headings = {key: heading for key, heading in seen.items() if heading.isprintable()}
         missing = sorted(self.required - set(self.columns.values()))
         if missing:
+            # Never the line itself: without its header row, the first line is a child's data.
+            found = ", ".join(self._headings.get(k, k) for k in self.columns.values())
             raise SendctlError(
                 f"{self.name}:{line}: missing required column(s): {', '.join(missing)}",
-                hint=f"the header has: {', '.join(c.strip() for c in cells if c.strip())[:200]}",
+                hint=(f"the first line should name the columns; recognised: {found}"
+                      if found else "the first line should name the columns (case_ref, ...); "
+                      "is the header row missing?").replace("case_ref, ...", ", ".join(sorted(self.required))),
             )
         if not self.columns:
             raise SendctlError(f"{self.name}:{line}: no recognised column names in the header")
@@ -289,7 +453,7 @@ class CsvSource:
 
     def headings(self) -> dict[str, str]:
         """{field: its column heading as written in the file} (for naming fields in messages)."""
-        return dict(getattr(self, "_headings", {}))
+        return dict(self._headings)
 
     def _row(self, cells: list[str], line: int) -> dict[str, str]:
         if len(cells) == self._width:  # the usual row: every cell there, no surplus
@@ -303,3 +467,34 @@ class CsvSource:
                 f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
             )
         return row
+
+
+class _Unclosed:
+    """A stream used in a `with` block that must stay open afterwards (standard input)."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __enter__(self):
+        return self.f
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _printable(text: str) -> str:
+    """text, with anything unprintable escaped (a heading is echoed to a terminal)."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    """How often `delimiter` occurs in line outside double-quoted parts."""
+    if '"' not in line:
+        return line.count(delimiter)
+    n, quoted = 0, False
+    for ch in line:
+        if ch == '"':
+            quoted = not quoted
+        elif ch == delimiter and not quoted:
+            n += 1
+    return n
