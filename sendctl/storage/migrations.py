@@ -905,3 +905,53 @@ def m204_transfer_statement_made_on(conn):
         """,
     )
 
+
+# --- for people who open the file in other tools (Datasette, sqlite-utils, DB Browser) ------------
+
+
+@migration
+def m2101_views_in_pounds(conn):
+    # Read-only views with money in pounds (the tables keep integer pence, which sendctl always
+    # formats itself) and each case reference beside its case's caseworker, setting and plan.
+    # Individuals who are suppliers are redacted, as in the Transparency Code export. Frozen
+    # text: the balance sums are those of the ledger as this migration shipped. A later
+    # migration that rebuilds a table read here must drop these views first and recreate them
+    # (SQLite checks views when a table is renamed).
+    _script(
+        conn,
+        """
+        CREATE VIEW ledger_in_pounds AS
+        SELECT e.id, e.fund, f.name AS fund_name, e.kind, e.effect, e.posted_on,
+               e.financial_year, e.period,
+               round(e.amount_pence / 100.0, 2) AS amount_pounds,
+               round(e.released_pence / 100.0, 2) AS released_pounds,
+               e.description,
+               CASE WHEN e.supplier_is_individual = 1 THEN 'REDACTED PERSONAL DATA'
+                    ELSE e.supplier END AS supplier,
+               e.invoice_ref, e.category, e.cost_centre, e.account_code,
+               e.reverses_id, e.settles_id, e.officer, e.recorded_utc
+        FROM ledger_entries e JOIN funds f ON f.code = e.fund;
+        CREATE VIEW fund_balances_in_pounds AS
+        SELECT f.code AS fund, f.name, f.kind,
+               round(f.allocation_pence / 100.0, 2) AS allocation_pounds,
+               round(s.approved / 100.0, 2) AS approved_pounds,
+               round(coalesce(s.committed, 0) / 100.0, 2) AS committed_pounds,
+               round(coalesce(s.spent, 0) / 100.0, 2) AS spent_pounds,
+               round((f.allocation_pence - coalesce(s.spent, 0) - coalesce(s.committed, 0)) / 100.0, 2)
+                   AS remaining_pounds
+        FROM funds f LEFT JOIN (
+            SELECT fund,
+                   SUM(CASE WHEN effect = 'approved' THEN amount_pence END) AS approved,
+                   COALESCE(SUM(CASE WHEN effect = 'spent' THEN amount_pence END), 0) AS spent,
+                   COALESCE(SUM(CASE WHEN effect = 'committed' THEN amount_pence END), 0)
+                       - COALESCE(SUM(released_pence), 0) AS committed
+            FROM ledger_entries GROUP BY fund) s ON s.fund = f.code;
+        CREATE VIEW panel_decisions_in_pounds AS
+        SELECT d.id, d.case_ref, c.caseworker, c.setting, c.plan_type, d.meeting_on, d.request,
+               d.outcome, round(d.annual_cost_pence / 100.0, 2) AS annual_cost_pounds,
+               d.placement_type, d.provider, d.out_of_county, d.funder, d.starts_on, d.ends_on,
+               d.supersedes_id,
+               (SELECT s.id FROM panel_decisions s WHERE s.supersedes_id = d.id) AS superseded_by
+        FROM panel_decisions d LEFT JOIN cases c ON c.case_ref = d.case_ref
+        """,
+    )
