@@ -186,3 +186,18 @@ def test_a_fifo_is_read_not_called_empty(run, db_path, tmp_path):
         t.join(timeout=10)
     assert "3 added" in r.stderr
     assert _refs(run) == ["00123", "00124", "00125"]
+
+
+def test_a_c1_control_split_across_the_read_chunks_is_found(run, seeded, tmp_path, monkeypatch):
+    import sendctl.ingest.csvfile as csvfile
+
+    monkeypatch.setattr(csvfile, "CHUNK", 64)
+    head = (HEADER + ROWS[1]).encode()
+    pad = 64 - len(head) % 64 - 1  # put \xc2 as the last byte of a chunk, \x9b first of the next
+    row = b"00126," + b"A" * (pad - 6 + 64) + b"\xc2\x9b2J,X,01/01/2010,ehcp,ASD\n"
+    f = tmp_path / "split.csv"
+    f.write_bytes(head + row)
+    data = f.read_bytes()
+    i = data.index(b"\xc2\x9b")
+    assert (i + 1) % 64 == 0  # the pair straddles a chunk boundary
+    _refused(run, seeded, f, "split.csv:3: forename: contains a control character")

@@ -189,9 +189,9 @@ class CsvSource:
                 if b"\x00" in chunk:
                     return None
                 if utf8 and not controls:
-                    # a control byte split across chunks is caught by the per-row check of
-                    # the slow path only; 2-byte C1 sequences straddling a chunk are rare
-                    controls = _CONTROL_UTF8.search(chunk) is not None
+                    # with the previous chunk's last byte: a two-byte C1 control (\xc2\x9b)
+                    # may straddle the boundary
+                    controls = _CONTROL_UTF8.search(last[-1:] + chunk) is not None
                 decoder.decode(chunk)
                 last = chunk
             decoder.decode(b"", final=True)
