@@ -115,8 +115,12 @@ Progress = Callable[[int, int], None]  # (bytes read, file size)
 
 def _pipeline(session, kind: str, file: Path | str, aliases, required, encoding: str | None,
               dry_run: bool, load, conn=None, progress: Progress | None = None) -> ImportResult:
-    """Read FILE, hand its rows to `load(conn, rows, problems, source, result)` inside one
-    transaction, refuse the whole file on any problem; a dry run rolls the same block back."""
+    """Read FILE, hand its rows to `load(conn, rows, problems, src, result, tick)` inside one
+    transaction, refuse the whole file on any problem; a dry run rolls the same block back.
+
+    The header is read before the transaction starts (a file that is not CSV, or lacks a
+    required column, never takes the write lock). `load` is the noun's storage importer: it
+    validates each row into `problems`, plans and writes; `tick()` reports progress."""
     from sendctl.ingest.csvfile import CsvSource
     from sendctl.storage.db import transaction
 
