@@ -31,6 +31,10 @@ def test_bulk_load_rebuilds_indexes(tmp_path):
                                                       "plan_type", "primary_need", "caseworker"},
                            AS_OF, bulk=True, source="big.csv")
     assert (res.added, res.rows) == (1200, 1200)
+    # one "create" audit row per case, in file order, then the import's summary row
+    audit = conn.execute("SELECT entity, entity_key, action FROM audit_log ORDER BY id").fetchall()
+    assert [tuple(r) for r in audit[:-1]] == [("case", f"B{i:05d}", "create") for i in range(1200)]
+    assert tuple(audit[-1])[2] == "import"
     assert _indexes(conn) == before
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert len(list(list_cases(conn, caseworker="PRIYA SHAH"))) == 1200
