@@ -158,6 +158,7 @@ class ErrorGroup(TyperGroup):
         if sub:
             built = built.commands[sub]
         built.name = name
+        add_no_pager(built)
         return built
 
     def format_commands(self, ctx, formatter) -> None:
@@ -251,6 +252,9 @@ class ErrorGroup(TyperGroup):
             formats = sys.modules.get("sendctl.render.formats")  # loaded only if output was written
             if formats is not None:
                 formats.forget_outputs()
+            pager = sys.modules.get("sendctl.render.pager")  # loaded only if output was paged
+            if pager is not None:
+                pager.close()
             if ctx.obj is not None and hasattr(ctx.obj, "close"):
                 ctx.obj.close(failed=not ok)
 
@@ -286,6 +290,27 @@ def os_error(e: OSError) -> SendctlError | None:
     where = f"{e.filename}: " if e.filename else ""
     hint = "free some space, then run the command again" if e.errno in (errno.ENOSPC, errno.EDQUOT) else None
     return SendctlError(f"{where}{what}; the command stopped there", hint=hint)
+
+
+def _no_pager(ctx, _param, value) -> None:
+    if value:
+        from sendctl.render import pager
+
+        pager.turn_off()
+
+
+def add_no_pager(command) -> None:
+    """Give every listing (a command with --format) a --no-pager flag, declared once here."""
+    from typer.core import TyperOption
+
+    for sub in getattr(command, "commands", {}).values():
+        add_no_pager(sub)
+    params = getattr(command, "params", [])
+    if any(p.name == "fmt" for p in params) and not any(p.name == "no_pager" for p in params):
+        params.append(TyperOption(
+            param_decls=["--no-pager", "no_pager"], is_flag=True, expose_value=False,
+            callback=_no_pager, help="Print straight to the terminal, without a pager.",
+        ))
 
 
 def new_app(help_text: str, **kw) -> typer.Typer:

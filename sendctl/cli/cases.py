@@ -46,19 +46,19 @@ def _columns():
     from sendctl.render.formats import Column
 
     return [
-        Column("case_ref", "ref"),
+        Column("case_ref", "ref", kind="code"),
         Column("upn", human=False),
         Column("forename"),
         Column("surname"),
         Column("date_of_birth", "born", kind="date"),
-        Column("setting"),
+        Column("setting", priority=3),
         Column("setting_type", human=False),
-        Column("out_of_county", "OOC", kind="bool"),
-        Column("year_group", "year"),
-        Column("primary_need", "need"),
-        Column("plan_type", "plan"),
+        Column("out_of_county", "OOC", kind="bool", priority=3),
+        Column("year_group", "year", kind="code", priority=2),
+        Column("primary_need", "need", kind="code", priority=2),
+        Column("plan_type", "plan", kind="code"),
         Column("plan_issued_on", human=False),
-        Column("caseworker"),
+        Column("caseworker", priority=2),
         Column("caseworker_email", human=False),
     ]
 
@@ -203,8 +203,9 @@ def _print_show(view, fmt):
     if not history:
         typer.echo("  none")
     else:
-        emit(history, [Column("at_utc", "when (UTC)"), Column("officer"), Column("command"),
-                       Column("action"), Column("entity"), Column("fields")], fmt)
+        emit(history, [Column("at_utc", "when (UTC)", kind="code"), Column("officer", priority=2),
+                       Column("command", priority=3), Column("action", kind="code"),
+                       Column("entity", kind="code", priority=2), Column("fields")], fmt)
 
 
 # --- add and update -----------------------------------------------------------------------------

@@ -147,17 +147,17 @@ def _transfer_columns():
     return [
         Column("case_ref", "case"),
         Column("forename"),
-        Column("caseworker"),
-        Column("state"),
-        Column("notice_on", "notice", kind="date"),
+        Column("caseworker", priority=2),
+        Column("state", kind="code"),
+        Column("notice_on", "notice", kind="date", priority=3),
         Column("started_on", "started", kind="date"),
         Column("due_on", "due", kind="date"),
         Column("statutory_due_on", "statutory", kind="date", human=False),
         Column("draft_on", "draft", kind="date", human=False),
-        Column("concluded_on", "concluded", kind="date"),
-        Column("outcome"),
+        Column("concluded_on", "concluded", kind="date", priority=2),
+        Column("outcome", kind="code", priority=2),
         Column("cease_reason", human=False),
-        Column("days_left", "days left", kind="int"),
+        Column("days_left", "days left", kind="days"),
         Column("past_statutory_deadline", "past deadline", kind="bool", human=False),
         Column("rule_id", human=False), Column("legal_ref", human=False),
     ]
@@ -230,9 +230,10 @@ def transfers_status(
     group_cols = [
         Column(by.value if by else "group"), Column("total", kind="int"),
         Column("not_started", "not started", kind="int"), Column("in_progress", "in progress", kind="int"),
-        Column("ehcp_issued", "EHCP", kind="int"), Column("no_plan", "no plan", kind="int"),
-        Column("ceased", kind="int"), Column("overdue", kind="int"), Column("pct_done", "% done", kind="pct"),
-        Column("needed_per_month", "needed/month"), Column("rate_per_month_last_8_weeks", "rate/month"),
+        Column("ehcp_issued", "EHCP", kind="int", priority=3), Column("no_plan", "no plan", kind="int", priority=3),
+        Column("ceased", kind="int", priority=3), Column("overdue", kind="int"), Column("pct_done", "% done", kind="pct"),
+        Column("needed_per_month", "needed/month", kind="code", priority=2),
+        Column("rate_per_month_last_8_weeks", "rate/month", kind="code", priority=2),
         Column("forecast_finish_on", "forecast"),
     ]
     if f == "json":
@@ -336,12 +337,12 @@ def assessments_list(
     cols = [
         Column("id", kind="int", human=False), Column("case_ref", "case"), Column("forename"),
         Column("caseworker", human=False), Column("received_on", "received"),
-        Column("decision_due_on", "decision due"), Column("decided_on", "decided"),
+        Column("decision_due_on", "decision due", priority=2), Column("decided_on", "decided", priority=2),
         Column("decision", human=False), Column("no_plan_due_on", "16 wk", human=False),
         Column("draft_on", "draft"), Column("final_due_on", "20 wk due"), Column("concluded_on", "concluded"),
-        Column("outcome"), Column("exception_reason", "exception"),
+        Column("outcome", kind="code"), Column("exception_reason", "exception", priority=2),
         Column("exception_applies", kind="bool", human=False),
-        Column("within_20_weeks", "in 20 wk", kind="bool"),
+        Column("within_20_weeks", "in 20 wk", kind="bool", priority=2),
     ]
     emit(rows, cols, fmt_value(fmt), output, title="EHC needs assessments",
          empty_message="No assessment requests.")
@@ -468,9 +469,10 @@ def deadlines(
     rows = deadline_rows(state(), day, within, clock.value if clock else None, caseworker,
                          include_upcoming=all_, explain=explain)
     cols = [
-        Column("case_ref", "case"), Column("forename"), Column("clock"), Column("due_on", "due", kind="date"),
-        Column("status"), Column("days_left", "days left", kind="int"), Column("caseworker"),
-        Column("caseworker_email", human=False), Column("detail"),
+        Column("case_ref", "case"), Column("forename"), Column("clock", kind="code"),
+        Column("due_on", "due", kind="date"), Column("status", kind="code", priority=3),
+        Column("days_left", "days left", kind="days"), Column("caseworker", priority=2),
+        Column("caseworker_email", human=False), Column("detail", priority=3),
         Column("rule_id", human=False), Column("legal_ref", human=False),
     ]
     if explain:

@@ -83,9 +83,10 @@ def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     from sendctl.render.formats import Column, emit
     from sendctl.services.ledger import funds
 
-    cols = [Column("code"), Column("name"), Column("kind"), Column("allocation_pence", "allocation", "money"),
-            Column("profile"), Column("default_cost_centre", "cost centre"),
-            Column("default_account_code", "account code")]
+    cols = [Column("code", kind="code"), Column("name"), Column("kind", kind="code", priority=2),
+            Column("allocation_pence", "allocation", "money"), Column("profile", priority=3),
+            Column("default_cost_centre", "cost centre", kind="code", priority=4),
+            Column("default_account_code", "account code", kind="code", priority=4)]
     emit(funds(state()), cols, fmt_value(fmt), output, title="Funds",
          empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.")
 
@@ -222,16 +223,17 @@ def funds_balances(
     out, high_needs_columns = high_needs_balances(out, d, fy_label)
     f = resolve_format(fmt_value(fmt), output)
     cols = [
-        Column("code"), Column("name", human=False), Column("kind"), Column("level", human=False),
-        Column("financial_year", "year"),
-        Column("allocation_pence", "allocation", "money"), Column("approved_pence", "approved", "money"),
-        Column("committed_pence", "committed", "money"), Column("spent_pence", "spent", "money"),
+        Column("code", kind="code"), Column("name", human=False), Column("kind", kind="code", priority=3),
+        Column("level", human=False), Column("financial_year", "year", kind="code"),
+        Column("allocation_pence", "allocation", "money"),
+        Column("approved_pence", "approved", "money", priority=2),
+        Column("committed_pence", "committed", "money", priority=2), Column("spent_pence", "spent", "money"),
         Column("remaining_pence", "remaining", "money"),
-        Column("available_pence", "available", "money"), Column("pct_used", "% used", "pct"),
+        Column("available_pence", "available", "money", priority=2), Column("pct_used", "% used", "pct"),
     ]
     cols += high_needs_columns
     if f == "table":
-        cols.append(Column("bar", " "))
+        cols.append(Column("bar", " ", kind="code", priority=4))
         for r in out:
             r["bar"] = _bar(r["pct_used"]) if r.get("pct_used") is not None else ""
     title = f"Fund balances as at {d.isoformat()}" + (f", {fy_label} only" if fy_label else "")
@@ -352,14 +354,16 @@ def _list_columns():
     from sendctl.render.formats import Column
 
     return [
-        Column("id", kind="int"), Column("fund"), Column("kind"), Column("posted_on", "date"),
-        Column("financial_year", "FY"), Column("period", "P", "int"),
-        Column("amount_pence", "amount", "money"), Column("description"), Column("supplier"),
+        Column("id", kind="int"), Column("fund", kind="code"), Column("kind", kind="code", priority=2),
+        Column("posted_on", "date", "date"), Column("financial_year", "FY", "code", priority=3),
+        Column("period", "P", "int", priority=3),
+        Column("amount_pence", "amount", "money"), Column("description"), Column("supplier", priority=2),
         Column("supplier_is_individual", "individual", "bool", human=False),
-        Column("invoice_ref", "invoice"), Column("category", human=False),
+        Column("invoice_ref", "invoice", "code", priority=2), Column("category", human=False),
         Column("cost_centre", human=False), Column("account_code", human=False),
-        Column("reverses_id", "reverses", "int"), Column("settles_id", "settles", "int"),
-        Column("reason", human=False), Column("officer"), Column("vat_pence", "VAT", "money", human=False),
+        Column("reverses_id", "reverses", "int", priority=3), Column("settles_id", "settles", "int", priority=3),
+        Column("reason", human=False), Column("officer", priority=4),
+        Column("vat_pence", "VAT", "money", human=False),
     ]
 
 

@@ -55,15 +55,15 @@ def _list_columns(with_superseded: bool):
 
     return [
         Column("id", kind="int"),
-        Column("case_ref"),
+        Column("case_ref", kind="code"),
         Column("meeting_on", "meeting", kind="date"),
-        Column("request"),
-        Column("outcome"),
+        Column("request", kind="code"),
+        Column("outcome", kind="code"),
         Column("annual_cost_pence", "annual cost", kind="money"),
-        Column("placement_type"),
-        Column("provider"),
-        Column("out_of_county", "ooc", kind="bool"),
-        Column("funder"),
+        Column("placement_type", kind="code", priority=3),
+        Column("provider", priority=2),
+        Column("out_of_county", "ooc", kind="bool", priority=3),
+        Column("funder", kind="code", priority=4),
         Column("starts_on", kind="date", human=False),
         Column("ends_on", kind="date", human=False),
         Column("note", human=False),
@@ -180,20 +180,20 @@ def _summary_columns(first_header: str):
 
     return [
         Column("by", human=False),
-        Column("group", first_header),
+        Column("group", first_header, kind="code"),
         Column("decisions", kind="int"),
-        Column("agreed", kind="int"),
-        Column("agreed_with_conditions", "with conditions", kind="int"),
-        Column("deferred", kind="int"),
-        Column("declined", kind="int"),
-        Column("referred", kind="int"),
+        Column("agreed", kind="int", priority=2),
+        Column("agreed_with_conditions", "with conditions", kind="int", priority=3),
+        Column("deferred", kind="int", priority=3),
+        Column("declined", kind="int", priority=3),
+        Column("referred", kind="int", priority=3),
         Column("agreed_annual_cost_pence", "agreed annual cost", kind="money"),
-        Column("placements_agreed", "placements", kind="int"),
-        Column("out_of_county_agreed", "ooc placements", kind="int"),
+        Column("placements_agreed", "placements", kind="int", priority=2),
+        Column("out_of_county_agreed", "ooc placements", kind="int", priority=2),
         Column("out_of_county_cost_pence", "ooc cost", kind="money"),
-        Column("out_of_county_share_pct", "ooc share", kind="pct"),
+        Column("out_of_county_share_pct", "ooc share", kind="pct", priority=2),
         Column("placements_made", "placements made", kind="int", human=False),
-        Column("full_year_effect_pence", "full-year effect", kind="money"),
+        Column("full_year_effect_pence", "full-year effect", kind="money", priority=2),
         Column("in_year_effect_pence", "in-year effect", kind="money", human=False),
     ]
 
@@ -231,10 +231,9 @@ def summary_cmd(
     requests = [r for r in rows if r["by"] == "request"] + total
     span = f"{start.isoformat() if start else 'first panel'} to {end.isoformat()}"
     if fmt_name == "table":
-        from sendctl.render.tables import print_table
-
-        print_table(meetings, _summary_columns("meeting"), title=f"Panel decisions by meeting, {span}")
-        print_table(requests, _summary_columns("request"), title="By request type")
+        emit(meetings, _summary_columns("meeting"), "table", output,
+             title=f"Panel decisions by meeting, {span}")
+        emit(requests, _summary_columns("request"), "table", output, title="By request type")
         return
     with open_output(output) as out:
         out.write(f"Panel decisions by meeting, {span}\n\n")

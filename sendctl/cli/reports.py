@@ -199,13 +199,13 @@ def audit(
     )
     columns = [
         Column("id", kind="int"),
-        Column("at_utc", "when (UTC)"),
-        Column("officer"),
-        Column("command"),
-        Column("entity"),
-        Column("entity_key", "key"),
-        Column("case_ref", "case"),
-        Column("action"),
+        Column("at_utc", "when (UTC)", kind="code"),
+        Column("officer", priority=2),
+        Column("command", priority=3),
+        Column("entity", kind="code", priority=2),
+        Column("entity_key", "key", kind="code"),
+        Column("case_ref", "case", kind="code"),
+        Column("action", kind="code"),
         Column("before_json", "before", human=False),
         Column("after_json", "after", human=False),
     ]

@@ -23,8 +23,9 @@ def run_report(year: int, *, xml: Path | None, check: bool, explain: str | None,
 
         r = sen2_figures(session, year)
         rows = r["figures"] + measures(session, collection)
-        columns = [Column("section"), Column("figure"), Column("sen2_item", "SEN2 item"),
-                   Column("value"), Column("how_counted", "how counted")]
+        columns = [Column("section", kind="code", priority=2), Column("figure", kind="code"),
+                   Column("sen2_item", "SEN2 item", kind="code", priority=2), Column("value", kind="code"),
+                   Column("how_counted", "how counted", priority=3)]
         emit(rows, columns, fmt, output, title=f"SEN2-style figures for {year} (census day {r['census_on']})")
         return
     failed = False

@@ -1,7 +1,7 @@
 """Output for every listing: Rich table (terminal), plain text, CSV and JSON.
 
 JSON is a list of objects with the same names as the CSV columns; money columns carry
-integer pence in `*_pence` and a formatted string beside it (design §2).
+integer pence in `*_pence` and a formatted string beside it.
 """
 
 import csv
@@ -18,16 +18,23 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence
 
 FORMATS = ("table", "plain", "csv", "json", "xlsx")
-TABLE_ROW_CAP = 200  # Rich needs ~1 ms a row: past this, a terminal listing says how to see all
 
 
 class Column(NamedTuple):
-    """One output column. kind: text, money (pence), int, pct, bool, date."""
+    """One output column, declared once per listing.
+
+    kind: text (free text: in a table it shrinks and is cut with an ellipsis first), code (a
+    reference, code or short label that never wraps), date, money (pence), int, pct, bool,
+    days (days left to a deadline: "3 days overdue" in a table). A text column whose key looks
+    like a date, amount or reference is treated as one (sendctl.render.tables.effective_kind).
+    priority: 1 = always shown; on a narrow terminal a table drops the largest numbers first.
+    """
 
     key: str
     header: str | None = None
     kind: str = "text"
     human: bool = True  # shown in table/plain (machine formats always carry every column)
+    priority: int = 1
 
 
 def human_value(value, kind: str) -> str:
@@ -96,7 +103,7 @@ def write_csv(rows: Iterable[dict], fields: list[str], out: TextIO) -> None:
 
 def write_json(rows: Iterable[dict], out: TextIO) -> None:
     # Streamed, so a million-row listing never sits in memory as one JSON document.
-    import json  # here, not at the top: table/plain output never needs it (start-up, issue 10)
+    import json  # here, not at the top: table/plain output never needs it (start-up time)
 
     out.write("[")
     first = True
@@ -306,16 +313,27 @@ def emit(
 ) -> int:
     """Write rows in the chosen format; return how many were written (for tables: shown)."""
     fmt = resolve_format(fmt, output)
+    to_stdout = output is None or str(output) == "-"
+    paged = None
+    if to_stdout and fmt in ("table", "plain"):
+        from sendctl.render import pager
+
+        paged = pager.stream()
     if fmt == "table":
         from sendctl.render.tables import print_table
 
-        return print_table(rows, columns, title=title, cap=TABLE_ROW_CAP, empty_message=empty_message)
+        if to_stdout:
+            return print_table(rows, columns, title=title, empty_message=empty_message,
+                               out=paged or sys.stdout)
+        with open_output(output) as out:
+            return print_table(rows, columns, title=title, empty_message=empty_message, out=out,
+                               colour=False)
     if fmt == "xlsx":
         from sendctl.render.xlsx import write_xlsx  # loads XlsxWriter: only when asked for
 
         return write_xlsx(rows, columns, output, sheet=title or "sendctl")
     counter = _Counter(rows)
-    with open_output(output, for_csv=fmt == "csv") as out:
+    with (_NoClose(paged) if paged else open_output(output, for_csv=fmt == "csv")) as out:
         if fmt == "csv":
             write_csv((machine_row(r, columns) for r in counter), machine_fields(columns), out)
         elif fmt == "json":
