@@ -72,7 +72,7 @@ app = typer.Typer(
         "Exit codes: 0 ok; 1 bad input or refused (nothing written); 2 usage; "
         "3 a check found something; 4 database busy."
     ),
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -95,6 +95,7 @@ def root(
         Path | None,
         typer.Option(
             "--db",
+            metavar="FILE",
             envvar="SENDCTL_DB",
             help="Database file (default: sendctl.db in your per-user app folder).",
             show_envvar=True,
@@ -104,6 +105,7 @@ def root(
         str | None,
         typer.Option(
             "--officer",
+            metavar="NAME",
             envvar="SENDCTL_OFFICER",
             help="Your name for the audit trail (default: your login name).",
             show_envvar=True,

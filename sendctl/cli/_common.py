@@ -158,7 +158,7 @@ class ErrorGroup(TyperGroup):
         if sub:
             built = built.commands[sub]
         built.name = name
-        add_no_pager(built)
+        finish_command(built)
         return built
 
     def format_commands(self, ctx, formatter) -> None:
@@ -299,18 +299,61 @@ def _no_pager(ctx, _param, value) -> None:
         pager.turn_off()
 
 
-def add_no_pager(command) -> None:
-    """Give every listing (a command with --format) a --no-pager flag, declared once here."""
-    from typer.core import TyperOption
+def finish_command(command) -> None:
+    """What every command gets, declared once here rather than in each of them:
+    - a listing (a command with --format) takes --no-pager;
+    - help shows DATE, AMOUNT, REF, FILE, TEXT, N as metavars, never <str> or {ref};
+    - a command's line in its group's help is its whole first paragraph, never cut short."""
+    from typer.core import TyperArgument, TyperOption
 
     for sub in getattr(command, "commands", {}).values():
-        add_no_pager(sub)
+        finish_command(sub)
+    if command.help and not command.short_help:
+        command.short_help = " ".join(command.help.split("\n\n")[0].split())
     params = getattr(command, "params", [])
+    for p in params:
+        if isinstance(p, TyperArgument):
+            p.__class__ = _Argument
+        elif isinstance(p, TyperOption) and not p.is_flag and p.metavar is None:
+            p.metavar = _option_metavar(p)
     if any(p.name == "fmt" for p in params) and not any(p.name == "no_pager" for p in params):
         params.append(TyperOption(
             param_decls=["--no-pager", "no_pager"], is_flag=True, expose_value=False,
             callback=_no_pager, help="Print straight to the terminal, without a pager.",
         ))
+
+
+_ARGUMENT_METAVARS = {"ref": "REF", "case_ref": "REF", "file": "FILE", "path": "FILE", "dest": "FILE",
+                      "backup": "FILE", "amount": "AMOUNT"}
+
+
+def _option_metavar(p) -> str | None:
+    type_name = getattr(p.type, "name", "")
+    if p.type.get_metavar(param=p, ctx=None):  # choices, DATE, AMOUNT: the type says it
+        return None
+    if type_name == "path":
+        return "FILE"
+    if type_name in ("integer", "integer range"):
+        return "N"
+    if type_name == "float":
+        return "NUMBER"
+    return "TEXT"
+
+
+try:
+    from typer.core import TyperArgument as _TyperArgument
+except ImportError:  # pragma: no cover
+    _TyperArgument = object
+
+
+class _Argument(_TyperArgument):
+    """An argument shown as REF (or [REF] when optional) in usage lines, not {ref}."""
+
+    def make_metavar(self, ctx=None, *, usage: bool = False) -> str:
+        var = self.metavar or _ARGUMENT_METAVARS.get(self.name, (self.name or "").upper())
+        if self.nargs != 1:
+            var += "..."
+        return f"[{var}]" if usage and not self.required else var
 
 
 def new_app(help_text: str, **kw) -> typer.Typer:
@@ -355,19 +398,15 @@ OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", help="Write to FILE (created readable by you only); '-' = stdout."),
 ]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option("--as-of", help="As at DATE (2018-03-31 or 31/03/2018); default today.", show_default=False),
-]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", "-n", help="Check and report what would change; write nothing.")
 ]
 
 
 try:
-    from typer._click.types import IntParamType
+    from typer._click.types import IntParamType, ParamType
 except ImportError:  # pragma: no cover - typer before it vendored Click
-    from click.types import IntParamType
+    from click.types import IntParamType, ParamType
 
 
 class WholeNumber(IntParamType):
@@ -404,33 +443,95 @@ ROW_LIMIT = WholeNumber(1, 1_000_000_000)
 ENTRY_ID = WholeNumber(1, 2**63 - 1, "no such id")
 
 
+def _flag(param) -> str:
+    if param is None:
+        return "value"
+    if getattr(param, "param_type_name", "") == "argument":
+        return param.metavar or param.name.upper()
+    return param.opts[0]
+
+
+class DateType(ParamType):
+    """Every date option and argument: 2018-03-31 or 31/03/2018 (and the other spellings of
+    sendctl.domain.dates.parse_date) to a datetime.date; a bad date is a refused value (exit 1,
+    the flag named, the same message everywhere). Shown as DATE in --help."""
+
+    name = "date"
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "DATE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        from sendctl.domain.dates import parse_date
+
+        return parse_date(str(value), _flag(param))
+
+
+class MoneyType(ParamType):
+    """Every amount of money: £1,234.56, 1234.56 or 1234 to integer pence (never rounded);
+    anything else is a refused value naming the flag. Shown as AMOUNT in --help."""
+
+    name = "amount"
+
+    def __init__(self, allow_negative: bool = False):
+        self.allow_negative = allow_negative
+
+    def get_metavar(self, param, ctx=None) -> str:
+        return "AMOUNT"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        from sendctl.domain.money import parse_pence
+
+        return parse_pence(str(value), _flag(param), allow_negative=self.allow_negative)
+
+
+DATE = DateType()
+AMOUNT = MoneyType()
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", click_type=DATE,
+                 help="As at DATE (2018-03-31 or 31/03/2018); default today.", show_default=False),
+]
+
+
 def fmt_value(fmt: Fmt | None) -> str | None:
     return fmt.value if fmt is not None else None
 
 
-def as_of_date(text: str | None) -> date:
+def as_of_date(value: "str | date | None") -> date:
     """--as-of, default today (the CLI reads the clock; domain code never does)."""
+    return _parse(value, "--as-of") if value else date.today()
+
+
+def _parse(value, flag: str) -> date:
+    if isinstance(value, date):
+        return value
     from sendctl.domain.dates import parse_date
 
-    return parse_date(text, "--as-of") if text else date.today()
+    return parse_date(value, flag)
 
 
-def opt_date(text: str | None, flag: str) -> date | None:
-    from sendctl.domain.dates import parse_date
-
-    return parse_date(text, flag) if text else None
-
-
-def need_date(text: str, flag: str) -> date:
-    from sendctl.domain.dates import parse_date
-
-    return parse_date(text, flag)
+def opt_date(value: "str | date | None", flag: str) -> date | None:
+    """A date option already converted by DATE, or text still to parse (same rules)."""
+    return _parse(value, flag) if value else None
 
 
-def opt_pence(text: str | None, flag: str, allow_negative: bool = False) -> int | None:
+def need_date(value: "str | date", flag: str) -> date:
+    return _parse(value, flag)
+
+
+def opt_pence(value: "str | int | None", flag: str, allow_negative: bool = False) -> int | None:
+    """An amount already converted by AMOUNT (pence), or text still to parse (same rules)."""
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
     from sendctl.domain.money import parse_pence
 
-    return parse_pence(text, flag, allow_negative=allow_negative) if text is not None else None
+    return parse_pence(value, flag, allow_negative=allow_negative)
 
 
 def confirm_or_force(question: str, force: bool) -> None:

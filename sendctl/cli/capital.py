@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    DATE,
     ENTRY_ID,
     AsOfOpt,
     FormatOpt,
@@ -32,7 +33,8 @@ app = new_app(
 DateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", help="Date (2018-03-31 or 31/03/2018); default today.", show_default=False
+        "--date", click_type=DATE, help="Date (2018-03-31 or 31/03/2018); default today.",
+        show_default=False
     ),
 ]
 
@@ -54,7 +56,7 @@ def _fmt(p: int) -> str:
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The project's name (its key in other commands).")],
-    cost: Annotated[str, typer.Option("--cost", help="Total cost, e.g. £180,000.")],
+    cost: Annotated[str, typer.Option("--cost", metavar="AMOUNT", help="Total cost, e.g. £180,000.")],
     setting: Annotated[str, typer.Option("--setting", help="Where: the school, unit or setting.")],
     purpose: Annotated[str, typer.Option("--purpose", help="What it buys, in plain words.")],
     profile: Annotated[

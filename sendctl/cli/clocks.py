@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    DATE,
     DAYS_AHEAD,
     ENTRY_ID,
     YEAR,
@@ -97,10 +98,10 @@ def _today():
 @transfers_app.command("start")
 def transfers_start(
     ref: RefArg,
-    date: Annotated[str, typer.Option("--date", help="Date the transfer review started.", show_default=False)],
+    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date the transfer review started.", show_default=False)],
     notice_date: Annotated[
         str | None,
-        typer.Option("--notice-date", help="Date notice was given (default: 14 days before the start)."),
+        typer.Option("--notice-date", click_type=DATE, help="Date notice was given (default: 14 days before the start)."),
     ] = None,
 ) -> None:
     """Start a statement's transfer review; its due date is worked out from the rules.
@@ -119,7 +120,7 @@ def transfers_start(
 def transfers_record(
     ref: RefArg,
     event: Annotated[TransferEvent, typer.Argument(help="draft-issued, final-issued, no-plan or ceased.")],
-    date: Annotated[str, typer.Option("--date", help="Date of the event.", show_default=False)],
+    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)],
     reason: Annotated[
         CeaseReason | None,
         typer.Option("--reason", help="Why the statement ceased (ceased only): moved-la, left-education, needs-met, other."),
@@ -276,7 +277,7 @@ def _print_chart(rows: list[dict], terminal: bool, output) -> None:
 @assessments_app.command("request")
 def assessments_request(
     ref: RefArg,
-    received: Annotated[str, typer.Option("--received", help="Date the LA received the request.", show_default=False)],
+    received: Annotated[str, typer.Option("--received", click_type=DATE, help="Date the LA received the request.", show_default=False)],
     exception: Annotated[
         ExceptionReason | None, typer.Option("--exception", help="A reg 10(4) exception applies.")
     ] = None,
@@ -300,7 +301,7 @@ def assessments_record(
         AssessmentEvent,
         typer.Argument(help="decision-to-assess, refused, draft-issued, final-issued or no-plan."),
     ],
-    date: Annotated[str, typer.Option("--date", help="Date of the event.", show_default=False)],
+    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)],
     exception: Annotated[
         ExceptionReason | None,
         typer.Option("--exception", help="A reg 10(4) exception applies: school-closure, ey-closure, personal, absent."),
@@ -371,13 +372,13 @@ def assessments_timeliness(
 @reviews_app.command("record")
 def reviews_record(
     ref: RefArg,
-    meeting: Annotated[str, typer.Option("--meeting", help="Date of the review meeting.", show_default=False)],
+    meeting: Annotated[str, typer.Option("--meeting", click_type=DATE, help="Date of the review meeting.", show_default=False)],
     decision: Annotated[
         ReviewDecision | None, typer.Option("--decision", help="The LA's decision: keep, amend or cease.")
     ] = None,
     decision_date: Annotated[
         str | None,
-        typer.Option("--decision-date", help="Date the decision was notified (default: the meeting date)."),
+        typer.Option("--decision-date", click_type=DATE, help="Date the decision was notified (default: the meeting date)."),
     ] = None,
     notice: Annotated[str | None, typer.Option(
         "--notice", metavar="DATE", help="Date notice of the meeting was given (at least 2 weeks before).")] = None,

@@ -10,6 +10,8 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    AMOUNT,
+    DATE,
     ENTRY_ID,
     AsOfOpt,
     DryRunOpt,
@@ -23,6 +25,7 @@ from sendctl.cli._common import (
     need_date,
     new_app,
     opt_date,
+    opt_pence,
     state,
     warn,
 )
@@ -60,10 +63,8 @@ def _fy(text: str | None) -> str | None:
     return normalise_financial_year(text, "--fy")
 
 
-def _pence(text: str, field: str) -> int:
-    from sendctl.domain.money import parse_pence
-
-    return parse_pence(text, field)
+def _pence(value: "str | int", field: str) -> int:
+    return opt_pence(value, field)
 
 
 def _warn_all(warnings) -> None:
@@ -97,7 +98,8 @@ def funds_add(
     name: Annotated[str, typer.Option("--name", help="Full name of the fund.")],
     kind: Annotated[FundKind, typer.Option("--kind", help="revenue, capital or high-needs.")],
     allocation: Annotated[
-        str | None, typer.Option("--allocation", help="Amount allocated, e.g. £45,000 (high-needs: the budgets' total).")
+        str | None, typer.Option("--allocation", metavar="AMOUNT",
+                                 help="Amount allocated, e.g. £45,000 (high-needs: the budgets' total).")
     ] = None,
     profile: Annotated[
         str | None,
@@ -174,9 +176,9 @@ def _fmt(p: int) -> str:
 @funds_app.command("approve")
 def funds_approve(
     code: Annotated[str, typer.Argument(help="Fund code.")],
-    amount: Annotated[str, typer.Argument(help="Amount approved, e.g. £50,000.")],
+    amount: Annotated[str, typer.Argument(click_type=AMOUNT, help="Amount approved, e.g. £50,000.")],
     ref: Annotated[str, typer.Option("--ref", help="Decision reference, e.g. FP/030317/04.")],
-    on: Annotated[str, typer.Option("--date", help="Date of the decision.")],
+    on: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the decision.")],
 ) -> None:
     """Record an approved drawdown; spending from that fund is then capped at the approved total.
 
@@ -246,8 +248,8 @@ def funds_balances(
 @spend_app.command("post")
 def spend_post(
     fund: Annotated[str, typer.Argument(help="Fund code, e.g. reserve.")],
-    amount: Annotated[str, typer.Argument(help="Net amount, e.g. £1,234.56.")],
-    on: Annotated[str, typer.Option("--date", help="Posting date (sets financial year and period).")],
+    amount: Annotated[str, typer.Argument(click_type=AMOUNT, help="Net amount, e.g. £1,234.56.")],
+    on: Annotated[str, typer.Option("--date", click_type=DATE, help="Posting date (sets financial year and period).")],
     description: Annotated[str, typer.Option("--description", help="What was bought.")],
     supplier: Annotated[str | None, typer.Option("--supplier", help="Who is paid.")] = None,
     individual: Annotated[
@@ -305,9 +307,9 @@ def spend_post(
 @spend_app.command("settle")
 def spend_settle(
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The commitment's entry id.", click_type=ENTRY_ID)],
-    on: Annotated[str, typer.Option("--date", help="Date the invoice is posted.")],
+    on: Annotated[str, typer.Option("--date", click_type=DATE, help="Date the invoice is posted.")],
     amount: Annotated[
-        str | None, typer.Option("--amount", help="Invoice amount if not the committed amount; the rest is released.")
+        str | None, typer.Option("--amount", click_type=AMOUNT, help="Invoice amount if not the committed amount; the rest is released.")
     ] = None,
     invoice: Annotated[str | None, typer.Option("--invoice", help="Invoice reference.")] = None,
     allow_overspend: Annotated[
@@ -333,7 +335,7 @@ def spend_settle(
 def spend_reverse(
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.", click_type=ENTRY_ID)],
     reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
-    on: Annotated[str | None, typer.Option("--date", help="Date of the reversal (default today).")] = None,
+    on: Annotated[str | None, typer.Option("--date", click_type=DATE, help="Date of the reversal (default today).")] = None,
 ) -> None:
     """Add a reversing entry (the original stays): cancels a payment, commitment, settlement or approval.
 
@@ -374,7 +376,7 @@ def spend_list(
     period: PeriodOpt = None,
     kind: Annotated[EntryKind | None, typer.Option("--kind", help="Only entries of this kind.")] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Only entries dated on or before DATE.", show_default=False)
+        str | None, typer.Option("--as-of", click_type=DATE, help="Only entries dated on or before DATE.", show_default=False)
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    DATE,
     ENTRY_ID,
     AsOfOpt,
     DryRunOpt,
@@ -37,8 +38,8 @@ _FUNDERS = "high-needs-block, general-fund, health, social-care, joint"
 
 RequestOpt = Annotated[str | None, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")]
 OutcomeOpt = Annotated[str | None, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")]
-FromOpt = Annotated[str | None, typer.Option("--from", metavar="DATE", help="Meetings on or after DATE.")]
-ToOpt = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Meetings on or before DATE.")]
+FromOpt = Annotated[str | None, typer.Option("--from", click_type=DATE, help="Meetings on or after DATE.")]
+ToOpt = Annotated[str | None, typer.Option("--to", click_type=DATE, help="Meetings on or before DATE.")]
 AllOpt = Annotated[
     bool, typer.Option("--all", help="Include decisions that a later decision superseded.")
 ]
@@ -81,7 +82,7 @@ def record_cmd(
     request: Annotated[str, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")],
     outcome: Annotated[str, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")],
     annual_cost: Annotated[
-        str | None, typer.Option("--annual-cost", metavar="£", help="Annual cost agreed/asked, e.g. £52,000.")
+        str | None, typer.Option("--annual-cost", metavar="AMOUNT", help="Annual cost agreed/asked, e.g. £52,000.")
     ] = None,
     placement_type: Annotated[
         str | None, typer.Option("--placement-type", metavar="T", help=f"Placement type: {_PLACEMENTS}.")
@@ -136,7 +137,7 @@ def record_cmd(
 
 @app.command("list")
 def list_cmd(
-    meeting: Annotated[str | None, typer.Option("--date", metavar="DATE", help="Only the panel meeting on DATE.")] = None,
+    meeting: Annotated[str | None, typer.Option("--date", click_type=DATE, metavar="DATE", help="Only the panel meeting on DATE.")] = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     case_ref: Annotated[str | None, typer.Option("--case", metavar="REF", help="Only this child.")] = None,

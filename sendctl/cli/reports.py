@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from sendctl.cli._common import (
+    DATE,
     ROW_LIMIT,
     AsOfOpt,
     FormatOpt,
@@ -169,7 +170,7 @@ def cabinet(
 @app.command()
 def audit(
     since: Annotated[
-        str | None, typer.Option("--since", help="Only changes on or after DATE.", show_default=False)
+        str | None, typer.Option("--since", click_type=DATE, help="Only changes on or after DATE.", show_default=False)
     ] = None,
     officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's changes.")] = None,
     case: Annotated[str | None, typer.Option("--case", help="Only changes about this case reference.")] = None,
