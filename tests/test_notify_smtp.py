@@ -117,16 +117,21 @@ def test_login_refused_is_reported_without_the_password():
         assert len(sent) == 1 and len(server.messages) == 1
 
 
-def test_example_crontab_has_the_daily_line():
+def test_example_crontab_notifies_on_weekdays_and_backs_up_nightly():
+    import re
     from pathlib import Path
 
     text = (Path(__file__).parent.parent / "examples" / "crontab").read_text()
     lines = [x for x in text.splitlines() if x.strip() and not x.startswith("#") and "=" not in x.split()[0]]
-    assert len(lines) == 1
-    fields = lines[0].split(None, 5)
-    assert fields[:5] == ["0", "7", "*", "*", "*"]
-    assert "deadlines notify" in fields[5] and "--db " in fields[5] and ">>" in fields[5]
-    assert "%" not in fields[5]  # cron turns % into a newline
+    assert len(lines) == 2
+    notify, backup = (line.split(None, 5) for line in lines)
+    assert notify[:5] == ["0", "7", "*", "*", "1-5"]
+    assert "deadlines notify" in notify[5] and "--db " in notify[5] and ">>/var/log/sendctl/" in notify[5]
+    assert backup[2:5] == ["*", "*", "*"] and " backup " in backup[5] and "--db " in backup[5]
+    assert ">>/var/log/sendctl/" in backup[5]
+    for line in lines:
+        assert not re.search(r"(?<!\\)%", line)  # cron turns a bare % into a newline
+    assert "Logs:" in text
 
 
 class _DataRefusedFor(Store):

@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("sendctl.cli.admin", "app.init", "Create or migrate the database and seed the three funds."),
     "doctor": ("sendctl.cli.admin", "app.doctor", "Check the database: schema, integrity, permissions, counts."),
     "backup": ("sendctl.cli.admin", "app.backup", "Copy the live database safely (mode 0600), even while in use."),
+    "restore": ("sendctl.cli.admin", "app.restore",
+                "Check a backup, keep the live database aside, put the backup in its place."),
     "demo": ("sendctl.cli.admin", "app.demo", "Build a demo database from the examples and show its status."),
     "cases": ("sendctl.cli.cases", "app", "The case register: import, list, show, add, update."),
     "transfers": ("sendctl.cli.clocks", "transfers_app", "Statement-to-EHCP transfers: start, record, list, status."),
@@ -83,8 +85,9 @@ app = typer.Typer(
 def _version(value: bool) -> None:
     if value:
         from sendctl import __version__
+        from sendctl.storage.migrations import schema_version
 
-        typer.echo(f"sendctl {__version__}")
+        typer.echo(f"sendctl {__version__} (database schema version {schema_version()})")
         raise typer.Exit()
 
 

@@ -1,4 +1,4 @@
-"""init | doctor | backup | demo: the database file itself."""
+"""init | doctor | backup | restore | demo: the database file itself."""
 
 from pathlib import Path
 from typing import Annotated
@@ -45,9 +45,15 @@ def doctor(fmt: FormatOpt = None) -> None:
         raise SendctlError("--format: doctor prints a health report; use table, plain or json (xlsx is for listings)")
     st = state()
     report, problems = check_health(st)
+    verdict = ("healthy" if not problems else
+               f"NOT healthy: {len(problems)} problem{'s' if len(problems) != 1 else ''} (see the warnings)")
+    if fmt_value(fmt) == "json":
+        report = {**report, "problems": problems, "verdict": verdict}
     emit_record(report, fmt_value(fmt), title=f"sendctl doctor: {st.db_path}")
     for p in problems:
         warn(p)
+    if fmt_value(fmt) != "json":
+        typer.echo(f"verdict: {verdict}")
     if problems:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -130,3 +136,28 @@ def _print_status(session, day) -> None:
     show_dashboard(dashboard(session, day), None, None)
 
 
+
+@app.command(short_help="Check a backup, keep the live database aside, put the backup in its place.")
+def restore(
+    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file to restore.")],
+    force: Annotated[bool, typer.Option("--force", "-f", help="Do not ask first (needed off a terminal).")] = False,
+) -> None:
+    """Check BACKUP (a whole, undamaged sendctl database), keep the live database beside it
+    as <name>.before-restore-<time>, and put the backup in its place.
+
+    Nothing is changed when the backup fails its checks or another process is writing.
+    Example: sendctl restore backups/sendctl-2017-04-18.db
+    """
+    from sendctl.cli._common import confirm_or_force
+    from sendctl.services.admin import check_backup
+    from sendctl.services.admin import restore as do_restore
+
+    st = state()
+    version = check_backup(backup_file)
+    if st.db_path.exists():
+        confirm_or_force(f"Replace {st.db_path} with {backup_file} (schema version {version})? "
+                         "The current file is kept beside it", force)
+    done = do_restore(st, backup_file)
+    if done.kept_aside:
+        info(f"Kept the database it replaced as {done.kept_aside}")
+    info(f"Restored {st.db_path} from {backup_file}")

@@ -36,10 +36,49 @@ def check_health(session: Session) -> tuple[dict, list[str]]:
 
 
 def backup(session: Session, dest: Path, force: bool = False) -> int:
-    """A consistent copy of the live database (mode 0600); returns its size in bytes."""
+    """A consistent copy of the live database (mode 0600); returns its size in bytes. The copy
+    is recorded in the audit trail (doctor shows the last one) unless the database is read-only."""
+    from sendctl.domain.errors import SendctlError
+    from sendctl.storage.audit import record
     from sendctl.storage.health import backup_to
 
-    return backup_to(session.connect(), session.db_path, dest, force=force)
+    size = backup_to(session.connect(), session.db_path, dest, force=force)
+    try:
+        with session.transaction() as conn:
+            record(conn, session.actor(), "database", session.db_path.name, "backup",
+                   after={"dest": str(Path(dest).resolve()), "bytes": size})
+    except SendctlError:  # a read-only folder or mount: the copy is made, just not recorded
+        pass
+    return size
+
+
+def check_backup(backup_file: Path) -> int:
+    """Refuse a file that is not a whole sendctl database this sendctl can read; its schema version."""
+    from sendctl.storage.health import check_backup_file
+
+    return check_backup_file(backup_file)
+
+
+@dataclass
+class RestoreResult:
+    schema_version: int
+    kept_aside: Path | None
+
+
+def restore(session: Session, backup_file: Path) -> RestoreResult:
+    """Check `backup_file`, keep the live database aside, put the backup in its place, then
+    open it (migrating it forward if it is older) and record the restore in its audit trail."""
+    from sendctl.storage.audit import record
+    from sendctl.storage.health import check_backup_file, restore_from
+
+    version = check_backup_file(backup_file)
+    session.close()
+    aside = restore_from(backup_file, session.db_path)
+    with session.transaction() as conn:
+        record(conn, session.actor(), "database", session.db_path.name, "restore",
+               after={"from": str(Path(backup_file).resolve()),
+                      "kept_aside": str(aside) if aside else None, "schema_version": version})
+    return RestoreResult(version, aside)
 
 
 def refuse_unless_demo(path: Path) -> None:

@@ -89,7 +89,7 @@ class Session:
             if write and self.db_path == default_db_path():
                 self.db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             existed = self.db_path.exists()
-            self._conn = connect(self.db_path, create=write)
+            self._conn = connect(self.db_path, create=write, announce=self.warn)
             self._created = write and not existed
         return self._conn
 

@@ -106,14 +106,16 @@ def _open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout_ms / 1000)
 
 
-def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sqlite3.Connection:
+def connect(path: Path | str, create: bool = False, migrate: bool = True,
+            announce=None) -> sqlite3.Connection:
     """Open (and with create=True, make) the database, then migrate it forward.
 
     create=True is for commands that write: the file is made (mode 0600, before SQLite
     touches it; SQLite gives its -wal and -shm files the same mode) when missing. A command
     that only reads never makes a file, and opens the database read-only when it cannot
     write there (then nothing is migrated). A SQLite file with other tables than sendctl's is
-    refused before anything is changed in it.
+    refused before anything is changed in it. Before migrating a database that holds a schema
+    already, a copy of it is made beside it and `announce` (a callable) is told both.
     """
     path = Path(path)
     timeout_ms = busy_timeout_ms()
@@ -149,7 +151,16 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True) -> sql
         conn.execute("PRAGMA synchronous = NORMAL")
         if migrate:
             from sendctl.storage.migrations import migrate as run_migrations
+            from sendctl.storage.migrations import schema_version
 
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < schema_version():
+                from sendctl.storage.health import backup_before_migration
+
+                copy = backup_before_migration(conn, path, version)
+                if announce is not None:
+                    announce(f"Upgrading {path} from schema version {version} to {schema_version()}; "
+                             f"a copy as it was: {copy}")
             run_migrations(conn)
     except sqlite3.DatabaseError as e:
         conn.close()

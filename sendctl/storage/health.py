@@ -65,6 +65,8 @@ def check(path: Path) -> tuple[dict, list[str]]:
             ]
             for t in tables:
                 report[f"rows_{t}"] = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+            report["last_notify_run"] = last_notify_run(conn)
+            report["last_backup"] = last_backup(conn, path)
             fk = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
             if fk:
                 problems.append(f"{len(fk)}+ rows break foreign keys (first in table {fk[0][0]})")
@@ -225,3 +227,152 @@ def foreign_writes(path: Path, command: str = "demo") -> str | None:
     names = ", ".join(f"'{name}'" for name, _ in others[:3])
     return f"it holds {n:,} change(s) made by other commands ({names}), not only demo data"
 
+
+
+# --- backups before a migration, the history doctor shows, restore ---------------------------------
+
+AUTO_BACKUP_GLOB = "{name}.schema*.bak"
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the database, as it is before a migration, beside it:
+    `sendctl.db.schema11-20170418T070000Z.bak` (mode 0600). Returns the copy's path."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest = Path(path).with_name(f"{Path(path).name}.schema{version}-{stamp}.bak")
+    backup_to(conn, path, dest)
+    return dest
+
+
+def last_backup(conn: sqlite3.Connection, path: Path) -> str:
+    """The newest of: a `sendctl backup` recorded in the audit trail, an automatic copy made
+    before a migration beside the database. 'never' when there is neither."""
+    from datetime import UTC, datetime
+
+    found: list[tuple[str, str]] = []
+    try:
+        row = conn.execute(
+            "SELECT at_utc, after_json FROM audit_log WHERE entity = 'database' AND action = 'backup'"
+            " ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row:
+        import json
+
+        dest = (json.loads(row[1]) or {}).get("dest", "?") if row[1] else "?"
+        found.append((row[0], f"{row[0]} to {dest}"))
+    for f in Path(path).parent.glob(AUTO_BACKUP_GLOB.format(name=Path(path).name)):
+        at = datetime.fromtimestamp(f.stat().st_mtime, UTC).isoformat(timespec="seconds")
+        found.append((at, f"{at} to {f} (automatic, before a migration)"))
+    return max(found)[1] if found else "never"
+
+
+def last_notify_run(conn: sqlite3.Connection) -> str:
+    """When `deadlines notify` last had a message accepted, and what that day's run sent."""
+    try:
+        row = conn.execute(
+            "SELECT max(sent_utc), count(*), count(DISTINCT recipient) FROM notifications_sent"
+            " WHERE sent_on = (SELECT max(sent_on) FROM notifications_sent)").fetchone()
+    except sqlite3.DatabaseError:
+        return "never"
+    if not row or not row[0]:
+        return "never"
+    return f"{row[0]}: {row[1]} deadline(s) to {row[2]} recipient(s)"
+
+
+def check_backup_file(backup: Path) -> int:
+    """Refuse anything but a whole, undamaged sendctl database this sendctl can read; returns
+    its schema version. Read-only: the file is not changed."""
+    from sendctl.storage.migrations import schema_version
+
+    backup = Path(backup)
+    if not backup.is_file():
+        raise SendctlError(f"BACKUP {backup}: no such file")
+    with open(backup, "rb") as f:
+        if f.read(16) != b"SQLite format 3\x00":
+            raise SendctlError(f"BACKUP {backup}: not a SQLite database; nothing was changed")
+    try:
+        conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "sendctl_migrations" not in tables:
+                raise SendctlError(f"BACKUP {backup}: not a sendctl database; nothing was changed")
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                raise SendctlError(
+                    f"BACKUP {backup}: damaged ({'; '.join(integrity[:2])}); nothing was changed",
+                    hint="try an older backup")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise SendctlError(f"BACKUP {backup}: damaged or unreadable ({e}); nothing was changed",
+                           hint="try an older backup") from None
+    if version > schema_version():
+        raise SendctlError(f"BACKUP {backup}: written by a newer sendctl (schema {version}, this one "
+                           f"knows {schema_version()}); nothing was changed", hint="upgrade sendctl first")
+    return version
+
+
+def restore_from(backup: Path, live: Path) -> Path | None:
+    """Put a checked backup in place of the live database; the live file (if any) is kept
+    beside it as `<name>.before-restore-<UTC time>`. Returns that path (None if there was no
+    live file). The copy is made to a temporary file first, so a failure leaves the live
+    database as it was."""
+    from datetime import UTC, datetime
+
+    backup, live = Path(backup), Path(live)
+    check_backup_file(backup)
+    if live.exists() and backup.resolve() == live.resolve():
+        raise SendctlError(f"BACKUP {backup}: is the live database itself")
+    tmp = live.with_name(live.name + ".restoring")
+    if tmp.exists():
+        tmp.unlink()
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    try:
+        src = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        target = sqlite3.connect(tmp)
+        try:
+            src.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+            src.close()
+        os.chmod(tmp, 0o600)
+        aside = None
+        if live.exists():
+            _quiesce(live)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = live.with_name(f"{live.name}.before-restore-{stamp}")
+            os.replace(live, aside)
+            for suffix in ("-wal", "-shm"):
+                side = Path(str(live) + suffix)
+                if side.exists():
+                    os.replace(side, Path(str(aside) + suffix))
+        os.replace(tmp, live)
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise
+    return aside
+
+
+def _quiesce(live: Path) -> None:
+    """Fold the live file's WAL into it and make sure nobody is writing (busy -> exit 4)."""
+    from sendctl.storage.db import busy_timeout_ms, translate_db_error
+
+    try:
+        conn = sqlite3.connect(live, isolation_level=None, timeout=busy_timeout_ms() / 1000)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        text = str(e).lower()
+        if "locked" in text or "busy" in text:
+            raise translate_db_error(e, live) from None
+        # damaged or not a database (often why it is being restored): set aside as it is
