@@ -120,25 +120,30 @@ def test_narrow_terminal_names_what_it_left_out(demo, terminal, monkeypatch):
     assert "Left out" not in CliRunner().invoke(app, ["cases", "list"]).stdout
 
 
-def test_deadline_rows_read_as_spoken_and_coloured(demo, terminal, monkeypatch):
+def test_deadline_rows_read_as_spoken_and_coloured(demo, terminal, monkeypatch, run):
     monkeypatch.setenv("SENDCTL_DB", str(demo))
+    rows = run.json("deadlines", "--as-of", AS_OF)
+    late = next(r for r in rows if r["status"] == "overdue" and r["days_left"] < -1)
+    soon = next(r for r in rows if r["status"] == "due" and r["days_left"] > 1)
     terminal(120)
     out = CliRunner().invoke(app, ["deadlines", "--as-of", AS_OF], catch_exceptions=False).stdout
-    overdue = next(line for line in out.splitlines() if "RCC-0113" in line)
-    assert "166 days overdue" in overdue and overdue.startswith("\x1b[31m")
-    due = next(line for line in out.splitlines() if "due in 13 days" in line)
-    assert due.startswith("\x1b[33m")
+    lines = out.splitlines()
+    overdue = next(x for x in lines if late["case_ref"] in x and late["due_on"] in x)
+    assert f"{-late['days_left']} days overdue" in overdue and overdue.startswith("\x1b[31m")
+    due = next(x for x in lines if soon["case_ref"] in x and soon["due_on"] in x)
+    assert f"due in {soon['days_left']} days" in due and due.startswith("\x1b[33m")
     monkeypatch.setenv("NO_COLOR", "1")
     plain = CliRunner().invoke(app, ["deadlines", "--as-of", AS_OF], catch_exceptions=False).stdout
-    assert "\x1b[" not in plain and "166 days overdue" in plain
+    assert "\x1b[" not in plain and f"{-late['days_left']} days overdue" in plain
 
 
-def test_off_a_terminal_no_colour_and_numbers_stay(demo, monkeypatch):
+def test_off_a_terminal_no_colour_and_numbers_stay(demo, monkeypatch, run):
     monkeypatch.setenv("SENDCTL_DB", str(demo))
+    late = next(r for r in run.json("deadlines", "--as-of", AS_OF) if r["status"] == "overdue")
     out = CliRunner().invoke(app, ["deadlines", "--as-of", AS_OF], catch_exceptions=False).stdout
     assert "\x1b[" not in out and "overdue" in out
-    line = next(x for x in out.splitlines() if x.startswith("RCC-0113"))
-    assert " -166 " in f" {line} "  # plain text keeps the number for scripts and the README
+    line = next(x for x in out.splitlines() if x.startswith(late["case_ref"]) and late["due_on"] in x)
+    assert f" {late['days_left']} " in f" {line} "  # plain text keeps the number for scripts and the README
 
 
 @pytest.mark.parametrize("days,words", [(-166, "166 days overdue"), (-1, "1 day overdue"), (0, "due today"),
