@@ -135,7 +135,8 @@ def test_ceased_and_no_plan_outcomes_and_status(run, db):
     by = run.json("transfers", "status", "--as-of", "2017-04-18", "--by", "caseworker")
     assert [(g["caseworker"], g["total"]) for g in by["groups"]] == [("Jo Bell", 2), ("Kim Ray", 1)]
     plain = run("transfers", "status", "--as-of", "2017-04-18").stdout
-    assert "Statements remaining by month" in plain and "2017-03      2  " in plain and "|" in plain
+    assert "Statements left, by month" in plain and "o statements left" in plain
+    assert ". straight line to zero by 2018-03-31" in plain
     assert "\x1b[" not in plain
     csv_out = run("transfers", "status", "--as-of", "2017-04-18", "--by", "need", "--format", "csv").stdout
     assert csv_out.splitlines()[0].startswith("need,total,not_started")

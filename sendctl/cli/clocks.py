@@ -188,28 +188,6 @@ def transfers_list(
          title=f"Transfers as at {day.isoformat()}", empty_message="No transfers match.")
 
 
-def burndown_lines(rows: list[dict], width: int = 50, rich: bool = False) -> list[str]:
-    """The burn-down chart as text: one bar per month of statements remaining, with the
-    straight-line target to zero at the deadline marked '|'. Rich markup when rich=True."""
-    top = max([r["target"] for r in rows] + [r["remaining"] or 0 for r in rows] + [1])
-    lines = []
-    for r in rows:
-        rem = r["remaining"]
-        n = round((rem or 0) * width / top)
-        t = min(width - 1, round(r["target"] * width / top)) if r["target"] else None
-        cells = [("#" if i < n else " ") for i in range(width)]
-        if t is not None:
-            cells[t] = "|" if cells[t] == " " else "+"
-        bar = "".join(cells).rstrip()
-        figure = "" if rem is None else f"{rem:>5}"
-        text = f"{r['month']}  {figure:>5}  {bar}"
-        if rich:
-            colour = "red" if rem is not None and rem > r["target"] else "green"
-            text = f"{r['month']}  {figure:>5}  [{colour}]{bar.replace('#', '█')}[/{colour}]"
-        lines.append(text)
-    return lines
-
-
 @transfers_app.command("status")
 def transfers_status(
     by: Annotated[StatusBy | None, typer.Option("--by", help="Also per caseworker, setting or need.")] = None,
@@ -250,25 +228,18 @@ def transfers_status(
     if by:
         emit(s["groups"], group_cols, f, output, title=f"By {by.value}")
     if chart:
-        _print_chart(s["burndown"], f == "table", output)
+        _print_chart(s, f == "table", output)
 
 
-def _print_chart(rows: list[dict], terminal: bool, output) -> None:
+def _print_chart(status: dict, terminal: bool, output) -> None:
+    from sendctl.render.charts import print_burndown
     from sendctl.render.formats import open_output
 
-    title = "Statements remaining by month ('#'), against the straight line to zero at 31 March 2018 ('|')"
     if terminal:
-        from sendctl.render.tables import console
-
-        con = console()
-        con.print(f"\n[bold]{title}[/bold]")
-        for line in burndown_lines(rows, rich=True):
-            con.print(line, highlight=False)
+        print_burndown(status, True)
         return
     with open_output(output) as out:
-        out.write("\n" + title + "\n")
-        for line in burndown_lines(rows):
-            out.write(line + "\n")
+        print_burndown(status, False, out)
 
 
 # --- assessments ----------------------------------------------------------------------------------
@@ -434,6 +405,9 @@ def deadlines(
     explain: Annotated[
         bool, typer.Option("--explain", help="Add the rule, its words, the anchor event and date for each clock.")
     ] = False,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Also chart the clocks falling due in each of the next 8 weeks.")
+    ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -481,6 +455,11 @@ def deadlines(
     emit(counted(rows), cols, fmt_value(fmt), output,
          title=f"Statutory deadlines as at {day.isoformat()} (due = within {within} days)",
          empty_message=f"Nothing overdue or due within {within} days.")
+    if chart:
+        from sendctl.render.charts import emit_charts
+        from sendctl.services.charts import clocks_by_week
+
+        emit_charts([clocks_by_week(state(), day, 8, caseworker)], "weekly", fmt_value(fmt), output)
     info(f"{counts['overdue']} overdue, {counts['due']} due within {within} days"
          + (f", {counts['upcoming']} upcoming" if all_ else ""))
     if caseworker and not sum(counts.values()):

@@ -202,6 +202,9 @@ def _bar(pct: float, width: int = 12) -> str:
 def funds_balances(
     fy: FyOpt = None,
     as_of: AsOfOpt = None,
+    chart: Annotated[
+        bool, typer.Option("--chart", help="Also chart each fund's spend by month against its approval or profile.")
+    ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -240,6 +243,11 @@ def funds_balances(
             r["bar"] = _bar(r["pct_used"]) if r.get("pct_used") is not None else ""
     title = f"Fund balances as at {d.isoformat()}" + (f", {fy_label} only" if fy_label else "")
     emit(out, cols, f, output, title=title, empty_message="No funds yet: run 'sendctl init'.")
+    if chart:
+        from sendctl.render.charts import emit_charts
+        from sendctl.services.charts import spend_by_month
+
+        emit_charts(spend_by_month(state(), d, fy_label), "spend", f, output)
 
 
 # --- spend ---------------------------------------------------------------------------------------
