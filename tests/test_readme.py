@@ -84,3 +84,37 @@ def test_fresh_machine_commands_exist():
     assert "pip install '.[test]' && python -m pytest -q" in top
     r = CliRunner().invoke(app, ["demo", "--help"])
     assert r.exit_code == 0 and "--force" in r.stdout
+
+
+def first_steps() -> list[str]:
+    """The shell lines of the README's first code block (first steps on a fresh machine)."""
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", text, flags=re.S)[1]
+    return [line for line in block.splitlines() if line.strip()]
+
+
+def test_first_steps_work_as_written_in_a_fresh_folder(tmp_path):
+    """Run the README's first steps with bash in an empty folder, with an empty home (no
+    database anywhere): only the install is left out, it is this environment's own."""
+    import os
+    import subprocess
+    import sys
+
+    lines = first_steps()
+    assert lines[0].startswith("python3 -m venv .venv && ") and lines[0].endswith("&& sendctl demo --force")
+    script = "\n".join(["set -e", "sendctl demo --force", *lines[1:]])
+    home = tmp_path / "home"
+    work = tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    bin_dir = Path(sys.executable).parent
+    assert (bin_dir / "sendctl").exists(), "the sendctl command is installed with the package"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "NO_COLOR": "1",
+           "SENDCTL_OFFICER": "first-steps", "COLUMNS": "100"}
+    r = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True)
+    assert r.returncode == 0, f"README first steps failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    assert "no database here" not in r.stdout + r.stderr
+    assert f"export SENDCTL_DB={work / 'sendctl-demo.db'}" in r.stdout  # the demo says how
+    assert "sendctl status as at 2017-04-18" in r.stdout and "verdict: healthy" in r.stdout
+    assert {n for n in os.listdir(work) if not n.endswith(("-wal", "-shm"))} == {"sendctl-demo.db"}
+    assert not list(home.rglob("*.db"))  # nothing written to the per-user database

@@ -122,6 +122,8 @@ def _build_demo(path: Path, as_of: str | None) -> None:
         shown.close()
     db = f"--db {shlex.quote(str(path))}"
     when = f"--as-of {day.isoformat()}"
+    typer.echo("\nTo point later commands at this database (in this shell), run:")
+    typer.echo(f"  export SENDCTL_DB={shlex.quote(str(Path(path).resolve()))}")
     typer.echo("\nTry next:")
     typer.echo(f"  sendctl {db} deadlines --within 14 {when}")
     if p.overdue_case:
