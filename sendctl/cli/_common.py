@@ -293,10 +293,16 @@ def os_error(e: OSError) -> SendctlError | None:
 
 
 def _no_pager(ctx, _param, value) -> None:
-    if value:
-        from sendctl.render import pager
+    """Every listing: on a terminal its output goes through the pager unless --no-pager."""
+    if value or not sys.stdout.isatty():
+        if value:
+            from sendctl.render import pager
 
-        pager.turn_off()
+            pager.turn_off()
+        return
+    from sendctl.render import pager
+
+    pager.install()
 
 
 def finish_command(command) -> None:

@@ -14,6 +14,39 @@ from contextvars import ContextVar
 _off: ContextVar[bool] = ContextVar("sendctl_no_pager", default=False)
 _proc = None
 _stream = None
+_real_stdout = None  # sys.stdout before `install` put the lazy pager in its place
+
+
+class _LazyPager:
+    """Stands in for sys.stdout during a listing: the first write starts the pager (if one is
+    wanted), so everything the command prints (tables, headings, charts) goes through it, in
+    order. Until then nothing is started: a listing that prints nothing runs no pager."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, text: str) -> int:
+        return (stream() or self.real).write(text)
+
+    def flush(self) -> None:
+        (_stream or self.real).flush()
+
+    def isatty(self) -> bool:
+        return self.real.isatty()
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def install() -> None:
+    """For a listing on a terminal: route sys.stdout through the pager from its first write."""
+    global _real_stdout
+    if _real_stdout is None and wanted():
+        _real_stdout = sys.stdout
+        sys.stdout = _LazyPager(_real_stdout)
 
 
 def turn_off(off: bool = True) -> None:
@@ -37,7 +70,7 @@ def wanted() -> bool:
     if _off.get():
         return False
     try:
-        if not sys.stdout.isatty():
+        if not (_real_stdout or sys.stdout).isatty():
             return False
     except (AttributeError, ValueError):
         return False
@@ -56,12 +89,13 @@ def stream():
 
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")  # for PAGER=less, as git does
-    sys.stdout.flush()
+    real = _real_stdout or sys.stdout
+    real.flush()
     try:
         _proc = subprocess.Popen(command(), stdin=subprocess.PIPE, env=env)
     except OSError:  # no such pager: print straight through
         return None
-    _stream = io.TextIOWrapper(_proc.stdin, encoding=sys.stdout.encoding or "utf-8",
+    _stream = io.TextIOWrapper(_proc.stdin, encoding=real.encoding or "utf-8",
                                errors="replace", write_through=False)
     return _stream
 
@@ -73,8 +107,11 @@ def current():
 
 def close() -> None:
     """End of the command: let the pager show the rest and wait until the reader quits."""
-    global _proc, _stream
+    global _proc, _stream, _real_stdout
     _off.set(False)
+    if _real_stdout is not None:
+        sys.stdout = _real_stdout
+        _real_stdout = None
     if _proc is None:
         return
     try:

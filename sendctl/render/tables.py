@@ -27,7 +27,10 @@ RIGHT_KINDS = frozenset({"money", "int", "pct"})
 GAP = 2  # spaces between columns
 MIN_TEXT = 8  # a free-text column is not shrunk below this (or its header)
 SAMPLE = 1000  # rows measured for the widths; later rows stream through with the same widths
-DUE_SOON_DAYS = 14  # a clock due within this many days is drawn amber
+DUE_SOON_DAYS = 14
+# keys whose values are references or short codes wherever they appear (never wrapped)
+CODE_KEYS = frozenset({"case_ref", "ref", "code", "fund", "id", "upn", "clock", "status", "state",
+                       "event", "outcome", "action", "kind", "request", "decision", "financial_year"})  # a clock due within this many days is drawn amber
 
 RED, AMBER, BOLD, DIM, RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
@@ -44,7 +47,7 @@ def effective_kind(c: Column) -> str:
         return "money"
     if k.endswith(("_on", "_date", "_utc")) or k == "date":
         return "date"
-    if k in ("case_ref", "ref", "code", "fund", "id", "upn") or k.endswith(("_ref", "_id", "_code")):
+    if k in CODE_KEYS or k.endswith(("_ref", "_id", "_code")):
         return "code"
     return "text"
 
