@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sendctl.cli import app
-from sendctl.render.series import (
+from sendctl.domain.series import (
     add_months,
     clocks_due_by_week,
     fy_month_ends,

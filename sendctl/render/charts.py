@@ -1,4 +1,4 @@
-"""Terminal charts drawn from sendctl.render.series: Rich colour on a terminal, the same chart
+"""Terminal charts drawn from sendctl.domain.series: Rich colour on a terminal, the same chart
 in plain characters anywhere else (a pipe, a file, cron mail).
 
 A chart is a grid of characters. Every x label gets the same number of columns, so months (or
@@ -9,7 +9,7 @@ always agree.
 from dataclasses import dataclass
 
 from sendctl.domain.money import format_pence
-from sendctl.render.series import ChartData
+from sendctl.domain.series import ChartData
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def print_burndown(status: dict, terminal: bool, out=None) -> None:
     """The burn-down of a `transfers status` result (its burndown rows and rate)."""
     from datetime import date
 
-    from sendctl.render.series import transfer_burndown
+    from sendctl.domain.series import transfer_burndown
 
     chart = transfer_burndown(status["burndown"], status["total"], date.fromisoformat(status["as_of"]),
                               date.fromisoformat(status["deadline_on"]),

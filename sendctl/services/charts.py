@@ -1,4 +1,4 @@
-"""The series behind the charts that need more than one listing's rows (see render/series.py)."""
+"""The series behind the charts that need more than one listing's rows (see domain/series.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def spend_by_month(session: Session, as_of: date, fy: str | None = None) -> list
     (`fy`, default the one holding `as_of`) against the fund's approval for the year if it has
     one, else its profile for that year, else its allocation."""
     from sendctl.domain.dates import financial_year
-    from sendctl.render.series import fy_month_ends, spend_against_limit
+    from sendctl.domain.series import fy_month_ends, spend_against_limit
     from sendctl.storage.ledger import fund_balances
 
     conn = session.connect()
@@ -40,7 +40,7 @@ def spend_by_month(session: Session, as_of: date, fy: str | None = None) -> list
 
 def clocks_by_week(session: Session, as_of: date, weeks: int = 8, caseworker: str | None = None):
     """ChartData: running clocks falling due in each of the next `weeks` weeks, and overdue."""
-    from sendctl.render.series import clocks_due_by_week
+    from sendctl.domain.series import clocks_due_by_week
     from sendctl.storage.clocks import deadline_rows
 
     rows = deadline_rows(session.connect(), as_of, 7 * weeks, None, caseworker, include_upcoming=False)
