@@ -82,3 +82,17 @@ def test_never_on_a_pipe(pager):
                        text=True, check=True)
     assert not pager.exists()
     assert "RCC-0420" in r.stdout and "\x1b[" not in r.stdout
+
+
+def test_everything_a_listing_prints_goes_through_one_pager(pager):
+    """cases show prints a record, headings and tables: all of it in the pager, in order."""
+    shown = _on_pty("cases", "show", "RCC-0223", "--as-of", "2017-04-18")
+    paged = pager.read_text(encoding="utf-8")
+    assert paged.index("Case RCC-0223") < paged.index("Clocks") < paged.index("History")
+    assert "RCC-0223" not in shown
+
+
+def test_a_command_that_asks_is_never_paged(pager, tmp_path):
+    """restore asks before replacing the database: its question is on the terminal."""
+    assert "--no-pager" not in subprocess.run(
+        [sys.executable, "-m", "sendctl", "restore", "--help"], capture_output=True, text=True).stdout

@@ -271,7 +271,7 @@ def spend_post(
     account_code: Annotated[str | None, typer.Option("--account-code", help="Subjective (account) code.")] = None,
     commit: Annotated[bool, typer.Option("--commit", help="A commitment (order) rather than a payment.")] = False,
     vat: Annotated[
-        str | None, typer.Option("--vat", help="VAT on the invoice, e.g. £250.00 (AMOUNT stays net of VAT).")
+        str | None, typer.Option("--vat", click_type=AMOUNT, help="VAT on the invoice, e.g. £250.00 (AMOUNT stays net of VAT).")
     ] = None,
     allow_overspend: Annotated[
         bool, typer.Option("--allow-overspend", help="Post even past the allocation/approval (needs --reason).")
@@ -462,10 +462,10 @@ def spend_export(
 @spend_app.command("transparency")
 def spend_transparency(
     fy: FyOpt = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First payment date included.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last payment date included.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", click_type=DATE, help="First payment date included.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", click_type=DATE, help="Last payment date included.")] = None,
     threshold: Annotated[
-        str, typer.Option("--threshold", help="Publish payments over this amount.")
+        str, typer.Option("--threshold", click_type=AMOUNT, help="Publish payments over this amount.")
     ] = "£500",
     fmt: Annotated[
         ExportFmt | None,

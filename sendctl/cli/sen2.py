@@ -115,7 +115,7 @@ UrnOpt = Annotated[str | None, typer.Option("--urn", help="New placement: the es
 UkprnOpt = Annotated[str | None, typer.Option("--ukprn", help="New placement: the provider's UKPRN (with --placement-from).", rich_help_panel=_S, show_default=False)]
 SenSettingOpt = Annotated[str | None, typer.Option("--sen-setting", help="New placement without URN/UKPRN: OLA OPA EHE EYP OTH NEET NIEC NIEO.", rich_help_panel=_S, show_default=False)]
 SenSettingOtherOpt = Annotated[str | None, typer.Option("--sen-setting-other", help="Detail for OTH/NIEO.", rich_help_panel=_S, show_default=False)]
-PlacementFromOpt = Annotated[str | None, typer.Option("--placement-from", help="Day the child started at the new placement.", rich_help_panel=_S, show_default=False)]
+PlacementFromOpt = Annotated[str | None, typer.Option("--placement-from", metavar="DATE", help="Day the child started at the new placement.", rich_help_panel=_S, show_default=False)]
 SenUnitOpt = Annotated[str | None, typer.Option("--sen-unit", help="Placed in an SEN unit (yes/no).", rich_help_panel=_S, show_default=False)]
 RpOpt = Annotated[str | None, typer.Option("--resourced-provision", help="Placed in resourced provision (yes/no).", rich_help_panel=_S, show_default=False)]
 ResOpt = Annotated[str | None, typer.Option("--res", help="Residential placement attended: A 38-51 weeks, B 52 weeks.", rich_help_panel=_S, show_default=False)]
