@@ -73,7 +73,7 @@ def test_one_date_type_refuses_the_same_way_everywhere(run, args, flag):
 
 @pytest.mark.parametrize("args,flag", [
     (["spend", "post", "reserve", "12.345", "--date", "2017-05-01", "--description", "x"], "AMOUNT"),
-    (["funds", "add", "x", "--name", "X", "--kind", "revenue", "--allocation", "lots"], "--allocation"),
+    (["funds", "add", "new-fund", "--name", "X", "--kind", "revenue", "--allocation", "lots"], "--allocation"),
 ])
 def test_one_money_type_refuses_the_same_way_everywhere(run, args, flag):
     run("init")
