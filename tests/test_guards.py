@@ -384,7 +384,7 @@ def test_a_report_in_sections_keeps_every_section_in_its_output_file(seeded, tmp
     out = tmp_path / "transfers.txt"
     seeded("transfers", "status", "--format", "plain", "--output", out, "--as-of", "2017-04-18")
     text = out.read_text()
-    assert "Statement-to-EHCP transfers as at 2017-04-18" in text and "Statements remaining" in text
+    assert "Statement-to-EHCP transfers as at 2017-04-18" in text and "Statements left, by month" in text
     seeded("funds", "list", "--format", "plain", "--output", out)  # a new command starts afresh
     assert "Statement-to-EHCP" not in out.read_text()
 
