@@ -15,12 +15,13 @@ per week) and named series with one value (or None: no point) per label. The ter
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Series:
     name: str
-    values: tuple
+    values: tuple[float | int | None, ...]
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def add_months(month: str, n: int) -> str:
     return f"{k // 12:04d}-{k % 12 + 1:02d}"
 
 
-def transfer_burndown(burndown: list[dict], total: int, as_of: date, deadline: date,
+def transfer_burndown(burndown: list[dict[str, Any]], total: int, as_of: date, deadline: date,
                       rate_per_month: float | None, max_months_after_deadline: int = 12) -> ChartData:
     """Series 'left' (statements not yet concluded at each month's end, up to the as-of month),
     'straight' (from `total` in the first month to 0 in the deadline's month, evenly) and
@@ -107,7 +108,7 @@ def spend_against_limit(fund: str, fy: str, spent_to_month_end: list[int | None]
                      "pence")
 
 
-def clocks_due_by_week(rows: list[dict], as_of: date, weeks: int = 8) -> ChartData:
+def clocks_due_by_week(rows: list[dict[str, Any]], as_of: date, weeks: int = 8) -> ChartData:
     """Series 'due' (clocks whose last day falls in week i: as_of + 7i to as_of + 7i + 6) and
     'overdue' (already past: counted in the first week's place, None elsewhere)."""
     due = [0] * weeks
