@@ -226,29 +226,17 @@ def balances(session: Session, as_of: date, fy: str | None = None) -> list[dict]
     return out
 
 
-def status_line(session_or_conn, as_of: date) -> dict | None:
+def status_line(session: Session, as_of: date) -> dict | None:
     """The dashboard's high needs line for as_of's financial year: budget, forecast outturn
     (including new placements at the last 12 months' rate), variance. None without the fund."""
     from sendctl.storage.placements import high_needs_fund
 
-    conn = session_or_conn.connect() if hasattr(session_or_conn, "connect") else session_or_conn
-    if high_needs_fund(conn) is None:
+    if high_needs_fund(session.connect()) is None:
         return None
-    session = _ConnSession(conn)
     f = forecast(session, as_of, years=1)
     r = f.rows[0]
     return {k: r[k] for k in ("financial_year", "budget_pence", "forecast_outturn_pence",
                               "variance_pence", "deficit_carried_forward_pence")} | {"fund": f.fund}
-
-
-class _ConnSession:
-    """A read-only stand-in for a Session around an open connection (the dashboard's)."""
-
-    def __init__(self, conn):
-        self._conn = conn
-
-    def connect(self, write: bool = False):
-        return self._conn
 
 
 # --- the deficit -----------------------------------------------------------------------------------
