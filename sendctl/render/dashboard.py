@@ -119,7 +119,7 @@ def plain_text(d: dict) -> str:
     out.append("FUNDS")
     out.append(f"  {'fund':<10} {'allocation':>13} {'approved':>12} {'spent':>12} {'committed':>12} "
                f"{'remaining':>13} {'used':>6}")
-    for f in d["funds"]:
+    for f in _table_funds(d):
         approved = format_pence(f["approved_pence"]) if f["approved_pence"] is not None else "-"
         out.append(
             f"  {f['code']:<10} {format_pence(f['allocation_pence']):>13} {approved:>12} "
@@ -132,6 +132,14 @@ def plain_text(d: dict) -> str:
     if d.get("high_needs"):
         out.append("  " + high_needs_line(d["high_needs"]))
     return "\n".join(out) + "\n"
+
+
+def _table_funds(d: dict) -> list[dict]:
+    """The funds for the table: a high-needs fund's allocation adds up every budget year, so it
+    is shown on its own line for the current year instead (JSON keeps every fund)."""
+    if not d.get("high_needs"):
+        return d["funds"]
+    return [f for f in d["funds"] if f.get("kind") != "high-needs"]
 
 
 def high_needs_line(h: dict) -> str:
@@ -194,7 +202,7 @@ def print_rich(d: dict) -> None:
     for name, just in (("fund", "left"), ("allocation", "right"), ("approved", "right"), ("spent", "right"),
                        ("committed", "right"), ("remaining", "right"), ("used", "left")):
         ft.add_column(name, justify=just, no_wrap=True)
-    for f in d["funds"]:
+    for f in _table_funds(d):
         pct = f["pct_used"] or 0.0
         filled = min(8, round(pct * 8 / 100))
         colour = "red" if pct > 90 else "yellow" if pct > 75 else "green"
