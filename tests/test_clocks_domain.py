@@ -65,8 +65,8 @@ S = K.TransferState
          None, "in date order"),
         (S(D("2017-01-10"), None, D("2017-03-01"), "no_plan"), "final-issued", "2017-03-02", None,
          "already concluded"),
-        (S(D("2017-01-10")), "ceased", "2017-02-01", None, "--reason: required"),
-        (S(D("2017-01-10")), "ceased", "2017-02-01", "bored", "--reason: expected one of"),
+        (S(D("2017-01-10")), "ceased", "2017-02-01", None, "reason: required"),  # the domain names its field; the CLI, the flag
+        (S(D("2017-01-10")), "ceased", "2017-02-01", "bored", "reason: expected one of"),
         (S(D("2017-01-10")), "no-plan", "2017-02-01", "other", "only for the ceased event"),
         (S(D("2017-01-10")), "started", "2017-02-01", None, "EVENT: expected one of"),
     ],

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from sendctl.domain import counting as C
 from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
+from sendctl.domain.problems import invalid
 
 CORE_CLOCKS = (
     "transfer",
@@ -124,13 +125,9 @@ def check_transfer_event(state: TransferState | None, event: str, on: date, case
             f"{case_ref}: the transfer was already concluded ({state.outcome}) on {state.concluded_on.isoformat()}"
         )
     if on < state.started_on:
-        raise SendctlError(
-            f"--date {on.isoformat()}: {event} cannot be before the transfer started ({state.started_on.isoformat()})"
-        )
+        raise invalid("date", "invalid", f"{on.isoformat()}: {event} cannot be before the transfer started ({state.started_on.isoformat()})")
     if state.last_event_on and on < state.last_event_on:
-        raise SendctlError(
-            f"--date {on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}"
-        )
+        raise invalid("date", "invalid", f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}")
     if event == "draft-issued" and state.draft_on is not None:
         raise SendctlError(f"{case_ref}: a draft was already recorded on {state.draft_on.isoformat()}")
     if event == "final-issued" and state.draft_on is None:
@@ -140,11 +137,11 @@ def check_transfer_event(state: TransferState | None, event: str, on: date, case
         )
     if event == "ceased":
         if not reason:
-            raise SendctlError(f"--reason: required for ceased (one of {', '.join(CEASE_REASONS)})")
+            raise invalid("reason", "invalid", f"required for ceased (one of {', '.join(CEASE_REASONS)})")
         if reason not in CEASE_REASONS:
-            raise SendctlError(f"--reason: expected one of {', '.join(CEASE_REASONS)} (got {reason!r})")
+            raise invalid("reason", "invalid", f"expected one of {', '.join(CEASE_REASONS)} (got {reason!r})")
     elif reason:
-        raise SendctlError("--reason: only for the ceased event")
+        raise invalid("reason", "invalid", "only for the ceased event")
 
 
 # --- new assessments (; rules 8-13) ---------------------------------------------------
@@ -185,13 +182,9 @@ def check_assessment_event(state: AssessmentState | None, event: str, on: date, 
             hint=f"run 'sendctl assessments request {case_ref} --received D' first",
         )
     if on < state.received_on:
-        raise SendctlError(
-            f"--date {on.isoformat()}: {event} cannot be before the request was received ({state.received_on.isoformat()})"
-        )
+        raise invalid("date", "invalid", f"{on.isoformat()}: {event} cannot be before the request was received ({state.received_on.isoformat()})")
     if state.last_event_on and on < state.last_event_on:
-        raise SendctlError(
-            f"--date {on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}"
-        )
+        raise invalid("date", "invalid", f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}")
     if event in ("decision-to-assess", "refused") and state.decided_on is not None:
         raise SendctlError(f"{case_ref}: the decision to assess was already recorded on {state.decided_on.isoformat()}")
     if event in ("draft-issued", "no-plan") and state.decided_on is None:

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from sendctl.domain.dates import financial_year, parse_financial_year, period
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence, parse_pence
+from sendctl.domain.problems import invalid
 
 KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
 FUND_KINDS = ("revenue", "capital", "high-needs")  # high-needs: a budget per year
@@ -78,7 +79,7 @@ def check_fund_code(code: str) -> str:
 
 def check_fund_kind(kind: str) -> str:
     if kind not in FUND_KINDS:
-        raise SendctlError(f"--kind: expected {', '.join(FUND_KINDS)} (got {kind!r})")
+        raise invalid("kind", "invalid", f"expected {', '.join(FUND_KINDS)} (got {kind!r})")
     return kind
 
 
@@ -124,9 +125,7 @@ def check_category(category: str | None, fund_code: str, fund_kind: str) -> str 
         return None
     cat = CATEGORIES.get(category.strip().lower())
     if cat is None:
-        raise SendctlError(
-            f"--category: unknown category {category!r}; expected one of {', '.join(CATEGORIES)}"
-        )
+        raise invalid("category", "invalid", f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
     if fund_kind == "high-needs":  # the high needs block is revenue (DSG)
         fund_kind = "revenue"
     if cat.type is not None and cat.type != fund_kind:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sendctl.domain import clocks as K
 from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
+from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, utc_now
 from sendctl.storage.further import LIVE_EVENTS_SQL, as_events
 from sendctl.storage.holidays import ENGLAND
@@ -252,7 +253,7 @@ def transfer_list(
 ) -> Iterator[dict]:
     """`transfers list`: one row per statement in the programme, soonest due first ()."""
     if state and state not in TRANSFER_STATES:
-        raise SendctlError(f"--state: expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
+        raise invalid("state", "invalid", f"expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
     out = []
     for _, r in _transfer_rows(conn, as_of, caseworker):
         if state and r["state"] != state:
@@ -272,7 +273,7 @@ def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None
     rate achieved over the last 8 weeks, a forecast, optional per-group rows and the burn-down
     series. Due dates and overdue counts come from the clock engine."""
     if by is not None and by not in _BY:
-        raise SendctlError(f"--by: expected one of {', '.join(_BY)} (got {by!r})")
+        raise invalid("by", "invalid", f"expected one of {', '.join(_BY)} (got {by!r})")
     recent_from = (as_of - timedelta(days=K.RATE_WINDOW_DAYS)).isoformat()
     keys = ("not_started", "in_progress", "ehcp_issued", "no_plan", "ceased", "recent", "overdue")
     group_of: dict[str, str | None] = {}
@@ -335,9 +336,7 @@ def _open_assessment(conn, case_ref: str) -> dict | None:
 
 def _check_exception(exception: str | None) -> None:
     if exception is not None and exception not in R.ASSESSMENT_EXCEPTIONS:
-        raise SendctlError(
-            f"--exception: expected one of {', '.join(R.ASSESSMENT_EXCEPTIONS)} (got {exception!r})"
-        )
+        raise invalid("exception", "invalid", f"expected one of {', '.join(R.ASSESSMENT_EXCEPTIONS)} (got {exception!r})")
 
 
 def request_assessment(
@@ -356,9 +355,7 @@ def request_assessment(
         "SELECT max(concluded_on) FROM assessments WHERE case_ref = ?", (case_ref,)
     ).fetchone()[0]
     if last and received_on.isoformat() < last:
-        raise SendctlError(
-            f"--received {received_on.isoformat()}: before the previous assessment concluded ({last})"
-        )
+        raise invalid("received", "invalid", f"{received_on.isoformat()}: before the previous assessment concluded ({last})")
     due = K.assessment_due(received_on)
     now = utc_now()
     cur = conn.execute(
@@ -486,22 +483,18 @@ def record_review(
     if case["plan_type"] not in ("ehcp", "statement"):
         raise SendctlError(f"{case_ref}: annual reviews are for a plan or statement (plan type is {case['plan_type']})")
     if decision is not None and decision not in K.REVIEW_DECISIONS:
-        raise SendctlError(f"--decision: expected one of {', '.join(K.REVIEW_DECISIONS)} (got {decision!r})")
+        raise invalid("decision", "invalid", f"expected one of {', '.join(K.REVIEW_DECISIONS)} (got {decision!r})")
     if decision is None and decided_on is not None:
-        raise SendctlError("--decision-date: give --decision too")
+        raise invalid("decision_date", "invalid", "give --decision too")
     if decision is not None and decided_on is None:
         decided_on = meeting_on
     refuse_after_end(conn, case_ref, "a review meeting", meeting_on)
     if decided_on is not None:
         refuse_after_end(conn, case_ref, "a review decision", decided_on)
     if decided_on is not None and decided_on < meeting_on:
-        raise SendctlError(
-            f"--decision-date {decided_on.isoformat()}: before the meeting ({meeting_on.isoformat()})"
-        )
+        raise invalid("decision_date", "invalid", f"{decided_on.isoformat()}: before the meeting ({meeting_on.isoformat()})")
     if case["plan_issued_on"] and meeting_on.isoformat() < case["plan_issued_on"]:
-        raise SendctlError(
-            f"--meeting {meeting_on.isoformat()}: before the plan was issued ({case['plan_issued_on']})"
-        )
+        raise invalid("meeting", "invalid", f"{meeting_on.isoformat()}: before the plan was issued ({case['plan_issued_on']})")
     existing = conn.execute(
         "SELECT id, case_ref, meeting_on, decision_due_on, decision, decided_on FROM reviews"
         " WHERE case_ref = ? AND meeting_on = ?",
@@ -527,9 +520,7 @@ def record_review(
         return after
     latest = conn.execute("SELECT max(meeting_on) FROM reviews WHERE case_ref = ?", (case_ref,)).fetchone()[0]
     if latest and meeting_on.isoformat() < latest:
-        raise SendctlError(
-            f"--meeting {meeting_on.isoformat()}: reviews are recorded in date order; the last was on {latest}"
-        )
+        raise invalid("meeting", "invalid", f"{meeting_on.isoformat()}: reviews are recorded in date order; the last was on {latest}")
     after = {
         "case_ref": case_ref,
         "meeting_on": meeting_on.isoformat(),
@@ -734,9 +725,9 @@ def deadline_rows(
     from sendctl.domain import engine as E
 
     if within < 0:
-        raise SendctlError(f"--within: must be 0 or more days (got {within})")
+        raise invalid("within", "invalid", f"must be 0 or more days (got {within})")
     if clock is not None and clock not in K.CLOCKS:
-        raise SendctlError(f"--clock: expected one of {', '.join(K.CLOCKS)} (got {clock!r})")
+        raise invalid("clock", "invalid", f"expected one of {', '.join(K.CLOCKS)} (got {clock!r})")
     where, params = "", {}
     if caseworker:
         where, params = "c.caseworker = :caseworker COLLATE NOCASE", {"caseworker": caseworker}
@@ -891,7 +882,7 @@ def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], 
     'void' event is added, and the clock state it set is put back. Only the latest event of
     that clock for the case can be voided (later events were recorded on top of it)."""
     if not reason or not reason.strip():
-        raise SendctlError("--reason: required (say why the event is wrong)")
+        raise invalid("reason", "invalid", "required (say why the event is wrong)")
     ev = conn.execute("SELECT id, case_ref, clock, event, event_on, detail FROM clock_events WHERE id = ?",
                       (event_id,)).fetchone()
     if ev is None or ev["clock"] not in clocks or ev["event"] == "void":

@@ -14,6 +14,7 @@ from sendctl.domain import ledger as L
 from sendctl.domain.dates import financial_year, normalise_financial_year, parse_financial_year
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence
+from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, utc_now
 
 # The funds of the Cabinet report of 18 April 2017.
@@ -93,11 +94,11 @@ def add_fund(
     code = L.check_fund_code(code)
     L.check_fund_kind(kind)
     if not (name or "").strip():
-        raise SendctlError("--name: must not be empty")
+        raise invalid("name", "invalid", "must not be empty")
     if allocation_pence <= 0:
-        raise SendctlError(f"--allocation: must be more than £0.00 (got {format_pence(allocation_pence)})")
+        raise invalid("allocation", "invalid", f"must be more than £0.00 (got {format_pence(allocation_pence)})")
     if profile is not None and sum(profile.values()) != allocation_pence:
-        raise SendctlError("--profile: the years must sum to the allocation")
+        raise invalid("profile", "invalid", "the years must sum to the allocation")
     with _tx(conn):
         if conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone():
             raise SendctlError(f"fund {code!r} already exists; a fund's allocation is not changed in place")
@@ -148,7 +149,7 @@ def approve(
     """An approved drawdown (e.g. Cabinet's £50,000 from the reserve); returns the entry id."""
     ref = (ref or "").strip()
     if not ref:
-        raise SendctlError("--ref: must not be empty (the decision reference, e.g. FP/030317/04)")
+        raise invalid("ref", "invalid", "must not be empty (the decision reference, e.g. FP/030317/04)")
     if amount_pence <= 0:
         raise SendctlError(f"AMOUNT: must be more than £0.00 (got {format_pence(amount_pence)})")
     with _tx(conn):
@@ -367,9 +368,9 @@ def prepare_spend(
             hint="to correct a posting use 'sendctl spend reverse ID --reason TEXT'",
         )
     if not (description or "").strip():
-        raise SendctlError("--description: must not be empty (what was bought, for the finance export)")
+        raise invalid("description", "invalid", "must not be empty (what was bought, for the finance export)")
     if individual and not _clean(supplier):
-        raise SendctlError("--individual: needs --supplier (the person to redact in exports)")
+        raise invalid("individual", "invalid", "needs --supplier (the person to redact in exports)")
     if vat_pence is not None and not 0 <= vat_pence <= amount_pence:
         raise SendctlError(
             f"--vat: expected between £0.00 and the net amount {format_pence(amount_pence)} "
@@ -420,7 +421,7 @@ def _guard(conn, fund: str, outflow: int, fy: str, allow_overspend: bool, reason
 def _check_override(allow_overspend: bool, reason: str | None) -> str | None:
     reason = _clean(reason)
     if allow_overspend and not reason:
-        raise SendctlError("--allow-overspend: needs --reason TEXT (the override is audited)")
+        raise invalid("allow_overspend", "invalid", "needs --reason TEXT (the override is audited)")
     return reason
 
 
@@ -497,7 +498,7 @@ def settle(
             raise SendctlError(problem)
         amount = c["amount_pence"] if amount_pence is None else amount_pence
         if amount <= 0:
-            raise SendctlError(f"--amount: must be more than £0.00 (got {format_pence(amount)})")
+            raise invalid("amount", "invalid", f"must be more than £0.00 (got {format_pence(amount)})")
         fields = L.dated_fields(on)
         warnings, refusal = _guard(conn, c["fund"], amount - c["amount_pence"], fields["financial_year"],
                                    allow_overspend, reason)
@@ -525,7 +526,7 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
     reversal, and a settled commitment (reverse its settlement first)."""
     reason = _clean(reason)
     if not reason:
-        raise SendctlError("--reason: must not be empty (why the entry is reversed; it is audited)")
+        raise invalid("reason", "invalid", "must not be empty (why the entry is reversed; it is audited)")
     with _tx(conn):
         e = get_entry(conn, entry_id)
         problem = L.reversal_problem(
@@ -534,7 +535,7 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
         if problem:
             raise SendctlError(problem)
         if on.isoformat() < e["posted_on"]:
-            raise SendctlError(f"--date: {on.isoformat()} is before the entry's date {e['posted_on']}")
+            raise invalid("date", "invalid", f"{on.isoformat()} is before the entry's date {e['posted_on']}")
         warnings: list[str] = []
         if e["kind"] == "settlement":
             # the commitment re-opens: it must still fit, as if committed again
