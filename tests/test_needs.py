@@ -57,7 +57,7 @@ def test_counts_by_need_and_change_with_small_numbers_hidden(register):
 
 def test_by_age_area_and_plan(register):
     rows = register.json("report", "needs", "--as-of", "2017-03-31", "--by", "area")
-    assert {r["by"] for r in rows} == {"all", "area"}
+    assert {r["by"] for r in rows} == {"all", "area", "locality"}
     now = _cells(rows, "area", "2017-03-31")
     assert now["in county"]["shown"] == "c"
     assert now["out of county"]["shown"] == "<5"
@@ -97,3 +97,14 @@ def test_an_ended_plan_is_not_held_from_its_end_date(register, db_path):
     assert _cells(rows, "need", "2017-03-31")["ASD"]["children"] == 11
     assert _cells(rows, "need", "2016-03-31")["ASD"]["children"] == 12
     assert _cells(rows, "need", "2017-03-31")["ASD"]["change_shown"] == "-1"
+
+
+def test_area_brings_the_postcode_district_where_one_is_recorded(register):
+    for i in range(1, 8):
+        register("cases", "update", f"N-{i:03d}", "--postcode", "le15 6ab" if i < 7 else "PE9 1AA")
+    rows = register.json("report", "needs", "--as-of", "2017-03-31", "--by", "area")
+    assert {r["by"] for r in rows} == {"all", "area", "locality"}
+    now = _cells(rows, "locality", "2017-03-31")
+    assert now["(postcode not recorded)"]["children"] == 15
+    assert now["PE9"]["shown"] == "<5"
+    assert now["LE15"]["shown"] == "c"  # 6, withheld: else PE9 = 22 - 15 - 6

@@ -564,6 +564,7 @@ def _needs(u: dict) -> str:
         "age": "Age",
         "setting": "Setting type",
         "area": "In or out of county",
+        "locality": "Postcode district",
         "plan": "Plan",
     }
     for dim, label in labels.items():

@@ -21,11 +21,14 @@ def _group(row: dict, by: str) -> str:
         return row["setting_type"] or "(not recorded)"
     if by == "area":
         return "out of county" if row["out_of_county"] else "in county"
+    if by == "locality":
+        return row["district"] or "(postcode not recorded)"
     return PLAN_LABELS.get(row["plan"], row["plan"])
 
 
 def dataset(session: Session, as_of: date, by: str | None = None) -> dict:
-    """{as_of, dates, rows, how_counted}: for each breakdown (all, or the one named by `by`)
+    """{as_of, dates, rows, how_counted}: for each breakdown (all, or the one named by `by`;
+    "area" brings "locality", the postcode district where a home postcode is recorded)
     and each day counted (as_of, then one, two and three years before), one row per group:
 
         by, group, on, children (None when hidden), shown ("12", "<5" or "c"),
@@ -41,10 +44,14 @@ def dataset(session: Session, as_of: date, by: str | None = None) -> dict:
     if by is not None and by not in N.DIMENSIONS:
         raise invalid("by", "bad_choice", f"expected one of {', '.join(N.DIMENSIONS)} (got {by!r})")
     dims = [by] if by else list(N.DIMENSIONS)
+    if "area" in dims:  # the area breakdown carries the locality (postcode district) too
+        dims.insert(dims.index("area") + 1, "locality")
     conn = session.connect()
     days = [N.years_back(as_of, n) for n in range(YEARS_BACK + 1)]
     first = first_plan_date(conn)
-    counted = {d: grouped_counts(conn, d) for d in days} if first and as_of.isoformat() >= first else {}
+    counted = (
+        {d: grouped_counts(conn, d) for d in days} if first and as_of.isoformat() >= first else {}
+    )
     if not counted.get(as_of):
         raise invalid(
             "as_of",
@@ -107,7 +114,8 @@ def dataset(session: Session, as_of: date, by: str | None = None) -> dict:
         "rows": out,
         "how_counted": (
             "children and young people holding a statement (until its transfer review concluded) or an EHC "
-            "plan (from its issue date) on each day; need, setting type and county as recorded now; age on "
+            "plan (from its issue date) on each day; need, setting type, county and postcode district as "
+            "recorded now; age on "
             "the day; 1 to 4 shown as <5, and one more cell withheld (c) where a single hidden cell could "
             "be worked out from the total; change is against the same day a year before"
         ),

@@ -17,7 +17,8 @@ from datetime import date
 
 def holders_sql() -> str:
     """One row per child holding a plan on :on (case_ref, plan, primary_need, setting_type,
-    out_of_county, age)."""
+    out_of_county, district, age). district: the postcode district (outward code, "LE15") of
+    the home postcode kept for the SEN2 return, when there is one."""
     return """
         SELECT c.case_ref,
                CASE
@@ -29,6 +30,13 @@ def holders_sql() -> str:
                  WHEN c.plan_type = 'ehcp' AND c.plan_issued_on <= :on THEN 'ehcp'
                END AS plan,
                c.primary_need, c.setting_type, c.out_of_county,
+               (SELECT CASE WHEN instr(trim(p.postcode), ' ') > 0
+                            THEN upper(substr(trim(p.postcode), 1, instr(trim(p.postcode), ' ') - 1))
+                            WHEN length(trim(p.postcode)) > 4
+                            THEN upper(substr(trim(p.postcode), 1, length(trim(p.postcode)) - 3))
+                       END
+                FROM sen2_person p WHERE p.case_ref = c.case_ref AND trim(coalesce(p.postcode, '')) != '')
+                 AS district,
                CAST(strftime('%Y', :on) AS INTEGER) - CAST(strftime('%Y', c.date_of_birth) AS INTEGER)
                  - (strftime('%m-%d', :on) < strftime('%m-%d', c.date_of_birth)) AS age
         FROM cases c LEFT JOIN transfers t ON t.case_ref = c.case_ref
@@ -42,11 +50,12 @@ def holders_sql() -> str:
 
 
 def grouped_counts(conn: sqlite3.Connection, on: date) -> list[dict]:
-    """Children holding a plan on `on`, counted by plan, need, setting type, county and age."""
+    """Children holding a plan on `on`, counted by plan, need, setting type, county, postcode
+    district and age."""
     sql = f"""
-        SELECT plan, primary_need, setting_type, out_of_county, age, count(*) AS n
+        SELECT plan, primary_need, setting_type, out_of_county, district, age, count(*) AS n
         FROM ({holders_sql()}) h WHERE h.plan IS NOT NULL
-        GROUP BY plan, primary_need, setting_type, out_of_county, age
+        GROUP BY plan, primary_need, setting_type, out_of_county, district, age
     """
     return [dict(r) for r in conn.execute(sql, {"on": on.isoformat()})]
 
