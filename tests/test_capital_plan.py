@@ -129,3 +129,19 @@ def test_plan_before_any_project_is_refused(programme):
     r = programme("capital", "plan", "--as-of", "2017-04-01", expect=1)
     assert "--as-of: no capital project of the capital fund was proposed on or before 2017-04-01" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_officers_text_cannot_put_markup_into_the_published_plan(run, tmp_path):
+    run("init")
+    run("capital", "add", "Room <b>A</b> | B", "--cost", "£1,000", "--profile", "2018-19=£1,000",
+        "--setting", "S & T", "--purpose", "P", "--date", "2017-05-01")
+    run("capital", "note", "equality", "<script>alert(1)</script>", "--date", "2017-05-02")
+    out = tmp_path / "p.html"
+    run("capital", "plan", "--as-of", "2017-06-01", "--output", out)
+    html = out.read_text(encoding="utf-8")
+    md = run("capital", "plan", "--as-of", "2017-06-01", "--format", "md").stdout
+    for text in (html, md):
+        assert "<script" not in text and "<b>" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert_self_contained(html)
+    assert "Room &lt;b&gt;A&lt;/b&gt; \\| B" in md

@@ -222,9 +222,14 @@ def _consultation_html(plan: dict) -> str:
 # --- Markdown ------------------------------------------------------------------------------------
 
 
+def _md(text: str) -> str:
+    """Officers' text as Markdown shows it: no raw HTML (a Markdown viewer would render it)."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _md_table(headers: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     def clean(cell: str) -> str:
-        return str(cell).replace("|", "\\|").replace("\n", " ")
+        return _md(cell).replace("|", "\\|").replace("\n", " ")
 
     align = ["---:" if i in numeric else "---" for i in range(len(headers))]
     lines = ["| " + " | ".join(clean(h) for h in headers) + " |", "| " + " | ".join(align) + " |"]
@@ -307,7 +312,7 @@ def to_markdown(plan: dict) -> str:
     if c["consultation"]:
         meta = c["consultation"]
         out.append(
-            f"{meta['title']}, from {_long_date(meta['opens_on'])} to {_long_date(meta['closes_on'])}.\n\n"
+            f"{_md(meta['title'])}, from {_long_date(meta['opens_on'])} to {_long_date(meta['closes_on'])}.\n\n"
         )
         out.append(
             _md_table(
@@ -326,16 +331,17 @@ def to_markdown(plan: dict) -> str:
         out.append("The consultation has not started yet.\n")
     out.append("\n## How the consultation changed the plan\n\n")
     out.append(
-        (plan["outcome"]["text"] if plan["outcome"] else "No change has been recorded yet.") + "\n"
+        (_md(plan["outcome"]["text"]) if plan["outcome"] else "No change has been recorded yet.")
+        + "\n"
     )
     for p in plan["withdrawn"]:
         out.append(
-            f"\n- {p['name']} ({format_pence(p['cost_pence'])}), withdrawn on {_long_date(p['status_on'])}"
+            f"\n- {_md(p['name'])} ({format_pence(p['cost_pence'])}), withdrawn on {_long_date(p['status_on'])}"
         )
     out.append("\n\n## Equality impact\n\n")
     out.append(
         (
-            plan["equality"]["text"]
+            _md(plan["equality"]["text"])
             if plan["equality"]
             else "The equality impact note has not been written yet."
         )
