@@ -108,3 +108,15 @@ def test_area_brings_the_postcode_district_where_one_is_recorded(register):
     assert now["(postcode not recorded)"]["children"] == 15
     assert now["PE9"]["shown"] == "<5"
     assert now["LE15"]["shown"] == "c"  # 6, withheld: else PE9 = 22 - 15 - 6
+
+
+def test_a_transferred_statement_counts_from_its_own_date_then_as_an_ehc_plan(run, tmp_path):
+    run("cases", "import", _register(tmp_path, [_row(1, "ASD", "statement", "2015-01-10")]))
+    run("transfers", "start", "N-001", "--date", "2016-09-05")
+    run("transfers", "record", "N-001", "draft-issued", "--date", "2016-10-20")
+    run("transfers", "record", "N-001", "final-issued", "--date", "2016-12-01")
+    rows = run.json("report", "needs", "--as-of", "2017-03-31", "--by", "plan")
+    plan = {(r["group"], r["on"]): r["shown"] for r in rows if r["by"] == "plan"}
+    assert plan[("EHC plan", "2017-03-31")] == "<5" and plan[("statement", "2017-03-31")] == "0"
+    assert plan[("statement", "2016-03-31")] == "<5" and plan[("EHC plan", "2016-03-31")] == "0"
+    assert plan[("statement", "2014-03-31")] == "0"  # before the statement was made

@@ -1,7 +1,7 @@
 """Who held a statement or an EHC plan on a given day, grouped: the SQL of the needs dataset.
 
-A statement is held until its transfer review concludes (from its recorded issue date, or,
-once a transfer has replaced that date with the EHC plan's, from before the records begin);
+A statement is held from its own date (kept on its transfer once the EHC plan's date replaces
+the case's; unknown: from before the records begin) until its transfer review concludes;
 an EHC plan from its issue date. A plan that ended (ceased, or the child moved to another
 authority) is not held from the day it ended; a child who moved in holds theirs from the day
 they arrived. Nobody is counted before their date of birth. The
@@ -23,7 +23,7 @@ def holders_sql() -> str:
         SELECT c.case_ref,
                CASE
                  WHEN t.case_ref IS NOT NULL AND (t.concluded_on IS NULL OR t.concluded_on > :on)
-                      AND (c.plan_type != 'statement' OR coalesce(c.plan_issued_on, '') <= :on)
+                      AND coalesce(t.statement_made_on, '') <= :on
                       THEN 'statement'
                  WHEN t.case_ref IS NULL AND c.plan_type = 'statement'
                       AND coalesce(c.plan_issued_on, '') <= :on THEN 'statement'
