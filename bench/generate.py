@@ -36,14 +36,60 @@ SEED = 10
 UPN_ALPHA = "ABCDEFGHJKLMNPQRTUVWXYZ"  # no I, O or S (domain.md §5)
 _V = {c: i for i, c in enumerate(UPN_ALPHA)} | {str(d): d for d in range(10)}
 LAS = ("857", "855", "856", "925", "926", "201", "202", "330", "380", "873")
-FORENAMES = ("Oliver", "Amelia", "Jack", "Olivia", "Harry", "Isla", "Jacob", "Emily", "Charlie",
-             "Poppy", "Thomas", "Ava", "George", "Siân", "Zoë", "Kacper", "Niamh", "Muhammad")
-SURNAMES = ("Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Patel", "Khan", "O'Brien",
-            "Nowak", "Begum", "Hughes", "Lloyd", "Evans", "Clarke", "Walker", "Wright", "Green")
-SETTINGS = [(f"Setting {i:04d}", t, ooc) for i, (t, ooc) in enumerate(
-    [("Mainstream academy", False), ("Mainstream LA maintained", False),
-     ("Special academy", False), ("Independent special school", True),
-     ("FE college", False), ("Non-maintained early years", False)] * 100)]
+FORENAMES = (
+    "Oliver",
+    "Amelia",
+    "Jack",
+    "Olivia",
+    "Harry",
+    "Isla",
+    "Jacob",
+    "Emily",
+    "Charlie",
+    "Poppy",
+    "Thomas",
+    "Ava",
+    "George",
+    "Siân",
+    "Zoë",
+    "Kacper",
+    "Niamh",
+    "Muhammad",
+)
+SURNAMES = (
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Patel",
+    "Khan",
+    "O'Brien",
+    "Nowak",
+    "Begum",
+    "Hughes",
+    "Lloyd",
+    "Evans",
+    "Clarke",
+    "Walker",
+    "Wright",
+    "Green",
+)
+SETTINGS = [
+    (f"Setting {i:04d}", t, ooc)
+    for i, (t, ooc) in enumerate(
+        [
+            ("Mainstream academy", False),
+            ("Mainstream LA maintained", False),
+            ("Special academy", False),
+            ("Independent special school", True),
+            ("FE college", False),
+            ("Non-maintained early years", False),
+        ]
+        * 100
+    )
+]
 NEEDS = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH")
 CASEWORKERS = [(f"Caseworker {i:03d}", f"caseworker{i:03d}@la.example") for i in range(300)]
 
@@ -110,8 +156,10 @@ def write_csv(n: int, force: bool = False) -> Path:
         w.writerow(FIELDS)
         w.writerows([c[k] for k in FIELDS] for c in cases(n, random.Random(SEED)))
     tmp.replace(path)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t:.1f} s",
+        file=sys.stderr,
+    )
     return path
 
 
@@ -146,20 +194,27 @@ def write_db(n: int, force: bool = False) -> Path:
     rng = random.Random(SEED + 1)
     with transaction(conn):
         seed_funds(conn, actor)
-        extra = [(f"area-{i}", f"High needs top-ups, area {i}", "revenue", 5_000_000_00)
-                 for i in range(1, 6)]
+        extra = [
+            (f"area-{i}", f"High needs top-ups, area {i}", "revenue", 5_000_000_00)
+            for i in range(1, 6)
+        ]
         conn.executemany(
             "INSERT INTO funds (code, name, kind, allocation_pence, created_utc) VALUES (?, ?, ?, ?, ?)",
-            [e + (now,) for e in extra])
+            [e + (now,) for e in extra],
+        )
 
         # cases (the review_clocks triggers fire per row, as they would for an import)
         statements, plans = [], []
         batch = []
         for c in cases(n, random.Random(SEED)):
             dob = date.fromisoformat(c["date_of_birth"])
-            row = dict(c, upn=c["upn"] or None, plan_issued_on=c["plan_issued_on"] or None,
-                       out_of_county=1 if c["out_of_county"] == "Y" else 0,
-                       year_group=_year_group(dob))
+            row = dict(
+                c,
+                upn=c["upn"] or None,
+                plan_issued_on=c["plan_issued_on"] or None,
+                out_of_county=1 if c["out_of_county"] == "Y" else 0,
+                year_group=_year_group(dob),
+            )
             batch.append(tuple(row[f] for f in FIELDS) + (now, now))
             if row["plan_type"] == "statement":
                 statements.append(row["case_ref"])
@@ -175,49 +230,97 @@ def write_db(n: int, force: bool = False) -> Path:
         for ref in statements:
             if rng.random() > 0.7:
                 continue
-            start = date(2015, 9, 1) + timedelta(days=rng.randrange((AS_OF - date(2015, 9, 1)).days))
+            start = date(2015, 9, 1) + timedelta(
+                days=rng.randrange((AS_OF - date(2015, 9, 1)).days)
+            )
             per_child = start + timedelta(weeks=18)
             due = min(per_child, date(2018, 3, 31))
             concluded = outcome = None
             if rng.random() < (0.9 if per_child < AS_OF else 0.1):
                 concluded = min(AS_OF, start + timedelta(days=rng.randrange(60, 160)))
                 outcome = rng.choice(("ehcp_issued",) * 9 + ("no_plan",))
-            tr.append((ref, (start - timedelta(days=14)).isoformat(), start.isoformat(), due.isoformat(),
-                       per_child.isoformat(), "2018-03-31", "start", None,
-                       concluded and concluded.isoformat(), outcome, None, now, now))
+            tr.append(
+                (
+                    ref,
+                    (start - timedelta(days=14)).isoformat(),
+                    start.isoformat(),
+                    due.isoformat(),
+                    per_child.isoformat(),
+                    "2018-03-31",
+                    "start",
+                    None,
+                    concluded and concluded.isoformat(),
+                    outcome,
+                    None,
+                    now,
+                    now,
+                )
+            )
         conn.executemany(
             "INSERT INTO transfers (case_ref, notice_on, started_on, due_on, per_child_due_on,"
             " statutory_due_on, anchor, draft_on, concluded_on, outcome, cease_reason, created_utc,"
-            " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", tr)
+            " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tr,
+        )
 
         # assessments: one for 5% of cases over the last two years; those older than 20 weeks concluded
         asm = []
         for i in range(0, n, 20):
             rec = AS_OF - timedelta(days=rng.randrange(730))
-            on = [rec + timedelta(days=rng.randrange(*r)) for r in ((25, 45), (80, 110), (120, 150))]
+            on = [
+                rec + timedelta(days=rng.randrange(*r)) for r in ((25, 45), (80, 110), (120, 150))
+            ]
             decided, draft, concluded = (d.isoformat() if d <= AS_OF else None for d in on)
-            asm.append((f"B{i:07d}", rec.isoformat(), (rec + timedelta(weeks=6)).isoformat(),
-                        (rec + timedelta(weeks=16)).isoformat(), (rec + timedelta(weeks=20)).isoformat(),
-                        decided, "assess" if decided else None, draft,
-                        concluded, "ehcp_issued" if concluded else None, now, now))
+            asm.append(
+                (
+                    f"B{i:07d}",
+                    rec.isoformat(),
+                    (rec + timedelta(weeks=6)).isoformat(),
+                    (rec + timedelta(weeks=16)).isoformat(),
+                    (rec + timedelta(weeks=20)).isoformat(),
+                    decided,
+                    "assess" if decided else None,
+                    draft,
+                    concluded,
+                    "ehcp_issued" if concluded else None,
+                    now,
+                    now,
+                )
+            )
         conn.executemany(
             "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on,"
             " final_due_on, decided_on, decision, draft_on, concluded_on, outcome, created_utc,"
-            " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", asm)
+            " updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            asm,
+        )
 
         # reviews: last annual review meeting for 95% of plans (statements too) issued more than a year ago
         rv = []
         for ref, issued in plans:
-            if issued is None or issued > (AS_OF - timedelta(days=365)).isoformat() or rng.random() > 0.95:
+            if (
+                issued is None
+                or issued > (AS_OF - timedelta(days=365)).isoformat()
+                or rng.random() > 0.95
+            ):
                 continue
             meet = AS_OF - timedelta(days=rng.randrange(10, 360))
             decided = meet + timedelta(days=rng.randrange(7, 28))
-            rv.append((ref, meet.isoformat(), (meet + timedelta(weeks=4)).isoformat(),
-                       rng.choice(("keep", "amend")) if decided <= AS_OF else None, decided.isoformat() if decided <= AS_OF else None,
-                       now, now))
+            rv.append(
+                (
+                    ref,
+                    meet.isoformat(),
+                    (meet + timedelta(weeks=4)).isoformat(),
+                    rng.choice(("keep", "amend")) if decided <= AS_OF else None,
+                    decided.isoformat() if decided <= AS_OF else None,
+                    now,
+                    now,
+                )
+            )
         conn.executemany(
             "INSERT INTO reviews (case_ref, meeting_on, decision_due_on, decision, decided_on,"
-            " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)", rv)
+            " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rv,
+        )
         t2 = time.perf_counter()
 
         # n ledger entries over three financial years to the demo date
@@ -240,9 +343,31 @@ def write_db(n: int, force: bool = False) -> Path:
                 cid, fund, released = commitments.pop(rng.randrange(len(commitments)))
                 kind, settles = "settlement", cid
             effect = {"actual": "spent", "commitment": "committed", "settlement": "spent"}[kind]
-            led.append((eid, fund, kind, effect, d.isoformat(), financial_year(d), period(d), amount,
-                        released, f"Invoice {eid}", f"Supplier {eid % 997}", int(eid % 50 == 0),
-                        f"INV-{eid}", None, "SEN01", "5001", None, settles, None, "bench", now))
+            led.append(
+                (
+                    eid,
+                    fund,
+                    kind,
+                    effect,
+                    d.isoformat(),
+                    financial_year(d),
+                    period(d),
+                    amount,
+                    released,
+                    f"Invoice {eid}",
+                    f"Supplier {eid % 997}",
+                    int(eid % 50 == 0),
+                    f"INV-{eid}",
+                    None,
+                    "SEN01",
+                    "5001",
+                    None,
+                    settles,
+                    None,
+                    "bench",
+                    now,
+                )
+            )
             if len(led) == 50_000:
                 _insert_ledger(conn, led)
         _insert_ledger(conn, led)
@@ -254,17 +379,48 @@ def write_db(n: int, force: bool = False) -> Path:
         while d <= AS_OF:
             meetings.append(d.isoformat())
             d += timedelta(days=14)
-        requests = ("assessment", "ehcp-issue", "placement", "top-up", "transport", "care-package",
-                    "personal-budget", "post-16")
-        outcomes = ("agreed", "agreed", "agreed", "agreed-with-conditions", "deferred", "declined", "referred")
+        requests = (
+            "assessment",
+            "ehcp-issue",
+            "placement",
+            "top-up",
+            "transport",
+            "care-package",
+            "personal-budget",
+            "post-16",
+        )
+        outcomes = (
+            "agreed",
+            "agreed",
+            "agreed",
+            "agreed-with-conditions",
+            "deferred",
+            "declined",
+            "referred",
+        )
         ptypes = ("mainstream", "maintained-special", "independent-special", "fe-college")
         pd = []
         for k in range(n):
             req = rng.choice(requests)
-            cost = rng.randrange(100_000, 6_000_000) if req in ("placement", "top-up", "post-16") else None
-            pd.append((f"B{rng.randrange(n):07d}", meetings[k * len(meetings) // n], req, rng.choice(outcomes),
-                       cost, rng.choice(ptypes) if req in ("placement", "post-16") else None,
-                       int(rng.random() < 0.2), now, "bench", "bench"))
+            cost = (
+                rng.randrange(100_000, 6_000_000)
+                if req in ("placement", "top-up", "post-16")
+                else None
+            )
+            pd.append(
+                (
+                    f"B{rng.randrange(n):07d}",
+                    meetings[k * len(meetings) // n],
+                    req,
+                    rng.choice(outcomes),
+                    cost,
+                    rng.choice(ptypes) if req in ("placement", "post-16") else None,
+                    int(rng.random() < 0.2),
+                    now,
+                    "bench",
+                    "bench",
+                )
+            )
             if len(pd) == 50_000:
                 _insert_panel(conn, pd)
         _insert_panel(conn, pd)
@@ -275,10 +431,13 @@ def write_db(n: int, force: bool = False) -> Path:
     for suffix in ("-wal", "-shm"):
         Path(f"{tmp}{suffix}").unlink(missing_ok=True)
     tmp.replace(path)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB): cases+clocks {t2 - t0:.0f} s, "
-          f"ledger {t3 - t2:.0f} s, panel {t4 - t3:.0f} s "
-          f"({len(statements):,} statements, {len(tr):,} transfers, {len(asm):,} assessments, "
-          f"{len(rv):,} reviews)", file=sys.stderr)
+    print(
+        f"wrote {path} ({path.stat().st_size / 1e6:.0f} MB): cases+clocks {t2 - t0:.0f} s, "
+        f"ledger {t3 - t2:.0f} s, panel {t4 - t3:.0f} s "
+        f"({len(statements):,} statements, {len(tr):,} transfers, {len(asm):,} assessments, "
+        f"{len(rv):,} reviews)",
+        file=sys.stderr,
+    )
     del t1
     return path
 
@@ -286,20 +445,43 @@ def write_db(n: int, force: bool = False) -> Path:
 def _insert_cases(conn: sqlite3.Connection, batch: list) -> None:
     conn.executemany(
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc)"
-        f" VALUES ({', '.join('?' * (len(FIELDS) + 2))})", batch)
+        f" VALUES ({', '.join('?' * (len(FIELDS) + 2))})",
+        batch,
+    )
     batch.clear()
 
 
-_LEDGER_COLS = ("id", "fund", "kind", "effect", "posted_on", "financial_year", "period", "amount_pence",
-                "released_pence", "description", "supplier", "supplier_is_individual", "invoice_ref",
-                "category", "cost_centre", "account_code", "reverses_id", "settles_id", "reason",
-                "officer", "recorded_utc")
+_LEDGER_COLS = (
+    "id",
+    "fund",
+    "kind",
+    "effect",
+    "posted_on",
+    "financial_year",
+    "period",
+    "amount_pence",
+    "released_pence",
+    "description",
+    "supplier",
+    "supplier_is_individual",
+    "invoice_ref",
+    "category",
+    "cost_centre",
+    "account_code",
+    "reverses_id",
+    "settles_id",
+    "reason",
+    "officer",
+    "recorded_utc",
+)
 
 
 def _insert_ledger(conn: sqlite3.Connection, batch: list) -> None:
     conn.executemany(
         f"INSERT INTO ledger_entries ({', '.join(_LEDGER_COLS)})"
-        f" VALUES ({', '.join('?' * len(_LEDGER_COLS))})", batch)
+        f" VALUES ({', '.join('?' * len(_LEDGER_COLS))})",
+        batch,
+    )
     batch.clear()
 
 
@@ -307,7 +489,9 @@ def _insert_panel(conn: sqlite3.Connection, batch: list) -> None:
     conn.executemany(
         "INSERT INTO panel_decisions (case_ref, meeting_on, request, outcome, annual_cost_pence,"
         " placement_type, out_of_county, recorded_utc, officer, source)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        batch,
+    )
     batch.clear()
 
 

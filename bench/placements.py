@@ -25,8 +25,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 SENDCTL = shutil.which("sendctl") or str(Path(sys.executable).parent / "sendctl")
-TYPES = ("mainstream", "resourced-provision", "maintained-special", "special-academy",
-         "non-maintained-special", "independent-special", "fe-college", "specialist-post-16")
+TYPES = (
+    "mainstream",
+    "resourced-provision",
+    "maintained-special",
+    "special-academy",
+    "non-maintained-special",
+    "independent-special",
+    "fe-college",
+    "specialist-post-16",
+)
 
 
 def build(path: Path, n: int) -> None:
@@ -40,14 +48,20 @@ def build(path: Path, n: int) -> None:
     now = "2017-04-18T09:00:00+00:00"
     rng = random.Random(19)
     conn.execute("BEGIN")
-    conn.execute("INSERT INTO funds (code, name, kind, allocation_pence, created_utc) VALUES"
-                 " ('high-needs', 'High needs block', 'high-needs', 1500000000000, ?)", (now,))
-    conn.executemany("INSERT INTO fund_profiles (fund, financial_year, amount_pence) VALUES (?, ?, ?)",
-                     [("high-needs", f"{y}-{(y + 1) % 100:02d}", 300000000000) for y in range(2017, 2022)])
+    conn.execute(
+        "INSERT INTO funds (code, name, kind, allocation_pence, created_utc) VALUES"
+        " ('high-needs', 'High needs block', 'high-needs', 1500000000000, ?)",
+        (now,),
+    )
+    conn.executemany(
+        "INSERT INTO fund_profiles (fund, financial_year, amount_pence) VALUES (?, ?, ?)",
+        [("high-needs", f"{y}-{(y + 1) % 100:02d}", 300000000000) for y in range(2017, 2022)],
+    )
     conn.executemany(
         "INSERT INTO cases (case_ref, forename, surname, date_of_birth, plan_type, created_utc,"
         " updated_utc) VALUES (?, 'B', 'Bench', '2008-01-01', 'ehcp', ?, ?)",
-        ((f"P{i:07d}", now, now) for i in range(n)))
+        ((f"P{i:07d}", now, now) for i in range(n)),
+    )
     d0 = date(2014, 4, 3)
     decisions, placements = [], []
     for i in range(n):
@@ -57,27 +71,64 @@ def build(path: Path, n: int) -> None:
         cost = rng.randrange(300_000, 9_000_000)
         ptype = rng.choice(TYPES)
         ooc = int(rng.random() < 0.2)
-        decisions.append((i + 1, f"P{i:07d}", meeting.isoformat(), "placement", "agreed", cost, ptype,
-                          ooc, "high-needs-block", starts.isoformat(), ends.isoformat() if ends else None,
-                          now, "bench"))
+        decisions.append(
+            (
+                i + 1,
+                f"P{i:07d}",
+                meeting.isoformat(),
+                "placement",
+                "agreed",
+                cost,
+                ptype,
+                ooc,
+                "high-needs-block",
+                starts.isoformat(),
+                ends.isoformat() if ends else None,
+                now,
+                "bench",
+            )
+        )
         s = spread(cost, starts, ends)
-        placements.append((f"P{i:07d}", i + 1, ptype, ooc, "high-needs-block", cost, starts.isoformat(),
-                           ends.isoformat() if ends else None, s.first_fy, s.first_fy_pence, s.last_fy,
-                           s.last_fy_pence, meeting.isoformat(), now))
+        placements.append(
+            (
+                f"P{i:07d}",
+                i + 1,
+                ptype,
+                ooc,
+                "high-needs-block",
+                cost,
+                starts.isoformat(),
+                ends.isoformat() if ends else None,
+                s.first_fy,
+                s.first_fy_pence,
+                s.last_fy,
+                s.last_fy_pence,
+                meeting.isoformat(),
+                now,
+            )
+        )
     conn.executemany(
         "INSERT INTO panel_decisions (id, case_ref, meeting_on, request, outcome, annual_cost_pence,"
         " placement_type, out_of_county, funder, starts_on, ends_on, recorded_utc, officer)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", decisions)
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        decisions,
+    )
     conn.executemany(
         "INSERT INTO placements (case_ref, decision_id, placement_type, out_of_county, funder,"
         " annual_cost_pence, starts_on, ends_on, first_fy, first_fy_pence, last_fy, last_fy_pence,"
         " action, decided_on, recorded_utc, officer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-        " 'agreed', ?, ?, 'bench')", placements)
+        " 'agreed', ?, ?, 'bench')",
+        placements,
+    )
     conn.executemany(
         "INSERT INTO ledger_entries (fund, kind, effect, posted_on, financial_year, period,"
         " amount_pence, description, officer, recorded_utc) VALUES ('high-needs', 'actual', 'spent',"
         " ?, '2017-18', 1, ?, 'fees', 'bench', ?)",
-        [((date(2017, 4, 1) + timedelta(days=i % 17)).isoformat(), 10_000 + i, now) for i in range(10_000)])
+        [
+            ((date(2017, 4, 1) + timedelta(days=i % 17)).isoformat(), 10_000 + i, now)
+            for i in range(10_000)
+        ],
+    )
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -88,7 +139,9 @@ def timed(args: list[str], runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([SENDCTL, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [SENDCTL, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         times.append(time.perf_counter() - t)
     return statistics.median(times)
 
@@ -105,10 +158,34 @@ def main(argv: list[str]) -> int:
         print(f"built {db} in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     base = ["--db", str(db)]
     rows = [
-        ("funds balances --fy 2017-18", [*base, "funds", "balances", "--fy", "2017-18", "--as-of",
-                                          "2017-10-01", "--format", "json"]),
-        ("placements forecast --years 3", [*base, "placements", "forecast", "--years", "3",
-                                            "--as-of", "2017-10-01", "--format", "json"]),
+        (
+            "funds balances --fy 2017-18",
+            [
+                *base,
+                "funds",
+                "balances",
+                "--fy",
+                "2017-18",
+                "--as-of",
+                "2017-10-01",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "placements forecast --years 3",
+            [
+                *base,
+                "placements",
+                "forecast",
+                "--years",
+                "3",
+                "--as-of",
+                "2017-10-01",
+                "--format",
+                "json",
+            ],
+        ),
         ("status", [*base, "status", "--as-of", "2017-10-01", "--format", "json"]),
     ]
     print(f"| report ({a.n:,} placements) | median of 5, s | goal |")

@@ -38,7 +38,9 @@ import generate  # noqa: E402
 BIN = Path(sys.executable).parent
 PY = sys.executable
 SENDCTL = str(BIN / "sendctl") if (BIN / "sendctl").exists() else shutil.which("sendctl")
-SQLITE_UTILS = str(BIN / "sqlite-utils") if (BIN / "sqlite-utils").exists() else shutil.which("sqlite-utils")
+SQLITE_UTILS = (
+    str(BIN / "sqlite-utils") if (BIN / "sqlite-utils").exists() else shutil.which("sqlite-utils")
+)
 SQLITE3 = shutil.which("sqlite3")
 AS_OF = "2017-04-18"
 DEMO = OUT / "demo.db"
@@ -68,7 +70,9 @@ class Result:
         return max(self.rss_kb) / 1024
 
 
-def run_once(cmd: list[str], tty: bool = False, count_lines: bool = False) -> tuple[float, int, int | None]:
+def run_once(
+    cmd: list[str], tty: bool = False, count_lines: bool = False
+) -> tuple[float, int, int | None]:
     """Run cmd; return (wall seconds, peak RSS KB, stdout lines). stdout to /dev/null unless
     counting lines (a pipe) or tty (a pseudo-terminal 120x40 that is drained as it is written).
 
@@ -106,8 +110,12 @@ def run_once(cmd: list[str], tty: bool = False, count_lines: bool = False) -> tu
         lines = b"".join(chunks).count(b"\n")
     else:
         t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE if count_lines else subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, env=ENV)
+        p = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE if count_lines else subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=ENV,
+        )
         if count_lines:
             lines = 0
             for chunk in iter(lambda: p.stdout.read(1 << 16), b""):
@@ -145,11 +153,20 @@ ROWS: list[dict] = []  # the table
 
 
 def add(group, what, rows, res: Result, floor: Result | None, goal: str, ok: bool | None, note=""):
-    ROWS.append({
-        "group": group, "what": what, "rows": rows, "runs": len(res.times), "median": res.median,
-        "peak": res.peak_mb, "ratio": (res.median / floor.median) if floor else None,
-        "goal": goal, "ok": ok, "note": note or res.note,
-    })
+    ROWS.append(
+        {
+            "group": group,
+            "what": what,
+            "rows": rows,
+            "runs": len(res.times),
+            "median": res.median,
+            "peak": res.peak_mb,
+            "ratio": (res.median / floor.median) if floor else None,
+            "goal": goal,
+            "ok": ok,
+            "note": note or res.note,
+        }
+    )
 
 
 def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
@@ -163,8 +180,20 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
     cases = {
         "shell": ([SQLITE3, str(dbs["shell"]), f".import --csv {csv_path} cases"], {}),
         "python": ([PY, str(HERE / "baseline_csv.py"), str(csv_path), str(dbs["python"])], {}),
-        "sendctl": ([SENDCTL, "--db", str(dbs["sendctl"]), "-q", "cases", "import", str(csv_path),
-                     "--as-of", AS_OF], {}),
+        "sendctl": (
+            [
+                SENDCTL,
+                "--db",
+                str(dbs["sendctl"]),
+                "-q",
+                "cases",
+                "import",
+                str(csv_path),
+                "--as-of",
+                AS_OF,
+            ],
+            {},
+        ),
     }
     log(f"imports of {n:,} rows x {runs}")
     r = measure(cases, runs, before=fresh)
@@ -177,13 +206,34 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
     big = n >= 200_000
     ok = r["sendctl"].median <= 3 * floor.median
     mem_ok = r["sendctl"].peak_mb < 150
-    add("import", "`sendctl cases import` (full validation)", n, r["sendctl"], floor,
-        "<= 3x; < 150 MB" if big else "", (ok and mem_ok) if big else None)
+    add(
+        "import",
+        "`sendctl cases import` (full validation)",
+        n,
+        r["sendctl"],
+        floor,
+        "<= 3x; < 150 MB" if big else "",
+        (ok and mem_ok) if big else None,
+    )
     if with_sqlite_utils and SQLITE_UTILS:
         log(f"sqlite-utils insert --csv of {n:,} rows (once)")
         fresh("sqlite_utils")
-        su = measure({"su": ([SQLITE_UTILS, "insert", str(dbs["sqlite_utils"]), "cases", str(csv_path),
-                              "--csv"], {})}, 1)["su"]
+        su = measure(
+            {
+                "su": (
+                    [
+                        SQLITE_UTILS,
+                        "insert",
+                        str(dbs["sqlite_utils"]),
+                        "cases",
+                        str(csv_path),
+                        "--csv",
+                    ],
+                    {},
+                )
+            },
+            1,
+        )["su"]
         add("import", "`sqlite-utils insert --csv` (run once)", n, su, floor, "", None)
     for name in dbs:
         fresh(name)
@@ -191,10 +241,20 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
 
 def bench_startup(runs: int) -> None:
     if True:  # rebuilt every run: the demo grows with the features
-        subprocess.run([SENDCTL, "demo", "--db", str(DEMO), "--force"], env=ENV, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    ref = sqlite3.connect(DEMO).execute(
-        "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1").fetchone()[0]
+        subprocess.run(
+            [SENDCTL, "demo", "--db", str(DEMO), "--force"],
+            env=ENV,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ref = (
+        sqlite3.connect(DEMO)
+        .execute(
+            "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1"
+        )
+        .fetchone()[0]
+    )
     db = ["--db", str(DEMO)]
     cases = {
         "pass": ([PY, "-c", "pass"], {}),
@@ -207,19 +267,39 @@ def bench_startup(runs: int) -> None:
     log(f"start-up and everyday commands on the 420-case demo x {runs}")
     r = measure(cases, runs)
     floor = r["typer"]
-    add("start-up", '`python -c pass`', None, r["pass"], floor, "", None)
+    add("start-up", "`python -c pass`", None, r["pass"], floor, "", None)
     add("start-up", '`python -c "import typer"` (floor)', None, floor, floor, "floor", None)
-    add("start-up", "`sendctl --help`", None, r["help"], floor, "<= 1x", r["help"].median <= floor.median)
-    for key, label in (("deadlines", "`sendctl deadlines` (demo)"),
-                       ("balances", "`sendctl funds balances` (demo)"),
-                       ("show", f"`sendctl cases show {ref}` (demo)")):
+    add(
+        "start-up",
+        "`sendctl --help`",
+        None,
+        r["help"],
+        floor,
+        "<= 1x",
+        r["help"].median <= floor.median,
+    )
+    for key, label in (
+        ("deadlines", "`sendctl deadlines` (demo)"),
+        ("balances", "`sendctl funds balances` (demo)"),
+        ("show", f"`sendctl cases show {ref}` (demo)"),
+    ):
         add("start-up", label, 420, r[key], floor, "<= 1.5x", r[key].median <= 1.5 * floor.median)
 
     log(f"cases list on a pseudo-terminal x {runs}")
     # --no-pager: less would wait for a key on the pseudo-terminal (bench/terminal_list.py)
-    t = measure({"list": ([SENDCTL, *db, "cases", "list", "--no-pager"], {"tty": True})}, runs)["list"]
-    add("terminal", "`sendctl cases list --no-pager` (demo, on a pty)", 420, t, None, "< 0.5 s", t.median < 0.5,
-        note=f"{t.lines} lines drawn")
+    t = measure({"list": ([SENDCTL, *db, "cases", "list", "--no-pager"], {"tty": True})}, runs)[
+        "list"
+    ]
+    add(
+        "terminal",
+        "`sendctl cases list --no-pager` (demo, on a pty)",
+        420,
+        t,
+        None,
+        "< 0.5 s",
+        t.median < 0.5,
+        note=f"{t.lines} lines drawn",
+    )
 
 
 REPORTS = [
@@ -237,7 +317,9 @@ def has_command(args: list[str]) -> bool:
     if f"  {args[0]} " not in group:
         return False
     if len(args) > 1 and not args[1].startswith("-"):
-        sub = subprocess.run([SENDCTL, args[0], "--help"], capture_output=True, text=True, env=ENV).stdout
+        sub = subprocess.run(
+            [SENDCTL, args[0], "--help"], capture_output=True, text=True, env=ENV
+        ).stdout
         return f"  {args[1]} " in sub
     return True
 
@@ -267,12 +349,32 @@ def bench_reports(n: int, runs: int) -> None:
     r = measure(cases, runs)
     for label, _ in REPORTS:
         if label in notes:
-            ROWS.append({"group": "report", "what": f"`{label}`", "rows": n, "runs": 0, "median": None,
-                         "peak": None, "ratio": None, "goal": "< 1 s", "ok": None, "note": notes[label]})
+            ROWS.append(
+                {
+                    "group": "report",
+                    "what": f"`{label}`",
+                    "rows": n,
+                    "runs": 0,
+                    "median": None,
+                    "peak": None,
+                    "ratio": None,
+                    "goal": "< 1 s",
+                    "ok": None,
+                    "note": notes[label],
+                }
+            )
             continue
         res = r[label]
-        add("report", f"`sendctl {label}`", n, res, None, "< 1 s", res.median < 1.0,
-            note=f"{res.lines:,} lines out")
+        add(
+            "report",
+            f"`sendctl {label}`",
+            n,
+            res,
+            None,
+            "< 1 s",
+            res.median < 1.0,
+            note=f"{res.lines:,} lines out",
+        )
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -289,31 +391,52 @@ def machine() -> str:
         pass
     mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.splitlines()
     total = mem[1].split()[1] if len(mem) > 1 else "?"
-    return (f"Machine: `nproc` {len(os.sched_getaffinity(0))}, {cpu or 'unknown CPU'}, "
-            f"{total} RAM (`free -h`); Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} "
-            f"(shell {subprocess.run([SQLITE3, '--version'], capture_output=True, text=True).stdout.split()[0]}); "
-            f"{platform.system()} {platform.release()}; load average at the end "
-            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}.")
+    return (
+        f"Machine: `nproc` {len(os.sched_getaffinity(0))}, {cpu or 'unknown CPU'}, "
+        f"{total} RAM (`free -h`); Python {platform.python_version()}, SQLite {sqlite3.sqlite_version} "
+        f"(shell {subprocess.run([SQLITE3, '--version'], capture_output=True, text=True).stdout.split()[0]}); "
+        f"{platform.system()} {platform.release()}; load average at the end "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}."
+    )
 
 
 def table() -> str:
-    out = ["| group | what | rows | runs | median s | peak MB | ratio to floor | goal | met | note |",
-           "|---|---|---:|---:|---:|---:|---:|---|:-:|---|"]
+    out = [
+        "| group | what | rows | runs | median s | peak MB | ratio to floor | goal | met | note |",
+        "|---|---|---:|---:|---:|---:|---:|---|:-:|---|",
+    ]
     for r in ROWS:
-        out.append("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-            r["group"], r["what"], f"{r['rows']:,}" if r["rows"] else "",
-            r["runs"] or "", f"{r['median']:.3f}" if r["median"] is not None else "-",
-            f"{r['peak']:.0f}" if r["peak"] is not None else "-",
-            f"{r['ratio']:.2f}x" if r["ratio"] is not None else "",
-            r["goal"], {True: "yes", False: "**no**", None: ""}[r["ok"]], r["note"]))
+        out.append(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
+                r["group"],
+                r["what"],
+                f"{r['rows']:,}" if r["rows"] else "",
+                r["runs"] or "",
+                f"{r['median']:.3f}" if r["median"] is not None else "-",
+                f"{r['peak']:.0f}" if r["peak"] is not None else "-",
+                f"{r['ratio']:.2f}x" if r["ratio"] is not None else "",
+                r["goal"],
+                {True: "yes", False: "**no**", None: ""}[r["ok"]],
+                r["note"],
+            )
+        )
     return "\n".join(out)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="1,000 and 200,000 rows only (reports at 200,000)")
-    ap.add_argument("--runs", type=int, default=5, help="runs per import/report measurement (default 5; 200k: 3)")
-    ap.add_argument("--startup-runs", type=int, default=15, help="runs per start-up measurement (default 15)")
+    ap.add_argument(
+        "--quick", action="store_true", help="1,000 and 200,000 rows only (reports at 200,000)"
+    )
+    ap.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="runs per import/report measurement (default 5; 200k: 3)",
+    )
+    ap.add_argument(
+        "--startup-runs", type=int, default=15, help="runs per start-up measurement (default 15)"
+    )
     ap.add_argument("--only", choices=("imports", "startup", "reports"), help="run one group")
     a = ap.parse_args(argv)
     # sqlite-utils is optional (pip install 'sendctl[browse]'): its row is left out without it

@@ -73,8 +73,10 @@ def main() -> None:
         for var in ("NO_COLOR", "SENDCTL_DB", "COLUMNS", "LINES", "PAGER"):
             env.pop(var, None)
         subprocess.run([SENDCTL, "demo", "--db", db], env=env, check=True, capture_output=True)
-        print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-              f"{args.runs} runs each, interleaved\n")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+            f"{args.runs} runs each, interleaved\n"
+        )
         print("| terminal | rows drawn | median s | min s | goal |")
         print("|---|---|---|---|---|")
         sizes = [(120, 40), (80, 24)]
@@ -82,21 +84,31 @@ def main() -> None:
         lines = {}
         for _ in range(args.runs):
             for cols, rows in sizes:
-                wall, n = on_pty([SENDCTL, "--db", db, "cases", "list", "--no-pager"], env, cols, rows)
+                wall, n = on_pty(
+                    [SENDCTL, "--db", db, "cases", "list", "--no-pager"], env, cols, rows
+                )
                 times[(cols, rows)].append(wall)
                 lines[(cols, rows)] = n
             t = time.perf_counter()
-            subprocess.run([SENDCTL, "--db", db, "cases", "list"], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [SENDCTL, "--db", db, "cases", "list"],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
             times.setdefault("pipe", []).append(time.perf_counter() - t)
         for size, ts in times.items():
             med = statistics.median(ts)
             if size == "pipe":
-                print(f"| none (a pipe: plain text, for comparison) | 420 | {med:.3f} | {min(ts):.3f} | |")
+                print(
+                    f"| none (a pipe: plain text, for comparison) | 420 | {med:.3f} | {min(ts):.3f} | |"
+                )
                 continue
             verdict = "met" if med < GOAL else "MISSED"
-            print(f"| {size[0]}x{size[1]} pseudo-terminal, colour | {lines[size]} | {med:.3f} | "
-                  f"{min(ts):.3f} | < {GOAL} s: {verdict} |")
+            print(
+                f"| {size[0]}x{size[1]} pseudo-terminal, colour | {lines[size]} | {med:.3f} | "
+                f"{min(ts):.3f} | < {GOAL} s: {verdict} |"
+            )
 
 
 if __name__ == "__main__":

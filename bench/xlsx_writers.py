@@ -22,8 +22,21 @@ import tempfile
 import time
 from datetime import date, timedelta
 
-HEADER = ["transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
-          "description", "supplier", "invoice_ref", "net_amount", "kind", "officer"]
+HEADER = [
+    "transaction_id",
+    "date",
+    "financial_year",
+    "period",
+    "fund",
+    "cost_centre",
+    "account_code",
+    "description",
+    "supplier",
+    "invoice_ref",
+    "net_amount",
+    "kind",
+    "officer",
+]
 WIDTHS = [14, 11, 9, 6, 10, 11, 12, 40, 30, 14, 12, 10, 12]
 TEXT_COLS = {2, 4, 5, 6, 7, 8, 9, 11, 12}
 
@@ -32,9 +45,21 @@ def rows(n: int):
     start = date(2017, 4, 1)
     for i in range(n):
         d = start + timedelta(days=i % 365)
-        yield [i + 1, d, "2017-18", (d.month - 4) % 12 + 1, "dfe-grant", f"{i % 997:05d}", "12-05",
-               f"EP assessment for case {i}", "Acme Psychology Ltd", f"INV-{i:07d}",
-               (i * 37 % 500_000) / 100, "actual", "a.finance"]
+        yield [
+            i + 1,
+            d,
+            "2017-18",
+            (d.month - 4) % 12 + 1,
+            "dfe-grant",
+            f"{i % 997:05d}",
+            "12-05",
+            f"EP assessment for case {i}",
+            "Acme Psychology Ltd",
+            f"INV-{i:07d}",
+            (i * 37 % 500_000) / 100,
+            "actual",
+            "a.finance",
+        ]
 
 
 def write_openpyxl(path: str, n: int) -> None:
@@ -68,8 +93,15 @@ def write_openpyxl(path: str, n: int) -> None:
 def write_xlsxwriter(path: str, n: int) -> None:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                    "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     ws = wb.add_worksheet("export")
     date_fmt = wb.add_format({"num_format": "dd/mm/yyyy"})
     money_fmt = wb.add_format({"num_format": '"£"#,##0.00;-"£"#,##0.00'})
@@ -96,7 +128,9 @@ def child(lib: str, n: int) -> None:
         secs = time.perf_counter() - t0
         size = os.path.getsize(path)
     use = resource.getrusage(resource.RUSAGE_SELF)
-    print(f"{secs:.1f}\t{use.ru_utime + use.ru_stime:.1f}\t{use.ru_maxrss / 1024:.0f}\t{size / 1e6:.1f}")
+    print(
+        f"{secs:.1f}\t{use.ru_utime + use.ru_stime:.1f}\t{use.ru_maxrss / 1024:.0f}\t{size / 1e6:.1f}"
+    )
 
 
 def main() -> None:
@@ -111,8 +145,12 @@ def main() -> None:
     print("| library (mode) | wall time (s) | CPU time (s) | peak memory (MB) | file (MB) |")
     print("|---|---|---|---|---|")
     for lib, mode in (("openpyxl", "write_only"), ("xlsxwriter", "constant_memory")):
-        out = subprocess.run([sys.executable, __file__, "--child", lib, "--rows", str(args.rows)],
-                             capture_output=True, text=True, check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", lib, "--rows", str(args.rows)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
         print(f"| {lib} ({mode}) | {out[0]} | {out[1]} | {out[2]} | {out[3]} |")
 
 

@@ -45,8 +45,14 @@ HEADER = ["case_ref", "date", "clock", "event", "detail"]
 # Of the EHC plans issued each year, how many came from a new assessment (Rutland SEN2:
 # new plans 2015 14, 2016 22; 2017 by mid-April about 5); the rest are transfers.
 NEW_PLANS = {2014: 0, 2015: 14, 2016: 22, 2017: 5}
-NO_PLAN_TRANSFERS = [date(2015, 3, 20), date(2015, 7, 10), date(2015, 11, 5), date(2016, 6, 17),
-                     date(2017, 1, 26), date(2017, 3, 9)]
+NO_PLAN_TRANSFERS = [
+    date(2015, 3, 20),
+    date(2015, 7, 10),
+    date(2015, 11, 5),
+    date(2016, 6, 17),
+    date(2017, 1, 26),
+    date(2017, 3, 9),
+]
 CEASED_TRANSFERS = [(date(2015, 12, 2), "needs-met"), (date(2016, 10, 12), "needs-met")]
 EXCEPTIONS = ["school-closure", "personal", "absent", "school-closure"]
 
@@ -91,14 +97,21 @@ class History:
         w.writerow(HEADER)
         # register openings first, then by date; a case's own events keep their order
         for on, ref, _, clock, event, detail in sorted(
-            self.rows, key=lambda r: (r[3] != "register", r[0] if r[3] != "register" else "", r[1], r[2])
+            self.rows,
+            key=lambda r: (r[3] != "register", r[0] if r[3] != "register" else "", r[1], r[2]),
         ):
             w.writerow([ref, on, clock, event, detail])
         return out.getvalue()
 
 
-def transfer(h: History, rng: random.Random, ref: str, final: date, outcome: str = "final-issued",
-             reason: str = "") -> date:
+def transfer(
+    h: History,
+    rng: random.Random,
+    ref: str,
+    final: date,
+    outcome: str = "final-issued",
+    reason: str = "",
+) -> date:
     """A concluded transfer review ending on `final`; returns its start."""
     weeks = rng.choice([10, 12, 13, 14, 15, 16, 17, 17, 18, 20, 23])
     start = max(START, final - timedelta(weeks=weeks))
@@ -116,18 +129,34 @@ def transfer(h: History, rng: random.Random, ref: str, final: date, outcome: str
     return start
 
 
-def new_plan(h: History, rng: random.Random, ref: str, final: date, late: bool, exception: str) -> None:
+def new_plan(
+    h: History, rng: random.Random, ref: str, final: date, late: bool, exception: str
+) -> None:
     """A new assessment ending in a final plan on `final` (within 20 weeks unless late)."""
     weeks = rng.choice([21, 22, 24, 26]) if late else rng.choice([15, 16, 17, 18, 19, 19, 20])
     received = final - timedelta(weeks=weeks, days=0 if late else rng.randrange(0, 5))
     h.add(ref, received, "assessment", "request", exception)
-    h.add(ref, received + timedelta(days=rng.choice([28, 35, 38, 41, 42, 42])), "assessment", "decision-to-assess")
+    h.add(
+        ref,
+        received + timedelta(days=rng.choice([28, 35, 38, 41, 42, 42])),
+        "assessment",
+        "decision-to-assess",
+    )
     h.add(ref, final - timedelta(days=rng.choice([20, 24, 28, 35])), "assessment", "draft-issued")
     h.add(ref, final, "assessment", "final-issued")
 
 
-def reviews(h: History, rng: random.Random, ref: str, dob: date, anchor: date, until: date,
-            phase_year: bool, skip_rate: float = 0.15, phase_last_day: date | None = None) -> None:
+def reviews(
+    h: History,
+    rng: random.Random,
+    ref: str,
+    dob: date,
+    anchor: date,
+    until: date,
+    phase_year: bool,
+    skip_rate: float = 0.15,
+    phase_last_day: date | None = None,
+) -> None:
     """Annual reviews from `anchor` (plan issued) to `until`: mostly in the three weeks before
     they fall due (every 12 months; 6 for under-5s), a few late, and a few children whose last
     review was missed (their clock shows overdue)."""
@@ -140,19 +169,30 @@ def reviews(h: History, rng: random.Random, ref: str, dob: date, anchor: date, u
         amend = rng.random() < 0.25
         if phase_year and date(2016, 9, 1) <= nxt <= date(2017, 8, 31) and rng.random() < 0.85:
             # the phase-transfer review: held in the autumn term, plan amended before 15 February
-            nxt = max(last + timedelta(days=120), rand_between(rng, date(2016, 10, 3), date(2017, 1, 13)))
+            nxt = max(
+                last + timedelta(days=120), rand_between(rng, date(2016, 10, 3), date(2017, 1, 13))
+            )
             amend = True
         if nxt >= until or nxt > AS_OF:
             return
         if nxt < START or nxt <= last:
             last = nxt
             continue
-        if AS_OF - timedelta(days=200) < nxt < AS_OF - timedelta(days=30) and rng.random() < skip_rate:
+        if (
+            AS_OF - timedelta(days=200) < nxt < AS_OF - timedelta(days=30)
+            and rng.random() < skip_rate
+        ):
             return  # this child's latest review was missed: the clock runs on, overdue
         h.add(ref, nxt, "review", "meeting")
         decided = nxt + timedelta(days=rng.choice([3, 7, 10, 14, 18, 21, 25, 27, 35]))
         if decided <= AS_OF and not (AS_OF - nxt).days < 20:
-            h.add(ref, decided, "review", "decision-amend" if amend else "decision-keep", nxt.isoformat())
+            h.add(
+                ref,
+                decided,
+                "review",
+                "decision-amend" if amend else "decision-keep",
+                nxt.isoformat(),
+            )
             if amend and phase_last_day and date(2016, 9, 1) <= nxt <= phase_last_day:
                 # the amended final plan naming the next school: mostly before the reg 18 date
                 # (its own random stream, so the rest of the history stays as it was)
@@ -214,10 +254,14 @@ def generate() -> str:
             else:
                 h.add(ref, statement_date(c), "register", "opening", "statement")
                 transfer(h, rng, ref, final)
-            reviews(h, rng, ref, c["dob"], final, AS_OF, c["phase"], phase_last_day=phase_last_day(c))
+            reviews(
+                h, rng, ref, c["dob"], final, AS_OF, c["phase"], phase_last_day=phase_last_day(c)
+            )
 
     # --- statements still to transfer (cases.csv: plan_type statement) ---------------------------
-    statements = sorted((c for c in cases if c["plan_type"] == "statement"), key=lambda c: c["case_ref"])
+    statements = sorted(
+        (c for c in cases if c["plan_type"] == "statement"), key=lambda c: c["case_ref"]
+    )
     # children moving phase this year were prioritised: most of them have started
     statements.sort(key=lambda c: (not c["phase"], rng.random()))
     for i, c in enumerate(statements):
@@ -227,19 +271,36 @@ def generate() -> str:
             # in progress: started between October 2016 and mid-April 2017; some draft plans out
             started = rand_between(rng, date(2016, 10, 3), date(2017, 4, 7))
         last_review_until = started or AS_OF
-        reviews(h, rng, ref, c["dob"], date.fromisoformat(c["plan_issued_on"]), last_review_until, c["phase"],
-                skip_rate=0.1)
+        reviews(
+            h,
+            rng,
+            ref,
+            c["dob"],
+            date.fromisoformat(c["plan_issued_on"]),
+            last_review_until,
+            c["phase"],
+            skip_rate=0.1,
+        )
         if started:
             h.add(ref, started, "transfer", "start", (started - timedelta(days=14)).isoformat())
             if (AS_OF - started).days > 70 and rng.random() < 0.6:
-                h.add(ref, started + timedelta(days=rng.randrange(55, 70)), "transfer", "draft-issued")
+                h.add(
+                    ref, started + timedelta(days=rng.randrange(55, 70)), "transfer", "draft-issued"
+                )
 
     # --- statements that ended with no plan, or ceased: those children are on SEN support now ---
-    support = [c for c in cases if c["plan_type"] == "sen_support" and 7 <= c["yg"] <= 12
-               and c["primary_need"] != "NSA"]
+    support = [
+        c
+        for c in cases
+        if c["plan_type"] == "sen_support" and 7 <= c["yg"] <= 12 and c["primary_need"] != "NSA"
+    ]
     rng.shuffle(support)
-    chosen = sorted(support[: len(NO_PLAN_TRANSFERS) + len(CEASED_TRANSFERS)], key=lambda c: c["case_ref"])
-    ends = [(d, "no-plan", "") for d in NO_PLAN_TRANSFERS] + [(d, "ceased", r) for d, r in CEASED_TRANSFERS]
+    chosen = sorted(
+        support[: len(NO_PLAN_TRANSFERS) + len(CEASED_TRANSFERS)], key=lambda c: c["case_ref"]
+    )
+    ends = [(d, "no-plan", "") for d in NO_PLAN_TRANSFERS] + [
+        (d, "ceased", r) for d, r in CEASED_TRANSFERS
+    ]
     for c, (end, outcome, reason) in zip(chosen, ends, strict=True):
         h.add(c["case_ref"], statement_date(c), "register", "opening", "statement")
         transfer(h, rng, c["case_ref"], end, outcome, reason)
@@ -253,25 +314,45 @@ def generate() -> str:
         c = next(pool)
         rec = rand_between(rng, date(2015, 3, 1), date(2017, 1, 31))
         h.add(c["case_ref"], rec, "assessment", "request")
-        h.add(c["case_ref"], rec + timedelta(days=rng.choice([30, 38, 41, 42])), "assessment", "refused")
+        h.add(
+            c["case_ref"],
+            rec + timedelta(days=rng.choice([30, 38, 41, 42])),
+            "assessment",
+            "refused",
+        )
     for _ in range(3):  # assessed, no plan
         c = next(pool)
         rec = rand_between(rng, date(2015, 6, 1), date(2016, 9, 30))
         h.add(c["case_ref"], rec, "assessment", "request")
         h.add(c["case_ref"], rec + timedelta(days=40), "assessment", "decision-to-assess")
-        h.add(c["case_ref"], rec + timedelta(days=rng.choice([98, 105, 112])), "assessment", "no-plan")
+        h.add(
+            c["case_ref"], rec + timedelta(days=rng.choice([98, 105, 112])), "assessment", "no-plan"
+        )
     # open requests as at 18 April 2017, received over the last 20 weeks
-    open_received = [date(2016, 11, 21), date(2016, 12, 5), date(2017, 1, 9), date(2017, 1, 23),
-                     date(2017, 2, 6), date(2017, 2, 27), date(2017, 3, 6), date(2017, 3, 13),
-                     date(2017, 3, 27), date(2017, 4, 10)]
+    open_received = [
+        date(2016, 11, 21),
+        date(2016, 12, 5),
+        date(2017, 1, 9),
+        date(2017, 1, 23),
+        date(2017, 2, 6),
+        date(2017, 2, 27),
+        date(2017, 3, 6),
+        date(2017, 3, 13),
+        date(2017, 3, 27),
+        date(2017, 4, 10),
+    ]
     for rec in open_received:
         c = next(pool)
         exc = "absent" if rec == date(2016, 12, 5) else ""
         h.add(c["case_ref"], rec, "assessment", "request", exc)
         age = (AS_OF - rec).days
         if age > 44 or (age > 30 and rng.random() < 0.5):
-            h.add(c["case_ref"], rec + timedelta(days=min(age, rng.choice([35, 39, 42]))), "assessment",
-                  "decision-to-assess")
+            h.add(
+                c["case_ref"],
+                rec + timedelta(days=min(age, rng.choice([35, 39, 42]))),
+                "assessment",
+                "decision-to-assess",
+            )
             if age > 112:
                 h.add(c["case_ref"], rec + timedelta(days=105), "assessment", "draft-issued")
     return h.text()

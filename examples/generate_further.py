@@ -26,8 +26,12 @@ from _output import write_or_check
 SEED = 1417
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2017, 4, 18)
-ADVISERS = [("ep", 14, (45, 95)), ("health", 6, (25, 44)), ("social-care", 5, (28, 46)),
-            ("school", 4, (10, 30))]  # (adviser, requests, days to reply: low, high)
+ADVISERS = [
+    ("ep", 14, (45, 95)),
+    ("health", 6, (25, 44)),
+    ("social-care", 5, (28, 46)),
+    ("school", 4, (10, 30)),
+]  # (adviser, requests, days to reply: low, high)
 
 
 def main(argv: list[str]) -> int:
@@ -35,8 +39,13 @@ def main(argv: list[str]) -> int:
     with open(HERE / "cases.csv", encoding="utf-8", newline="") as f:
         ehcps = [r["case_ref"] for r in csv.DictReader(f) if r["plan_type"] == "ehcp"]
     with open(HERE / "events.csv", encoding="utf-8", newline="") as f:
-        amends = [(r["case_ref"], r["date"], r["detail"]) for r in csv.DictReader(f)
-                  if r["clock"] == "review" and r["event"] == "decision-amend" and r["date"] >= "2017-01-01"]
+        amends = [
+            (r["case_ref"], r["date"], r["detail"])
+            for r in csv.DictReader(f)
+            if r["clock"] == "review"
+            and r["event"] == "decision-amend"
+            and r["date"] >= "2017-01-01"
+        ]
     rows: list[list[str]] = []
     for adviser, n, (low, high) in ADVISERS:
         for _ in range(n):

@@ -28,10 +28,30 @@ PANELS = 8  # fortnightly to 13 April 2017
 TA_RATE = 13.98  # £ an hour, 1:1 teaching assistant (domain.md §6, Bristol top-up rates)
 SCHOOL_WEEKS = 39
 
-HEADER = ["case_ref", "meeting_on", "request", "outcome", "annual_cost", "placement_type",
-          "provider", "out_of_county", "funder", "starts_on", "ends_on", "note"]
-REQUESTS = ["assessment", "ehcp-issue", "placement", "top-up", "transport", "care-package",
-            "personal-budget", "post-16"]
+HEADER = [
+    "case_ref",
+    "meeting_on",
+    "request",
+    "outcome",
+    "annual_cost",
+    "placement_type",
+    "provider",
+    "out_of_county",
+    "funder",
+    "starts_on",
+    "ends_on",
+    "note",
+]
+REQUESTS = [
+    "assessment",
+    "ehcp-issue",
+    "placement",
+    "top-up",
+    "transport",
+    "care-package",
+    "personal-budget",
+    "post-16",
+]
 OUTCOMES = ["agreed", "agreed-with-conditions", "deferred", "declined", "referred"]
 
 # How often each request comes up beyond PER_PANEL (REQUESTS order): placements and top-ups most.
@@ -48,9 +68,16 @@ OUTCOME_WEIGHTS = {
     "post-16": [6, 2, 1, 1, 0],
 }
 # Each panel hears these, plus random others (so every type appears more than once).
-PER_PANEL = [["placement", "top-up"], ["assessment", "transport"], ["placement", "ehcp-issue"],
-             ["care-package", "post-16"], ["placement", "personal-budget"],
-             ["top-up", "assessment"], ["placement", "post-16"], ["transport", "care-package"]]
+PER_PANEL = [
+    ["placement", "top-up"],
+    ["assessment", "transport"],
+    ["placement", "ehcp-issue"],
+    ["care-package", "post-16"],
+    ["placement", "personal-budget"],
+    ["top-up", "assessment"],
+    ["placement", "post-16"],
+    ["transport", "care-package"],
+]
 SPECIAL_TYPES = {
     "Independent special": "independent-special",
     "Special LA maintained": "maintained-special",
@@ -79,25 +106,43 @@ class Pools:
 
     def __init__(self, cases: list[dict]):
         plan = [c for c in cases if c["plan_type"] in ("ehcp", "statement")]
-        self.ooc_special = [c for c in plan if c["out_of_county"] == "Y" and c["setting_type"] in SPECIAL_TYPES]
-        self.post16 = [c for c in plan if c["setting_type"] in (
-            "Specialist post-16 institution", "General FE and tertiary", "Sixth form college")]
-        self.mainstream = [c for c in plan if c["setting_type"].startswith("Mainstream") and c["out_of_county"] == "N"]
-        self.support = [c for c in cases if c["plan_type"] == "sen_support"
-                        and c["setting_type"] != "Non-maintained early years"]
+        self.ooc_special = [
+            c for c in plan if c["out_of_county"] == "Y" and c["setting_type"] in SPECIAL_TYPES
+        ]
+        self.post16 = [
+            c
+            for c in plan
+            if c["setting_type"]
+            in ("Specialist post-16 institution", "General FE and tertiary", "Sixth form college")
+        ]
+        self.mainstream = [
+            c
+            for c in plan
+            if c["setting_type"].startswith("Mainstream") and c["out_of_county"] == "N"
+        ]
+        self.support = [
+            c
+            for c in cases
+            if c["plan_type"] == "sen_support" and c["setting_type"] != "Non-maintained early years"
+        ]
         self.plan = plan
         for name, pool in vars(self).items():
             if not pool:
                 raise SystemExit(f"examples/cases.csv has no children for the {name!r} pool")
 
 
-def decide(rng: random.Random, request: str, outcome: str, pools: Pools, meeting: date, used: set) -> dict:
+def decide(
+    rng: random.Random, request: str, outcome: str, pools: Pools, meeting: date, used: set
+) -> dict:
     """One decision row (the child chosen among those not yet before this panel)."""
 
     def child(pool):
         # not twice before one panel, nor the same request twice (a deferral aside)
-        free = [c for c in pool if (c["case_ref"], meeting) not in used
-                and (c["case_ref"], request) not in used]
+        free = [
+            c
+            for c in pool
+            if (c["case_ref"], meeting) not in used and (c["case_ref"], request) not in used
+        ]
         c = rng.choice(free)
         used.update({(c["case_ref"], meeting), (c["case_ref"], request)})
         return c
@@ -115,8 +160,12 @@ def decide(rng: random.Random, request: str, outcome: str, pools: Pools, meeting
         if rng.random() < 0.65:  # reducing these is the service's aim: the panel sees many
             c = child(pools.ooc_special)
             ptype = SPECIAL_TYPES[c["setting_type"]]
-            row.update(placement_type=ptype, provider=c["setting"], out_of_county="Y",
-                       funder="high-needs-block")
+            row.update(
+                placement_type=ptype,
+                provider=c["setting"],
+                out_of_county="Y",
+                funder="high-needs-block",
+            )
             if "Residential" in c["setting"]:
                 row["annual_cost"] = pounds(rng, 78000, 96000, 500)
                 row["note"] = "38-week residential"
@@ -126,45 +175,73 @@ def decide(rng: random.Random, request: str, outcome: str, pools: Pools, meeting
                 row["annual_cost"] = pounds(rng, 12000, 24000)
         else:
             c = child(pools.mainstream)
-            row.update(placement_type="resourced-provision", provider=rng.choice(IN_COUNTY_RESOURCED),
-                       funder="high-needs-block", annual_cost=pounds(rng, 8000, 14000))
+            row.update(
+                placement_type="resourced-provision",
+                provider=rng.choice(IN_COUNTY_RESOURCED),
+                funder="high-needs-block",
+                annual_cost=pounds(rng, 8000, 14000),
+            )
         row.update(starts_on=start.isoformat())
     elif request == "top-up":
         c = child(pools.mainstream)
         hours = rng.randrange(12, 26)
         cost = round(hours * TA_RATE * SCHOOL_WEEKS, 2)  # above the school's first £6,000
-        row.update(annual_cost=f"{cost:.2f}", provider=c["setting"], funder="high-needs-block",
-                   starts_on=start.isoformat(), ends_on="2018-03-31",
-                   note=f"{hours} h/week 1:1 support")
+        row.update(
+            annual_cost=f"{cost:.2f}",
+            provider=c["setting"],
+            funder="high-needs-block",
+            starts_on=start.isoformat(),
+            ends_on="2018-03-31",
+            note=f"{hours} h/week 1:1 support",
+        )
     elif request == "transport":
         c = child(pools.ooc_special + pools.mainstream)
         ooc = c["out_of_county"] == "Y"
-        row.update(annual_cost=pounds(rng, 7000, 15000) if ooc else pounds(rng, 2500, 6000),
-                   provider=c["setting"], out_of_county="Y" if ooc else "N", funder="general-fund",
-                   note="taxi with escort" if ooc else "shared minibus")
+        row.update(
+            annual_cost=pounds(rng, 7000, 15000) if ooc else pounds(rng, 2500, 6000),
+            provider=c["setting"],
+            out_of_county="Y" if ooc else "N",
+            funder="general-fund",
+            note="taxi with escort" if ooc else "shared minibus",
+        )
     elif request == "care-package":
         c = child(pools.plan)
-        row.update(annual_cost=pounds(rng, 18000, 45000, 500), funder="joint",
-                   note="education, health and social care split")
+        row.update(
+            annual_cost=pounds(rng, 18000, 45000, 500),
+            funder="joint",
+            note="education, health and social care split",
+        )
     elif request == "personal-budget":
         c = child(pools.plan)
-        row.update(annual_cost=pounds(rng, 1500, 7500), funder=rng.choice(["high-needs-block", "social-care"]),
-                   note="direct payment")
+        row.update(
+            annual_cost=pounds(rng, 1500, 7500),
+            funder=rng.choice(["high-needs-block", "social-care"]),
+            note="direct payment",
+        )
     else:  # post-16
         spi = [c for c in pools.post16 if c["setting_type"] == "Specialist post-16 institution"]
         c = child(spi if rng.random() < 0.4 else pools.post16)
         if c["setting_type"] == "Specialist post-16 institution":
-            row.update(placement_type="specialist-post-16", annual_cost=pounds(rng, 38000, 58000, 500))
+            row.update(
+                placement_type="specialist-post-16", annual_cost=pounds(rng, 38000, 58000, 500)
+            )
         else:
             row.update(placement_type="fe-college", annual_cost=pounds(rng, 6500, 12000))
-        row.update(provider=c["setting"], out_of_county=c["out_of_county"], funder="high-needs-block",
-                   starts_on="2017-09-06", ends_on="2018-07-20")
+        row.update(
+            provider=c["setting"],
+            out_of_county=c["out_of_county"],
+            funder="high-needs-block",
+            starts_on="2017-09-06",
+            ends_on="2018-07-20",
+        )
     row["case_ref"] = c["case_ref"]
     if outcome in ("deferred", "declined", "referred"):
         row["starts_on"] = row["ends_on"] = ""
-        row["note"] = {"deferred": "deferred for further information",
-                       "declined": "declined; appeal and mediation rights given",
-                       "referred": "referred to health and social care"}[outcome]
+        row["note"] = {
+            "deferred": "deferred for further information",
+            "declined": "declined; appeal and mediation rights given",
+            "referred": "referred to health and social care",
+        }[outcome]
     elif outcome == "agreed-with-conditions":
         row["note"] = (row["note"] + "; " if row["note"] else "") + "review at six months"
     return row
@@ -185,7 +262,11 @@ def generate(cases_csv: Path) -> str:
             todo.append(rng.choices(REQUESTS, weights=FILL_WEIGHTS)[0])
         back = []
         for old in carried:  # re-heard with the same child, now decided
-            row = dict(old, meeting_on=meeting.isoformat(), outcome=rng.choice(["agreed", "agreed-with-conditions", "declined"]))
+            row = dict(
+                old,
+                meeting_on=meeting.isoformat(),
+                outcome=rng.choice(["agreed", "agreed-with-conditions", "declined"]),
+            )
             used.add((row["case_ref"], meeting))
             row["note"] = "re-presented with further information"
             if row["outcome"] != "declined" and row["request"] in ("placement", "top-up"):
@@ -223,7 +304,9 @@ def generate(cases_csv: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    return write_or_check("panel.csv", generate(Path(__file__).resolve().parent / "cases.csv"), "decisions", argv)
+    return write_or_check(
+        "panel.csv", generate(Path(__file__).resolve().parent / "cases.csv"), "decisions", argv
+    )
 
 
 if __name__ == "__main__":

@@ -34,14 +34,32 @@ from _output import EXAMPLES, write_or_check
 SEED = 1901
 FIRST_PANEL = date(2015, 1, 8)  # a Thursday
 LAST_PANEL = date(2016, 3, 31)
-HEADER = ["case_ref", "meeting_on", "request", "outcome", "annual_cost", "placement_type",
-          "provider", "out_of_county", "funder", "starts_on", "ends_on", "note"]
+HEADER = [
+    "case_ref",
+    "meeting_on",
+    "request",
+    "outcome",
+    "annual_cost",
+    "placement_type",
+    "provider",
+    "out_of_county",
+    "funder",
+    "starts_on",
+    "ends_on",
+    "note",
+]
 # setting type -> (request, placement type, lowest, highest annual cost in £, share placed)
 COSTS = {
     "Independent special": ("placement", "independent-special", 46000, 64000, 1.0),
     "Special LA maintained": ("placement", "maintained-special", 24000, 36000, 1.0),
     "Special academy/free": ("placement", "special-academy", 24000, 36000, 1.0),
-    "Mainstream academy with resourced provision": ("placement", "resourced-provision", 15000, 21000, 1.0),
+    "Mainstream academy with resourced provision": (
+        "placement",
+        "resourced-provision",
+        15000,
+        21000,
+        1.0,
+    ),
     "Mainstream LA maintained": ("top-up", "mainstream", 8000, 18000, 0.95),
     "Mainstream academy": ("top-up", "mainstream", 8000, 18000, 0.95),
     "General FE and tertiary": ("post-16", "fe-college", 6000, 12000, 1.0),
@@ -65,13 +83,19 @@ def generate() -> str:
     with open(EXAMPLES / "cases.csv", encoding="utf-8", newline="") as f:
         cases = sorted(csv.DictReader(f), key=lambda r: r["case_ref"])
     with open(EXAMPLES / "panel.csv", encoding="utf-8", newline="") as f:
-        placed_later = {r["case_ref"] for r in csv.DictReader(f)
-                        if r["outcome"].startswith("agreed") and r["starts_on"]}
+        placed_later = {
+            r["case_ref"]
+            for r in csv.DictReader(f)
+            if r["outcome"].startswith("agreed") and r["starts_on"]
+        }
     # Dates in published reports must never read as a child's date of birth: no panel (nor
     # a start 25 days later) on a day a child of the register was born.
     births = {c["date_of_birth"] for c in cases}
-    meetings = [m for m in panels() if m.isoformat() not in births
-                and (m + timedelta(days=25)).isoformat() not in births]
+    meetings = [
+        m
+        for m in panels()
+        if m.isoformat() not in births and (m + timedelta(days=25)).isoformat() not in births
+    ]
     rows = []
     for c in cases:
         if c["plan_type"] not in ("ehcp", "statement") or c["case_ref"] in placed_later:
@@ -87,11 +111,19 @@ def generate() -> str:
             cost = rng.randrange(82000, 98001, 500)  # 38-week residential
         meeting = rng.choice(meetings)
         row = dict.fromkeys(HEADER, "")
-        row.update(case_ref=c["case_ref"], meeting_on=meeting.isoformat(), request=request,
-                   outcome="agreed", annual_cost=f"{cost}.00", placement_type=ptype or "",
-                   provider=c["setting"], out_of_county=c["out_of_county"], funder="high-needs-block",
-                   starts_on=(meeting + timedelta(days=25)).isoformat(),
-                   note="in force before the panels of 2017")
+        row.update(
+            case_ref=c["case_ref"],
+            meeting_on=meeting.isoformat(),
+            request=request,
+            outcome="agreed",
+            annual_cost=f"{cost}.00",
+            placement_type=ptype or "",
+            provider=c["setting"],
+            out_of_county=c["out_of_county"],
+            funder="high-needs-block",
+            starts_on=(meeting + timedelta(days=25)).isoformat(),
+            note="in force before the panels of 2017",
+        )
         if request == "post-16":
             row["ends_on"] = rng.choice(POST16_ENDS)
         rows.append(row)
@@ -105,12 +137,42 @@ def generate() -> str:
 
 # The block's other commitments for 2017-18 (orders and service agreements), in £.
 OTHER = [
-    ("Place funding: resourced provision units, 2017-18 (21 places at £6,000)", "Rutland schools", 126000, "HN-1701"),
-    ("Alternative provision and pupil referral unit places, 2017-18", "Welland Learning Centre", 298000, "HN-1702"),
-    ("Hospital and medical education service, 2017-18", "Welland Hospital Education Service", 64500, "HN-1703"),
-    ("Sensory impairment support service (SLA), 2017-18", "Welland Sensory Support Service", 118750, "HN-1704"),
-    ("Autism and communication outreach (SLA), 2017-18", "Welland Outreach Partnership", 86250, "HN-1705"),
-    ("Post-16 high needs: element 2 places in colleges, 2017-18", "Education Funding Agency (recoupment)", 102000, "HN-1706"),
+    (
+        "Place funding: resourced provision units, 2017-18 (21 places at £6,000)",
+        "Rutland schools",
+        126000,
+        "HN-1701",
+    ),
+    (
+        "Alternative provision and pupil referral unit places, 2017-18",
+        "Welland Learning Centre",
+        298000,
+        "HN-1702",
+    ),
+    (
+        "Hospital and medical education service, 2017-18",
+        "Welland Hospital Education Service",
+        64500,
+        "HN-1703",
+    ),
+    (
+        "Sensory impairment support service (SLA), 2017-18",
+        "Welland Sensory Support Service",
+        118750,
+        "HN-1704",
+    ),
+    (
+        "Autism and communication outreach (SLA), 2017-18",
+        "Welland Outreach Partnership",
+        86250,
+        "HN-1705",
+    ),
+    (
+        "Post-16 high needs: element 2 places in colleges, 2017-18",
+        "Education Funding Agency (recoupment)",
+        102000,
+        "HN-1706",
+    ),
 ]
 
 
@@ -119,7 +181,9 @@ def generate_other() -> str:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["fund", "date", "amount", "kind", "description", "supplier", "invoice_ref"])
     for description, supplier, pounds, ref in OTHER:
-        w.writerow(["high-needs", "01/04/2017", f"{pounds}.00", "commitment", description, supplier, ref])
+        w.writerow(
+            ["high-needs", "01/04/2017", f"{pounds}.00", "commitment", description, supplier, ref]
+        )
     return out.getvalue()
 
 

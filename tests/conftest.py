@@ -24,9 +24,16 @@ def _env(tmp_path, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    for var in ("FORCE_COLOR", "SENDCTL_SMTP_HOST", "SENDCTL_SMTP_PORT", "SENDCTL_SMTP_USER",
-                "SENDCTL_SMTP_PASSWORD", "SENDCTL_SMTP_FROM", "SENDCTL_SMTP_STARTTLS",
-                "SENDCTL_SMTP_SSL"):
+    for var in (
+        "FORCE_COLOR",
+        "SENDCTL_SMTP_HOST",
+        "SENDCTL_SMTP_PORT",
+        "SENDCTL_SMTP_USER",
+        "SENDCTL_SMTP_PASSWORD",
+        "SENDCTL_SMTP_FROM",
+        "SENDCTL_SMTP_STARTTLS",
+        "SENDCTL_SMTP_SSL",
+    ):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -42,7 +49,9 @@ class Run:
         self.runner = CliRunner()
 
     def __call__(self, *args, input=None, expect: int | None = 0):
-        result = self.runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        result = self.runner.invoke(
+            app, [str(a) for a in args], input=input, catch_exceptions=False
+        )
         if expect is not None and result.exit_code != expect:
             raise AssertionError(
                 f"sendctl {' '.join(map(str, args))} exited {result.exit_code}, expected {expect}\n"

@@ -48,8 +48,11 @@ class SmtpServer:
             user, password = auth
 
             def authenticator(server, session, envelope, mechanism, data):
-                ok = (isinstance(data, LoginPassword) and data.login == user.encode()
-                      and data.password == password.encode())
+                ok = (
+                    isinstance(data, LoginPassword)
+                    and data.login == user.encode()
+                    and data.password == password.encode()
+                )
                 return AuthResult(success=ok, handled=False)  # False: the server sends 535
 
             kw = {"authenticator": authenticator, "auth_require_tls": False}

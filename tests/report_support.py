@@ -16,7 +16,9 @@ class _Figures(HTMLParser):
         if tag == "span" and a.get("class") == "fig":
             self._open.append((a["data-key"], a["data-value"], []))
         elif tag in ("rect", "circle") and "data-key" in a:
-            self.points.append({"series": a.get("data-series"), "key": a["data-key"], "value": a["data-value"]})
+            self.points.append(
+                {"series": a.get("data-series"), "key": a["data-key"], "value": a["data-value"]}
+            )
 
     def handle_data(self, data):
         if self._open:

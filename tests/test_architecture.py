@@ -82,14 +82,27 @@ def test_domain_does_no_io():
 
 
 # issue 10: the root help, a group's help (its callback and module top) and --version.
-@pytest.mark.parametrize("args", [["--help"], ["cases", "--help"], ["deadlines", "--help"], ["--version"]])
+@pytest.mark.parametrize(
+    "args", [["--help"], ["cases", "--help"], ["deadlines", "--help"], ["--version"]]
+)
 def test_help_loads_nothing_heavy(args):
     env = dict(os.environ)
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "sendctl", *args],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     loaded = {line.split("|")[-1].strip() for line in out.stderr.splitlines() if "|" in line}
-    heavy = {"sqlite_utils", "rich.table", "rich.console", "dateutil.parser", "tabulate", "pydantic",
-             "sqlite3", "stdnum"}
+    heavy = {
+        "sqlite_utils",
+        "rich.table",
+        "rich.console",
+        "dateutil.parser",
+        "tabulate",
+        "pydantic",
+        "sqlite3",
+        "stdnum",
+    }
     assert not (loaded & heavy), loaded & heavy

@@ -28,7 +28,9 @@ def demo(tmp_path_factory):
     assert r.exit_code == 0, r.stdout + r.stderr
 
     def cli(*args, expect=0):
-        res = runner.invoke(app, ["--db", str(path), *map(str, args)], catch_exceptions=False, env=env)
+        res = runner.invoke(
+            app, ["--db", str(path), *map(str, args)], catch_exceptions=False, env=env
+        )
         assert res.exit_code == expect, res.stdout + res.stderr
         return res
 
@@ -58,8 +60,14 @@ def test_report_is_self_contained_and_every_money_figure_is_formatted(demo):
         for raw, shown in occurrences:
             if key.endswith("_pence") and raw != "":
                 assert shown == format_pence(int(raw)), (key, raw, shown)
-    for section in ("Transferring statements", "Statutory timescales", "High Needs Panel", "SEND funds",
-                    "SEND capital plan", "needs picture"):
+    for section in (
+        "Transferring statements",
+        "Statutory timescales",
+        "High Needs Panel",
+        "SEND funds",
+        "SEND capital plan",
+        "needs picture",
+    ):
         assert section in text
     assert text.count("How counted:") == 6
     assert text.count("As at 31 March 2018") == 6
@@ -68,11 +76,23 @@ def test_report_is_self_contained_and_every_money_figure_is_formatted(demo):
 def test_transfers_and_burndown_equal_transfers_status(demo):
     cli, _, figures, points = demo
     t = cli.json("transfers", "status", "--as-of", AS_OF)
-    for k in ("total", "concluded", "remaining", "ehcp_issued", "no_plan", "ceased", "in_progress",
-              "not_started", "overdue"):
+    for k in (
+        "total",
+        "concluded",
+        "remaining",
+        "ehcp_issued",
+        "no_plan",
+        "ceased",
+        "in_progress",
+        "not_started",
+        "overdue",
+    ):
         assert one(figures, f"transfers.{k}") == t[k], k
     assert float(one(figures, "transfers.pct_done")) == t["pct_done"]
-    assert float(one(figures, "transfers.rate_per_month_last_8_weeks")) == t["rate_per_month_last_8_weeks"]
+    assert (
+        float(one(figures, "transfers.rate_per_month_last_8_weeks"))
+        == t["rate_per_month_last_8_weeks"]
+    )
     for b in t["burndown"]:
         assert _point(points, f"transfers.burndown.{b['month']}.target") == b["target"]
         if b["remaining"] is not None:
@@ -81,7 +101,8 @@ def test_transfers_and_burndown_equal_transfers_status(demo):
     if t["forecast_finish_on"] and t["remaining"]:
         assert [(p["key"], int(p["value"])) for p in forecast] == [
             (f"transfers.forecast.{AS_OF[:7]}", t["remaining"]),
-            (f"transfers.forecast.{t['forecast_finish_on'][:7]}", 0)]
+            (f"transfers.forecast.{t['forecast_finish_on'][:7]}", 0),
+        ]
     else:
         assert forecast == []
 
@@ -113,11 +134,22 @@ def test_panel_equals_panel_summary(demo):
         if r["by"] == "request":
             continue
         key = f"panel.{r['by']}.{r['group']}"
-        for k in ("decisions", "agreed", "agreed_with_conditions", "deferred", "declined", "referred",
-                  "agreed_annual_cost_pence", "out_of_county_agreed", "out_of_county_cost_pence"):
+        for k in (
+            "decisions",
+            "agreed",
+            "agreed_with_conditions",
+            "deferred",
+            "declined",
+            "referred",
+            "agreed_annual_cost_pence",
+            "out_of_county_agreed",
+            "out_of_county_cost_pence",
+        ):
             assert one(figures, f"{key}.{k}") == r[k], (key, k)
         if r["by"] == "meeting":
-            assert _point(points, f"{key}.agreed_annual_cost_pence") == r["agreed_annual_cost_pence"]
+            assert (
+                _point(points, f"{key}.agreed_annual_cost_pence") == r["agreed_annual_cost_pence"]
+            )
     total = rows[-1]
     assert one(figures, "panel.total.placements_agreed") == total["placements_agreed"]
     assert one(figures, "panel.meetings") == sum(1 for r in rows if r["by"] == "meeting")
@@ -125,26 +157,47 @@ def test_panel_equals_panel_summary(demo):
 
 def test_funds_by_month_equal_funds_balances_at_each_month_end(demo):
     cli, _, figures, points = demo
-    now = {r["code"]: r for r in cli.json("funds", "balances", "--as-of", AS_OF) if r["level"] == "fund"}
+    now = {
+        r["code"]: r
+        for r in cli.json("funds", "balances", "--as-of", AS_OF)
+        if r["level"] == "fund"
+    }
     for code, r in now.items():
-        for k in ("allocation_pence", "approved_pence", "spent_pence", "committed_pence", "remaining_pence"):
+        for k in (
+            "allocation_pence",
+            "approved_pence",
+            "spent_pence",
+            "committed_pence",
+            "remaining_pence",
+        ):
             raw = one(figures, f"funds.{code}.{k}")
             assert (None if raw == "" else raw) == r[k], (code, k)
     month_ends = sorted({p["key"].split(".")[2] for p in points if p["key"].startswith("funds.")})
     assert month_ends[0] == "2017-04-30" and month_ends[-1] == AS_OF and len(month_ends) == 12
     for m in month_ends:
-        bal = {r["code"]: r for r in cli.json("funds", "balances", "--as-of", m) if r["level"] == "fund"}
+        bal = {
+            r["code"]: r
+            for r in cli.json("funds", "balances", "--as-of", m)
+            if r["level"] == "fund"
+        }
         for code in ("reserve", "dfe-grant"):
             assert _point(points, f"funds.{code}.{m}.spent_pence") == bal[code]["spent_pence"]
             assert _point(points, f"funds.{code}.{m}.spent_committed_pence") == (
-                bal[code]["spent_pence"] + bal[code]["committed_pence"])
-            limit = bal[code]["approved_pence"] if bal[code]["approved_pence"] is not None else bal[code]["allocation_pence"]
+                bal[code]["spent_pence"] + bal[code]["committed_pence"]
+            )
+            limit = (
+                bal[code]["approved_pence"]
+                if bal[code]["approved_pence"] is not None
+                else bal[code]["allocation_pence"]
+            )
             assert _point(points, f"funds.{code}.{m}.limit_pence") == limit
 
 
 def test_capital_section_equals_the_capital_commands(demo):
     cli, _, figures, points = demo
-    listed = [p for p in cli.json("capital", "list", "--as-of", AS_OF) if p["status"] != "withdrawn"]
+    listed = [
+        p for p in cli.json("capital", "list", "--as-of", AS_OF) if p["status"] != "withdrawn"
+    ]
     assert len(listed) == 4
     for p in listed:
         assert one(figures, f"capital.projects.{p['name']}.cost_pence") == p["cost_pence"]
@@ -153,7 +206,10 @@ def test_capital_section_equals_the_capital_commands(demo):
     assert one(figures, "capital.planned_pence") == plan["planned_pence"] == 46_600_000
     assert one(figures, "capital.unplanned_pence") == plan["unplanned_pence"]
     for y in plan["years"]:
-        assert _point(points, f"capital.years.{y['financial_year']}.planned_pence") == y["planned_pence"]
+        assert (
+            _point(points, f"capital.years.{y['financial_year']}.planned_pence")
+            == y["planned_pence"]
+        )
     summary = cli.json("capital", "consult", "summary", "--as-of", AS_OF)
     assert one(figures, "capital.consultation.responses") == summary[0]["responses"] == 70
 

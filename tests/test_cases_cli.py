@@ -35,13 +35,22 @@ def test_cp1252_excel_export_imports(run, db_path):
     assert zoe["forename"] == "Zoë" and zoe["date_of_birth"] == "2010-02-14"
     assert zoe["upn"] == "A857200017001" and zoe["primary_need"] == "ASD"
     assert zoe["plan_type"] == "statement" and zoe["plan_issued_on"] == "2014-03-03"
-    assert zoe["caseworker"] == "Priya Shah" and zoe["caseworker_email"] == "priya.shah@rutland.example"
+    assert (
+        zoe["caseworker"] == "Priya Shah"
+        and zoe["caseworker_email"] == "priya.shah@rutland.example"
+    )
     assert zoe["year_group"] == "2" and zoe["out_of_county"] is False
     sian = _case(run, "00124")
     assert sian["forename"] == "Siân" and sian["setting"] == "Welland Valley School, Stamford"
-    assert sian["out_of_county"] is True and sian["plan_type"] == "ehcp" and sian["year_group"] == "6"
+    assert (
+        sian["out_of_county"] is True and sian["plan_type"] == "ehcp" and sian["year_group"] == "6"
+    )
     chloe = _case(run, "0125")
-    assert chloe["forename"] == "Chloë" and chloe["primary_need"] == "NSA" and chloe["year_group"] == "1"
+    assert (
+        chloe["forename"] == "Chloë"
+        and chloe["primary_need"] == "NSA"
+        and chloe["year_group"] == "1"
+    )
     assert _case(run, "00126")["year_group"] == "N1"
 
 
@@ -59,10 +68,20 @@ def test_bad_rows_are_all_listed_and_nothing_is_written(run, db_path):
     r = run("cases", "import", FIX / "cases_errors.csv", *AS_OF, expect=1)
     err = r.stderr
     name = str(FIX / "cases_errors.csv")
-    for line, field in [(3, "upn"), (4, "date_of_birth"), (5, "date_of_birth"), (6, "primary_need"),
-                        (7, "primary_need"), (8, "case_ref"), (9, "forename"), (10, "plan_type"),
-                        (11, "date_of_birth"), (12, "caseworker_email"), (12, "out_of_county"),
-                        (13, "plan_issued_on")]:
+    for line, field in [
+        (3, "upn"),
+        (4, "date_of_birth"),
+        (5, "date_of_birth"),
+        (6, "primary_need"),
+        (7, "primary_need"),
+        (8, "case_ref"),
+        (9, "forename"),
+        (10, "plan_type"),
+        (11, "date_of_birth"),
+        (12, "caseworker_email"),
+        (12, "out_of_county"),
+        (13, "plan_issued_on"),
+    ]:
         assert f"{name}:{line}: {field}:" in err, (line, field, err)
     assert f"{name}:3: upn: wrong check letter (character 1)" in err
     assert "B857200017001" not in err  # personal data is not echoed (issue 9)
@@ -86,7 +105,12 @@ def test_reimport_changes_nothing_and_updates_are_audited(run, db_path):
     assert "0 added, 0 updated, 4 unchanged" in r.stderr
     # only the import's own summary row is added
     assert _count(db_path, "SELECT COUNT(*) FROM audit_log") == audit_after_first + 1
-    assert _count(db_path, "SELECT COUNT(*) FROM audit_log WHERE entity = 'case' AND action = 'update'") == 0
+    assert (
+        _count(
+            db_path, "SELECT COUNT(*) FROM audit_log WHERE entity = 'case' AND action = 'update'"
+        )
+        == 0
+    )
 
     r = run("cases", "import", FIX / "cases_update.csv", *AS_OF)
     assert "1 added, 2 updated, 2 unchanged" in r.stderr
@@ -95,8 +119,14 @@ def test_reimport_changes_nothing_and_updates_are_audited(run, db_path):
     hist = run.json("cases", "show", "00124")["history"]
     upd = [h for h in hist if h["action"] == "update"]
     assert len(upd) == 1
-    assert upd[0]["before"] == {"caseworker": "Tom Barker", "caseworker_email": "tom.barker@rutland.example"}
-    assert upd[0]["after"] == {"caseworker": "Kate Morgan", "caseworker_email": "kate.morgan@rutland.example"}
+    assert upd[0]["before"] == {
+        "caseworker": "Tom Barker",
+        "caseworker_email": "tom.barker@rutland.example",
+    }
+    assert upd[0]["after"] == {
+        "caseworker": "Kate Morgan",
+        "caseworker_email": "kate.morgan@rutland.example",
+    }
     summary = run.json("audit", "--entity", "case_import")
     assert summary[0]["entity_key"] == "cases_update.csv"
     assert json.loads(summary[0]["after_json"])["updated"] == 2
@@ -157,9 +187,22 @@ def test_list_filters(run):
     assert refs("--search", "0012") == ["00123", "00124", "00126"]
     assert refs("--search", "zoë example") == ["00123"]
     row = run.json("cases", "list", "--search", "00123")[0]
-    assert list(row) == ["case_ref", "upn", "forename", "surname", "date_of_birth", "setting",
-                         "setting_type", "out_of_county", "year_group", "primary_need", "plan_type",
-                         "plan_issued_on", "caseworker", "caseworker_email"]
+    assert list(row) == [
+        "case_ref",
+        "upn",
+        "forename",
+        "surname",
+        "date_of_birth",
+        "setting",
+        "setting_type",
+        "out_of_county",
+        "year_group",
+        "primary_need",
+        "plan_type",
+        "plan_issued_on",
+        "caseworker",
+        "caseworker_email",
+    ]
 
 
 def test_list_bad_need_is_bad_input(run):
@@ -175,10 +218,34 @@ def test_search_is_safe(run, db_path, text):
 
 
 def test_search_wildcards_are_literal(run):
-    run("cases", "add", "A_1", "--forename", "Ann", "--surname", "Per%cent", "--dob", "2010-01-01",
-        "--plan", "ehcp", *AS_OF)
-    run("cases", "add", "AB1", "--forename", "Bob", "--surname", "Percent", "--dob", "2010-01-01",
-        "--plan", "ehcp", *AS_OF)
+    run(
+        "cases",
+        "add",
+        "A_1",
+        "--forename",
+        "Ann",
+        "--surname",
+        "Per%cent",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        *AS_OF,
+    )
+    run(
+        "cases",
+        "add",
+        "AB1",
+        "--forename",
+        "Bob",
+        "--surname",
+        "Percent",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        *AS_OF,
+    )
     assert [c["case_ref"] for c in run.json("cases", "list", "--search", "A_")] == ["A_1"]
     assert [c["case_ref"] for c in run.json("cases", "list", "--search", "r%c")] == ["A_1"]
 
@@ -208,15 +275,57 @@ def test_show_plain_and_json(run):
 
 
 def test_add_and_update_are_validated_and_audited(run, db_path):
-    run("cases", "add", "00999", "--forename", "Zoë", "--surname", "Added", "--dob", "01/09/2012",
-        "--plan", "sen_support", "--need", "slcn", *AS_OF)
+    run(
+        "cases",
+        "add",
+        "00999",
+        "--forename",
+        "Zoë",
+        "--surname",
+        "Added",
+        "--dob",
+        "01/09/2012",
+        "--plan",
+        "sen_support",
+        "--need",
+        "slcn",
+        *AS_OF,
+    )
     c = _case(run, "00999")
     assert c["year_group"] == "N2" and c["primary_need"] == "SLCN"
-    r = run("cases", "add", "00999", "--forename", "A", "--surname", "B", "--dob", "2010-01-01",
-            "--plan", "ehcp", *AS_OF, expect=1)
+    r = run(
+        "cases",
+        "add",
+        "00999",
+        "--forename",
+        "A",
+        "--surname",
+        "B",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        *AS_OF,
+        expect=1,
+    )
     assert "already exists" in r.stderr
-    r = run("cases", "add", "01000", "--forename", "A", "--surname", "B", "--dob", "31/02/2010",
-            "--plan", "ehcp", "--upn", "B857200017001", *AS_OF, expect=1)
+    r = run(
+        "cases",
+        "add",
+        "01000",
+        "--forename",
+        "A",
+        "--surname",
+        "B",
+        "--dob",
+        "31/02/2010",
+        "--plan",
+        "ehcp",
+        "--upn",
+        "B857200017001",
+        *AS_OF,
+        expect=1,
+    )
     assert "--dob: not a real date" in r.stderr and "31/02/2010" not in r.stderr  # issue 9
     assert "--upn: wrong check letter" in r.stderr
     assert _count(db_path, "SELECT COUNT(*) FROM cases WHERE case_ref = '01000'") == 0
@@ -224,21 +333,52 @@ def test_add_and_update_are_validated_and_audited(run, db_path):
     run("cases", "update", "00999", "--need", "NSA", *AS_OF)
     r = run("cases", "update", "00999", "--plan", "ehcp", *AS_OF, expect=1)
     assert "--need: NSA (no specialist assessment) is only for SEN support" in r.stderr
-    r = run("cases", "update", "00999", "--plan", "ehcp", "--need", "ASD", "--plan-issued", "2017-03-01",
-            "--caseworker", "Priya Shah", *AS_OF)
+    r = run(
+        "cases",
+        "update",
+        "00999",
+        "--plan",
+        "ehcp",
+        "--need",
+        "ASD",
+        "--plan-issued",
+        "2017-03-01",
+        "--caseworker",
+        "Priya Shah",
+        *AS_OF,
+    )
     assert "Updated case 00999" in r.stderr
     c = _case(run, "00999")
     assert (c["plan_type"], c["primary_need"], c["plan_issued_on"]) == ("ehcp", "ASD", "2017-03-01")
     hist = run.json("cases", "show", "00999")["history"]
-    assert hist[0]["before"] == {"caseworker": None, "plan_issued_on": None, "plan_type": "sen_support",
-                                 "primary_need": "NSA"}
+    assert hist[0]["before"] == {
+        "caseworker": None,
+        "plan_issued_on": None,
+        "plan_type": "sen_support",
+        "primary_need": "NSA",
+    }
     r = run("cases", "update", "00999", "--caseworker", "Priya Shah", *AS_OF)
     assert "nothing changed" in r.stderr
     assert "nothing to change" in run("cases", "update", "00999", expect=1).stderr
-    assert "no case with reference 'nope'" in run("cases", "update", "nope", "--surname", "X", expect=1).stderr
+    assert (
+        "no case with reference 'nope'"
+        in run("cases", "update", "nope", "--surname", "X", expect=1).stderr
+    )
     # An old young person can still be updated today without the 0-25 check tripping.
-    run("cases", "add", "OLD", "--forename", "Al", "--surname", "Der", "--dob", "1992-01-01", "--plan",
-        "ehcp", *AS_OF)
+    run(
+        "cases",
+        "add",
+        "OLD",
+        "--forename",
+        "Al",
+        "--surname",
+        "Der",
+        "--dob",
+        "1992-01-01",
+        "--plan",
+        "ehcp",
+        *AS_OF,
+    )
     run("cases", "update", "OLD", "--caseworker", "Tom Barker")
     # Clearing an optional field.
     run("cases", "update", "00999", "--caseworker", "", *AS_OF)

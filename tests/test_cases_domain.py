@@ -62,9 +62,18 @@ def test_check_letter_matches_worked_examples():
 
 @pytest.mark.parametrize(
     "text, plan",
-    [("Statement", "statement"), ("statement of SEN", "statement"), ("EHCP", "ehcp"),
-     ("EHC Plan", "ehcp"), ("ehc plan", "ehcp"), ("SEN Support", "sen_support"),
-     ("sen_support", "sen_support"), ("K", "sen_support"), ("E", "ehcp"), ("S", "statement")],
+    [
+        ("Statement", "statement"),
+        ("statement of SEN", "statement"),
+        ("EHCP", "ehcp"),
+        ("EHC Plan", "ehcp"),
+        ("ehc plan", "ehcp"),
+        ("SEN Support", "sen_support"),
+        ("sen_support", "sen_support"),
+        ("K", "sen_support"),
+        ("E", "ehcp"),
+        ("S", "statement"),
+    ],
 )
 def test_plan_synonyms(text, plan):
     assert normalise_plan_type(text) == plan
@@ -75,8 +84,16 @@ def test_unknown_plan_is_a_problem():
         normalise_plan_type("plan b")
 
 
-@pytest.mark.parametrize("text, code", [("asd", "ASD"), ("SpLD", "SPLD"), ("dysx", None), ("Autism", "ASD"),
-                                        ("Speech, language and communication needs", "SLCN")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("asd", "ASD"),
+        ("SpLD", "SPLD"),
+        ("dysx", None),
+        ("Autism", "ASD"),
+        ("Speech, language and communication needs", "SLCN"),
+    ],
+)
 def test_need_codes(text, code):
     if code is None:
         with pytest.raises(CaseProblem):
@@ -105,7 +122,7 @@ def test_flags_no(text):
     "dob, as_of, group",
     [
         ("2012-09-01", "2017-04-18", "N2"),  # 3 on 31 Aug 2016
-        ("2012-08-31", "2017-04-18", "R"),   # 4 on 31 Aug 2016: Reception
+        ("2012-08-31", "2017-04-18", "R"),  # 4 on 31 Aug 2016: Reception
         ("2011-09-01", "2017-04-18", "R"),
         ("2011-08-31", "2017-04-18", "1"),
         ("2013-09-01", "2017-04-18", "N1"),
@@ -115,7 +132,7 @@ def test_flags_no(text):
         ("1998-09-01", "2017-04-18", "13"),
         ("1997-09-01", "2017-04-18", "14"),
         ("1997-08-31", "2017-04-18", None),  # beyond Year 14: left empty
-        ("2012-08-31", "2017-09-01", "1"),   # a new academic year moves everyone up
+        ("2012-08-31", "2017-09-01", "1"),  # a new academic year moves everyone up
         ("2012-08-31", "2017-08-31", "R"),
     ],
 )
@@ -123,8 +140,18 @@ def test_year_group_from_date_of_birth(dob, as_of, group):
     assert year_group_for(date.fromisoformat(dob), date.fromisoformat(as_of)) == group
 
 
-@pytest.mark.parametrize("text, group", [("Year 5", "5"), ("Y5", "5"), ("5", "5"), ("R", "R"),
-                                         ("Reception", "R"), ("n1", "N1"), ("NC Year 11", "11")])
+@pytest.mark.parametrize(
+    "text, group",
+    [
+        ("Year 5", "5"),
+        ("Y5", "5"),
+        ("5", "5"),
+        ("R", "R"),
+        ("Reception", "R"),
+        ("n1", "N1"),
+        ("NC Year 11", "11"),
+    ],
+)
 def test_year_group_text(text, group):
     assert normalise_year_group(text) == group
 
@@ -135,15 +162,27 @@ def test_year_group_bad_text():
 
 
 def _row(**kw):
-    row = {"case_ref": "00123", "forename": "Zoë", "surname": "Example", "date_of_birth": "14/02/2010",
-           "plan_type": "EHC Plan"}
+    row = {
+        "case_ref": "00123",
+        "forename": "Zoë",
+        "surname": "Example",
+        "date_of_birth": "14/02/2010",
+        "plan_type": "EHC Plan",
+    }
     row.update(kw)
     return row
 
 
 def test_valid_row_is_normalised():
-    case, problems = validate_case(_row(primary_need="asd", out_of_county="Y", plan_issued_on="1 Mar 2016",
-                                        caseworker_email="Priya.Shah@Rutland.example"), AS_OF)
+    case, problems = validate_case(
+        _row(
+            primary_need="asd",
+            out_of_county="Y",
+            plan_issued_on="1 Mar 2016",
+            caseworker_email="Priya.Shah@Rutland.example",
+        ),
+        AS_OF,
+    )
     assert problems == []
     assert case["case_ref"] == "00123"
     assert case["date_of_birth"] == "2010-02-14"
@@ -163,9 +202,9 @@ def test_given_year_group_wins():
     "field, value, problem",
     [
         ("date_of_birth", "2017-04-19", "in the future"),
-        ("date_of_birth", "2017-04-18", None),       # born on the as-of date: age 0 is fine
+        ("date_of_birth", "2017-04-18", None),  # born on the as-of date: age 0 is fine
         ("date_of_birth", "1991-04-18", "over 25"),  # 26 today
-        ("date_of_birth", "1991-04-19", None),       # 25 until tomorrow: inclusive
+        ("date_of_birth", "1991-04-19", None),  # 25 until tomorrow: inclusive
         ("date_of_birth", "31/02/2010", "not a real date"),
         ("date_of_birth", "soon", "not a date"),
         ("date_of_birth", "", "required"),
@@ -206,7 +245,9 @@ def test_fast_upn_path_agrees_with_stdnum():
         la = rng.choice(["857", "801", "000", "999", "201", "420"])
         last = rng.choice("0123456789" + letters)
         body = f"{la}{rng.randrange(10**8):08d}{last}"
-        for first in rng.sample(letters, 5) + [stdnum_upn.calc_check_digit(body) if last not in "IOS" else "A"]:
+        for first in rng.sample(letters, 5) + [
+            stdnum_upn.calc_check_digit(body) if last not in "IOS" else "A"
+        ]:
             upn = first + body
             try:
                 ok = check_upn(upn) == upn

@@ -19,8 +19,9 @@ def _rows():
 
 
 def test_generator_is_deterministic_and_file_is_current():
-    out = subprocess.run([sys.executable, str(EXAMPLES / "generate.py"), "--check"],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(EXAMPLES / "generate.py"), "--check"], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -37,7 +38,9 @@ def test_register_shape():
     assert all(check_upn(u) == u and u[1:4] == "857" for u in upns)
     workers = {r["caseworker"] for r in rows if r["caseworker"]}
     assert 10 <= len(workers) <= 14
-    assert all(r["caseworker_email"].endswith("@rutland.example") for r in rows if r["caseworker_email"])
+    assert all(
+        r["caseworker_email"].endswith("@rutland.example") for r in rows if r["caseworker_email"]
+    )
     assert len(set(r["primary_need"] for r in rows)) >= 10
     ooc = Counter(r["out_of_county"] for r in rows)
     assert ooc["Y"] > 10 and ooc["N"] > 300

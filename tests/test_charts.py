@@ -25,8 +25,16 @@ def test_month_range_has_every_month():
 
 
 def test_burndown_series_straight_line_and_forecast():
-    rows = [{"month": m, "remaining": r, "target": 0} for m, r in
-            [("2017-01", 10), ("2017-02", 8), ("2017-03", 7), ("2017-04", 6), ("2017-05", None)]]
+    rows = [
+        {"month": m, "remaining": r, "target": 0}
+        for m, r in [
+            ("2017-01", 10),
+            ("2017-02", 8),
+            ("2017-03", 7),
+            ("2017-04", 6),
+            ("2017-05", None),
+        ]
+    ]
     c = transfer_burndown(rows, 12, date(2017, 4, 18), date(2017, 6, 30), rate_per_month=2.0)
     assert c.x == ("2017-01", "2017-02", "2017-03", "2017-04", "2017-05", "2017-06", "2017-07")
     assert c.get("left").values == (10, 8, 7, 6, None, None, None)
@@ -44,16 +52,29 @@ def test_burndown_without_a_rate_has_no_forecast():
 
 def test_spend_series_by_financial_year_month():
     ends = fy_month_ends("2017-18")
-    assert ends[0] == date(2017, 4, 30) and ends[10] == date(2018, 2, 28) and ends[-1] == date(2018, 3, 31)
+    assert (
+        ends[0] == date(2017, 4, 30)
+        and ends[10] == date(2018, 2, 28)
+        and ends[-1] == date(2018, 3, 31)
+    )
     c = spend_against_limit("reserve", "2017-18", [100, 250] + [None] * 10, 5000, "approval")
     assert c.x[0] == "2017-04" and c.x[-1] == "2018-03" and c.get("limit").values == (5000,) * 12
 
 
 def test_clocks_due_by_week_counts_each_week_and_overdue():
     as_of = date(2017, 4, 18)
-    rows = [{"due_on": d, "status": s} for d, s in [
-        ("2017-04-01", "overdue"), ("2017-04-18", "due"), ("2017-04-24", "due"), ("2017-04-25", "due"),
-        ("2017-06-12", "upcoming"), ("2017-06-13", "upcoming"), ("2017-03-01", "guidance")]]
+    rows = [
+        {"due_on": d, "status": s}
+        for d, s in [
+            ("2017-04-01", "overdue"),
+            ("2017-04-18", "due"),
+            ("2017-04-24", "due"),
+            ("2017-04-25", "due"),
+            ("2017-06-12", "upcoming"),
+            ("2017-06-13", "upcoming"),
+            ("2017-03-01", "guidance"),
+        ]
+    ]
     c = clocks_due_by_week(rows, as_of, weeks=8)
     assert c.x[0] == "2017-04-18" and c.x[1] == "2017-04-25" and len(c.x) == 8
     assert c.get("due").values == (2, 1, 0, 0, 0, 0, 0, 1)  # 13 June is day 56: past 8 weeks
@@ -63,8 +84,12 @@ def test_clocks_due_by_week_counts_each_week_and_overdue():
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("charts") / "demo.db"
-    r = CliRunner().invoke(app, ["demo", "--db", str(path)], catch_exceptions=False,
-                           env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"})
+    r = CliRunner().invoke(
+        app,
+        ["demo", "--db", str(path)],
+        catch_exceptions=False,
+        env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"},
+    )
     assert r.exit_code == 0, r.stdout + r.stderr
     return path
 
@@ -73,12 +98,15 @@ def test_burndown_chart_legend_matches_its_marks(demo, monkeypatch, run):
     monkeypatch.setenv("SENDCTL_DB", str(demo))
     s = run.json("transfers", "status", "--as-of", AS_OF)
     out = run("transfers", "status", "--as-of", AS_OF).stdout
-    chart = out[out.index("Statements left, by month"):]
+    chart = out[out.index("Statements left, by month") :]
     lines = chart.strip().splitlines()
     at = next(i for i, x in enumerate(lines) if x.strip().startswith("2014-09"))  # the month axis
-    legend, grid, years = " ".join(lines[at + 1:]), "\n".join(lines[1:at - 1]), lines[at]
-    for mark, words in (("o", "statements left"), (".", "straight line to zero by 2018-03-31"),
-                        ("x", f"forecast at {s['rate_per_month_last_8_weeks']:g} a month")):
+    legend, grid, years = " ".join(lines[at + 1 :]), "\n".join(lines[1 : at - 1]), lines[at]
+    for mark, words in (
+        ("o", "statements left"),
+        (".", "straight line to zero by 2018-03-31"),
+        ("x", f"forecast at {s['rate_per_month_last_8_weeks']:g} a month"),
+    ):
         assert f"{mark} {words}" in legend
         assert mark in grid.replace("2014-09", "")
     # evenly spaced months: the Januaries equally far apart
@@ -109,4 +137,8 @@ def test_spend_and_weekly_charts(demo, monkeypatch, run):
     weekly = run("deadlines", "--as-of", AS_OF, "--chart").stdout
     assert "Clocks falling due each week from 2017-04-18" in weekly
     assert sum(1 for x in weekly.splitlines() if x.startswith("w/c ")) == 8
-    assert run("deadlines", "--as-of", AS_OF, "--chart", "--format", "json").stdout.lstrip().startswith("[")
+    assert (
+        run("deadlines", "--as-of", AS_OF, "--chart", "--format", "json")
+        .stdout.lstrip()
+        .startswith("[")
+    )

@@ -18,7 +18,15 @@ def test_audit_filters_newest_first(run, db_path):
         db_path,
         [
             ("2017-04-01T09:00:00+00:00", "amy", "cases add", "case", "R1", "R1", "create"),
-            ("2017-04-10T09:00:00+00:00", "ben", "panel record", "panel_decision", "7", "R1", "create"),
+            (
+                "2017-04-10T09:00:00+00:00",
+                "ben",
+                "panel record",
+                "panel_decision",
+                "7",
+                "R1",
+                "create",
+            ),
             ("2017-04-12T09:00:00+00:00", "amy", "cases update", "case", "R2", "R2", "update"),
         ],
     )

@@ -26,24 +26,28 @@ def days(lo: int, hi: int):
     return st.integers(lo, hi)
 
 
-case_strategy = st.fixed_dictionaries({
-    "dob": st.dates(date(1998, 1, 1), date(2014, 8, 31)),
-    "plan": st.sampled_from(["statement", "ehcp", "sen_support"]),
-    "made": st.dates(date(2012, 1, 1), date(2017, 12, 31)),
-    "setting": st.sampled_from(SETTINGS),
-    "start": st.one_of(st.none(), st.dates(date(2014, 9, 1), date(2018, 6, 30))),
-    "draft_after": st.one_of(st.none(), days(0, 200)),
-    "outcome": st.sampled_from([None, "final-issued", "no-plan", "ceased"]),
-    "outcome_after": days(0, 200),
-    "request": st.one_of(st.none(), st.dates(date(2015, 1, 1), date(2018, 6, 30))),
-    "decision": st.sampled_from([None, "decision-to-assess", "refused"]),
-    "a_steps": st.lists(days(0, 120), min_size=3, max_size=3),
-    "a_outcome": st.sampled_from([None, "final-issued", "no-plan"]),
-    "reviews": st.lists(st.tuples(days(60, 500), st.sampled_from([None, "keep", "amend"]), days(0, 40)),
-                        max_size=2),
-    "amended": st.one_of(st.none(), days(0, 700)),
-    "end": st.one_of(st.none(), days(0, 900)),
-})
+case_strategy = st.fixed_dictionaries(
+    {
+        "dob": st.dates(date(1998, 1, 1), date(2014, 8, 31)),
+        "plan": st.sampled_from(["statement", "ehcp", "sen_support"]),
+        "made": st.dates(date(2012, 1, 1), date(2017, 12, 31)),
+        "setting": st.sampled_from(SETTINGS),
+        "start": st.one_of(st.none(), st.dates(date(2014, 9, 1), date(2018, 6, 30))),
+        "draft_after": st.one_of(st.none(), days(0, 200)),
+        "outcome": st.sampled_from([None, "final-issued", "no-plan", "ceased"]),
+        "outcome_after": days(0, 200),
+        "request": st.one_of(st.none(), st.dates(date(2015, 1, 1), date(2018, 6, 30))),
+        "decision": st.sampled_from([None, "decision-to-assess", "refused"]),
+        "a_steps": st.lists(days(0, 120), min_size=3, max_size=3),
+        "a_outcome": st.sampled_from([None, "final-issued", "no-plan"]),
+        "reviews": st.lists(
+            st.tuples(days(60, 500), st.sampled_from([None, "keep", "amend"]), days(0, 40)),
+            max_size=2,
+        ),
+        "amended": st.one_of(st.none(), days(0, 700)),
+        "end": st.one_of(st.none(), days(0, 900)),
+    }
+)
 
 
 def record(conn, actor, i: int, c: dict) -> E.History:
@@ -57,10 +61,24 @@ def record(conn, actor, i: int, c: dict) -> E.History:
         "INSERT INTO cases (case_ref, forename, surname, date_of_birth, setting, setting_type, out_of_county,"
         " primary_need, plan_type, plan_issued_on, caseworker, caseworker_email, created_utc, updated_utc)"
         " VALUES (?, 'F', 'S', ?, ?, 'mainstream', 0, 'ASD', ?, ?, ?, 'cw@x.example', ?, ?)",
-        (ref, c["dob"].isoformat(), c["setting"], c["plan"], made.isoformat() if made else None,
-         f"cw{i % 3}", NOW, NOW))
-    h = E.History(ref, c["dob"], c["plan"] if c["plan"] != "sen_support" else None, made,
-                  setting=f"{c['setting']} mainstream")
+        (
+            ref,
+            c["dob"].isoformat(),
+            c["setting"],
+            c["plan"],
+            made.isoformat() if made else None,
+            f"cw{i % 3}",
+            NOW,
+            NOW,
+        ),
+    )
+    h = E.History(
+        ref,
+        c["dob"],
+        c["plan"] if c["plan"] != "sen_support" else None,
+        made,
+        setting=f"{c['setting']} mainstream",
+    )
 
     def ok(fn, *args) -> bool:
         conn.execute("SAVEPOINT ev")
@@ -76,14 +94,18 @@ def record(conn, actor, i: int, c: dict) -> E.History:
     final_on = None
     if c["plan"] == "statement" and c["start"] and ok(S.start_transfer, c["start"], None):
         t = E.Transfer(c["start"], c["start"] - timedelta(days=14))
-        draft = c["start"] + timedelta(days=c["draft_after"]) if c["draft_after"] is not None else None
+        draft = (
+            c["start"] + timedelta(days=c["draft_after"]) if c["draft_after"] is not None else None
+        )
         if draft and ok(S.record_transfer_event, "draft-issued", draft, None):
             t = replace(t, draft_on=draft)
         if c["outcome"]:
             on = (t.draft_on or t.started_on) + timedelta(days=c["outcome_after"])
             reason = "other" if c["outcome"] == "ceased" else None
             if ok(S.record_transfer_event, c["outcome"], on, reason):
-                outcome = {"final-issued": "ehcp_issued", "no-plan": "no_plan", "ceased": "ceased"}[c["outcome"]]
+                outcome = {"final-issued": "ehcp_issued", "no-plan": "no_plan", "ceased": "ceased"}[
+                    c["outcome"]
+                ]
                 t = replace(t, concluded_on=on, outcome=outcome)
                 final_on = on if outcome == "ehcp_issued" else None
         h = replace(h, transfer=t)
@@ -91,7 +113,11 @@ def record(conn, actor, i: int, c: dict) -> E.History:
         a = E.Assessment(c["request"])
         on = c["request"] + timedelta(days=c["a_steps"][0])
         if c["decision"] and ok(S.record_assessment_event, c["decision"], on, None):
-            a = replace(a, decided_on=on, decision="assess" if c["decision"] == "decision-to-assess" else "refused")
+            a = replace(
+                a,
+                decided_on=on,
+                decision="assess" if c["decision"] == "decision-to-assess" else "refused",
+            )
             if c["decision"] == "refused":
                 a = replace(a, concluded_on=on, outcome="refused")
             else:
@@ -101,8 +127,13 @@ def record(conn, actor, i: int, c: dict) -> E.History:
                 if c["a_outcome"]:
                     end = (a.draft_on or on) + timedelta(days=c["a_steps"][2])
                     if ok(S.record_assessment_event, c["a_outcome"], end, None):
-                        a = replace(a, concluded_on=end,
-                                    outcome="ehcp_issued" if c["a_outcome"] == "final-issued" else "no_plan")
+                        a = replace(
+                            a,
+                            concluded_on=end,
+                            outcome="ehcp_issued"
+                            if c["a_outcome"] == "final-issued"
+                            else "no_plan",
+                        )
                         final_on = end if c["a_outcome"] == "final-issued" else None
         h = replace(h, assessments=(a,))
     base = final_on or made
@@ -130,9 +161,11 @@ def engine_row(h: E.History, k: E.Clock) -> tuple:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cases=st.lists(case_strategy, min_size=1, max_size=6),
-       as_ofs=st.lists(st.dates(date(2014, 6, 1), date(2019, 12, 31)), min_size=1, max_size=3),
-       within=st.integers(0, 30))
+@given(
+    cases=st.lists(case_strategy, min_size=1, max_size=6),
+    as_ofs=st.lists(st.dates(date(2014, 6, 1), date(2019, 12, 31)), min_size=1, max_size=3),
+    within=st.integers(0, 30),
+)
 def test_every_listing_agrees_with_the_engine(cases, as_ofs, within):
     from sendctl.storage.audit import Actor
     from sendctl.storage.clocks import case_clocks, deadline_rows, transfer_list
@@ -147,15 +180,36 @@ def test_every_listing_agrees_with_the_engine(cases, as_ofs, within):
         try:
             for as_of in as_ofs:
                 for upcoming in (False, True):
-                    want = sorted(engine_row(h, k) for h in model
-                                  for k in E.running_clocks(h, as_of, within, upcoming))
-                    got = sorted((r["case_ref"], r["clock"], r["due_on"], r["status"], r["days_left"], r["rule_id"])
-                                 for r in deadline_rows(conn, as_of, within, include_upcoming=upcoming))
+                    want = sorted(
+                        engine_row(h, k)
+                        for h in model
+                        for k in E.running_clocks(h, as_of, within, upcoming)
+                    )
+                    got = sorted(
+                        (
+                            r["case_ref"],
+                            r["clock"],
+                            r["due_on"],
+                            r["status"],
+                            r["days_left"],
+                            r["rule_id"],
+                        )
+                        for r in deadline_rows(conn, as_of, within, include_upcoming=upcoming)
+                    )
                     assert got == want
                 for h in model:
                     want = [engine_row(h, k) for k in E.case_clocks(h, as_of, within)]
-                    got = [(h.case_ref, r["clock"], r["due_on"], r["status"], r["days_left"], r["rule_id"])
-                           for r in case_clocks(conn, h.case_ref, as_of, within)]
+                    got = [
+                        (
+                            h.case_ref,
+                            r["clock"],
+                            r["due_on"],
+                            r["status"],
+                            r["days_left"],
+                            r["rule_id"],
+                        )
+                        for r in case_clocks(conn, h.case_ref, as_of, within)
+                    ]
                     assert got == want
                 transfers = {r["case_ref"]: r for r in transfer_list(conn, as_of)}
                 for h in model:
@@ -164,14 +218,23 @@ def test_every_listing_agrees_with_the_engine(cases, as_ofs, within):
                     if k is not None:
                         assert transfers[h.case_ref]["due_on"] == k.due_on.isoformat()
                 board = dashboard(conn, as_of, within)["clocks"]
-                counted = sum(1 for h in model for k in E.case_clocks(h, as_of, within)
-                              if k.status in ("overdue", "due"))
+                counted = sum(
+                    1
+                    for h in model
+                    for k in E.case_clocks(h, as_of, within)
+                    if k.status in ("overdue", "due")
+                )
                 assert board["overdue"] + board["due"] == counted
                 year = as_of.year
                 census = census_date(year + 1)
-                caseload = next(f["value"] for f in sen2_figures(conn, year)["figures"]
-                                if f["figure"] == "caseload_total")
-                assert caseload == sum(1 for h in model if h.as_of(census).plan_in_force() is not None)
+                caseload = next(
+                    f["value"]
+                    for f in sen2_figures(conn, year)["figures"]
+                    if f["figure"] == "caseload_total"
+                )
+                assert caseload == sum(
+                    1 for h in model if h.as_of(census).plan_in_force() is not None
+                )
         finally:
             conn.close()
 
@@ -184,7 +247,9 @@ def test_notify_warns_about_exactly_the_engines_due_and_overdue_clocks(run, db_p
         "INSERT INTO cases (case_ref, forename, surname, date_of_birth, setting, setting_type, out_of_county,"
         " primary_need, plan_type, plan_issued_on, caseworker, caseworker_email, created_utc, updated_utc)"
         " VALUES ('N-1', 'Ann', 'S', '2006-03-15', 'Oak Primary', 'mainstream', 0, 'ASD', 'statement',"
-        " '2012-01-10', 'Jo', 'jo@x.example', ?, ?)", (NOW, NOW))
+        " '2012-01-10', 'Jo', 'jo@x.example', ?, ?)",
+        (NOW, NOW),
+    )
     con.commit()
     con.close()
     out = run("deadlines", "notify", "--dry-run", "--as-of", "2017-02-10", "--within", "14").stdout

@@ -60,12 +60,34 @@ S = K.TransferState
         (None, "draft-issued", "2017-01-01", None, "no transfer review has been started"),
         (S(D("2017-01-10")), "final-issued", "2017-01-09", None, "before the transfer started"),
         (S(D("2017-01-10")), "final-issued", "2017-02-01", None, "needs a draft first"),
-        (S(D("2017-01-10"), D("2017-02-01")), "draft-issued", "2017-02-02", None, "draft was already recorded"),
-        (S(D("2017-01-10"), D("2017-02-01"), last_event_on=D("2017-02-01")), "final-issued", "2017-01-31",
-         None, "in date order"),
-        (S(D("2017-01-10"), None, D("2017-03-01"), "no_plan"), "final-issued", "2017-03-02", None,
-         "already concluded"),
-        (S(D("2017-01-10")), "ceased", "2017-02-01", None, "reason: required"),  # the domain names its field; the CLI, the flag
+        (
+            S(D("2017-01-10"), D("2017-02-01")),
+            "draft-issued",
+            "2017-02-02",
+            None,
+            "draft was already recorded",
+        ),
+        (
+            S(D("2017-01-10"), D("2017-02-01"), last_event_on=D("2017-02-01")),
+            "final-issued",
+            "2017-01-31",
+            None,
+            "in date order",
+        ),
+        (
+            S(D("2017-01-10"), None, D("2017-03-01"), "no_plan"),
+            "final-issued",
+            "2017-03-02",
+            None,
+            "already concluded",
+        ),
+        (
+            S(D("2017-01-10")),
+            "ceased",
+            "2017-02-01",
+            None,
+            "reason: required",
+        ),  # the domain names its field; the CLI, the flag
         (S(D("2017-01-10")), "ceased", "2017-02-01", "bored", "reason: expected one of"),
         (S(D("2017-01-10")), "no-plan", "2017-02-01", "other", "only for the ceased event"),
         (S(D("2017-01-10")), "started", "2017-02-01", None, "EVENT: expected one of"),
@@ -80,7 +102,9 @@ def test_transfer_events_allowed():
     s = S(D("2017-01-10"))
     K.check_transfer_event(s, "no-plan", D("2017-01-10"), "RCC-1")
     K.check_transfer_event(s, "ceased", D("2017-01-11"), "RCC-1", "moved-la")
-    K.check_transfer_event(S(D("2017-01-10"), D("2017-02-01")), "final-issued", D("2017-02-01"), "RCC-1")
+    K.check_transfer_event(
+        S(D("2017-01-10"), D("2017-02-01")), "final-issued", D("2017-02-01"), "RCC-1"
+    )
 
 
 A = K.AssessmentState
@@ -95,8 +119,12 @@ A = K.AssessmentState
         (A(D("2017-01-09")), "no-plan", "2017-03-01", "needs a decision to assess first"),
         (A(D("2017-01-09"), D("2017-02-01")), "refused", "2017-02-02", "already recorded"),
         (A(D("2017-01-09"), D("2017-02-01")), "final-issued", "2017-05-01", "needs a draft first"),
-        (A(D("2017-01-09"), D("2017-02-01"), last_event_on=D("2017-02-01")), "draft-issued", "2017-01-20",
-         "in date order"),
+        (
+            A(D("2017-01-09"), D("2017-02-01"), last_event_on=D("2017-02-01")),
+            "draft-issued",
+            "2017-01-20",
+            "in date order",
+        ),
     ],
 )
 def test_assessment_event_order_errors(state, event, on, message):
@@ -119,8 +147,15 @@ def test_review_decision_four_weeks():
 
 
 def test_transfer_progress_figures():
-    p = K.transfer_progress(D("2017-04-18"), not_started=30, in_progress=15, ehcp_issued=150,
-                            no_plan=10, ceased=5, concluded_recently=8)
+    p = K.transfer_progress(
+        D("2017-04-18"),
+        not_started=30,
+        in_progress=15,
+        ehcp_issued=150,
+        no_plan=10,
+        ceased=5,
+        concluded_recently=8,
+    )
     assert p["total"] == 210 and p["remaining"] == 45 and p["concluded"] == 165
     assert p["pct_done"] == round(100 * 165 / 210, 1)
     assert p["days_left"] == 347
@@ -159,4 +194,3 @@ year_groups = st.sampled_from([None, "N1", "N2", "R", "2", "6", "9", "10", "11",
 def test_assessment_clocks_ordered_after_receipt(received):
     due = K.assessment_due(received)
     assert received < due.decision_on < due.no_plan_on < due.final_on
-

@@ -89,7 +89,9 @@ def test_parse_date(text, expected):
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2018", "29/02/2017", "2018-13-01", "yesterday", "", "31/03/18", "5"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2018", "29/02/2017", "2018-13-01", "yesterday", "", "31/03/18", "5"]
+)
 def test_parse_date_refuses_naming_the_text(text):
     with pytest.raises(SendctlError) as e:
         parse_date(text, "--date")

@@ -102,13 +102,27 @@ def test_year_first_date_through_the_cli(seeded):
     assert seeded.json("spend", "list")[-1]["posted_on"] == "2017-05-01"
 
 
-@pytest.mark.parametrize("text", ["20170501", "May 2017", "2017-05", "2017", "01/05/17", "9999-01-01"])
+@pytest.mark.parametrize(
+    "text", ["20170501", "May 2017", "2017-05", "2017", "01/05/17", "9999-01-01"]
+)
 def test_guessable_dates_are_refused_and_nothing_is_written(seeded, unchanged, text):
     with unchanged():
         r = seeded("spend", "post", "reserve", "10", "--date", text, "--description", "x", expect=1)
         assert "--date:" in r.stderr and "Traceback" not in r.stderr
-        r = seeded("cases", "add", "X1", "--forename", "A", "--surname", "B", "--dob", text,
-                   "--plan", "ehcp", expect=1)
+        r = seeded(
+            "cases",
+            "add",
+            "X1",
+            "--forename",
+            "A",
+            "--surname",
+            "B",
+            "--dob",
+            text,
+            "--plan",
+            "ehcp",
+            expect=1,
+        )
         assert "--dob:" in r.stderr and text not in r.stderr  # a date of birth is never echoed
         r = seeded("status", "--as-of", text, expect=1)
         assert "--as-of:" in r.stderr
@@ -116,8 +130,11 @@ def test_guessable_dates_are_refused_and_nothing_is_written(seeded, unchanged, t
 
 def test_partial_date_in_a_file_is_refused_at_its_line(seeded, unchanged, tmp_path):
     f = tmp_path / "cases.csv"
-    f.write_text("case_ref,forename,surname,date_of_birth,plan_type\n"
-                 "A1,Ann,Bee,2010-01-01,ehcp\nA2,Cat,Dee,May 2010,ehcp\n", encoding="utf-8")
+    f.write_text(
+        "case_ref,forename,surname,date_of_birth,plan_type\n"
+        "A1,Ann,Bee,2010-01-01,ehcp\nA2,Cat,Dee,May 2010,ehcp\n",
+        encoding="utf-8",
+    )
     with unchanged():
         r = seeded("cases", "import", f, "--as-of", "2017-04-18", expect=1)
     assert ":3:" in r.stderr and "whole date" in r.stderr and "May 2010" not in r.stderr
@@ -144,19 +161,33 @@ def test_huge_amounts_are_refused_everywhere(seeded, unchanged, tmp_path):
     with unchanged():
         for args in (
             ("spend", "post", "reserve", HUGE, "--date", "2017-05-01", "--description", "x"),
-            ("spend", "post", "reserve", "1000000000.01", "--date", "2017-05-01", "--description", "x"),
+            (
+                "spend",
+                "post",
+                "reserve",
+                "1000000000.01",
+                "--date",
+                "2017-05-01",
+                "--description",
+                "x",
+            ),
             ("funds", "approve", "reserve", HUGE, "--ref", "R1", "--date", "2017-05-01"),
             ("funds", "add", "big", "--name", "Big", "--kind", "revenue", "--allocation", HUGE),
         ):
             r = seeded(*args, expect=1)
             assert "more than £1,000,000,000.00" in r.stderr and "Traceback" not in r.stderr
         spend = tmp_path / "spend.csv"
-        spend.write_text(f"fund,date,amount,description\nreserve,2017-05-01,{HUGE},x\n", encoding="utf-8")
+        spend.write_text(
+            f"fund,date,amount,description\nreserve,2017-05-01,{HUGE},x\n", encoding="utf-8"
+        )
         r = seeded("spend", "import", spend, expect=1)
         assert ":2:" in r.stderr and "more than" in r.stderr
         panel = tmp_path / "panel.csv"
-        panel.write_text("case_ref,meeting_date,request,outcome,annual_cost\n"
-                         f"RCC-0001,2017-05-01,top-up,agreed,{HUGE}\n", encoding="utf-8")
+        panel.write_text(
+            "case_ref,meeting_date,request,outcome,annual_cost\n"
+            f"RCC-0001,2017-05-01,top-up,agreed,{HUGE}\n",
+            encoding="utf-8",
+        )
         r = seeded("panel", "import", panel, expect=1)
         assert "more than" in r.stderr and "Traceback" not in r.stderr
 
@@ -177,8 +208,22 @@ def test_huge_amounts_are_refused_everywhere(seeded, unchanged, tmp_path):
         (("audit", "--limit", "0"), "--limit:"),
         (("spend", "reverse", HUGE, "--reason", "x", "--date", "2017-05-01"), "ID: no such id"),
         (("spend", "settle", HUGE, "--date", "2017-05-01"), "ID: no such id"),
-        (("panel", "record", "RCC-0001", "--date", "2017-04-01", "--request", "top-up", "--outcome",
-          "agreed", "--supersedes", HUGE), "--supersedes: no such id"),
+        (
+            (
+                "panel",
+                "record",
+                "RCC-0001",
+                "--date",
+                "2017-04-01",
+                "--request",
+                "top-up",
+                "--outcome",
+                "agreed",
+                "--supersedes",
+                HUGE,
+            ),
+            "--supersedes: no such id",
+        ),
         (("placements", "end", HUGE, "--date", "2017-05-01", "--reason", "x"), "ID: no such id"),
         (("transfers", "void", HUGE, "--reason", "x"), "EVENT_ID: no such id"),
         (("reviews", "void", HUGE, "--reason", "x"), "EVENT_ID: no such id"),
@@ -195,7 +240,9 @@ def test_out_of_range_numbers_exit_1(seeded, unchanged, args, message):
     assert message in r.stderr and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("codec", ["rot13", "base64", "zlib", "hex", "utf-16", "undefined", "no-such-codec"])
+@pytest.mark.parametrize(
+    "codec", ["rot13", "base64", "zlib", "hex", "utf-16", "undefined", "no-such-codec"]
+)
 def test_encodings_that_cannot_read_csv_are_refused(seeded, unchanged, tmp_path, codec):
     f = tmp_path / "spend.csv"
     f.write_text("fund,date,amount,description\nreserve,2017-05-01,10,x\n", encoding="utf-8")
@@ -210,7 +257,9 @@ def test_bad_busy_timeout_is_refused(seeded, unchanged, monkeypatch, value):
     with unchanged():
         r = seeded("status", expect=1)
         assert "SENDCTL_BUSY_TIMEOUT_MS: expected a whole number of milliseconds" in r.stderr
-        seeded("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1)
+        seeded(
+            "spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1
+        )
     monkeypatch.setenv("SENDCTL_BUSY_TIMEOUT_MS", "250")
     seeded("status")
 
@@ -222,7 +271,9 @@ def test_reads_and_failed_writes_never_create_a_database(run, db_path):
     run("status", expect=1)
     run("cases", "list", expect=1)
     assert not db_path.exists()
-    r = run("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1)
+    r = run(
+        "spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "x", expect=1
+    )
     assert "does not exist" in r.stderr
     assert not db_path.exists() and not list(db_path.parent.glob("test.db*"))
 
@@ -270,8 +321,23 @@ def test_demo_force_replaces_only_a_demo_database(run, tmp_path):
     demo = tmp_path / "demo.db"
     run("demo", "--db", demo, "--force")
     run("demo", "--db", demo, "--force")  # a demo over a demo: fine
-    run("--db", demo, "cases", "add", "ZZ1", "--forename", "A", "--surname", "B", "--dob",
-        "2010-01-01", "--plan", "ehcp", "--as-of", "2017-04-18")
+    run(
+        "--db",
+        demo,
+        "cases",
+        "add",
+        "ZZ1",
+        "--forename",
+        "A",
+        "--surname",
+        "B",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        "--as-of",
+        "2017-04-18",
+    )
     before = digest(demo)
     r = run("demo", "--db", demo, "--force", expect=1)
     assert "not replaced" in r.stderr and "'cases add'" in r.stderr
@@ -294,7 +360,9 @@ def test_read_only_folder_reads_work_and_writes_say_why(run, db_path, monkeypatc
     assert len(run.json("spend", "list")) == 2
     r = run("doctor")
     assert "restore" not in r.stderr
-    r = run("spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "y", expect=1)
+    r = run(
+        "spend", "post", "reserve", "10", "--date", "2017-05-01", "--description", "y", expect=1
+    )
     assert "read-only" in r.stderr and "nothing was written" in r.stderr
     assert digest(db_path) == before
 
@@ -384,7 +452,10 @@ def test_a_report_in_sections_keeps_every_section_in_its_output_file(seeded, tmp
     out = tmp_path / "transfers.txt"
     seeded("transfers", "status", "--format", "plain", "--output", out, "--as-of", "2017-04-18")
     text = out.read_text()
-    assert "Statement-to-EHCP transfers as at 2017-04-18" in text and "Statements left, by month" in text
+    assert (
+        "Statement-to-EHCP transfers as at 2017-04-18" in text
+        and "Statements left, by month" in text
+    )
     seeded("funds", "list", "--format", "plain", "--output", out)  # a new command starts afresh
     assert "Statement-to-EHCP" not in out.read_text()
 
@@ -441,7 +512,9 @@ def test_backup_force_keeps_the_old_backup_when_the_copy_fails(seeded, tmp_path,
             target.execute("CREATE TABLE half (x)")
             raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(Session, "connect", lambda self, write=False: FullDisk(real_connect(self, write)))
+    monkeypatch.setattr(
+        Session, "connect", lambda self, write=False: FullDisk(real_connect(self, write))
+    )
     r = seeded("backup", dest, "--force", expect=1)
     assert "backup.db.partial: the disk is full" in r.stderr and "left as it was" in r.stderr
     assert digest(dest) == before and not (tmp_path / "backup.db.partial").exists()
@@ -456,12 +529,16 @@ def test_refuse_future_in_the_domain():
     assert refuse_future(date(2017, 5, 1), date(2017, 5, 1)) == date(2017, 5, 1)
     with pytest.raises(SendctlError) as e:
         refuse_future(date(2107, 5, 1), date(2017, 5, 1))
-    assert e.value.problems[0].code == "future_date" and "2107-05-01 is after today" in e.value.message
+    assert (
+        e.value.problems[0].code == "future_date" and "2107-05-01 is after today" in e.value.message
+    )
 
 
 def test_postings_dated_after_today_are_refused(seeded, unchanged, tmp_path):
     future = date.today().replace(year=date.today().year + 1).isoformat()
-    seeded("spend", "post", "reserve", "100", "--date", "2017-05-01", "--description", "x", "--commit")
+    seeded(
+        "spend", "post", "reserve", "100", "--date", "2017-05-01", "--description", "x", "--commit"
+    )
     cid = seeded.json("spend", "list")[-1]["id"]
     with unchanged():
         for args in (
@@ -473,8 +550,10 @@ def test_postings_dated_after_today_are_refused(seeded, unchanged, tmp_path):
             r = seeded(*args, expect=1)
             assert "--date:" in r.stderr and "is after today" in r.stderr, args
         f = tmp_path / "spend.csv"
-        f.write_text(f"fund,date,amount,description\nreserve,2017-05-02,10,ok\nreserve,{future},10,typo\n",
-                     encoding="utf-8")
+        f.write_text(
+            f"fund,date,amount,description\nreserve,2017-05-02,10,ok\nreserve,{future},10,typo\n",
+            encoding="utf-8",
+        )
         r = seeded("spend", "import", f, expect=1)
         assert ":3:" in r.stderr and "is after today" in r.stderr
 
@@ -492,13 +571,42 @@ def test_control_character_check_in_the_domain():
     assert "direction" in control_character("abc\u202edef")
 
 
-@pytest.mark.parametrize("bad", ["Ann\x1b[31mRed", "Ann\x1b]0;title\x07", "Ann\rBcc: x", "A\u202eB", "A\x00B"])
+@pytest.mark.parametrize(
+    "bad", ["Ann\x1b[31mRed", "Ann\x1b]0;title\x07", "Ann\rBcc: x", "A\u202eB", "A\x00B"]
+)
 def test_cases_add_and_update_refuse_control_characters(seeded, unchanged, bad):
-    seeded("cases", "add", "C1", "--forename", "Ann", "--surname", "Bee", "--dob", "2010-01-01",
-           "--plan", "ehcp", "--as-of", "2017-04-18")
+    seeded(
+        "cases",
+        "add",
+        "C1",
+        "--forename",
+        "Ann",
+        "--surname",
+        "Bee",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        "--as-of",
+        "2017-04-18",
+    )
     with unchanged():
-        r = seeded("cases", "add", "C2", "--forename", bad, "--surname", "Bee", "--dob", "2010-01-01",
-                   "--plan", "ehcp", "--as-of", "2017-04-18", expect=1)
+        r = seeded(
+            "cases",
+            "add",
+            "C2",
+            "--forename",
+            bad,
+            "--surname",
+            "Bee",
+            "--dob",
+            "2010-01-01",
+            "--plan",
+            "ehcp",
+            "--as-of",
+            "2017-04-18",
+            expect=1,
+        )
         assert "--forename: contains" in r.stderr and bad not in r.stderr
         for flag in ("--surname", "--setting", "--caseworker"):
             r = seeded("cases", "update", "C1", flag, bad, "--as-of", "2017-04-18", expect=1)
@@ -526,14 +634,19 @@ def register(seeded, tmp_path):
         "RCC-0010,Zoë,Clark,2010-01-01,ehcp,Oakham Meadow Primary School,ASD,Tom Barker,tom.barker@x.example\n"
         "RCC-0011,Siân,Lloyd,2011-02-02,sen_support,Uppingham Ridge College,SLCN,Priya Shah,\n"
         "RCC-0012,Zoe,Plain,2011-02-02,ehcp,Uppingham Ridge College,SLCN,,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     seeded("cases", "import", f, "--as-of", "2017-04-18")
     return seeded
 
 
 def test_a_filter_matching_nobody_says_so_with_the_nearest(register):
     r = register("cases", "list", "--caseworker", "tom barkr", "--format", "json")
-    assert r.stdout.strip() == "[]" and "no case has the caseworker" in r.stderr and "Tom Barker" in r.stderr
+    assert (
+        r.stdout.strip() == "[]"
+        and "no case has the caseworker" in r.stderr
+        and "Tom Barker" in r.stderr
+    )
     r = register("cases", "list", "--setting", "Oakam")
     assert "no case has the setting 'Oakam'; nearest: Oakham Meadow Primary School" in r.stderr
     r = register("cases", "list", "--need", "VI")
@@ -550,8 +663,16 @@ def test_a_mistyped_case_reference_suggests_the_right_one(register, unchanged):
         assert "did you mean 'RCC-0010'?" in r.stderr
         r = register("cases", "show", "RCC-010", expect=1)
         assert "did you mean 'RCC-0010'?" in r.stderr
-        r = register("reviews", "record", "rcc-0011", "--meeting", "2017-03-01", "--decision", "keep",
-                     expect=1)
+        r = register(
+            "reviews",
+            "record",
+            "rcc-0011",
+            "--meeting",
+            "2017-03-01",
+            "--decision",
+            "keep",
+            expect=1,
+        )
         assert "did you mean 'RCC-0011'?" in r.stderr
 
 

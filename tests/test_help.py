@@ -44,7 +44,7 @@ def test_root_help_lists_every_group_with_a_whole_summary(monkeypatch):
     listed = res.stdout.split("Commands:")[1]
     for name in root.list_commands(typer.Context(root)):
         line = next(x for x in listed.splitlines() if x.strip().startswith(name + " "))
-        summary = line.strip()[len(name):].strip()
+        summary = line.strip()[len(name) :].strip()
         assert summary and not summary.endswith("..."), f"{name}: summary cut short: {summary!r}"
 
 
@@ -65,7 +65,9 @@ def test_static_summaries_match_the_real_commands():
     assert list(top) == sorted(COMMANDS)
     for name, (_module, _attribute, summary) in COMMANDS.items():
         real = top[name].get_short_help_str(limit=1000)
-        assert summary == real, f"{name}: COMMANDS in sendctl/cli/__init__.py says {summary!r}, the command {real!r}"
+        assert summary == real, (
+            f"{name}: COMMANDS in sendctl/cli/__init__.py says {summary!r}, the command {real!r}"
+        )
 
 
 def test_help_builds_no_command_group(monkeypatch):
@@ -80,5 +82,7 @@ def test_help_builds_no_command_group(monkeypatch):
         "    app(['--help'], prog_name='sendctl')\n"
         "print(sorted(m for m in sys.modules if m.startswith('sendctl.cli.')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "['sendctl.cli._common']"

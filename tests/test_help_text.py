@@ -60,21 +60,43 @@ def test_shell_completion_is_offered():
     assert "--install-completion" in out and "--show-completion" in out
 
 
-@pytest.mark.parametrize("args,flag", [
-    (["deadlines", "--as-of", "31/02/2017"], "--as-of"),
-    (["transfers", "start", "RCC-0001", "--date", "2017-13-01"], "--date"),
-    (["panel", "list", "--from", "March 2017"], "--from"),
-    (["audit", "--since", "yesterday"], "--since"),
-])
+@pytest.mark.parametrize(
+    "args,flag",
+    [
+        (["deadlines", "--as-of", "31/02/2017"], "--as-of"),
+        (["transfers", "start", "RCC-0001", "--date", "2017-13-01"], "--date"),
+        (["panel", "list", "--from", "March 2017"], "--from"),
+        (["audit", "--since", "yesterday"], "--since"),
+    ],
+)
 def test_one_date_type_refuses_the_same_way_everywhere(run, args, flag):
     r = run(*args, expect=1)
     assert r.stderr.startswith(f"Error: {flag}: ") and "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("args,flag", [
-    (["spend", "post", "reserve", "12.345", "--date", "2017-05-01", "--description", "x"], "AMOUNT"),
-    (["funds", "add", "new-fund", "--name", "X", "--kind", "revenue", "--allocation", "lots"], "--allocation"),
-])
+@pytest.mark.parametrize(
+    "args,flag",
+    [
+        (
+            ["spend", "post", "reserve", "12.345", "--date", "2017-05-01", "--description", "x"],
+            "AMOUNT",
+        ),
+        (
+            [
+                "funds",
+                "add",
+                "new-fund",
+                "--name",
+                "X",
+                "--kind",
+                "revenue",
+                "--allocation",
+                "lots",
+            ],
+            "--allocation",
+        ),
+    ],
+)
 def test_one_money_type_refuses_the_same_way_everywhere(run, args, flag):
     run("init")
     r = run(*args, expect=1)
@@ -83,4 +105,6 @@ def test_one_money_type_refuses_the_same_way_everywhere(run, args, flag):
 
 def test_dates_in_either_spelling_reach_the_command(run):
     run("init")
-    assert run.json("deadlines", "--as-of", "18/04/2017") == run.json("deadlines", "--as-of", "2017-04-18")
+    assert run.json("deadlines", "--as-of", "18/04/2017") == run.json(
+        "deadlines", "--as-of", "2017-04-18"
+    )

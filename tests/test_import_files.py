@@ -11,8 +11,11 @@ import pytest
 
 AS_OF = ("--as-of", "2017-04-18")
 HEADER = "case_ref,forename,surname,date_of_birth,plan_type,primary_need\n"
-ROWS = ["00123,Zoë,Example,14/02/2010,ehcp,ASD\n", "00124,Tom,Sample,01/09/2008,ehcp,MLD\n",
-        "00125,Amy,Other,05/05/2011,sen_support,\n"]
+ROWS = [
+    "00123,Zoë,Example,14/02/2010,ehcp,ASD\n",
+    "00124,Tom,Sample,01/09/2008,ehcp,MLD\n",
+    "00125,Amy,Other,05/05/2011,sen_support,\n",
+]
 
 
 def _bytes(db: Path) -> str:
@@ -53,7 +56,12 @@ def _refs(run):
 
 def test_utf8_with_bom_and_one_bad_byte_is_refused_at_that_line(run, seeded, tmp_path):
     f = tmp_path / "bom.csv"
-    f.write_bytes(b"\xef\xbb\xbf" + HEADER.encode() + ROWS[1].encode() + b"00126,Ren\xe9e,X,01/01/2010,ehcp,ASD\n")
+    f.write_bytes(
+        b"\xef\xbb\xbf"
+        + HEADER.encode()
+        + ROWS[1].encode()
+        + b"00126,Ren\xe9e,X,01/01/2010,ehcp,ASD\n"
+    )
     err = _refused(run, seeded, f, "bom.csv:3: not valid UTF-8 (byte b'\\xe9')", "byte-order mark")
     assert "Renée" not in err and "RenÃ" not in err
 
@@ -84,8 +92,12 @@ def test_plain_cp1252_file_still_imports(run, seeded, tmp_path):
 @pytest.mark.parametrize("evil", ["\x1b[2J\x1b[31mZoe", "Zo\x9b31me", "Zo\x07e", "Zoe\x7f"])
 def test_control_characters_in_a_field_are_refused(run, seeded, tmp_path, evil):
     f = tmp_path / "ctl.csv"
-    f.write_text("Ref,First name,Surname,DOB,Plan,Need\n" + ROWS[1]
-                 + f"00126,{evil},X,01/01/2010,ehcp,ASD\n", encoding="utf-8")
+    f.write_text(
+        "Ref,First name,Surname,DOB,Plan,Need\n"
+        + ROWS[1]
+        + f"00126,{evil},X,01/01/2010,ehcp,ASD\n",
+        encoding="utf-8",
+    )
     err = _refused(run, seeded, f, "ctl.csv:3: First name: contains a control character")
     assert "\x1b" not in err and "\x9b" not in err and "\x07" not in err
 
@@ -93,13 +105,19 @@ def test_control_characters_in_a_field_are_refused(run, seeded, tmp_path, evil):
 def test_control_characters_refused_in_panel_and_spend_files(run, seeded, tmp_path):
     run("init")
     panel = tmp_path / "panel.csv"
-    panel.write_text("case_ref,meeting_on,request,outcome,note\n"
-                     "00099,05/01/2017,top-up,agreed,\x1b]0;owned\x07\n", encoding="utf-8")
+    panel.write_text(
+        "case_ref,meeting_on,request,outcome,note\n"
+        "00099,05/01/2017,top-up,agreed,\x1b]0;owned\x07\n",
+        encoding="utf-8",
+    )
     _refused(run, seeded, panel, "panel.csv:2: note: contains a control character", kind="panel")
     spend = tmp_path / "spend.csv"
-    spend.write_text("fund,date,amount,description\nreserve,01/05/2017,10.00,Tea\x1b[8m\n",
-                     encoding="utf-8")
-    _refused(run, seeded, spend, "spend.csv:2: description: contains a control character", kind="spend")
+    spend.write_text(
+        "fund,date,amount,description\nreserve,01/05/2017,10.00,Tea\x1b[8m\n", encoding="utf-8"
+    )
+    _refused(
+        run, seeded, spend, "spend.csv:2: description: contains a control character", kind="spend"
+    )
 
 
 # --- no row data in messages -------------------------------------------------------------------
@@ -108,7 +126,9 @@ def test_control_characters_refused_in_panel_and_spend_files(run, seeded, tmp_pa
 def test_a_file_without_its_header_row_does_not_echo_the_first_child(run, seeded, tmp_path):
     f = tmp_path / "noheader.csv"
     f.write_text("".join(ROWS), encoding="utf-8")
-    err = _refused(run, seeded, f, "noheader.csv:1: missing required column(s)", "header row missing")
+    err = _refused(
+        run, seeded, f, "noheader.csv:1: missing required column(s)", "header row missing"
+    )
     for secret in ("Zoë", "Example", "14/02/2010", "00123"):
         assert secret not in err, err
 
@@ -116,14 +136,17 @@ def test_a_file_without_its_header_row_does_not_echo_the_first_child(run, seeded
 # --- dialects and line ends ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name,data", [
-    ("semicolon", (HEADER + "".join(ROWS)).replace(",", ";")),
-    ("tab", (HEADER + "".join(ROWS)).replace(",", "\t")),
-    ("excel-sep", "sep=;\n" + (HEADER + "".join(ROWS)).replace(",", ";")),
-    ("mac-cr", (HEADER + "".join(ROWS)).replace("\n", "\r")),
-    ("ctrl-z", (HEADER + "".join(ROWS)).replace("\n", "\r\n") + "\x1a"),
-    ("ctrl-z-no-newline", HEADER + "".join(ROWS).rstrip("\n") + "\x1a"),
-])
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("semicolon", (HEADER + "".join(ROWS)).replace(",", ";")),
+        ("tab", (HEADER + "".join(ROWS)).replace(",", "\t")),
+        ("excel-sep", "sep=;\n" + (HEADER + "".join(ROWS)).replace(",", ";")),
+        ("mac-cr", (HEADER + "".join(ROWS)).replace("\n", "\r")),
+        ("ctrl-z", (HEADER + "".join(ROWS)).replace("\n", "\r\n") + "\x1a"),
+        ("ctrl-z-no-newline", HEADER + "".join(ROWS).rstrip("\n") + "\x1a"),
+    ],
+)
 def test_real_exports_import(run, db_path, tmp_path, name, data):
     f = tmp_path / f"{name}.csv"
     f.write_bytes(data.encode("utf-8"))
@@ -134,10 +157,12 @@ def test_real_exports_import(run, db_path, tmp_path, name, data):
 
 def test_semicolon_file_with_quoted_commas_and_cr_line_numbers(run, seeded, tmp_path):
     # LibreOffice quotes a cell holding the delimiter; a bad date on the 4th line of a CR file
-    data = ('case_ref;forename;surname;date_of_birth;plan_type;setting\r'
-            '00130;Ann;"Smith, Jr";01/01/2010;ehcp;"A; B School"\r'
-            '00131;Bob;Jones;01/01/2011;ehcp;\r'
-            '00132;Cy;Lee;31/02/2011;ehcp;\r')
+    data = (
+        "case_ref;forename;surname;date_of_birth;plan_type;setting\r"
+        '00130;Ann;"Smith, Jr";01/01/2010;ehcp;"A; B School"\r'
+        "00131;Bob;Jones;01/01/2011;ehcp;\r"
+        "00132;Cy;Lee;31/02/2011;ehcp;\r"
+    )
     f = tmp_path / "lo.csv"
     f.write_bytes(data.encode())
     _refused(run, seeded, f, "lo.csv:4: date_of_birth: not a real date")
@@ -149,7 +174,9 @@ def test_semicolon_file_with_quoted_commas_and_cr_line_numbers(run, seeded, tmp_
 
 def test_excel_sep_line_counts_in_line_numbers(run, seeded, tmp_path):
     f = tmp_path / "sep.csv"
-    f.write_text("sep=,\n" + HEADER + ROWS[1] + "00126,Bad,Date,2010-13-01,ehcp,ASD\n", encoding="utf-8")
+    f.write_text(
+        "sep=,\n" + HEADER + ROWS[1] + "00126,Bad,Date,2010-13-01,ehcp,ASD\n", encoding="utf-8"
+    )
     _refused(run, seeded, f, "sep.csv:4: date_of_birth:")
 
 
@@ -164,7 +191,9 @@ def test_dash_reads_standard_input(run, db_path):
 
 def test_standard_input_errors_name_stdin(run, seeded):
     before = _bytes(seeded)
-    r = run("cases", "import", "-", *AS_OF, input=HEADER + "00126,A,B,not a date,ehcp,ASD\n", expect=1)
+    r = run(
+        "cases", "import", "-", *AS_OF, input=HEADER + "00126,A,B,not a date,ehcp,ASD\n", expect=1
+    )
     assert "<stdin>:2: date_of_birth:" in r.stderr
     assert _bytes(seeded) == before
 

@@ -35,7 +35,9 @@ def test_period_rule_26(d):
 
 
 def test_profile_must_sum_to_the_allocation():
-    prof = L.parse_profile("2018-19=£166,666.67,2019-20=£166,666.67,2020-21=£166,666.66", 50_000_000)
+    prof = L.parse_profile(
+        "2018-19=£166,666.67,2019-20=£166,666.67,2020-21=£166,666.66", 50_000_000
+    )
     assert prof == {"2018-19": 16_666_667, "2019-20": 16_666_667, "2020-21": 16_666_666}
     with pytest.raises(SendctlError, match="sum to £499,999.99 but the allocation is £500,000.00"):
         L.parse_profile("2018-19=£166,666.67;2019-20=£166,666.66;2020-21=£166,666.66", 50_000_000)
@@ -80,10 +82,22 @@ def test_profile_warning_is_cumulative():
 
 
 def test_export_row_redacts_individuals_and_formats():
-    e = {"id": 7, "posted_on": "2018-03-31", "financial_year": "2017-18", "period": 12, "fund": "reserve",
-         "cost_centre": "SEN01", "account_code": "5810", "description": "Parent mileage",
-         "supplier": "Jane Example", "supplier_is_individual": 1, "invoice_ref": None,
-         "amount_pence": -1, "kind": "reversal", "officer": "finance"}
+    e = {
+        "id": 7,
+        "posted_on": "2018-03-31",
+        "financial_year": "2017-18",
+        "period": 12,
+        "fund": "reserve",
+        "cost_centre": "SEN01",
+        "account_code": "5810",
+        "description": "Parent mileage",
+        "supplier": "Jane Example",
+        "supplier_is_individual": 1,
+        "invoice_ref": None,
+        "amount_pence": -1,
+        "kind": "reversal",
+        "officer": "finance",
+    }
     row = L.export_row(e)
     assert list(row) == L.EXPORT_FIELDS
     assert row["date"] == date(2018, 3, 31)
@@ -95,8 +109,14 @@ def test_export_row_redacts_individuals_and_formats():
 
 
 def test_import_key_normalises_and_counts_occurrences():
-    a = {"fund": "reserve", "posted_on": "2017-05-01", "amount_pence": 100, "invoice_ref": "INV1 ",
-         "supplier": "Acme  Ltd", "description": "EP  assessment"}
+    a = {
+        "fund": "reserve",
+        "posted_on": "2017-05-01",
+        "amount_pence": 100,
+        "invoice_ref": "INV1 ",
+        "supplier": "Acme  Ltd",
+        "description": "EP  assessment",
+    }
     b = {**a, "invoice_ref": "inv1", "supplier": "acme ltd", "description": "ep assessment"}
     assert L.import_key(a, 1) == L.import_key(b, 1)
     assert L.import_key(a, 1) != L.import_key(a, 2)
@@ -104,7 +124,13 @@ def test_import_key_normalises_and_counts_occurrences():
 
 
 def _e(i, kind, amount, reverses=None, settles=None):
-    return {"id": i, "kind": kind, "amount_pence": amount, "reverses_id": reverses, "settles_id": settles}
+    return {
+        "id": i,
+        "kind": kind,
+        "amount_pence": amount,
+        "reverses_id": reverses,
+        "settles_id": settles,
+    }
 
 
 def test_replay_model():
@@ -126,11 +152,15 @@ def test_replay_model():
 
 def test_reversal_and_settlement_problems():
     c = {"id": 3, "kind": "commitment", "posted_on": "2017-05-01"}
-    assert L.reversal_problem({"id": 9, "kind": "reversal"}, False, None).startswith("entry 9 is itself a reversal")
+    assert L.reversal_problem({"id": 9, "kind": "reversal"}, False, None).startswith(
+        "entry 9 is itself a reversal"
+    )
     assert "already been reversed" in L.reversal_problem(c, True, None)
     assert "reverse the settlement first" in L.reversal_problem(c, False, 4)
     assert L.reversal_problem(c, False, None) is None
-    assert "not a commitment" in L.settlement_problem({"id": 2, "kind": "actual", "posted_on": "x"}, False, None, date(2017, 5, 1))
+    assert "not a commitment" in L.settlement_problem(
+        {"id": 2, "kind": "actual", "posted_on": "x"}, False, None, date(2017, 5, 1)
+    )
     assert "already settled" in L.settlement_problem(c, False, 4, date(2017, 5, 2))
     assert "cancelled" in L.settlement_problem(c, True, None, date(2017, 5, 2))
     assert "before the commitment's date" in L.settlement_problem(c, False, None, date(2017, 4, 30))

@@ -31,8 +31,10 @@ def _entries(conn):
 
 
 def _counts(conn):
-    return (conn.execute("SELECT COUNT(*) FROM ledger_entries").fetchone()[0],
-            conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0])
+    return (
+        conn.execute("SELECT COUNT(*) FROM ledger_entries").fetchone()[0],
+        conn.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0],
+    )
 
 
 ops = st.lists(
@@ -63,7 +65,9 @@ def _apply(conn, op, day):
         assert _counts(conn) == before, "a refused posting wrote something"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops)
 def test_any_sequence_balances_match_the_model(seq):
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,7 +76,11 @@ def test_any_sequence_balances_match_the_model(seq):
             _apply(conn, op, date(2017, 4, 1 + i))
             bal = S.balance(conn, "grant")
             model = L.replay(ALLOC, _entries(conn))
-            assert (bal.spent, bal.committed, bal.approved) == (model.spent, model.committed, model.approved)
+            assert (bal.spent, bal.committed, bal.approved) == (
+                model.spent,
+                model.committed,
+                model.approved,
+            )
             assert bal.remaining == ALLOC - bal.spent - bal.committed
             # the guard holds: without --allow-overspend a fund never goes below zero (reversing a
             # settlement re-opens its commitment: a correction, warned about, never refused)
@@ -82,7 +90,10 @@ def test_any_sequence_balances_match_the_model(seq):
             ).fetchone():
                 assert bal.remaining >= 0
             row = S.fund_balances(conn, date(2017, 12, 31))[0]
-            assert row["remaining_pence"] == row["allocation_pence"] - row["spent_pence"] - row["committed_pence"]
+            assert (
+                row["remaining_pence"]
+                == row["allocation_pence"] - row["spent_pence"] - row["committed_pence"]
+            )
             assert row["spent_pence"] == bal.spent and row["committed_pence"] == bal.committed
         conn.close()
 
@@ -96,7 +107,9 @@ def test_a_reversal_nets_to_zero(seq, kind, amount):
             _apply(conn, op, date(2017, 4, 1 + i))
         if kind == "settle":
             try:
-                cid = S.post_spend(conn, ACTOR, "grant", amount, date(2017, 6, 1), "o", commit=True).id
+                cid = S.post_spend(
+                    conn, ACTOR, "grant", amount, date(2017, 6, 1), "o", commit=True
+                ).id
             except SendctlError:
                 return
             before = S.balance(conn, "grant")
@@ -107,8 +120,9 @@ def test_a_reversal_nets_to_zero(seq, kind, amount):
         else:
             before = S.balance(conn, "grant")
             try:
-                target = S.post_spend(conn, ACTOR, "grant", amount, date(2017, 6, 1), "x",
-                                      commit=kind == "commit").id
+                target = S.post_spend(
+                    conn, ACTOR, "grant", amount, date(2017, 6, 1), "x", commit=kind == "commit"
+                ).id
             except SendctlError:
                 assert S.balance(conn, "grant") == before
                 return
@@ -136,8 +150,17 @@ def test_one_reversal_per_entry_is_enforced_by_the_database(tmp_path):
     S.reverse(conn, ACTOR, eid, "dup", date(2017, 5, 2))
     e = S.get_entry(conn, eid)
     with pytest.raises(sqlite3.IntegrityError):
-        S._insert(conn, ACTOR, {**{k: e[k] for k in ("fund", "description", "effect")}, "kind": "reversal",
-                                "amount_pence": -100, "reverses_id": eid, **L.dated_fields(date(2017, 5, 3))})
+        S._insert(
+            conn,
+            ACTOR,
+            {
+                **{k: e[k] for k in ("fund", "description", "effect")},
+                "kind": "reversal",
+                "amount_pence": -100,
+                "reverses_id": eid,
+                **L.dated_fields(date(2017, 5, 3)),
+            },
+        )
 
 
 def test_seed_is_idempotent_and_matches_design(tmp_path):
@@ -150,10 +173,16 @@ def test_seed_is_idempotent_and_matches_design(tmp_path):
     assert rows["reserve"]["allocation_pence"] == 12_600_000
     assert rows["reserve"]["approved_pence"] == 5_000_000
     assert rows["dfe-grant"]["approved_pence"] is None
-    assert S.fund_profile(conn, "capital") == {"2018-19": 16_666_667, "2019-20": 16_666_667, "2020-21": 16_666_666}
+    assert S.fund_profile(conn, "capital") == {
+        "2018-19": 16_666_667,
+        "2019-20": 16_666_667,
+        "2020-21": 16_666_666,
+    }
     assert conn.execute("SELECT COUNT(*) FROM ledger_entries").fetchone()[0] == 1
     # as at the day before the approval, there is none
-    assert {r["code"]: r for r in S.fund_balances(conn, date(2017, 4, 17))}["reserve"]["approved_pence"] is None
+    assert {r["code"]: r for r in S.fund_balances(conn, date(2017, 4, 17))}["reserve"][
+        "approved_pence"
+    ] is None
 
 
 def test_balances_as_of_and_by_year(tmp_path):
@@ -162,18 +191,25 @@ def test_balances_as_of_and_by_year(tmp_path):
         S.seed_funds(conn, ACTOR)
     S.post_spend(conn, ACTOR, "dfe-grant", 100, date(2018, 3, 31), "last day of 2017-18")
     S.post_spend(conn, ACTOR, "dfe-grant", 7, date(2018, 4, 1), "first day of 2018-19")
-    S.post_spend(conn, ACTOR, "capital", 1_000, date(2019, 4, 1), "build", category="building", commit=True)
+    S.post_spend(
+        conn, ACTOR, "capital", 1_000, date(2019, 4, 1), "build", category="building", commit=True
+    )
     grant = lambda rows: next(r for r in rows if r["code"] == "dfe-grant")  # noqa: E731
     assert grant(S.fund_balances(conn, date(2018, 3, 30)))["spent_pence"] == 0
     assert grant(S.fund_balances(conn, date(2018, 3, 31)))["spent_pence"] == 100
     assert grant(S.fund_balances(conn, date(2018, 4, 1)))["spent_pence"] == 107
     assert grant(S.fund_balances(conn, date(2019, 1, 1), "2017-18"))["spent_pence"] == 100
     assert grant(S.fund_balances(conn, date(2019, 1, 1), "2018-19"))["spent_pence"] == 7
-    cap = next(r for r in S.fund_balances(conn, date(2020, 1, 1), "2019-20") if r["code"] == "capital")
+    cap = next(
+        r for r in S.fund_balances(conn, date(2020, 1, 1), "2019-20") if r["code"] == "capital"
+    )
     assert cap["allocation_pence"] == 16_666_667 and cap["committed_pence"] == 1_000
     years = S.fund_year_balances(conn, date(2020, 1, 1))
     assert [(y["financial_year"], y["committed_pence"]) for y in years] == [
-        ("2018-19", 0), ("2019-20", 1_000), ("2020-21", 0)]
+        ("2018-19", 0),
+        ("2019-20", 1_000),
+        ("2020-21", 0),
+    ]
 
 
 def test_reversing_a_settlement_reopens_the_commitment_with_a_warning(tmp_path):

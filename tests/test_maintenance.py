@@ -17,9 +17,12 @@ def test_version_carries_the_schema_version(run):
     major, minor, _release = sendctl.__version__.split(".")
     assert int(minor) == schema_version(), (
         f"a new migration makes schema version {schema_version()}: set __version__ in "
-        f"sendctl/__init__.py to 0.{schema_version()}.0")
+        f"sendctl/__init__.py to 0.{schema_version()}.0"
+    )
     out = run("--version").stdout
-    assert out.strip() == f"sendctl {sendctl.__version__} (database schema version {schema_version()})"
+    assert (
+        out.strip() == f"sendctl {sendctl.__version__} (database schema version {schema_version()})"
+    )
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert "version" in project["dynamic"]  # one place: sendctl.__version__
 
@@ -41,8 +44,10 @@ def test_migration_is_announced_after_a_backup_beside_the_database(run, tmp_path
     r = run("--db", path, "cases", "list", "--format", "json")
     copies = list(tmp_path.glob(f"old.db.schema{k}-*.bak"))
     assert len(copies) == 1 and oct(copies[0].stat().st_mode & 0o777) == "0o600"
-    assert (f"Upgrading {path} from schema version {k} to {schema_version()}; "
-            f"a copy as it was: {copies[0]}") in r.stderr
+    assert (
+        f"Upgrading {path} from schema version {k} to {schema_version()}; "
+        f"a copy as it was: {copies[0]}"
+    ) in r.stderr
     kept = sqlite3.connect(copies[0])
     assert kept.execute("PRAGMA user_version").fetchone()[0] == k
     kept.close()
@@ -103,8 +108,12 @@ def test_restore_refuses_a_bad_file_and_changes_nothing(run, tmp_path):
     run("backup", tmp_path / "whole.db")
     half.write_bytes((tmp_path / "whole.db").read_bytes()[:8192])
     before = live.read_bytes()
-    for bad, why in ((junk, "not a SQLite database"), (other, "not a sendctl database"),
-                     (half, "damaged"), (tmp_path / "missing.db", "no such file")):
+    for bad, why in (
+        (junk, "not a SQLite database"),
+        (other, "not a sendctl database"),
+        (half, "damaged"),
+        (tmp_path / "missing.db", "no such file"),
+    ):
         r = run("restore", bad, "--force", expect=1)
         assert why in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert live.read_bytes() == before

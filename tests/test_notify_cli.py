@@ -20,8 +20,16 @@ from sendctl.storage.db import connect
 FIXTURE = Path(__file__).parent / "fixtures" / "notify_cases.sql"
 AS_OF = "2017-04-18"
 JO, SAM, BOSS = "jo.walsh@rutland.example", "sam.patel@rutland.example", "boss@rutland.example"
-SECRETS = ("Surname", "A8202001001", "2006-03-14", "2005-07-21", "2004-11-02", "2007-01-30",
-           "2006-09-09", "14/03/2006")
+SECRETS = (
+    "Surname",
+    "A8202001001",
+    "2006-03-14",
+    "2005-07-21",
+    "2004-11-02",
+    "2007-01-30",
+    "2006-09-09",
+    "14/03/2006",
+)
 
 
 def load_cases(db_path):
@@ -35,17 +43,21 @@ def clocks(db_path, monkeypatch):
     """case_ref -> (clock, due_on); served by a stand-in deadline_rows joined to `cases`."""
     load_cases(db_path)
     table = {
-        "T001": ("transfer", "2017-04-23"),          # Jo, due in 5 days
-        "T002": ("transfer", "2017-04-15"),          # Jo, 3 days overdue
+        "T001": ("transfer", "2017-04-23"),  # Jo, due in 5 days
+        "T002": ("transfer", "2017-04-15"),  # Jo, 3 days overdue
         "T003": ("assessment_final", "2017-04-28"),  # Sam, due in 10 days
-        "T004": ("transfer", "2017-04-20"),          # no caseworker email: the manager
-        "T005": ("annual_review", "2017-04-25"),     # CR/LF in forename and email
-        "T006": ("transfer", "2017-09-01"),          # outside the window
+        "T004": ("transfer", "2017-04-20"),  # no caseworker email: the manager
+        "T005": ("annual_review", "2017-04-25"),  # CR/LF in forename and email
+        "T006": ("transfer", "2017-09-01"),  # outside the window
     }
 
     def deadline_rows(conn, as_of, within=14, clock=None, caseworker=None):
-        people = {r["case_ref"]: dict(r) for r in conn.execute(
-            "SELECT case_ref, forename, caseworker, caseworker_email FROM cases")}
+        people = {
+            r["case_ref"]: dict(r)
+            for r in conn.execute(
+                "SELECT case_ref, forename, caseworker, caseworker_email FROM cases"
+            )
+        }
         out = []
         for ref, (kind, due) in table.items():
             days = (date.fromisoformat(due) - as_of).days
@@ -53,9 +65,18 @@ def clocks(db_path, monkeypatch):
             p = people[ref]
             if caseworker and p["caseworker"] != caseworker:
                 continue
-            out.append({"case_ref": ref, "forename": p["forename"], "clock": kind, "due_on": due,
-                        "status": status, "days_left": days, "caseworker": p["caseworker"],
-                        "caseworker_email": p["caseworker_email"]})
+            out.append(
+                {
+                    "case_ref": ref,
+                    "forename": p["forename"],
+                    "clock": kind,
+                    "due_on": due,
+                    "status": status,
+                    "days_left": days,
+                    "caseworker": p["caseworker"],
+                    "caseworker_email": p["caseworker_email"],
+                }
+            )
         return iter(sorted(out, key=lambda r: r["due_on"]))
 
     fake = types.ModuleType("sendctl.storage.clocks")
@@ -73,8 +94,10 @@ def server(monkeypatch):
 
 def sent_table(db_path):
     conn = sqlite3.connect(db_path)
-    rows = conn.execute("SELECT recipient, case_ref, clock, due_on, sent_on FROM notifications_sent"
-                        " ORDER BY recipient, case_ref").fetchall()
+    rows = conn.execute(
+        "SELECT recipient, case_ref, clock, due_on, sent_on FROM notifications_sent"
+        " ORDER BY recipient, case_ref"
+    ).fetchall()
     conn.close()
     return rows
 
@@ -108,7 +131,12 @@ def test_one_message_per_caseworker_and_the_manager(run, clocks, server, db_path
     assert "not a usable address; its deadlines go to boss@rutland.example" in r.stderr
     assert "T006" not in "".join(m.get_content() for ms in msgs.values() for m in ms)
     assert [(x[0], x[1]) for x in sent_table(db_path)] == [
-        (BOSS, "T004"), (BOSS, "T005"), (JO, "T001"), (JO, "T002"), (SAM, "T003")]
+        (BOSS, "T004"),
+        (BOSS, "T005"),
+        (JO, "T001"),
+        (JO, "T002"),
+        (SAM, "T003"),
+    ]
     assert {x[4] for x in sent_table(db_path)} == {AS_OF}
 
 
@@ -137,7 +165,8 @@ def test_second_run_same_day_sends_nothing_new(run, clocks, server, db_path):
     run("deadlines", "notify", "--as-of", AS_OF, "--to", BOSS)
     r = run("deadlines", "notify", "--as-of", AS_OF, "--to", BOSS)
     assert r.stderr.splitlines()[-1] == (
-        "sent 0 message(s) covering 0 deadline(s); 0 failed (5 already sent today)")
+        "sent 0 message(s) covering 0 deadline(s); 0 failed (5 already sent today)"
+    )
     assert len(server.messages) == 3 and len(sent_table(db_path)) == 5
     # the next day everything still running is sent again
     run("deadlines", "notify", "--as-of", "2017-04-19", "--to", BOSS)
@@ -202,7 +231,10 @@ def test_dry_run_prints_and_sends_and_records_nothing(run, clocks, server, db_pa
     r = run("deadlines", "notify", "--as-of", AS_OF, "--to", BOSS, "--dry-run")
     assert r.stdout.count("Subject: [sendctl] ") == 3
     assert f"To: {JO}" in r.stdout and "T002" in r.stdout
-    assert "dry run: would send 3 message(s) covering 5 deadline(s); nothing sent or recorded" in r.stderr
+    assert (
+        "dry run: would send 3 message(s) covering 5 deadline(s); nothing sent or recorded"
+        in r.stderr
+    )
     assert server.messages == [] and sent_table(db_path) == []
     for secret in SECRETS:
         assert secret not in r.stdout
@@ -214,7 +246,9 @@ def test_dry_run_needs_no_settings(run, clocks, db_path):
     assert "SENDCTL_SMTP_HOST is not set" in r.stderr
 
 
-def test_missing_setting_is_a_clear_error_and_nothing_is_recorded(run, clocks, db_path, monkeypatch):
+def test_missing_setting_is_a_clear_error_and_nothing_is_recorded(
+    run, clocks, db_path, monkeypatch
+):
     r = run("deadlines", "notify", "--as-of", AS_OF, "--to", BOSS, expect=1)
     assert "Error: SMTP setting SENDCTL_SMTP_HOST is not set" in r.stderr
     assert "config.ini" in r.stderr and "--dry-run" in r.stderr
@@ -229,7 +263,8 @@ def test_settings_from_config_file_in_app_folder(run, clocks, tmp_path, db_path)
         app_dir = tmp_path / "config" / "sendctl"  # typer.get_app_dir under XDG_CONFIG_HOME
         app_dir.mkdir(parents=True)
         (app_dir / "config.ini").write_text(
-            f"[smtp]\nhost = 127.0.0.1\nport = {s.port}\nfrom = send@rutland.example\n")
+            f"[smtp]\nhost = 127.0.0.1\nport = {s.port}\nfrom = send@rutland.example\n"
+        )
         run("deadlines", "notify", "--as-of", AS_OF, "--to", BOSS)
         assert len(s.messages) == 3 and s.messages[0][0] == "send@rutland.example"
 

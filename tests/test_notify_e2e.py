@@ -36,8 +36,11 @@ def expected(run, as_of=AS_OF):
     """(recipient, case_ref, clock, due_on) of every warning `deadlines` lists."""
     rows = run.json("deadlines", "--as-of", as_of)
     assert rows, "the fixture should give deadlines"
-    return {((usable(r["caseworker_email"]) or BOSS).lower(), r["case_ref"], r["clock"], r["due_on"])
-            for r in rows if r["status"] in ("due", "overdue")}
+    return {
+        ((usable(r["caseworker_email"]) or BOSS).lower(), r["case_ref"], r["clock"], r["due_on"])
+        for r in rows
+        if r["status"] in ("due", "overdue")
+    }
 
 
 def recorded(db_path, day=AS_OF):
@@ -51,7 +54,8 @@ def test_every_deadline_reaches_its_caseworker_once(run, clocks, server, db_path
     recipients = sorted(m[1][0] for m in server.messages)
     assert recipients == sorted({w[0] for w in want}) == [BOSS, JO, SAM]
     assert r.stderr.splitlines()[-1] == (
-        f"sent 3 message(s) covering {len(want)} deadline(s); 0 failed")
+        f"sent 3 message(s) covering {len(want)} deadline(s); 0 failed"
+    )
     for _f, rcpts, msg, raw in server.messages:
         mine = [w for w in want if w[0] == rcpts[0]]
         body = msg.get_content()

@@ -21,8 +21,16 @@ SENDER = sender_address("SEND team <send@rutland.example>")
 
 
 def row(ref, due, status, days, email="jo@rutland.example", clock="transfer", **extra):
-    r = {"case_ref": ref, "forename": "Amy", "clock": clock, "due_on": due, "status": status,
-         "days_left": days, "caseworker": "Jo", "caseworker_email": email}
+    r = {
+        "case_ref": ref,
+        "forename": "Amy",
+        "clock": clock,
+        "due_on": due,
+        "status": status,
+        "days_left": days,
+        "caseworker": "Jo",
+        "caseworker_email": email,
+    }
     r.update(extra)
     return r
 
@@ -40,8 +48,16 @@ def test_subject_is_the_contract():
     assert subject(3, 1) == "[sendctl] 3 deadlines due, 1 overdue"
 
 
-@pytest.mark.parametrize("days,text", [(-1, "1 day overdue"), (-8, "8 days overdue"),
-                                       (0, "due today"), (1, "1 day left"), (7, "7 days left")])
+@pytest.mark.parametrize(
+    "days,text",
+    [
+        (-1, "1 day overdue"),
+        (-8, "8 days overdue"),
+        (0, "due today"),
+        (1, "1 day left"),
+        (7, "7 days left"),
+    ],
+)
 def test_days_text(days, text):
     assert days_text(days) == text
 
@@ -51,9 +67,22 @@ def test_good_addresses(good):
     assert clean_address(f"  {good} ", "--to") == good
 
 
-@pytest.mark.parametrize("bad", ["", "jo", "a@", "@b.org", "a b@c.org", "a@b.org, c@d.org",
-                                 "Jo <a@b.org>", "a@b.org\r\nBcc: evil@x.org", "a@b.org\n",
-                                 "a@b.org\x00", "jö@b.org"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "jo",
+        "a@",
+        "@b.org",
+        "a b@c.org",
+        "a@b.org, c@d.org",
+        "Jo <a@b.org>",
+        "a@b.org\r\nBcc: evil@x.org",
+        "a@b.org\n",
+        "a@b.org\x00",
+        "jö@b.org",
+    ],
+)
 def test_bad_addresses_refused(bad):
     assert address_or_none(bad) is None
     with pytest.raises(SendctlError, match="--to: not a single email address"):
@@ -99,10 +128,23 @@ def test_already_sent_rows_are_skipped_and_a_moved_clock_is_not():
 
 
 def test_body_has_summary_then_table_and_only_safe_fields():
-    r = row("00123", "2017-04-20", "due", 2, surname="Zebedee-Surname", upn="A123456789012",
-            date_of_birth="2009-01-02")
-    msg = build_message("jo@rutland.example", [r, ROWS[1]], SENDER, AS_OF, 14,
-                        sent_at=datetime(2017, 4, 18, 7, 0, tzinfo=UTC))
+    r = row(
+        "00123",
+        "2017-04-20",
+        "due",
+        2,
+        surname="Zebedee-Surname",
+        upn="A123456789012",
+        date_of_birth="2009-01-02",
+    )
+    msg = build_message(
+        "jo@rutland.example",
+        [r, ROWS[1]],
+        SENDER,
+        AS_OF,
+        14,
+        sent_at=datetime(2017, 4, 18, 7, 0, tzinfo=UTC),
+    )
     text = msg.as_string()
     body = msg.get_content()
     lines = body.splitlines()
@@ -118,9 +160,14 @@ def test_body_has_summary_then_table_and_only_safe_fields():
 
 
 def test_crlf_in_data_cannot_reach_a_header():
-    evil = row("R9\r\nBcc: evil@x.org", "2017-04-20", "due", 2,
-               forename="Amy\r\nBcc: evil@x.org\r\n\r\nfake body",
-               email="jo@rutland.example\r\nBcc: evil@x.org")
+    evil = row(
+        "R9\r\nBcc: evil@x.org",
+        "2017-04-20",
+        "due",
+        2,
+        forename="Amy\r\nBcc: evil@x.org\r\n\r\nfake body",
+        email="jo@rutland.example\r\nBcc: evil@x.org",
+    )
     plan = plan_messages([evil], "boss@rutland.example", set(), SENDER, AS_OF, 14)
     # the unusable caseworker email is not used: the warning goes to the manager
     assert [o.recipient for o in plan.outgoing] == ["boss@rutland.example"]
@@ -128,8 +175,16 @@ def test_crlf_in_data_cannot_reach_a_header():
     msg = plan.outgoing[0].message
     head = msg.as_string().split("\n\n", 1)[0]
     assert "evil" not in head and "Bcc" not in head
-    assert set(msg.keys()) == {"Subject", "From", "To", "Message-ID", "Auto-Submitted",
-                               "Content-Type", "Content-Transfer-Encoding", "MIME-Version"}
+    assert set(msg.keys()) == {
+        "Subject",
+        "From",
+        "To",
+        "Message-ID",
+        "Auto-Submitted",
+        "Content-Type",
+        "Content-Transfer-Encoding",
+        "MIME-Version",
+    }
     body = msg.get_content()
     assert "\r" not in body
     assert "Amy Bcc: evil@x.org fake body" in body  # flattened onto its table row
@@ -140,8 +195,9 @@ def test_crlf_in_data_cannot_reach_a_header():
 def test_non_ascii_forename_survives_the_transfer_encoding():
     from email import message_from_bytes, policy
 
-    msg = build_message("jo@rutland.example", [row("R1", "2017-04-20", "due", 2, forename="Zoë")],
-                        SENDER, AS_OF, 14)
+    msg = build_message(
+        "jo@rutland.example", [row("R1", "2017-04-20", "due", 2, forename="Zoë")], SENDER, AS_OF, 14
+    )
     assert msg["Content-Transfer-Encoding"] == "quoted-printable"
     back = message_from_bytes(msg.as_bytes(policy=policy.SMTP), policy=policy.default)
     assert "Zoë" in back.get_content()

@@ -17,7 +17,9 @@ def test_minimal_settings_and_port_defaults():
     assert (s.host, s.port, s.security, s.user) == ("mail.rutland.example", 25, "none", None)
     assert load_settings({**BASE, "SENDCTL_SMTP_STARTTLS": "yes"}).port == 587
     assert load_settings({**BASE, "SENDCTL_SMTP_SSL": "1"}).port == 465
-    assert load_settings({**BASE, "SENDCTL_SMTP_SSL": "1", "SENDCTL_SMTP_PORT": "2465"}).port == 2465
+    assert (
+        load_settings({**BASE, "SENDCTL_SMTP_SSL": "1", "SENDCTL_SMTP_PORT": "2465"}).port == 2465
+    )
 
 
 @pytest.mark.parametrize("missing", ["SENDCTL_SMTP_HOST", "SENDCTL_SMTP_FROM"])
@@ -34,12 +36,15 @@ def test_user_without_password_is_named_and_password_never_shown():
     assert "s3cret-pw" not in repr(s) and "s3cret-pw" not in str(s)
 
 
-@pytest.mark.parametrize("key,value,match", [
-    ("SENDCTL_SMTP_PORT", "smtp", "SENDCTL_SMTP_PORT: expected a port number"),
-    ("SENDCTL_SMTP_PORT", "70000", "SENDCTL_SMTP_PORT: expected a port number"),
-    ("SENDCTL_SMTP_STARTTLS", "maybe", "SENDCTL_SMTP_STARTTLS: expected yes/no"),
-    ("SENDCTL_SMTP_FROM", "not an address", "SENDCTL_SMTP_FROM: not a single email address"),
-])
+@pytest.mark.parametrize(
+    "key,value,match",
+    [
+        ("SENDCTL_SMTP_PORT", "smtp", "SENDCTL_SMTP_PORT: expected a port number"),
+        ("SENDCTL_SMTP_PORT", "70000", "SENDCTL_SMTP_PORT: expected a port number"),
+        ("SENDCTL_SMTP_STARTTLS", "maybe", "SENDCTL_SMTP_STARTTLS: expected yes/no"),
+        ("SENDCTL_SMTP_FROM", "not an address", "SENDCTL_SMTP_FROM: not a single email address"),
+    ],
+)
 def test_bad_settings_are_named(key, value, match):
     with pytest.raises(SendctlError, match=match):
         load_settings({**BASE, key: value})
@@ -57,7 +62,12 @@ def test_config_file_in_app_folder_and_env_wins(tmp_path):
     )
     s = load_settings({}, tmp_path)
     assert (s.host, s.port, s.security, s.user, s.password) == (
-        "mail.config.example", 2525, "starttls", "send", "pw%with%percent")
+        "mail.config.example",
+        2525,
+        "starttls",
+        "send",
+        "pw%with%percent",
+    )
     assert str(s.sender) == "SEND <send@config.example>"
     s = load_settings({"SENDCTL_SMTP_HOST": "mail.env.example"}, tmp_path)
     assert s.host == "mail.env.example" and s.port == 2525
@@ -68,23 +78,39 @@ def test_config_file_in_app_folder_and_env_wins(tmp_path):
 
 
 def _outgoing(*emails):
-    rows = [{"case_ref": f"R{i}", "forename": "Amy", "clock": "transfer", "due_on": "2017-04-20",
-             "status": "due", "days_left": 2, "caseworker_email": e} for i, e in enumerate(emails)]
-    return plan_messages(rows, None, set(), sender_address("send@rutland.example"),
-                         date(2017, 4, 18), 14).outgoing
+    rows = [
+        {
+            "case_ref": f"R{i}",
+            "forename": "Amy",
+            "clock": "transfer",
+            "due_on": "2017-04-20",
+            "status": "due",
+            "days_left": 2,
+            "caseworker_email": e,
+        }
+        for i, e in enumerate(emails)
+    ]
+    return plan_messages(
+        rows, None, set(), sender_address("send@rutland.example"), date(2017, 4, 18), 14
+    ).outgoing
 
 
 def test_sends_each_message_separately_and_reports_refusals():
     with SmtpServer(Store(refuse=["sam@rutland.example"])) as server:
-        settings = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1",
-                                  "SENDCTL_SMTP_PORT": str(server.port)})
+        settings = load_settings(
+            {**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1", "SENDCTL_SMTP_PORT": str(server.port)}
+        )
         sent = []
-        failures = send_all(settings, _outgoing("jo@rutland.example", "sam@rutland.example",
-                                                "al@rutland.example"), sent.append)
+        failures = send_all(
+            settings,
+            _outgoing("jo@rutland.example", "sam@rutland.example", "al@rutland.example"),
+            sent.append,
+        )
     assert [o.recipient for o in sent] == ["al@rutland.example", "jo@rutland.example"]
     assert [(m[0], m[1]) for m in server.messages] == [
         ("send@rutland.example", ["al@rutland.example"]),
-        ("send@rutland.example", ["jo@rutland.example"])]
+        ("send@rutland.example", ["jo@rutland.example"]),
+    ]
     assert len(failures) == 1
     text = str(failures[0])
     assert text.startswith(f"sam@rutland.example: not sent via 127.0.0.1:{server.port}: ")
@@ -93,9 +119,13 @@ def test_sends_each_message_separately_and_reports_refusals():
 
 def test_server_down_fails_every_recipient_with_host_and_port():
     port = free_port()
-    settings = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1", "SENDCTL_SMTP_PORT": str(port)})
+    settings = load_settings(
+        {**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1", "SENDCTL_SMTP_PORT": str(port)}
+    )
     sent = []
-    failures = send_all(settings, _outgoing("jo@rutland.example", "sam@rutland.example"), sent.append)
+    failures = send_all(
+        settings, _outgoing("jo@rutland.example", "sam@rutland.example"), sent.append
+    )
     assert sent == []
     assert [f.recipient for f in failures] == ["jo@rutland.example", "sam@rutland.example"]
     assert all(f"127.0.0.1:{port}" in str(f) and "connection refused" in str(f) for f in failures)
@@ -103,16 +133,28 @@ def test_server_down_fails_every_recipient_with_host_and_port():
 
 def test_login_refused_is_reported_without_the_password():
     with SmtpServer(Store(), auth=("send", "right-pw")) as server:
-        settings = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1",
-                                  "SENDCTL_SMTP_PORT": str(server.port),
-                                  "SENDCTL_SMTP_USER": "send", "SENDCTL_SMTP_PASSWORD": "wrong-pw"})
+        settings = load_settings(
+            {
+                **BASE,
+                "SENDCTL_SMTP_HOST": "127.0.0.1",
+                "SENDCTL_SMTP_PORT": str(server.port),
+                "SENDCTL_SMTP_USER": "send",
+                "SENDCTL_SMTP_PASSWORD": "wrong-pw",
+            }
+        )
         sent = []
         failures = send_all(settings, _outgoing("jo@rutland.example"), sent.append)
         assert sent == [] and len(failures) == 1
         assert "login refused (535" in str(failures[0]) and "wrong-pw" not in str(failures[0])
-        ok = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1",
-                            "SENDCTL_SMTP_PORT": str(server.port),
-                            "SENDCTL_SMTP_USER": "send", "SENDCTL_SMTP_PASSWORD": "right-pw"})
+        ok = load_settings(
+            {
+                **BASE,
+                "SENDCTL_SMTP_HOST": "127.0.0.1",
+                "SENDCTL_SMTP_PORT": str(server.port),
+                "SENDCTL_SMTP_USER": "send",
+                "SENDCTL_SMTP_PASSWORD": "right-pw",
+            }
+        )
         assert send_all(ok, _outgoing("jo@rutland.example"), sent.append) == []
         assert len(sent) == 1 and len(server.messages) == 1
 
@@ -122,11 +164,19 @@ def test_example_crontab_notifies_on_weekdays_and_backs_up_nightly():
     from pathlib import Path
 
     text = (Path(__file__).parent.parent / "examples" / "crontab").read_text()
-    lines = [x for x in text.splitlines() if x.strip() and not x.startswith("#") and "=" not in x.split()[0]]
+    lines = [
+        x
+        for x in text.splitlines()
+        if x.strip() and not x.startswith("#") and "=" not in x.split()[0]
+    ]
     assert len(lines) == 2
     notify, backup = (line.split(None, 5) for line in lines)
     assert notify[:5] == ["0", "7", "*", "*", "1-5"]
-    assert "deadlines notify" in notify[5] and "--db " in notify[5] and ">>/var/log/sendctl/" in notify[5]
+    assert (
+        "deadlines notify" in notify[5]
+        and "--db " in notify[5]
+        and ">>/var/log/sendctl/" in notify[5]
+    )
     assert backup[2:5] == ["*", "*", "*"] and " backup " in backup[5] and "--db " in backup[5]
     assert ">>/var/log/sendctl/" in backup[5]
     for line in lines:
@@ -149,11 +199,15 @@ class _DataRefusedFor(Store):
 
 def test_a_refused_message_does_not_stop_the_others():
     with SmtpServer(_DataRefusedFor("jo@rutland.example")) as server:
-        settings = load_settings({**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1",
-                                  "SENDCTL_SMTP_PORT": str(server.port)})
+        settings = load_settings(
+            {**BASE, "SENDCTL_SMTP_HOST": "127.0.0.1", "SENDCTL_SMTP_PORT": str(server.port)}
+        )
         sent = []
-        failures = send_all(settings, _outgoing("al@rutland.example", "jo@rutland.example",
-                                                "sam@rutland.example"), sent.append)
+        failures = send_all(
+            settings,
+            _outgoing("al@rutland.example", "jo@rutland.example", "sam@rutland.example"),
+            sent.append,
+        )
     assert [o.recipient for o in sent] == ["al@rutland.example", "sam@rutland.example"]
     assert [f.recipient for f in failures] == ["jo@rutland.example"]
     assert "451" in failures[0].reason

@@ -16,8 +16,12 @@ from sendctl.cli import app
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("pager") / "demo.db"
-    r = CliRunner().invoke(app, ["demo", "--db", str(path)], catch_exceptions=False,
-                           env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"})
+    r = CliRunner().invoke(
+        app,
+        ["demo", "--db", str(path)],
+        catch_exceptions=False,
+        env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"},
+    )
     assert r.exit_code == 0, r.stdout + r.stderr
     return path
 
@@ -27,11 +31,13 @@ def pager(tmp_path, monkeypatch, demo):
     """PAGER = a script copying what it is given to tmp_path/paged.txt."""
     script = tmp_path / "pager.py"
     record = tmp_path / "paged.txt"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import sys
         with open({str(record)!r}, "a", encoding="utf-8") as f:
             f.write(sys.stdin.read())
-    """))
+    """)
+    )
     monkeypatch.setenv("PAGER", f"{sys.executable} {script}")
     monkeypatch.setenv("SENDCTL_DB", str(demo))
     return record
@@ -40,8 +46,12 @@ def pager(tmp_path, monkeypatch, demo):
 def _on_pty(*args) -> str:
     """Run sendctl with stdout on a pseudo-terminal; return what reached the terminal."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "sendctl", *args], stdout=slave,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sendctl", *args],
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -78,8 +88,12 @@ def test_pager_cat_or_empty_means_none(pager, monkeypatch):
 
 
 def test_never_on_a_pipe(pager):
-    r = subprocess.run([sys.executable, "-m", "sendctl", "cases", "list"], capture_output=True,
-                       text=True, check=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "sendctl", "cases", "list"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert not pager.exists()
     assert "RCC-0420" in r.stdout and "\x1b[" not in r.stdout
 
@@ -94,5 +108,9 @@ def test_everything_a_listing_prints_goes_through_one_pager(pager):
 
 def test_a_command_that_asks_is_never_paged(pager, tmp_path):
     """restore asks before replacing the database: its question is on the terminal."""
-    assert "--no-pager" not in subprocess.run(
-        [sys.executable, "-m", "sendctl", "restore", "--help"], capture_output=True, text=True).stdout
+    assert (
+        "--no-pager"
+        not in subprocess.run(
+            [sys.executable, "-m", "sendctl", "restore", "--help"], capture_output=True, text=True
+        ).stdout
+    )

@@ -37,10 +37,30 @@ def record(run, *args, expect=0):
     return run("panel", "record", *args, expect=expect)
 
 
-PLACEMENT = ("R1", "--date", "05/01/2017", "--request", "placement", "--outcome", "agreed",
-             "--annual-cost", "£52,000", "--placement-type", "independent-special",
-             "--provider", "Oak Hill School", "--out-of-county", "--funder", "high-needs-block",
-             "--starts", "01/02/2017", "--ends", "31/07/2017", "--note", "38-week place")
+PLACEMENT = (
+    "R1",
+    "--date",
+    "05/01/2017",
+    "--request",
+    "placement",
+    "--outcome",
+    "agreed",
+    "--annual-cost",
+    "£52,000",
+    "--placement-type",
+    "independent-special",
+    "--provider",
+    "Oak Hill School",
+    "--out-of-county",
+    "--funder",
+    "high-needs-block",
+    "--starts",
+    "01/02/2017",
+    "--ends",
+    "31/07/2017",
+    "--note",
+    "38-week place",
+)
 
 
 # --- record ------------------------------------------------------------------------------------
@@ -51,33 +71,69 @@ def test_record_stores_every_field_and_audits_with_case_ref(run, cases):
     assert "Recorded panel decision 1" in r.stderr
     [d] = run.json("panel", "list")
     assert d == d | {
-        "id": 1, "case_ref": "R1", "meeting_on": "2017-01-05", "request": "placement",
-        "outcome": "agreed", "annual_cost_pence": 5_200_000, "annual_cost": "£52,000.00",
-        "placement_type": "independent-special", "provider": "Oak Hill School",
-        "out_of_county": True, "funder": "high-needs-block", "starts_on": "2017-02-01",
-        "ends_on": "2017-07-31", "note": "38-week place", "supersedes_id": None,
-        "superseded_by": None, "officer": "tester",
+        "id": 1,
+        "case_ref": "R1",
+        "meeting_on": "2017-01-05",
+        "request": "placement",
+        "outcome": "agreed",
+        "annual_cost_pence": 5_200_000,
+        "annual_cost": "£52,000.00",
+        "placement_type": "independent-special",
+        "provider": "Oak Hill School",
+        "out_of_county": True,
+        "funder": "high-needs-block",
+        "starts_on": "2017-02-01",
+        "ends_on": "2017-07-31",
+        "note": "38-week place",
+        "supersedes_id": None,
+        "superseded_by": None,
+        "officer": "tester",
     }
     # the decision, then the placement it makes (an agreed cost with a start date), one transaction
     placement, a = run.json("audit", "--case", "R1")
     assert (placement["entity"], placement["action"]) == ("placement", "agreed")
-    assert (a["entity"], a["entity_key"], a["action"], a["officer"]) == ("panel_decision", "1", "create", "tester")
+    assert (a["entity"], a["entity_key"], a["action"], a["officer"]) == (
+        "panel_decision",
+        "1",
+        "create",
+        "tester",
+    )
     assert a["command"] == "panel record"
 
 
 def test_record_accepts_labels_as_well_as_codes(run, cases):
-    record(run, "R2", "--date", "2017-01-05", "--request", "Top up", "--outcome",
-           "Agreed with conditions", "--funder", "HNB", "--placement-type", "Maintained special school")
+    record(
+        run,
+        "R2",
+        "--date",
+        "2017-01-05",
+        "--request",
+        "Top up",
+        "--outcome",
+        "Agreed with conditions",
+        "--funder",
+        "HNB",
+        "--placement-type",
+        "Maintained special school",
+    )
     [d] = run.json("panel", "list")
     assert (d["request"], d["outcome"], d["funder"], d["placement_type"]) == (
-        "top-up", "agreed-with-conditions", "high-needs-block", "maintained-special")
+        "top-up",
+        "agreed-with-conditions",
+        "high-needs-block",
+        "maintained-special",
+    )
     assert d["annual_cost_pence"] is None and d["out_of_county"] is False
 
 
 @pytest.mark.parametrize(
     "flag, value, valid",
     [
-        ("--request", "lunch", "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16"),
+        (
+            "--request",
+            "lunch",
+            "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16",
+        ),
         ("--outcome", "maybe", "agreed, agreed-with-conditions, deferred, declined, referred"),
         ("--placement-type", "boarding", "mainstream, resourced-provision, maintained-special"),
         ("--funder", "lottery", "high-needs-block, general-fund, health, social-care, joint"),
@@ -97,16 +153,72 @@ def test_unknown_code_is_refused_listing_the_valid_ones(run, cases, flag, value,
 @pytest.mark.parametrize(
     "args, message",
     [
-        (("R9", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed"), "case 'R9': no such case"),
-        (("R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed", "--annual-cost", "-100"),
-         "--annual-cost: must not be negative"),
-        (("R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed", "--annual-cost", "12.345"),
-         "--annual-cost: more than 2 decimal places"),
-        (("R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed",
-          "--starts", "01/09/2017", "--ends", "31/08/2017"), "--ends: the end (2017-08-31) is before the start (2017-09-01)"),
-        (("R1", "--date", "31/02/2017", "--request", "transport", "--outcome", "agreed"), "--date: not a real date"),
-        (("R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed", "--supersedes", "7"),
-         "--supersedes: no decision with id 7"),
+        (
+            ("R9", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed"),
+            "case 'R9': no such case",
+        ),
+        (
+            (
+                "R1",
+                "--date",
+                "05/01/2017",
+                "--request",
+                "transport",
+                "--outcome",
+                "agreed",
+                "--annual-cost",
+                "-100",
+            ),
+            "--annual-cost: must not be negative",
+        ),
+        (
+            (
+                "R1",
+                "--date",
+                "05/01/2017",
+                "--request",
+                "transport",
+                "--outcome",
+                "agreed",
+                "--annual-cost",
+                "12.345",
+            ),
+            "--annual-cost: more than 2 decimal places",
+        ),
+        (
+            (
+                "R1",
+                "--date",
+                "05/01/2017",
+                "--request",
+                "transport",
+                "--outcome",
+                "agreed",
+                "--starts",
+                "01/09/2017",
+                "--ends",
+                "31/08/2017",
+            ),
+            "--ends: the end (2017-08-31) is before the start (2017-09-01)",
+        ),
+        (
+            ("R1", "--date", "31/02/2017", "--request", "transport", "--outcome", "agreed"),
+            "--date: not a real date",
+        ),
+        (
+            (
+                "R1",
+                "--date",
+                "05/01/2017",
+                "--request",
+                "transport",
+                "--outcome",
+                "agreed",
+                "--supersedes",
+                "7",
+            ),
+            "--supersedes: no decision with id 7",
+        ),
     ],
 )
 def test_bad_decisions_are_refused_and_nothing_written(run, cases, args, message):
@@ -123,14 +235,41 @@ def test_missing_required_option_is_a_usage_error(run, cases):
 
 
 def test_supersede_replaces_in_list_and_summary_and_all_shows_both(run, cases):
-    record(run, "R1", "--date", "05/01/2017", "--request", "placement", "--outcome", "agreed",
-           "--annual-cost", "45000", "--out-of-county")
-    r = record(run, "R1", "--date", "05/01/2017", "--request", "placement", "--outcome", "agreed",
-               "--annual-cost", "40000", "--out-of-county", "--supersedes", "1")
+    record(
+        run,
+        "R1",
+        "--date",
+        "05/01/2017",
+        "--request",
+        "placement",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "45000",
+        "--out-of-county",
+    )
+    r = record(
+        run,
+        "R1",
+        "--date",
+        "05/01/2017",
+        "--request",
+        "placement",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "40000",
+        "--out-of-county",
+        "--supersedes",
+        "1",
+    )
     assert "supersedes decision 1" in r.stderr
     assert [d["id"] for d in run.json("panel", "list")] == [2]
     both = run.json("panel", "list", "--all")
-    assert [(d["id"], d["supersedes_id"], d["superseded_by"]) for d in both] == [(1, None, 2), (2, 1, None)]
+    assert [(d["id"], d["supersedes_id"], d["superseded_by"]) for d in both] == [
+        (1, None, 2),
+        (2, 1, None),
+    ]
     total = run.json("panel", "summary", "--as-of", "2017-04-18")[-1]
     assert (total["decisions"], total["agreed_annual_cost_pence"]) == (1, 4_000_000)
     total_all = run.json("panel", "summary", "--all", "--as-of", "2017-04-18")[-1]
@@ -141,12 +280,45 @@ def test_supersede_replaces_in_list_and_summary_and_all_shows_both(run, cases):
 
 def test_supersede_refuses_other_case_and_second_correction(run, cases):
     record(run, "R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed")
-    r = record(run, "R2", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed",
-               "--supersedes", "1", expect=1)
+    r = record(
+        run,
+        "R2",
+        "--date",
+        "05/01/2017",
+        "--request",
+        "transport",
+        "--outcome",
+        "agreed",
+        "--supersedes",
+        "1",
+        expect=1,
+    )
     assert "decision 1 is for case 'R1', not 'R2'" in r.stderr
-    record(run, "R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "declined", "--supersedes", "1")
-    r = record(run, "R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "deferred",
-               "--supersedes", "1", expect=1)
+    record(
+        run,
+        "R1",
+        "--date",
+        "05/01/2017",
+        "--request",
+        "transport",
+        "--outcome",
+        "declined",
+        "--supersedes",
+        "1",
+    )
+    r = record(
+        run,
+        "R1",
+        "--date",
+        "05/01/2017",
+        "--request",
+        "transport",
+        "--outcome",
+        "deferred",
+        "--supersedes",
+        "1",
+        expect=1,
+    )
     assert "already superseded by decision 2" in r.stderr and "--supersedes 2" in r.stderr
     assert count(cases) == 2
 
@@ -186,8 +358,17 @@ def test_list_csv_carries_the_design_fields(run, cases, tmp_path):
     out = tmp_path / "d.csv"
     run("panel", "list", "--format", "csv", "--output", out)
     header = out.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
-    for f in ("id", "case_ref", "meeting_on", "request", "outcome", "annual_cost_pence",
-              "placement_type", "provider", "out_of_county"):
+    for f in (
+        "id",
+        "case_ref",
+        "meeting_on",
+        "request",
+        "outcome",
+        "annual_cost_pence",
+        "placement_type",
+        "provider",
+        "out_of_county",
+    ):
         assert f in header
     plain = run("panel", "list").stdout
     assert "Oak Hill School" in plain and "£52,000.00" in plain
@@ -205,8 +386,21 @@ def test_list_csv_carries_the_design_fields(run, cases, tmp_path):
 @pytest.fixture
 def hand_set(run, cases):
     run("panel", "import", FIXTURES / "panel_summary.csv")
-    record(run, "R4", "--date", "19/01/2017", "--request", "placement", "--outcome", "agreed",
-           "--annual-cost", "40000", "--out-of-county", "--supersedes", "9")
+    record(
+        run,
+        "R4",
+        "--date",
+        "19/01/2017",
+        "--request",
+        "placement",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "40000",
+        "--out-of-county",
+        "--supersedes",
+        "9",
+    )
     return run
 
 
@@ -218,18 +412,42 @@ def _by(rows, by, group):
 def test_summary_per_meeting(hand_set):
     rows = hand_set.json("panel", "summary", "--as-of", "2017-04-18")
     m1 = _by(rows, "meeting", "2017-01-05")
-    assert {k: m1[k] for k in (
-        "decisions", "agreed", "agreed_with_conditions", "deferred", "declined", "referred",
-        "agreed_annual_cost_pence", "placements_agreed", "out_of_county_agreed",
-        "out_of_county_cost_pence", "out_of_county_share_pct")} == {
-        "decisions": 4, "agreed": 2, "agreed_with_conditions": 1, "deferred": 0, "declined": 1,
-        "referred": 0, "agreed_annual_cost_pence": 7_750_000, "placements_agreed": 2,
-        "out_of_county_agreed": 1, "out_of_county_cost_pence": 5_200_000, "out_of_county_share_pct": 50.0,
+    assert {
+        k: m1[k]
+        for k in (
+            "decisions",
+            "agreed",
+            "agreed_with_conditions",
+            "deferred",
+            "declined",
+            "referred",
+            "agreed_annual_cost_pence",
+            "placements_agreed",
+            "out_of_county_agreed",
+            "out_of_county_cost_pence",
+            "out_of_county_share_pct",
+        )
+    } == {
+        "decisions": 4,
+        "agreed": 2,
+        "agreed_with_conditions": 1,
+        "deferred": 0,
+        "declined": 1,
+        "referred": 0,
+        "agreed_annual_cost_pence": 7_750_000,
+        "placements_agreed": 2,
+        "out_of_county_agreed": 1,
+        "out_of_county_cost_pence": 5_200_000,
+        "out_of_county_share_pct": 50.0,
     }
     m2 = _by(rows, "meeting", "2017-01-19")
     assert (m2["decisions"], m2["agreed"], m2["deferred"], m2["referred"]) == (5, 3, 1, 1)
     assert m2["agreed_annual_cost_pence"] == 7_420_000  # 30,000 + 4,200 + 40,000
-    assert (m2["placements_agreed"], m2["out_of_county_agreed"], m2["out_of_county_cost_pence"]) == (2, 2, 7_000_000)
+    assert (
+        m2["placements_agreed"],
+        m2["out_of_county_agreed"],
+        m2["out_of_county_cost_pence"],
+    ) == (2, 2, 7_000_000)
     assert m2["out_of_county_share_pct"] == 100.0
     assert m2["agreed_annual_cost"] == "£74,200.00"
 
@@ -237,22 +455,43 @@ def test_summary_per_meeting(hand_set):
 def test_summary_per_request_and_total(hand_set):
     rows = hand_set.json("panel", "summary", "--as-of", "2017-04-18")
     assert [r["group"] for r in rows if r["by"] == "request"] == [
-        "assessment", "ehcp-issue", "placement", "top-up", "transport", "care-package",
-        "personal-budget", "post-16"]
+        "assessment",
+        "ehcp-issue",
+        "placement",
+        "top-up",
+        "transport",
+        "care-package",
+        "personal-budget",
+        "post-16",
+    ]
     p = _by(rows, "request", "placement")
     assert (p["decisions"], p["agreed"], p["agreed_with_conditions"], p["referred"]) == (4, 2, 1, 1)
     assert p["agreed_annual_cost_pence"] == 11_000_000  # 52,000 + 18,000 + 40,000
-    assert (p["placements_agreed"], p["out_of_county_agreed"], p["out_of_county_cost_pence"]) == (3, 2, 9_200_000)
+    assert (p["placements_agreed"], p["out_of_county_agreed"], p["out_of_county_cost_pence"]) == (
+        3,
+        2,
+        9_200_000,
+    )
     assert p["out_of_county_share_pct"] == 66.7
     care = _by(rows, "request", "care-package")
     assert (care["decisions"], care["deferred"], care["agreed_annual_cost_pence"]) == (1, 1, 0)
     none = _by(rows, "request", "ehcp-issue")
     assert none["decisions"] == 0 and none["out_of_county_share_pct"] is None
     t = _by(rows, "total", "all")
-    assert (t["decisions"], t["agreed"], t["agreed_with_conditions"], t["deferred"], t["declined"],
-            t["referred"]) == (9, 5, 1, 1, 1, 1)
+    assert (
+        t["decisions"],
+        t["agreed"],
+        t["agreed_with_conditions"],
+        t["deferred"],
+        t["declined"],
+        t["referred"],
+    ) == (9, 5, 1, 1, 1, 1)
     assert t["agreed_annual_cost_pence"] == 15_170_000
-    assert (t["placements_agreed"], t["out_of_county_agreed"], t["out_of_county_cost_pence"]) == (4, 3, 12_200_000)
+    assert (t["placements_agreed"], t["out_of_county_agreed"], t["out_of_county_cost_pence"]) == (
+        4,
+        3,
+        12_200_000,
+    )
     assert t["out_of_county_share_pct"] == 75.0
 
 
@@ -263,7 +502,11 @@ def test_summary_date_range_and_as_of(hand_set):
     assert (t["decisions"], t["agreed_annual_cost_pence"]) == (4, 7_750_000)
     t = hand_set.json("panel", "summary", "--as-of", "2017-01-10")[-1]
     assert t["decisions"] == 4
-    assert [r["group"] for r in hand_set.json("panel", "summary", "--as-of", "2017-01-10") if r["by"] == "meeting"] == ["2017-01-05"]
+    assert [
+        r["group"]
+        for r in hand_set.json("panel", "summary", "--as-of", "2017-01-10")
+        if r["by"] == "meeting"
+    ] == ["2017-01-05"]
 
 
 def test_summary_plain_and_csv(hand_set):
@@ -287,10 +530,18 @@ def test_import_aliases_and_labels(run, cases):
     assert "Imported 9 panel decision(s)" in r.stderr
     d = {x["id"]: x for x in run.json("panel", "list")}
     assert (d[1]["placement_type"], d[1]["out_of_county"], d[1]["funder"], d[1]["starts_on"]) == (
-        "independent-special", True, "high-needs-block", "2017-02-01")
+        "independent-special",
+        True,
+        "high-needs-block",
+        "2017-02-01",
+    )
     assert d[2]["outcome"] == "agreed-with-conditions" and d[2]["note"] == "review in 6 months"
     assert (d[5]["request"], d[5]["placement_type"]) == ("post-16", "specialist-post-16")
-    assert (d[7]["request"], d[7]["outcome"], d[7]["funder"]) == ("care-package", "deferred", "joint")
+    assert (d[7]["request"], d[7]["outcome"], d[7]["funder"]) == (
+        "care-package",
+        "deferred",
+        "joint",
+    )
     assert d[3]["annual_cost_pence"] == 750_000 and d[4]["annual_cost_pence"] is None
     audit = run.json("audit", "--entity", "panel_decision")
     assert len(audit) == 9 and all(a["case_ref"] for a in audit)
@@ -353,8 +604,10 @@ def test_import_with_wrong_encoding_given_and_missing_column(run, cases, tmp_pat
 
 def test_repeated_line_in_one_file_is_imported_once(run, cases, tmp_path):
     f = tmp_path / "twice.csv"
-    f.write_text("Ref,Date,Request,Outcome,Cost\nR1,05/01/2017,transport,agreed,4200\n"
-                 "R1,2017-01-05,Transport,Agreed,\"£4,200.00\"\n")
+    f.write_text(
+        "Ref,Date,Request,Outcome,Cost\nR1,05/01/2017,transport,agreed,4200\n"
+        'R1,2017-01-05,Transport,Agreed,"£4,200.00"\n'
+    )
     r = run("panel", "import", f)
     assert "Imported 1" in r.stderr and "1 already recorded" in r.stderr
 
@@ -372,8 +625,12 @@ def test_case_decisions_and_overview(hand_set, cases):
     assert case_decisions(conn, "R9") == []
     o = panel_overview(conn, date(2017, 4, 18))
     # last panel 19 Jan; +14 = 2 Feb, rolled forward a fortnight at a time to 27 Apr
-    assert o == {"last_meeting_on": "2017-01-19", "decisions": 5,
-                 "agreed_annual_cost_pence": 7_420_000, "next_meeting_on": "2017-04-27"}
+    assert o == {
+        "last_meeting_on": "2017-01-19",
+        "decisions": 5,
+        "agreed_annual_cost_pence": 7_420_000,
+        "next_meeting_on": "2017-04-27",
+    }
     o = panel_overview(conn, date(2017, 1, 10))
     assert o["last_meeting_on"] == "2017-01-05" and o["next_meeting_on"] == "2017-01-19"
     assert o["decisions"] == 4 and o["agreed_annual_cost_pence"] == 7_750_000
@@ -388,17 +645,37 @@ def test_record_decision_callable_inside_a_transaction(cases):
 
     conn = connect(cases)
     with transaction(conn):
-        a = record_decision(conn, Actor("demo", "demo"), case_ref="R1", meeting_on=date(2017, 1, 5),
-                            request="placement", outcome="agreed", annual_cost_pence=5_200_000,
-                            placement_type="independent-special", out_of_county=True)
-        b = record_decision(conn, Actor("demo", "demo"), case_ref="R1", meeting_on="2017-01-19",
-                            request="transport", outcome="agreed", annual_cost_pence="£4,200")
+        a = record_decision(
+            conn,
+            Actor("demo", "demo"),
+            case_ref="R1",
+            meeting_on=date(2017, 1, 5),
+            request="placement",
+            outcome="agreed",
+            annual_cost_pence=5_200_000,
+            placement_type="independent-special",
+            out_of_county=True,
+        )
+        b = record_decision(
+            conn,
+            Actor("demo", "demo"),
+            case_ref="R1",
+            meeting_on="2017-01-19",
+            request="transport",
+            outcome="agreed",
+            annual_cost_pence="£4,200",
+        )
     assert (a, b) == (1, 2)
-    assert conn.execute("SELECT SUM(annual_cost_pence) FROM panel_decisions").fetchone()[0] == 5_620_000
+    assert (
+        conn.execute("SELECT SUM(annual_cost_pence) FROM panel_decisions").fetchone()[0]
+        == 5_620_000
+    )
     conn.close()
 
 
-def test_a_list_export_imports_back_as_duplicates_and_into_a_fresh_database(run, cases, tmp_path, monkeypatch):
+def test_a_list_export_imports_back_as_duplicates_and_into_a_fresh_database(
+    run, cases, tmp_path, monkeypatch
+):
     run("panel", "import", FIXTURES / "panel_summary.csv")
     out = tmp_path / "export.csv"
     run("panel", "list", "--format", "csv", "--output", out)
@@ -418,8 +695,20 @@ def test_a_list_export_imports_back_as_duplicates_and_into_a_fresh_database(run,
     conn.commit()
     conn.close()
     run("panel", "import", out)
-    keep = ("case_ref", "meeting_on", "request", "outcome", "annual_cost_pence", "placement_type",
-            "provider", "out_of_county", "funder", "starts_on", "ends_on", "note")
+    keep = (
+        "case_ref",
+        "meeting_on",
+        "request",
+        "outcome",
+        "annual_cost_pence",
+        "placement_type",
+        "provider",
+        "out_of_county",
+        "funder",
+        "starts_on",
+        "ends_on",
+        "note",
+    )
     after = run.json("panel", "list")
     assert [{k: d[k] for k in keep} for d in after] == [{k: d[k] for k in keep} for d in before]
 

@@ -64,9 +64,18 @@ def test_yes_no():
 
 
 def test_make_decision_normalises():
-    d = make_decision({"case_ref": " R1 ", "meeting_on": "05/01/2017", "request": "Placement",
-                       "outcome": "Agreed", "annual_cost_pence": "£52,000", "out_of_county": "yes",
-                       "provider": "  ", "starts_on": date(2017, 2, 1)})
+    d = make_decision(
+        {
+            "case_ref": " R1 ",
+            "meeting_on": "05/01/2017",
+            "request": "Placement",
+            "outcome": "Agreed",
+            "annual_cost_pence": "£52,000",
+            "out_of_county": "yes",
+            "provider": "  ",
+            "starts_on": date(2017, 2, 1),
+        }
+    )
     assert d.case_ref == "R1" and d.meeting_on == date(2017, 1, 5)
     assert d.annual_cost_pence == 5_200_000 and d.out_of_county is True and d.provider is None
     assert d.as_row()["meeting_on"] == "2017-01-05" and d.as_row()["out_of_county"] == 1
@@ -87,15 +96,28 @@ def test_make_decision_normalises():
     ],
 )
 def test_make_decision_refuses(change, message):
-    fields = {"case_ref": "R1", "meeting_on": "2017-01-05", "request": "transport", "outcome": "agreed"}
+    fields = {
+        "case_ref": "R1",
+        "meeting_on": "2017-01-05",
+        "request": "transport",
+        "outcome": "agreed",
+    }
     fields.update(change)
     with pytest.raises(SendctlError, match=message.replace("(", r"\(").replace(")", r"\)")):
         make_decision(fields)
 
 
 def test_end_on_the_start_day_is_fine():
-    make_decision({"case_ref": "R1", "meeting_on": "2017-01-05", "request": "transport",
-                   "outcome": "agreed", "starts_on": "2017-09-01", "ends_on": "2017-09-01"})
+    make_decision(
+        {
+            "case_ref": "R1",
+            "meeting_on": "2017-01-05",
+            "request": "transport",
+            "outcome": "agreed",
+            "starts_on": "2017-09-01",
+            "ends_on": "2017-09-01",
+        }
+    )
 
 
 def test_share_pct():
@@ -120,4 +142,8 @@ def test_next_meeting(last, as_of, expected):
 
 def test_summary_row_fills_zeros():
     r = summary_row("request", "transport", {})
-    assert r["decisions"] == 0 and r["agreed_with_conditions"] == 0 and r["out_of_county_share_pct"] is None
+    assert (
+        r["decisions"] == 0
+        and r["agreed_with_conditions"] == 0
+        and r["out_of_county_share_pct"] is None
+    )

@@ -8,8 +8,11 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def test_panel_csv_is_what_the_generator_writes():
-    r = subprocess.run([sys.executable, str(EXAMPLES / "generate_panel.py"), "--check"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(EXAMPLES / "generate_panel.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -20,8 +23,16 @@ def test_examples_import_with_every_request_and_outcome(run):
     assert "Imported 67 panel decision(s)" in r.stderr
     rows = run.json("panel", "summary", "--as-of", "2017-04-18")
     meetings = [x["group"] for x in rows if x["by"] == "meeting"]
-    assert meetings == ["2017-01-05", "2017-01-19", "2017-02-02", "2017-02-16", "2017-03-02",
-                        "2017-03-16", "2017-03-30", "2017-04-13"]
+    assert meetings == [
+        "2017-01-05",
+        "2017-01-19",
+        "2017-02-02",
+        "2017-02-16",
+        "2017-03-02",
+        "2017-03-16",
+        "2017-03-30",
+        "2017-04-13",
+    ]
     assert all(6 <= x["decisions"] <= 10 for x in rows if x["by"] == "meeting")
     assert all(x["decisions"] > 0 for x in rows if x["by"] == "request")
     total = rows[-1]

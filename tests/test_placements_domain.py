@@ -13,7 +13,9 @@ from sendctl.domain.problems import InvalidValue
 def test_the_worked_example_36500_a_year_from_1_sep_2017_to_31_aug_2018():
     # 1 Sep 2017 - 31 Mar 2018: 30+31+30+31+31+28+31 = 212 days of 365; then 30+31+30+31+31 = 153
     assert P.by_year(3_650_000, date(2017, 9, 1), date(2018, 8, 31)) == {
-        "2017-18": 2_120_000, "2018-19": 1_530_000}
+        "2017-18": 2_120_000,
+        "2018-19": 1_530_000,
+    }
 
 
 def test_a_leap_financial_year_divides_by_366_so_a_whole_year_costs_the_annual_cost():
@@ -35,8 +37,11 @@ def test_rounding_first_year_half_up_whole_years_exact_last_year_takes_the_rest(
 
 
 def test_years_always_add_up_to_the_rounded_whole():
-    for start, end in [(date(2017, 4, 3), date(2021, 2, 28)), (date(2016, 3, 31), date(2016, 4, 1)),
-                       (date(2019, 12, 31), date(2024, 3, 1))]:
+    for start, end in [
+        (date(2017, 4, 3), date(2021, 2, 28)),
+        (date(2016, 3, 31), date(2016, 4, 1)),
+        (date(2019, 12, 31), date(2024, 3, 1)),
+    ]:
         got = P.by_year(1_234_567, start, end)
         days = P.fy_days
         total = Fraction(0)
@@ -49,10 +54,16 @@ def test_years_always_add_up_to_the_rounded_whole():
 
 def test_open_ended_runs_on_at_the_annual_cost_to_the_horizon():
     assert P.by_year(100_000, date(2017, 9, 1), None, horizon="2020-21") == {
-        "2017-18": 58_082, "2018-19": 100_000, "2019-20": 100_000, "2020-21": 100_000}
+        "2017-18": 58_082,
+        "2018-19": 100_000,
+        "2019-20": 100_000,
+        "2020-21": 100_000,
+    }
     s = P.spread(100_000, date(2017, 9, 1), None)
     assert (s.last_fy, s.last_fy_pence) == (None, None)
-    assert P.year_pence(s, 100_000, "2016-17") == 0 and P.year_pence(s, 100_000, "2030-31") == 100_000
+    assert (
+        P.year_pence(s, 100_000, "2016-17") == 0 and P.year_pence(s, 100_000, "2030-31") == 100_000
+    )
 
 
 def test_an_end_before_the_start_is_refused():
@@ -63,7 +74,9 @@ def test_an_end_before_the_start_is_refused():
 
 def test_budget_profile_parses_or_is_refused():
     assert P.parse_budget("2017-18=£3,825,000,2018-19=£3,790,000") == {
-        "2017-18": 382_500_000, "2018-19": 379_000_000}
+        "2017-18": 382_500_000,
+        "2018-19": 379_000_000,
+    }
     for bad in ("", "2017-18", "2017=£1", "2017-18=£x", "2017-18=1;2017-18=2", "2017-18=0"):
         with pytest.raises(InvalidValue):
             P.parse_budget(bad)
@@ -79,16 +92,30 @@ def test_growth_rates():
 def test_new_placements_by_hand():
     # £10,000 a year of new placements; as at 31 March nothing of the year is left
     assert [P.new_placements_pence(1_000_000, Fraction(0), k) for k in range(4)] == [
-        0, 500_000, 1_500_000, 2_500_000]
+        0,
+        500_000,
+        1_500_000,
+        2_500_000,
+    ]
     # half the year left: 10,000 x 1/2 x 1/2 / 2 = 1,250 this year; then 5,000 + 5,000 = 10,000
     half = Fraction(1, 2)
-    assert [P.new_placements_pence(1_000_000, half, k) for k in range(3)] == [125_000, 1_000_000, 2_000_000]
+    assert [P.new_placements_pence(1_000_000, half, k) for k in range(3)] == [
+        125_000,
+        1_000_000,
+        2_000_000,
+    ]
 
 
 def test_forecast_and_the_cumulative_deficit_by_hand():
     years = [
-        P.YearInputs("2017-18", 1_000_000, committed_pence=900_000, paid_pence=300_000,
-                     other_committed_pence=50_000, opening_deficit_pence=200_000),
+        P.YearInputs(
+            "2017-18",
+            1_000_000,
+            committed_pence=900_000,
+            paid_pence=300_000,
+            other_committed_pence=50_000,
+            opening_deficit_pence=200_000,
+        ),
         P.YearInputs("2018-19", 1_000_000, committed_pence=800_000, adjustments_pence=-100_000),
     ]
     rows = P.forecast(years, rate_pence=400_000, remaining=Fraction(1, 2))
@@ -96,7 +123,10 @@ def test_forecast_and_the_cumulative_deficit_by_hand():
     # 2017-18: paid 3,000 + still committed 6,000 + orders 500 + new 4,000 x 1/8 = 500 -> 10,000
     assert y0["new_placements_pence"] == 50_000
     assert y0["forecast_outturn_pence"] == 1_000_000 and y0["variance_pence"] == 0
-    assert (y0["deficit_brought_forward_pence"], y0["deficit_carried_forward_pence"]) == (200_000, 200_000)
+    assert (y0["deficit_brought_forward_pence"], y0["deficit_carried_forward_pence"]) == (
+        200_000,
+        200_000,
+    )
     # 2018-19: 8,000 + new (4,000 x 1/2 + 4,000 / 2 = 4,000) = 12,000: 2,000 over; -1,000 written off
     assert y1["forecast_outturn_pence"] == 1_200_000 and y1["variance_pence"] == -200_000
     assert y1["deficit_carried_forward_pence"] == 200_000 + 200_000 - 100_000

@@ -20,7 +20,7 @@ def walkthrough() -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index("<!-- section: status -->")
     end = text.find("<!-- section:", start + 1)
-    return text[start:end if end != -1 else None]
+    return text[start : end if end != -1 else None]
 
 
 def steps(section: str) -> list[tuple[str, int, list[str]]]:
@@ -61,10 +61,14 @@ def test_walkthrough_commands_and_outputs(tmp_path, monkeypatch):
             continue
         assert words[0] == "sendctl", cmd
         r = runner.invoke(app, words[1:], catch_exceptions=False)
-        assert r.exit_code == code, f"{cmd}\nexited {r.exit_code}, README says {code}\n{r.stdout}\n{r.stderr}"
+        assert r.exit_code == code, (
+            f"{cmd}\nexited {r.exit_code}, README says {code}\n{r.stdout}\n{r.stderr}"
+        )
         printed = _norm(r.stdout + "\n" + r.stderr)
         for line in shown:
-            assert _norm(line) in printed, f"{cmd}\nREADME shows a line it did not print:\n{line}\n---\n{r.stdout}\n{r.stderr}"
+            assert _norm(line) in printed, (
+                f"{cmd}\nREADME shows a line it did not print:\n{line}\n---\n{r.stdout}\n{r.stderr}"
+            )
         ran += 1
     assert ran >= 13
     assert (tmp_path / "sendctl-demo.db").exists() and (tmp_path / "p01.csv").exists()
@@ -72,8 +76,19 @@ def test_walkthrough_commands_and_outputs(tmp_path, monkeypatch):
 
 def test_walkthrough_covers_the_day():
     cmds = " ".join(c for c, _, _ in steps(walkthrough()))
-    for part in ("demo", "status", "cases import", "transfers record", "deadlines", "panel summary",
-                 "spend post", "funds balances", "spend export", "report sen2", "audit"):
+    for part in (
+        "demo",
+        "status",
+        "cases import",
+        "transfers record",
+        "deadlines",
+        "panel summary",
+        "spend post",
+        "funds balances",
+        "spend export",
+        "report sen2",
+        "audit",
+    ):
         assert f" {part}" in f" {cmds}".replace("sendctl ", " "), part
 
 
@@ -101,7 +116,9 @@ def test_first_steps_work_as_written_in_a_fresh_folder(tmp_path):
     import sys
 
     lines = first_steps()
-    assert lines[0].startswith("python3 -m venv .venv && ") and lines[0].endswith("&& sendctl demo --force")
+    assert lines[0].startswith("python3 -m venv .venv && ") and lines[0].endswith(
+        "&& sendctl demo --force"
+    )
     script = "\n".join(["set -e", "sendctl demo --force", *lines[1:]])
     home = tmp_path / "home"
     work = tmp_path / "work"
@@ -109,8 +126,14 @@ def test_first_steps_work_as_written_in_a_fresh_folder(tmp_path):
     work.mkdir()
     bin_dir = Path(sys.executable).parent
     assert (bin_dir / "sendctl").exists(), "the sendctl command is installed with the package"
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "NO_COLOR": "1",
-           "SENDCTL_OFFICER": "first-steps", "COLUMNS": "100"}
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "NO_COLOR": "1",
+        "SENDCTL_OFFICER": "first-steps",
+        "COLUMNS": "100",
+    }
     r = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True)
     assert r.returncode == 0, f"README first steps failed:\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
     assert "no database here" not in r.stdout + r.stderr

@@ -7,7 +7,13 @@ from pathlib import Path
 from sendctl.domain import rules as R
 
 PKG = Path(__file__).resolve().parent.parent / "sendctl"
-CLOCK_FILES = [PKG / "domain" / "clocks.py", PKG / "domain" / "engine.py", PKG / "domain" / "counting.py", PKG / "storage" / "clocks.py", PKG / "cli" / "clocks.py"]
+CLOCK_FILES = [
+    PKG / "domain" / "clocks.py",
+    PKG / "domain" / "engine.py",
+    PKG / "domain" / "counting.py",
+    PKG / "storage" / "clocks.py",
+    PKG / "cli" / "clocks.py",
+]
 
 
 def test_every_rule_has_a_reference():
@@ -27,7 +33,9 @@ def test_the_key_figures():
     assert (R.REVIEW_MONTHS, R.REVIEW_UNDER5_MONTHS, R.REVIEW_DECISION_WEEKS) == (12, 6, 4)
     assert R.PHASE_TRANSFER_FEB == (2, 15) and R.PHASE_TRANSFER_POST16 == (3, 31)
     # notice + 20 weeks = start + 18 weeks when notice is the minimum 14 days
-    assert R.TRANSFER_WEEKS_FROM_NOTICE * 7 == R.TRANSFER_WEEKS_FROM_START * 7 + R.TRANSFER_NOTICE_DAYS
+    assert (
+        R.TRANSFER_WEEKS_FROM_NOTICE * 7 == R.TRANSFER_WEEKS_FROM_START * 7 + R.TRANSFER_NOTICE_DAYS
+    )
 
 
 def test_regimes_newest_first():

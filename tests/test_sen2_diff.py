@@ -13,19 +13,41 @@ def test_diff_new_gone_changed(run, tmp_path):
     assert run.json("report", "sen2", "--year", 2025, "--diff", last) == []
 
     cases = {c["surname"]: c["case_ref"] for c in run.json("cases", "list")}
-    run("cases", "add", "NEW1", "--forename", "Nia", "--surname", "Zed", "--dob", "2015-01-01", "--plan", "ehcp",
-        "--plan-issued", "2025-03-01", "--need", "ASD")
+    run(
+        "cases",
+        "add",
+        "NEW1",
+        "--forename",
+        "Nia",
+        "--surname",
+        "Zed",
+        "--dob",
+        "2015-01-01",
+        "--plan",
+        "ehcp",
+        "--plan-issued",
+        "2025-03-01",
+        "--need",
+        "ASD",
+    )
     run("cases", "update", cases["Child10"], "--secondary-need", "HI", "--postcode", "LE15 9ZZ")
     text = last.read_text()
     # a child in last year's file that is not in this return
-    extra = ("<Person><Surname>Gone</Surname><Forename>Old</Forename><PersonBirthDate>2010-01-01</PersonBirthDate>"
-             "<UPNunknown>UN8</UPNunknown><Requests><RequestOutcome>H</RequestOutcome></Requests></Person>\n")
+    extra = (
+        "<Person><Surname>Gone</Surname><Forename>Old</Forename><PersonBirthDate>2010-01-01</PersonBirthDate>"
+        "<UPNunknown>UN8</UPNunknown><Requests><RequestOutcome>H</RequestOutcome></Requests></Person>\n"
+    )
     last.write_text(text.replace("</Persons>", extra + "</Persons>"))
     rows = run.json("report", "sen2", "--year", 2025, "--diff", last)
     assert {"child": "NEW1", "change": "new", "field": None, "last": None, "now": None} in rows
-    assert [r["change"] for r in rows if r["child"].endswith(tuple(f"line {n}" for n in range(1, 2000)))] == ["gone"]
+    assert [
+        r["change"] for r in rows if r["child"].endswith(tuple(f"line {n}" for n in range(1, 2000)))
+    ] == ["gone"]
     changed = [r for r in rows if r["change"] == "changed"]
     fields = {(r["child"], r["field"]): (r["last"], r["now"]) for r in changed}
-    assert fields[(cases["Child10"], "PostCode")] == ("(recorded)", "(changed)")  # never the postcode itself
+    assert fields[(cases["Child10"], "PostCode")] == (
+        "(recorded)",
+        "(changed)",
+    )  # never the postcode itself
     assert fields[(cases["Child10"], "Requests[1]/ActivePlans/SENneed[2]/SENtype")] == ("MSI", "HI")
     assert "LE15 9ZZ" not in str(rows)

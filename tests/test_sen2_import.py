@@ -57,25 +57,52 @@ def test_the_fixture_covers_every_module_and_code_list():
     modules = {p.split("/")[-2] for p, _ in items}
     assert {m[0] for m in S.MODULES.values()} - {"Person"} <= modules
     want = {
-        "Sex": S.SEX, "UPNunknown": S.UPN_UNKNOWN, "RequestSource": S.REQUEST_SOURCE,
-        "RequestOutcome": S.OUTCOMES, "AssessmentOutcome": S.OUTCOMES, "ReviewOutcome": S.REVIEW_OUTCOME,
-        "SENsetting": S.SEN_SETTING, "PlanRes": S.RESIDENTIAL, "RES": S.RESIDENTIAL, "PlanWBP": S.WORK_BASED,
-        "WBP": S.WORK_BASED, "DP": S.DIRECT_PAYMENTS, "CeaseReason": S.CEASE_REASON, "SENtype": S.SEN_TYPE,
-        "PlacementRank": ("1", "2"), "SENtypeRank": ("1", "2"), "Week20": ("0", "1"), "RYA": ("0", "1"),
+        "Sex": S.SEX,
+        "UPNunknown": S.UPN_UNKNOWN,
+        "RequestSource": S.REQUEST_SOURCE,
+        "RequestOutcome": S.OUTCOMES,
+        "AssessmentOutcome": S.OUTCOMES,
+        "ReviewOutcome": S.REVIEW_OUTCOME,
+        "SENsetting": S.SEN_SETTING,
+        "PlanRes": S.RESIDENTIAL,
+        "RES": S.RESIDENTIAL,
+        "PlanWBP": S.WORK_BASED,
+        "WBP": S.WORK_BASED,
+        "DP": S.DIRECT_PAYMENTS,
+        "CeaseReason": S.CEASE_REASON,
+        "SENtype": S.SEN_TYPE,
+        "PlacementRank": ("1", "2"),
+        "SENtypeRank": ("1", "2"),
+        "Week20": ("0", "1"),
+        "RYA": ("0", "1"),
     }
     for element, codes in want.items():
         assert set(codes) <= seen[element], (element, set(codes) - seen[element])
     assert set(S.ETHNICITY_MAIN) <= seen["Ethnicity"]
-    for element in ("UKPRN", "URN", "UniqueLearnerNumber", "TransferLA", "ReviewDraft", "PhaseTransferDueDate",
-                    "PhaseTransferFinalDate", "SENsettingOther", "Exported", "LeavingDate", "OtherTribunal"):
+    for element in (
+        "UKPRN",
+        "URN",
+        "UniqueLearnerNumber",
+        "TransferLA",
+        "ReviewDraft",
+        "PhaseTransferDueDate",
+        "PhaseTransferFinalDate",
+        "SENsettingOther",
+        "Exported",
+        "LeavingDate",
+        "OtherTribunal",
+    ):
         assert element in seen, element
 
 
 def test_import_checks_and_explains(imported):
     rows = imported.json("report", "sen2", "--year", 2025, "--check")
     assert {r["kind"] for r in rows} == {"query"}  # OTH, NIEO and reason 9 need an explanation
-    figures = {r["figure"]: r["value"] for r in imported.json("report", "sen2", "--year", 2025)
-               if r["section"].startswith("sen2_")}
+    figures = {
+        r["figure"]: r["value"]
+        for r in imported.json("report", "sen2", "--year", 2025)
+        if r["section"].startswith("sen2_")
+    }
     assert figures["caseload"] == 9 and figures["new_plans"] == 1
     assert figures["requests_withdrawn"] == 1 and figures["requests_not_decided"] == 1
     assert [figures[f"ceased_reason_{c}"] for c in range(1, 10)] == [1] * 9
@@ -97,28 +124,46 @@ def _bad(tmp_path, text, name="bad.xml"):
     return f
 
 
-@pytest.mark.parametrize("text, message", [
-    ("<Root><Header/></Root>", "bad.xml:1: not a SEN2 return: the root element is <Root>, expected <Message>"),
-    ("<Message>\n<Persons>\n<Person>\n<Requests>\n<Nonsense>1</Nonsense>",
-     "bad.xml:5: Message/Persons/Person/Requests/Nonsense: unknown element"),
-    ("<Message><Persons><Person><Surname>A</Surname><Surname>B</Surname></Person></Persons></Message>",
-     "Message/Persons/Person/Surname: given twice"),
-    ("<Message><Persons><Person><Requests><Assessment/><Assessment/></Requests></Person></Persons></Message>",
-     "Message/Persons/Person/Requests/Assessment: only one <Assessment> is allowed here"),
-    ("<Message><Persons><Person>\n<Forename><B>x</B></Forename>",
-     "bad.xml:2: Message/Persons/Person/Forename/B: <B> inside an item that holds a value"),
-    ("<Message><Persons><Person>", "bad.xml:1: not well-formed XML"),
-    ('<?xml version="1.0"?>\n<!DOCTYPE Message [<!ENTITY x "y">]>\n<Message/>',
-     "a document type declaration is not allowed"),
-    ("not xml at all", "bad.xml:1: not well-formed XML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "<Root><Header/></Root>",
+            "bad.xml:1: not a SEN2 return: the root element is <Root>, expected <Message>",
+        ),
+        (
+            "<Message>\n<Persons>\n<Person>\n<Requests>\n<Nonsense>1</Nonsense>",
+            "bad.xml:5: Message/Persons/Person/Requests/Nonsense: unknown element",
+        ),
+        (
+            "<Message><Persons><Person><Surname>A</Surname><Surname>B</Surname></Person></Persons></Message>",
+            "Message/Persons/Person/Surname: given twice",
+        ),
+        (
+            "<Message><Persons><Person><Requests><Assessment/><Assessment/></Requests></Person></Persons></Message>",
+            "Message/Persons/Person/Requests/Assessment: only one <Assessment> is allowed here",
+        ),
+        (
+            "<Message><Persons><Person>\n<Forename><B>x</B></Forename>",
+            "bad.xml:2: Message/Persons/Person/Forename/B: <B> inside an item that holds a value",
+        ),
+        ("<Message><Persons><Person>", "bad.xml:1: not well-formed XML"),
+        (
+            '<?xml version="1.0"?>\n<!DOCTYPE Message [<!ENTITY x "y">]>\n<Message/>',
+            "a document type declaration is not allowed",
+        ),
+        ("not xml at all", "bad.xml:1: not well-formed XML"),
+    ],
+)
 def test_bad_files_are_refused_and_nothing_is_written(run, tmp_path, text, message):
     run("init", "--no-funds")
-    head = ('<Message><Header><CollectionDetails><Year>2026</Year><ReferenceDate>2026-01-15</ReferenceDate>'
-            '</CollectionDetails></Header>')
+    head = (
+        "<Message><Header><CollectionDetails><Year>2026</Year><ReferenceDate>2026-01-15</ReferenceDate>"
+        "</CollectionDetails></Header>"
+    )
     good = FIXTURE.read_text()
     # a good child first, on the same line: the refusal must roll it back
-    child = re.sub(r">\s+<", "><", good[good.index("<Person>"):good.index("</Person>") + 9])
+    child = re.sub(r">\s+<", "><", good[good.index("<Person>") : good.index("</Person>") + 9])
     text = text.replace("<Message><Persons>", head + "<Persons>" + child, 1)
     r = run("cases", "import-sen2", _bad(tmp_path, text), expect=1)
     assert message in r.stderr, r.stderr
@@ -128,8 +173,13 @@ def test_bad_files_are_refused_and_nothing_is_written(run, tmp_path, text, messa
 
 def test_bad_values_are_refused_without_echoing_personal_data(run, tmp_path):
     run("init", "--no-funds")
-    text = FIXTURE.read_text().replace("<Sex>F</Sex>", "<Sex>Q</Sex>", 1).replace(
-        "<ReceivedDate>2025-01-06</ReceivedDate>", "<ReceivedDate>06/01/2025</ReceivedDate>", 1)
+    text = (
+        FIXTURE.read_text()
+        .replace("<Sex>F</Sex>", "<Sex>Q</Sex>", 1)
+        .replace(
+            "<ReceivedDate>2025-01-06</ReceivedDate>", "<ReceivedDate>06/01/2025</ReceivedDate>", 1
+        )
+    )
     r = run("cases", "import-sen2", _bad(tmp_path, text), expect=1)
     assert "Person/Sex: not in the SEN2 code list" in r.stderr
     assert "Requests/ReceivedDate: expected a date YYYY-MM-DD (got '06/01/2025')" in r.stderr
@@ -147,7 +197,7 @@ def test_dry_run_writes_nothing(run):
 def test_a_structure_error_late_in_a_long_file_rolls_back_what_was_written(run, tmp_path):
     run("init", "--no-funds")
     good = FIXTURE.read_text()
-    people = good[good.index("<Persons>") + 9:good.index("</Persons>")]
+    people = good[good.index("<Persons>") + 9 : good.index("</Persons>")]
     # the same 22 children under other surnames and without identifiers, 4 times: > 64 KB read
     copies = []
     for n in range(4):
@@ -167,6 +217,8 @@ def test_an_imported_open_assessment_moves_on_with_the_clocks(imported, tmp_path
     imported("assessments", "record", ref, "final-issued", "--date", "2026-01-12")
     out = tmp_path / "r.xml"
     imported("report", "sen2", "--year", 2025, "--xml", out)
-    child = next(p for p in ET.parse(out).getroot().find("Persons") if p.findtext("Surname") == "Child22")
+    child = next(
+        p for p in ET.parse(out).getroot().find("Persons") if p.findtext("Surname") == "Child22"
+    )
     assert child.findtext("Requests/Assessment/AssessmentOutcomeDate") == "2026-01-12"
     assert child.findtext("Requests/Assessment/NamedPlan/StartDate") == "2026-01-12"

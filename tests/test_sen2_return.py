@@ -32,8 +32,21 @@ def register(run):
     run("init", "--no-funds")
 
     def add(ref, forename, dob, plan="sen_support", issued=None, upn=None, need="ASD", **items):
-        args = ["cases", "add", ref, "--forename", forename, "--surname", "Test", "--dob", dob,
-                "--plan", plan, "--need", need]
+        args = [
+            "cases",
+            "add",
+            ref,
+            "--forename",
+            forename,
+            "--surname",
+            "Test",
+            "--dob",
+            dob,
+            "--plan",
+            plan,
+            "--need",
+            need,
+        ]
         if issued:
             args += ["--plan-issued", issued]
         if upn:
@@ -45,10 +58,32 @@ def register(run):
         run("cases", "update", ref, "--sex", "F", "--ethnicity", "WBRI", *extra)
 
     # A: plan from 2021 (historical), reviewed in 2025, placement by URN, two needs
-    add("A", "Amira", "2013-05-14", "ehcp", "2021-06-07", "U857201517004", postcode="LE15 6XX",
-        urn="123456", placement_from="2024-09-04", sen_unit="no", resourced_provision="no",
-        personal_budget="no", secondary_need="SLCN")
-    run("reviews", "record", "A", "--meeting", "2025-06-12", "--decision", "keep", "--decision-date", "2025-07-03")
+    add(
+        "A",
+        "Amira",
+        "2013-05-14",
+        "ehcp",
+        "2021-06-07",
+        "U857201517004",
+        postcode="LE15 6XX",
+        urn="123456",
+        placement_from="2024-09-04",
+        sen_unit="no",
+        resourced_provision="no",
+        personal_budget="no",
+        secondary_need="SLCN",
+    )
+    run(
+        "reviews",
+        "record",
+        "A",
+        "--meeting",
+        "2025-06-12",
+        "--decision",
+        "keep",
+        "--decision-date",
+        "2025-07-03",
+    )
     # B: request refused within 6 weeks (source: school)
     add("B", "Ben", "2019-02-03", upn="B857210323012")
     run("assessments", "request", "B", "--received", "2025-03-03")
@@ -58,10 +93,32 @@ def register(run):
     add("C", "Cara", "2015-09-01", uln="0000000042")
     run("assessments", "request", "C", "--received", "2025-01-06")
     run("assessments", "record", "C", "decision-to-assess", "--date", "2025-02-10")
-    run("assessments", "record", "C", "draft-issued", "--date", "2025-04-01", "--exception", "personal")
+    run(
+        "assessments",
+        "record",
+        "C",
+        "draft-issued",
+        "--date",
+        "2025-04-01",
+        "--exception",
+        "personal",
+    )
     run("assessments", "record", "C", "final-issued", "--date", "2025-05-19")
-    run("cases", "update", "C", "--ukprn", "10012345", "--placement-from", "2025-05-19",
-        "--sen-unit", "yes", "--resourced-provision", "no", "--plan-res", "A")
+    run(
+        "cases",
+        "update",
+        "C",
+        "--ukprn",
+        "10012345",
+        "--placement-from",
+        "2025-05-19",
+        "--sen-unit",
+        "yes",
+        "--resourced-provision",
+        "no",
+        "--plan-res",
+        "A",
+    )
     # D: assessed, decision not to issue after 16 weeks
     add("D", "Dev", "2012-02-29", upn_unknown="UN8")
     run("assessments", "request", "D", "--received", "2025-01-06")
@@ -93,51 +150,99 @@ def test_xml_element_by_element(register, tmp_path):
     root = ET.parse(out).getroot()
     assert root.tag == "Message"
     assert [(p.split("/")[-1], t) for p, t in _flat(root.find("Header"))][:5] == [
-        ("Collection", "SEN2"), ("Year", "2026"), ("ReferenceDate", "2026-01-15"),
-        ("SourceLevel", "L"), ("LEA", "857")]
+        ("Collection", "SEN2"),
+        ("Year", "2026"),
+        ("ReferenceDate", "2026-01-15"),
+        ("SourceLevel", "L"),
+        ("LEA", "857"),
+    ]
     got = _persons(out)
-    assert list(got) == ["Amira", "Ben", "Cara", "Dev", "Eve", "Finn"]  # return order; G, H left out
+    assert list(got) == [
+        "Amira",
+        "Ben",
+        "Cara",
+        "Dev",
+        "Eve",
+        "Finn",
+    ]  # return order; G, H left out
     P, R = "/Person", "/Person/Requests"
     A, N, AP = f"{R}/Assessment", f"{R}/Assessment/NamedPlan", f"{R}/ActivePlans"
     person = [(f"{P}/Surname", "Test")]
     assert got["Amira"] == person + [
-        (f"{P}/Forename", "Amira"), (f"{P}/PersonBirthDate", "2013-05-14"), (f"{P}/Sex", "F"),
-        (f"{P}/Ethnicity", "WBRI"), (f"{P}/PostCode", "LE15 6XX"), (f"{P}/UPN", "U857201517004"),
-        (f"{R}/RequestOutcome", "H"), (f"{A}/AssessmentOutcome", "H"),
-        (f"{N}/StartDate", "2021-06-07"), (f"{N}/PB", "0"),
-        (f"{N}/PlanDetail/URN", "123456"), (f"{N}/PlanDetail/PlacementRank", "1"),
-        (f"{N}/PlanDetail/SENunitIndicator", "0"), (f"{N}/PlanDetail/ResourcedProvisionIndicator", "0"),
-        (f"{AP}/ReviewMeeting", "2025-06-12"), (f"{AP}/ReviewOutcome", "M"), (f"{AP}/LastReview", "2025-07-03"),
-        (f"{AP}/PlacementDetail/URN", "123456"), (f"{AP}/PlacementDetail/PlacementRank", "1"),
-        (f"{AP}/PlacementDetail/EntryDate", "2024-09-04"), (f"{AP}/PlacementDetail/SENunitIndicator", "0"),
+        (f"{P}/Forename", "Amira"),
+        (f"{P}/PersonBirthDate", "2013-05-14"),
+        (f"{P}/Sex", "F"),
+        (f"{P}/Ethnicity", "WBRI"),
+        (f"{P}/PostCode", "LE15 6XX"),
+        (f"{P}/UPN", "U857201517004"),
+        (f"{R}/RequestOutcome", "H"),
+        (f"{A}/AssessmentOutcome", "H"),
+        (f"{N}/StartDate", "2021-06-07"),
+        (f"{N}/PB", "0"),
+        (f"{N}/PlanDetail/URN", "123456"),
+        (f"{N}/PlanDetail/PlacementRank", "1"),
+        (f"{N}/PlanDetail/SENunitIndicator", "0"),
+        (f"{N}/PlanDetail/ResourcedProvisionIndicator", "0"),
+        (f"{AP}/ReviewMeeting", "2025-06-12"),
+        (f"{AP}/ReviewOutcome", "M"),
+        (f"{AP}/LastReview", "2025-07-03"),
+        (f"{AP}/PlacementDetail/URN", "123456"),
+        (f"{AP}/PlacementDetail/PlacementRank", "1"),
+        (f"{AP}/PlacementDetail/EntryDate", "2024-09-04"),
+        (f"{AP}/PlacementDetail/SENunitIndicator", "0"),
         (f"{AP}/PlacementDetail/ResourcedProvisionIndicator", "0"),
-        (f"{AP}/SENneed/SENtype", "ASD"), (f"{AP}/SENneed/SENtypeRank", "1"),
-        (f"{AP}/SENneed/SENtype", "SLCN"), (f"{AP}/SENneed/SENtypeRank", "2"),
+        (f"{AP}/SENneed/SENtype", "ASD"),
+        (f"{AP}/SENneed/SENtypeRank", "1"),
+        (f"{AP}/SENneed/SENtype", "SLCN"),
+        (f"{AP}/SENneed/SENtypeRank", "2"),
     ]
     flags0 = [(f"{R}/RequestMediation", "0"), (f"{R}/RequestTribunal", "0")]
     assert got["Ben"][6:] == [
-        (f"{R}/ReceivedDate", "2025-03-03"), (f"{R}/RequestSource", "2"), (f"{R}/RYA", "0"),
-        (f"{R}/RequestOutcomeDate", "2025-04-10"), (f"{R}/RequestOutcome", "N"), *flags0]
+        (f"{R}/ReceivedDate", "2025-03-03"),
+        (f"{R}/RequestSource", "2"),
+        (f"{R}/RYA", "0"),
+        (f"{R}/RequestOutcomeDate", "2025-04-10"),
+        (f"{R}/RequestOutcome", "N"),
+        *flags0,
+    ]
     assert (f"{P}/UniqueLearnerNumber", "0000000042") in got["Cara"]
     assert got["Cara"][5:] == [
         (f"{P}/UniqueLearnerNumber", "0000000042"),
-        (f"{R}/ReceivedDate", "2025-01-06"), (f"{R}/RYA", "0"),
-        (f"{R}/RequestOutcomeDate", "2025-02-10"), (f"{R}/RequestOutcome", "Y"), *flags0,
-        (f"{A}/AssessmentOutcome", "Y"), (f"{A}/AssessmentOutcomeDate", "2025-05-19"),
-        (f"{A}/AssessmentMediation", "0"), (f"{A}/AssessmentTribunal", "0"),
-        (f"{A}/OtherMediation", "0"), (f"{A}/OtherTribunal", "0"), (f"{A}/Week20", "1"),
-        (f"{N}/StartDate", "2025-05-19"), (f"{N}/PlanRes", "A"),
-        (f"{N}/PlanDetail/UKPRN", "10012345"), (f"{N}/PlanDetail/PlacementRank", "1"),
-        (f"{N}/PlanDetail/SENunitIndicator", "1"), (f"{N}/PlanDetail/ResourcedProvisionIndicator", "0"),
-        (f"{AP}/PlacementDetail/UKPRN", "10012345"), (f"{AP}/PlacementDetail/PlacementRank", "1"),
-        (f"{AP}/PlacementDetail/EntryDate", "2025-05-19"), (f"{AP}/PlacementDetail/SENunitIndicator", "1"),
+        (f"{R}/ReceivedDate", "2025-01-06"),
+        (f"{R}/RYA", "0"),
+        (f"{R}/RequestOutcomeDate", "2025-02-10"),
+        (f"{R}/RequestOutcome", "Y"),
+        *flags0,
+        (f"{A}/AssessmentOutcome", "Y"),
+        (f"{A}/AssessmentOutcomeDate", "2025-05-19"),
+        (f"{A}/AssessmentMediation", "0"),
+        (f"{A}/AssessmentTribunal", "0"),
+        (f"{A}/OtherMediation", "0"),
+        (f"{A}/OtherTribunal", "0"),
+        (f"{A}/Week20", "1"),
+        (f"{N}/StartDate", "2025-05-19"),
+        (f"{N}/PlanRes", "A"),
+        (f"{N}/PlanDetail/UKPRN", "10012345"),
+        (f"{N}/PlanDetail/PlacementRank", "1"),
+        (f"{N}/PlanDetail/SENunitIndicator", "1"),
+        (f"{N}/PlanDetail/ResourcedProvisionIndicator", "0"),
+        (f"{AP}/PlacementDetail/UKPRN", "10012345"),
+        (f"{AP}/PlacementDetail/PlacementRank", "1"),
+        (f"{AP}/PlacementDetail/EntryDate", "2025-05-19"),
+        (f"{AP}/PlacementDetail/SENunitIndicator", "1"),
         (f"{AP}/PlacementDetail/ResourcedProvisionIndicator", "0"),
-        (f"{AP}/SENneed/SENtype", "ASD"), (f"{AP}/SENneed/SENtypeRank", "1"),
+        (f"{AP}/SENneed/SENtype", "ASD"),
+        (f"{AP}/SENneed/SENtypeRank", "1"),
     ]
     assert [x for x in got["Dev"] if x[0].startswith(A)] == [
-        (f"{A}/AssessmentOutcome", "N"), (f"{A}/AssessmentOutcomeDate", "2025-05-12"),
-        (f"{A}/AssessmentMediation", "0"), (f"{A}/AssessmentTribunal", "0"),
-        (f"{A}/OtherMediation", "0"), (f"{A}/OtherTribunal", "0"), (f"{A}/Week20", "0")]
+        (f"{A}/AssessmentOutcome", "N"),
+        (f"{A}/AssessmentOutcomeDate", "2025-05-12"),
+        (f"{A}/AssessmentMediation", "0"),
+        (f"{A}/AssessmentTribunal", "0"),
+        (f"{A}/OtherMediation", "0"),
+        (f"{A}/OtherTribunal", "0"),
+        (f"{A}/Week20", "0"),
+    ]
     assert (f"{P}/UPNunknown", "UN8") in got["Dev"]
     # replay: the decision of 20 January 2026 came after census day
     assert (f"{R}/RequestOutcome", "A") in got["Eve"]
@@ -166,8 +271,13 @@ def test_check_passes_then_blocks_with_exit_3(register):
     register("cases", "update", "A", "--upn", "A857201517004", expect=None)
     r = register("report", "sen2", "--year", YEAR, "--check", "--format", "json", expect=3)
     rows = json.loads(r.stdout)
-    assert {"kind": "error", "rule": "S2-10", "case_ref": "B", "field": "sex",
-            "message": "missing"} in rows
+    assert {
+        "kind": "error",
+        "rule": "S2-10",
+        "case_ref": "B",
+        "field": "sex",
+        "message": "missing",
+    } in rows
     assert "block submission" in r.stderr
     # personal values never appear in the check's messages
     assert "U857201517004" not in r.stdout and "Amira" not in r.stdout
@@ -177,7 +287,8 @@ def test_explain_counted_and_not_counted(register):
     rows = register.json("report", "sen2", "--year", YEAR, "--explain", "C")
     by = {(r["figure"], r["counted"]): r["why"] for r in rows}
     assert by[("plans_within_20_weeks", True)] == (
-        "request received 6 Jan 2025, final plan 19 May 2025: 19 weeks 0 days (20-week exception applies)")
+        "request received 6 Jan 2025, final plan 19 May 2025: 19 weeks 0 days (20-week exception applies)"
+    )
     assert ("plans_issued_ex", False) in by  # an exception case is left out of the ex figures
     assert by[("requests_within_6_weeks", True)].endswith("35 days (5 weeks 0 days)")
     assert ("caseload", True) in by and ("new_plans", True) in by
@@ -187,13 +298,17 @@ def test_explain_counted_and_not_counted(register):
     rows = register.json("report", "sen2", "--year", YEAR, "--explain", "D")
     by = {(r["figure"], r["counted"]): r["why"] for r in rows}
     assert by[("no_plan_over_16_weeks", True)] == (
-        "request received 6 Jan 2025, notice that no plan will be issued 12 May 2025: 18 weeks 0 days")
+        "request received 6 Jan 2025, notice that no plan will be issued 12 May 2025: 18 weeks 0 days"
+    )
     register("report", "sen2", "--year", YEAR, "--explain", "NOPE", expect=1)
 
 
 def test_measures_in_the_figures(register):
-    rows = {r["figure"]: r["value"] for r in register.json("report", "sen2", "--year", YEAR)
-            if r["section"].startswith("sen2_")}
+    rows = {
+        r["figure"]: r["value"]
+        for r in register.json("report", "sen2", "--year", YEAR)
+        if r["section"].startswith("sen2_")
+    }
     assert rows["requests_received"] == 5  # B C D E F (G in 2024, H after census)
     assert rows["requests_within_6_weeks"] == 3 and rows["requests_over_6_weeks"] == 1
     assert rows["plans_issued"] == 1 and rows["plans_within_20_weeks"] == 1
@@ -208,7 +323,13 @@ def test_census_day_and_identifiers():
     assert census_date(2026) == date(2026, 1, 15) and census_date(2027) == date(2027, 1, 21)
     assert census_date(2021) == date(2021, 1, 14)  # DfE's second Thursday that year
     assert census_date(2018) == date(2018, 1, 18)
-    for upn in ("B801200005001", "A950000178301", "H243278544154", "U857201517004", "B857210323012"):
+    for upn in (
+        "B801200005001",
+        "A950000178301",
+        "H243278544154",
+        "U857201517004",
+        "B857210323012",
+    ):
         assert upn_check_letter(upn) == upn[0], upn
     for upn in ("R247962919251", "X428558133462"):
         assert upn_check_letter(upn) != upn[0], upn
@@ -218,20 +339,27 @@ def test_census_day_and_identifiers():
 def test_case_import_takes_the_person_items_as_optional_columns(run, tmp_path):
     run("init", "--no-funds")
     f = tmp_path / "cases.csv"
-    f.write_text("Ref,Forename,Surname,DOB,Plan,Plan date,Sex,Ethnicity,Postcode,ULN,UPN unknown\n"
-                 "P1,Ann,Test,2013-05-14,ehcp,2021-06-07,F,WBRI,le15 6xx,0000000042,UN2\n"
-                 "P2,Bo,Test,2014-05-14,ehcp,2021-06-07,M,MWBC,,,UN8\n", encoding="utf-8")
+    f.write_text(
+        "Ref,Forename,Surname,DOB,Plan,Plan date,Sex,Ethnicity,Postcode,ULN,UPN unknown\n"
+        "P1,Ann,Test,2013-05-14,ehcp,2021-06-07,F,WBRI,le15 6xx,0000000042,UN2\n"
+        "P2,Bo,Test,2014-05-14,ehcp,2021-06-07,M,MWBC,,,UN8\n",
+        encoding="utf-8",
+    )
     r = run("cases", "import", f, "--as-of", "2026-01-15")
     assert "ignored column" not in r.stderr
     out = tmp_path / "r.xml"
     run("report", "sen2", "--year", 2025, "--xml", out, "--lea", "857")
     people = {p.findtext("Forename"): p for p in ET.parse(out).getroot().find("Persons")}
     a = people["Ann"]
-    assert [a.findtext(x) for x in ("Sex", "Ethnicity", "PostCode", "UniqueLearnerNumber", "UPNunknown")] == [
-        "F", "WBRI", "LE15 6XX", "0000000042", "UN2"]
+    assert [
+        a.findtext(x) for x in ("Sex", "Ethnicity", "PostCode", "UniqueLearnerNumber", "UPNunknown")
+    ] == ["F", "WBRI", "LE15 6XX", "0000000042", "UN2"]
     assert people["Bo"].findtext("PostCode") is None
     # a bad value refuses the file, naming the column and line, never the value
-    f.write_text("Ref,Forename,Surname,DOB,Plan,Sex,ULN\nP3,Cy,Test,2013-05-14,ehcp,Q,123\n", encoding="utf-8")
+    f.write_text(
+        "Ref,Forename,Surname,DOB,Plan,Sex,ULN\nP3,Cy,Test,2013-05-14,ehcp,Q,123\n",
+        encoding="utf-8",
+    )
     r = run("cases", "import", f, "--as-of", "2026-01-15", expect=1)
     assert "Sex: expected one of M, F" in r.stderr and "ULN: expected a 10-digit ULN" in r.stderr
     assert "'Q'" not in r.stderr and "'123'" not in r.stderr
@@ -249,8 +377,11 @@ def test_plan_ends_and_moves_from_the_case_lifecycle(register, tmp_path):
     assert (plan.findtext("CeaseDate"), plan.findtext("CeaseReason")) == ("2025-10-31", "4")
     assert people["Amira"].find("Requests/ActivePlans") is None  # no longer in force on census day
     assert people["Cara"].findtext("Requests/ActivePlans/TransferLA") == "855"
-    rows = {r["figure"]: r["value"] for r in register.json("report", "sen2", "--year", YEAR)
-            if r["section"] == "sen2_ceased"}
+    rows = {
+        r["figure"]: r["value"]
+        for r in register.json("report", "sen2", "--year", YEAR)
+        if r["section"] == "sen2_ceased"
+    }
     assert rows["ceased_reason_4"] == 1
     # the return made a year earlier (census day 16 January 2025) knew nothing of either
     earlier = tmp_path / "e.xml"

@@ -11,32 +11,72 @@ YEAR = 2026  # census day 15 January 2026, reference year 2025
 
 def good():
     return {
-        "case_ref": "R1", "surname": "Test", "forename": "Ann", "date_of_birth": "2013-05-14",
-        "sex": "F", "ethnicity": "WBRI", "postcode": "LE15 6XX", "upn": "U857201517004",
-        "uln": None, "upn_unknown": None,
-        "requests": [{
-            "received_on": "2025-01-06", "request_source": "1", "rya": "0",
-            "request_outcome_on": "2025-02-10", "request_outcome": "Y", "request_mediation": "0",
-            "request_tribunal": "0", "exported": None,
-            "assessment": {
-                "assessment_outcome": "Y", "assessment_outcome_on": "2025-05-19",
-                "assessment_mediation": "0", "assessment_tribunal": "0", "other_mediation": "0",
-                "other_tribunal": "0", "week20": "0",
-                "named_plan": {
-                    "start_on": "2025-05-19", "plan_res": None, "plan_wbp": None, "pb": "0", "oa": "0",
-                    "dp": None, "cease_on": None, "cease_reason": None,
-                    "plan_detail": [{"urn": "123456", "placement_rank": "1", "sen_unit": "0",
-                                     "resourced_provision": "0"}],
+        "case_ref": "R1",
+        "surname": "Test",
+        "forename": "Ann",
+        "date_of_birth": "2013-05-14",
+        "sex": "F",
+        "ethnicity": "WBRI",
+        "postcode": "LE15 6XX",
+        "upn": "U857201517004",
+        "uln": None,
+        "upn_unknown": None,
+        "requests": [
+            {
+                "received_on": "2025-01-06",
+                "request_source": "1",
+                "rya": "0",
+                "request_outcome_on": "2025-02-10",
+                "request_outcome": "Y",
+                "request_mediation": "0",
+                "request_tribunal": "0",
+                "exported": None,
+                "assessment": {
+                    "assessment_outcome": "Y",
+                    "assessment_outcome_on": "2025-05-19",
+                    "assessment_mediation": "0",
+                    "assessment_tribunal": "0",
+                    "other_mediation": "0",
+                    "other_tribunal": "0",
+                    "week20": "0",
+                    "named_plan": {
+                        "start_on": "2025-05-19",
+                        "plan_res": None,
+                        "plan_wbp": None,
+                        "pb": "0",
+                        "oa": "0",
+                        "dp": None,
+                        "cease_on": None,
+                        "cease_reason": None,
+                        "plan_detail": [
+                            {
+                                "urn": "123456",
+                                "placement_rank": "1",
+                                "sen_unit": "0",
+                                "resourced_provision": "0",
+                            }
+                        ],
+                    },
                 },
-            },
-            "active_plans": {
-                "transfer_la": None, "review_meeting_on": None, "review_outcome": None,
-                "last_review_on": None,
-                "placement_detail": [{"urn": "123456", "placement_rank": "1", "entry_on": "2025-05-19",
-                                      "leaving_on": None, "sen_unit": "0", "resourced_provision": "0"}],
-                "sen_need": [{"sen_type": "ASD", "sen_type_rank": "1"}],
-            },
-        }],
+                "active_plans": {
+                    "transfer_la": None,
+                    "review_meeting_on": None,
+                    "review_outcome": None,
+                    "last_review_on": None,
+                    "placement_detail": [
+                        {
+                            "urn": "123456",
+                            "placement_rank": "1",
+                            "entry_on": "2025-05-19",
+                            "leaving_on": None,
+                            "sen_unit": "0",
+                            "resourced_provision": "0",
+                        }
+                    ],
+                    "sen_need": [{"sen_type": "ASD", "sen_type_rank": "1"}],
+                },
+            }
+        ],
     }
 
 
@@ -78,7 +118,9 @@ BREAK = {
     "S2-23": lambda p: ap(p).update(review_meeting_on="2025-11-01", last_review_on="2025-10-01"),
     "S2-24": lambda p: ap(p)["placement_detail"][0].update(leaving_on="2026-02-01"),
     "S2-25": lambda p: rq(p).update(received_on="2024-06-01", request_outcome_on="2024-07-01"),
-    "S2-26": lambda p: plan(p).update(start_on="2023-01-01", cease_on="2024-06-01", cease_reason="2"),
+    "S2-26": lambda p: plan(p).update(
+        start_on="2023-01-01", cease_on="2024-06-01", cease_reason="2"
+    ),
     "S2-30": lambda p: rq(p).update(request_outcome_on=None),
     "S2-31": lambda p: rq(p).update(request_outcome="N"),
     "S2-32": lambda p: asm(p).update(assessment_outcome="A"),
@@ -125,11 +167,30 @@ def test_duplicate_upn_and_header(run, tmp_path):
     assert [(f.rule, f.field) for f in bad] == [("S2-14", "reference_date"), ("S2-14", "lea")]
     run("init", "--no-funds")
     for ref in ("X1", "X2"):
-        run("cases", "add", ref, "--forename", "A", "--surname", "B", "--dob", "2013-05-14", "--plan", "ehcp",
-            "--plan-issued", "2020-01-01", "--upn", "U857201517004", "--need", "ASD")
+        run(
+            "cases",
+            "add",
+            ref,
+            "--forename",
+            "A",
+            "--surname",
+            "B",
+            "--dob",
+            "2013-05-14",
+            "--plan",
+            "ehcp",
+            "--plan-issued",
+            "2020-01-01",
+            "--upn",
+            "U857201517004",
+            "--need",
+            "ASD",
+        )
     rows = run.json("report", "sen2", "--year", 2025, "--check", expect=3)
     assert {(r["rule"], r["case_ref"], r["message"]) for r in rows if r["rule"] == "S2-04"} == {
-        ("S2-04", "X1", "same UPN as X2"), ("S2-04", "X2", "same UPN as X1")}
+        ("S2-04", "X1", "same UPN as X2"),
+        ("S2-04", "X2", "same UPN as X1"),
+    }
 
 
 def test_messages_never_carry_personal_values():

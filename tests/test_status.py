@@ -36,11 +36,36 @@ def small(run, tmp_path):
     run("transfers", "record", "S5", "no-plan", "--date", "2016-09-01")
     # A1: request received 13 Mar 2017 -> decision due 24 Apr 2017 (due)
     run("assessments", "request", "A1", "--received", "2017-03-13")
-    run("panel", "record", "E1", "--date", "2017-04-06", "--request", "placement", "--outcome", "agreed",
-        "--annual-cost", "52000", "--placement-type", "independent-special")
-    run("panel", "record", "E2", "--date", "2017-04-06", "--request", "top-up", "--outcome", "declined")
+    run(
+        "panel",
+        "record",
+        "E1",
+        "--date",
+        "2017-04-06",
+        "--request",
+        "placement",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "52000",
+        "--placement-type",
+        "independent-special",
+    )
+    run(
+        "panel",
+        "record",
+        "E2",
+        "--date",
+        "2017-04-06",
+        "--request",
+        "top-up",
+        "--outcome",
+        "declined",
+    )
     run("spend", "post", "reserve", "1000", "--date", "2017-04-10", "--description", "EP advice")
-    run("spend", "post", "reserve", "250.50", "--date", "2017-04-19", "--description", "after as-of")
+    run(
+        "spend", "post", "reserve", "250.50", "--date", "2017-04-19", "--description", "after as-of"
+    )
     return run
 
 
@@ -65,11 +90,11 @@ def test_dashboard_json(small):
     assert c["within_days"] == 14
     by = {r["clock"]: (r["overdue"], r["due"]) for r in c["by_clock"]}
     assert by == {
-        "transfer": (1, 1),             # S4 overdue, S2 due 24 Apr
+        "transfer": (1, 1),  # S4 overdue, S2 due 24 Apr
         "assessment_decision": (0, 1),  # A1 due 24 Apr
         "assessment_no_plan": (0, 0),
         "assessment_final": (0, 0),
-        "annual_review": (1, 1),        # E1 due 1 Apr (overdue), E2 due 25 Apr
+        "annual_review": (1, 1),  # E1 due 1 Apr (overdue), E2 due 25 Apr
         "review_decision": (0, 0),
         "phase_transfer": (0, 0),
     }
@@ -84,7 +109,9 @@ def test_dashboard_json(small):
     assert list(f) == ["reserve", "dfe-grant", "capital"]
     assert f["reserve"]["spent_pence"] == 100_000  # the posting after the as-of date is not counted
     assert f["reserve"]["approved_pence"] == 5_000_000
-    assert f["reserve"]["remaining_pence"] == 12_500_000 and f["reserve"]["remaining"] == "£125,000.00"
+    assert (
+        f["reserve"]["remaining_pence"] == 12_500_000 and f["reserve"]["remaining"] == "£125,000.00"
+    )
     assert f["reserve"]["pct_used"] == 0.8
     assert f["capital"]["approved_pence"] is None and f["capital"]["pct_used"] == 0.0
 

@@ -8,22 +8,41 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ("cases.csv", "events.csv", "further.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
-         "high_needs.csv")
+FILES = (
+    "cases.csv",
+    "events.csv",
+    "further.csv",
+    "panel.csv",
+    "spend.csv",
+    "capital.csv",
+    "placements.csv",
+    "high_needs.csv",
+)
 
 
 @pytest.mark.parametrize("name", FILES)
 def test_packaged_demo_data_is_examples(name):
-    assert (ROOT / "sendctl" / "demo_data" / name).read_bytes() == (ROOT / "examples" / name).read_bytes(), (
+    assert (ROOT / "sendctl" / "demo_data" / name).read_bytes() == (
+        ROOT / "examples" / name
+    ).read_bytes(), (
         f"rerun the examples/ generator: it writes examples/{name} and the packaged copy"
     )
 
 
-@pytest.mark.parametrize("script", ["generate_events.py", "generate_spend.py", "generate_capital.py",
-                                    "generate_placements.py", "generate_further.py"])
+@pytest.mark.parametrize(
+    "script",
+    [
+        "generate_events.py",
+        "generate_spend.py",
+        "generate_capital.py",
+        "generate_placements.py",
+        "generate_further.py",
+    ],
+)
 def test_generators_are_deterministic(script):
-    r = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--check"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / script), "--check"], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
@@ -34,8 +53,12 @@ def demo_db(tmp_path_factory):
     from sendctl.cli import app
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["demo", "--db", str(path)], catch_exceptions=False,
-                           env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"})
+    r = CliRunner().invoke(
+        app,
+        ["demo", "--db", str(path)],
+        catch_exceptions=False,
+        env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"},
+    )
     assert r.exit_code == 0, r.stdout + r.stderr
     return path, r
 
@@ -74,7 +97,9 @@ def test_demo_picture_as_at_april_2017(demo_db, run):
 
 def test_demo_sen2_2016(demo_db, run):
     path, _ = demo_db
-    v = {r["figure"]: r["value"] for r in run.json("--db", path, "report", "sen2", "--year", "2016")}
+    v = {
+        r["figure"]: r["value"] for r in run.json("--db", path, "report", "sen2", "--year", "2016")
+    }
     assert v["transfers_to_ehcp"] > 20 and v["new_plans_issued"] == 22  # Rutland 2016: 22 new plans
     assert 150 < v["caseload_total"] < 210
 

@@ -19,8 +19,19 @@ DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONEY = re.compile(r"^-?£[\d,]+\.\d{2}$")
 
 # always whole on the row's line, even at 80 columns
-ESSENTIAL = {"case_ref", "due_on", "remaining_pence", "amount_pence", "annual_cost_pence", "posted_on",
-             "meeting_on", "received_on", "agreed_annual_cost_pence", "allocation_pence", "at_utc"}
+ESSENTIAL = {
+    "case_ref",
+    "due_on",
+    "remaining_pence",
+    "amount_pence",
+    "annual_cost_pence",
+    "posted_on",
+    "meeting_on",
+    "received_on",
+    "agreed_annual_cost_pence",
+    "allocation_pence",
+    "at_utc",
+}
 TABLE_COMMANDS = [
     ["cases", "list"],
     ["transfers", "list", "--as-of", AS_OF],
@@ -39,8 +50,12 @@ TABLE_COMMANDS = [
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("screens") / "demo.db"
-    r = CliRunner().invoke(app, ["demo", "--db", str(path)], catch_exceptions=False,
-                           env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"})
+    r = CliRunner().invoke(
+        app,
+        ["demo", "--db", str(path)],
+        catch_exceptions=False,
+        env={"SENDCTL_OFFICER": "tester", "NO_COLOR": "1", "COLUMNS": "120"},
+    )
     assert r.exit_code == 0, r.stdout + r.stderr
     return path
 
@@ -65,7 +80,7 @@ def _data_lines(lines: list[str]) -> list[str]:
     out = []
     for k, i in enumerate(rules):
         end = rules[k + 1] - 2 if k + 1 < len(rules) else len(lines)
-        out += [x for x in lines[i + 1:end] if not x.startswith("Left out at")]
+        out += [x for x in lines[i + 1 : end] if not x.startswith("Left out at")]
     return out
 
 
@@ -73,7 +88,12 @@ def _json_rows(args, out: str):
     rows = json.loads(out)
     if args[:2] == ["panel", "summary"]:  # drawn as two tables: by meeting, by request type
         total = [r for r in rows if r["by"] == "total"]
-        rows = [r for r in rows if r["by"] == "meeting"] + total + [r for r in rows if r["by"] == "request"] + total
+        rows = (
+            [r for r in rows if r["by"] == "meeting"]
+            + total
+            + [r for r in rows if r["by"] == "request"]
+            + total
+        )
     return rows
 
 
@@ -142,12 +162,25 @@ def test_off_a_terminal_no_colour_and_numbers_stay(demo, monkeypatch, run):
     late = next(r for r in run.json("deadlines", "--as-of", AS_OF) if r["status"] == "overdue")
     out = CliRunner().invoke(app, ["deadlines", "--as-of", AS_OF], catch_exceptions=False).stdout
     assert "\x1b[" not in out and "overdue" in out
-    line = next(x for x in out.splitlines() if x.startswith(late["case_ref"]) and late["due_on"] in x)
-    assert f" {late['days_left']} " in f" {line} "  # plain text keeps the number for scripts and the README
+    line = next(
+        x for x in out.splitlines() if x.startswith(late["case_ref"]) and late["due_on"] in x
+    )
+    assert (
+        f" {late['days_left']} " in f" {line} "
+    )  # plain text keeps the number for scripts and the README
 
 
-@pytest.mark.parametrize("days,words", [(-166, "166 days overdue"), (-1, "1 day overdue"), (0, "due today"),
-                                        (1, "due in 1 day"), (2, "due in 2 days"), (None, "")])
+@pytest.mark.parametrize(
+    "days,words",
+    [
+        (-166, "166 days overdue"),
+        (-1, "1 day overdue"),
+        (0, "due today"),
+        (1, "due in 1 day"),
+        (2, "due in 2 days"),
+        (None, ""),
+    ],
+)
 def test_days_phrase(days, words):
     assert days_phrase(days) == words
 
@@ -162,11 +195,19 @@ def test_urgency_from_status_or_days():
 
 
 def test_layout_shrinks_text_before_dropping_and_never_drops_the_first_column():
-    cols = [Column("case_ref", kind="code"), Column("note"), Column("due_on", priority=2),
-            Column("extra", priority=3)]
+    cols = [
+        Column("case_ref", kind="code"),
+        Column("note"),
+        Column("due_on", priority=2),
+        Column("extra", priority=3),
+    ]
     cells = [["RCC-0001", "a long free-text note " * 3, "2017-04-18", "x" * 30]]
     shown, widths, dropped = layout(cols, cells, 60)  # fits once the note shrinks
-    assert dropped == [] and widths == [8, 8 + 60 - 46, 10, 8 + 0] or widths[1] + widths[3] == 60 - 8 - 10 - 6
+    assert (
+        dropped == []
+        and widths == [8, 8 + 60 - 46, 10, 8 + 0]
+        or widths[1] + widths[3] == 60 - 8 - 10 - 6
+    )
     shown, widths, dropped = layout(cols, cells, 35)  # too narrow even then: the extra goes
     assert dropped == [3] and shown == [0, 1, 2] and widths == [8, 35 - 8 - 10 - 4, 10]
     shown, widths, dropped = layout(cols, cells, 10)

@@ -5,12 +5,18 @@ import sqlite3
 
 import pytest
 
-CASES = "case_ref,forename,surname,date_of_birth,plan_type,caseworker,setting\n" \
-        "00123,Zoë,Example,14/02/2010,ehcp,Priya Shah,Oak School\n"
-PANEL = "case_ref,meeting_on,request,outcome,annual_cost\n00123,05/01/2017,top-up,agreed,\"£52,000.50\"\n"
-SPEND = "fund,date,amount,description,supplier,individual\n" \
-        "reserve,03/05/2017,\"£1,250.25\",EP assessment,Acme Ltd,\n" \
-        "reserve,04/05/2017,99.99,Tutor,Jane Doe,yes\n"
+CASES = (
+    "case_ref,forename,surname,date_of_birth,plan_type,caseworker,setting\n"
+    "00123,Zoë,Example,14/02/2010,ehcp,Priya Shah,Oak School\n"
+)
+PANEL = (
+    'case_ref,meeting_on,request,outcome,annual_cost\n00123,05/01/2017,top-up,agreed,"£52,000.50"\n'
+)
+SPEND = (
+    "fund,date,amount,description,supplier,individual\n"
+    'reserve,03/05/2017,"£1,250.25",EP assessment,Acme Ltd,\n'
+    "reserve,04/05/2017,99.99,Tutor,Jane Doe,yes\n"
+)
 
 
 @pytest.fixture
@@ -27,10 +33,16 @@ def conn(run, db_path, tmp_path):
 
 
 def test_ledger_in_pounds_redacts_individuals(conn):
-    rows = [dict(r) for r in conn.execute(
-        "SELECT amount_pounds, supplier FROM ledger_in_pounds WHERE kind = 'actual' ORDER BY id")]
-    assert rows == [{"amount_pounds": 1250.25, "supplier": "Acme Ltd"},
-                    {"amount_pounds": 99.99, "supplier": "REDACTED PERSONAL DATA"}]
+    rows = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT amount_pounds, supplier FROM ledger_in_pounds WHERE kind = 'actual' ORDER BY id"
+        )
+    ]
+    assert rows == [
+        {"amount_pounds": 1250.25, "supplier": "Acme Ltd"},
+        {"amount_pounds": 99.99, "supplier": "REDACTED PERSONAL DATA"},
+    ]
 
 
 def test_fund_balances_in_pounds_match_sendctl(run, conn):
@@ -46,6 +58,8 @@ def test_fund_balances_in_pounds_match_sendctl(run, conn):
 
 
 def test_panel_decisions_beside_their_case(conn):
-    (r,) = conn.execute("SELECT case_ref, caseworker, setting, annual_cost_pounds, superseded_by"
-                        " FROM panel_decisions_in_pounds").fetchall()
+    (r,) = conn.execute(
+        "SELECT case_ref, caseworker, setting, annual_cost_pounds, superseded_by"
+        " FROM panel_decisions_in_pounds"
+    ).fetchall()
     assert tuple(r) == ("00123", "Priya Shah", "Oak School", 52000.5, None)

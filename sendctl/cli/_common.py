@@ -1,6 +1,6 @@
 """What every command shares: app state, the error boundary, shared options, messages.
 
-Module top imports only typer and sendctl.domain.errors (start-up time: style.md §4).
+Module top imports only typer and sendctl.domain.errors (start-up time).
 """
 
 import os
@@ -97,9 +97,7 @@ def current_command() -> str:
 
 
 def _colour_stderr() -> bool:
-    return (
-        sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
-    )
+    return sys.stderr.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
 def info(message: str) -> None:
@@ -121,12 +119,12 @@ def error_line(err: SendctlError) -> None:
 
 
 class ErrorGroup(TyperGroup):
-    """The one place expected failures become exit codes (design §2).
+    """The one place expected failures become exit codes.
 
     SendctlError -> one line on stderr and its exit code; SQLite busy -> exit 4; anything else
     is a bug: traceback plus a line asking for a report.
 
-    Lazy commands (start-up time, issue 10): a subclass may set `lazy_commands` to
+    Lazy commands (start-up time): a subclass may set `lazy_commands` to
     {name: (module, attribute, one-line summary)}. The root --help lists them from that table
     without importing anything; only the command named on the command line is imported and built
     (typer parses the signature of every command it builds: ~50 of them cost 15-25 ms a run).
@@ -165,7 +163,7 @@ class ErrorGroup(TyperGroup):
         if not self.lazy_commands:
             return super().format_commands(ctx, formatter)
         rows = [(name, summary) for name, (_m, _a, summary) in self.lazy_commands.items()]
-        for name in self.list_commands(ctx)[len(rows):]:
+        for name in self.list_commands(ctx)[len(rows) :]:
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
                 rows.append((name, cmd.get_short_help_str(formatter.width)))
@@ -178,14 +176,23 @@ class ErrorGroup(TyperGroup):
         except Exception as e:  # click's UsageError ("No such command ...")
             # TyperGroup suggests near names from self.commands, which holds only loaded ones
             message = getattr(e, "message", None)
-            if (self.lazy_commands and args and isinstance(message, str)
-                    and "Did you mean" not in message and "No such command" in message):
+            if (
+                self.lazy_commands
+                and args
+                and isinstance(message, str)
+                and "Did you mean" not in message
+                and "No such command" in message
+            ):
                 from difflib import get_close_matches
 
                 matches = get_close_matches(args[0], self.list_commands(ctx))
                 if matches:
-                    e.message = message.rstrip(".") + ". Did you mean " + ", ".join(
-                        repr(m) for m in matches) + "?"
+                    e.message = (
+                        message.rstrip(".")
+                        + ". Did you mean "
+                        + ", ".join(repr(m) for m in matches)
+                        + "?"
+                    )
             raise
 
     def invoke(self, ctx):
@@ -209,8 +216,12 @@ class ErrorGroup(TyperGroup):
             error_line(e)
             raise typer.Exit(e.exit_code) from None
         except UnicodeDecodeError as e:
-            error_line(SendctlError(f"text is not in the expected encoding ({e.reason})",
-                                    hint="try --encoding cp1252 or --encoding utf-8"))
+            error_line(
+                SendctlError(
+                    f"text is not in the expected encoding ({e.reason})",
+                    hint="try --encoding cp1252 or --encoding utf-8",
+                )
+            )
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except BrokenPipeError:
             # `sendctl ... | head`: the reader left; not an error worth a traceback.
@@ -288,7 +299,11 @@ def os_error(e: OSError) -> SendctlError | None:
     if what is None:
         return None
     where = f"{e.filename}: " if e.filename else ""
-    hint = "free some space, then run the command again" if e.errno in (errno.ENOSPC, errno.EDQUOT) else None
+    hint = (
+        "free some space, then run the command again"
+        if e.errno in (errno.ENOSPC, errno.EDQUOT)
+        else None
+    )
     return SendctlError(f"{where}{what}; the command stopped there", hint=hint)
 
 
@@ -323,14 +338,26 @@ def finish_command(command) -> None:
         elif isinstance(p, TyperOption) and not p.is_flag and p.metavar is None:
             p.metavar = _option_metavar(p)
     if any(p.name == "fmt" for p in params) and not any(p.name == "no_pager" for p in params):
-        params.append(TyperOption(
-            param_decls=["--no-pager", "no_pager"], is_flag=True, expose_value=False,
-            callback=_no_pager, help="Print straight to the terminal, without a pager.",
-        ))
+        params.append(
+            TyperOption(
+                param_decls=["--no-pager", "no_pager"],
+                is_flag=True,
+                expose_value=False,
+                callback=_no_pager,
+                help="Print straight to the terminal, without a pager.",
+            )
+        )
 
 
-_ARGUMENT_METAVARS = {"ref": "REF", "case_ref": "REF", "file": "FILE", "path": "FILE", "dest": "FILE",
-                      "backup": "FILE", "amount": "AMOUNT"}
+_ARGUMENT_METAVARS = {
+    "ref": "REF",
+    "case_ref": "REF",
+    "file": "FILE",
+    "path": "FILE",
+    "dest": "FILE",
+    "backup": "FILE",
+    "amount": "AMOUNT",
+}
 
 
 def _option_metavar(p) -> str | None:
@@ -437,8 +464,11 @@ class WholeNumber(IntParamType):
                 raise SendctlError(f"{flag}: not a whole number (got {text[:40]!r})")
             value = int(text)
         if not self.lo <= value <= self.hi:
-            what = self.what or (f"must be from {self.lo:,} to {self.hi:,}" if self.hi > 9999
-                                 else f"must be from {self.lo} to {self.hi}")
+            what = self.what or (
+                f"must be from {self.lo:,} to {self.hi:,}"
+                if self.hi > 9999
+                else f"must be from {self.lo} to {self.hi}"
+            )
             raise SendctlError(f"{flag}: {what} (got {value})")
         return value
 
@@ -500,8 +530,12 @@ AMOUNT = MoneyType()
 
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", click_type=DATE,
-                 help="As at DATE (2018-03-31 or 31/03/2018); default today.", show_default=False),
+    typer.Option(
+        "--as-of",
+        click_type=DATE,
+        help="As at DATE (2018-03-31 or 31/03/2018); default today.",
+        show_default=False,
+    ),
 ]
 
 

@@ -36,8 +36,12 @@ def progress(quiet: bool):
             from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
             bar = Progress(
-                "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                TimeRemainingColumn(), console=Console(stderr=True), transient=True,
+                "[progress.description]{task.description}",
+                BarColumn(),
+                DownloadColumn(),
+                TimeRemainingColumn(),
+                console=Console(stderr=True),
+                transient=True,
             )
             bar.start()
             state["bar"], state["task"] = bar, bar.add_task("checking", total=total)

@@ -42,11 +42,16 @@ def doctor(fmt: FormatOpt = None) -> None:
     if fmt_value(fmt) == "xlsx":
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError("--format: doctor prints a health report; use table, plain or json (xlsx is for listings)")
+        raise SendctlError(
+            "--format: doctor prints a health report; use table, plain or json (xlsx is for listings)"
+        )
     st = state()
     report, problems = check_health(st)
-    verdict = ("healthy" if not problems else
-               f"NOT healthy: {len(problems)} problem{'s' if len(problems) != 1 else ''} (see the warnings)")
+    verdict = (
+        "healthy"
+        if not problems
+        else f"NOT healthy: {len(problems)} problem{'s' if len(problems) != 1 else ''} (see the warnings)"
+    )
     if fmt_value(fmt) == "json":
         report = {**report, "problems": problems, "verdict": verdict}
     emit_record(report, fmt_value(fmt), title=f"sendctl doctor: {st.db_path}")
@@ -61,7 +66,9 @@ def doctor(fmt: FormatOpt = None) -> None:
 @app.command(short_help="Copy the live database safely (mode 0600), even while in use.")
 def backup(
     dest: Annotated[Path, typer.Argument(help="Backup file to create (must not exist).")],
-    force: Annotated[bool, typer.Option("--force", "-f", help="Replace DEST if it exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Replace DEST if it exists.")
+    ] = False,
 ) -> None:
     """Make a consistent copy of the live database (mode 0600), safe while others write.
 
@@ -77,12 +84,16 @@ def backup(
 @app.command(short_help="Build a demo database from the examples and show its status.")
 def demo(
     db: Annotated[
-        Path | None, typer.Option("--db", help="Demo database to build (default: ./sendctl-demo.db).")
+        Path | None,
+        typer.Option("--db", help="Demo database to build (default: ./sendctl-demo.db)."),
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Show the dashboard as at DATE (default 2017-04-18).")
+        str | None,
+        typer.Option("--as-of", help="Show the dashboard as at DATE (default 2017-04-18)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", "-f", help="Rebuild over an existing demo file.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Rebuild over an existing demo file.")
+    ] = False,
 ) -> None:
     """Build a demo database from examples/ through the real commands, then show the state.
 
@@ -110,13 +121,21 @@ def _build_demo(path: Path, as_of: str | None) -> None:
     st = state()
     day = as_of_date(as_of or DEMO_AS_OF)
     build_database(st, path)
-    shown = Session(db_path=path, officer_name=st.officer_name, quiet=st.quiet,
-                    command=st.command, warn=st.warn, info=st.info)
+    shown = Session(
+        db_path=path,
+        officer_name=st.officer_name,
+        quiet=st.quiet,
+        command=st.command,
+        warn=st.warn,
+        info=st.info,
+    )
     try:
         p = pointers(shown, day)
         typer.echo(f"Demo database: {path}")
-        typer.echo(f"Cases: {sum(p.counts.values()):,} ({p.counts.get('statement', 0)} statements, "
-                   f"{p.counts.get('ehcp', 0)} EHC plans, {p.counts.get('sen_support', 0)} on SEN support)\n")
+        typer.echo(
+            f"Cases: {sum(p.counts.values()):,} ({p.counts.get('statement', 0)} statements, "
+            f"{p.counts.get('ehcp', 0)} EHC plans, {p.counts.get('sen_support', 0)} on SEN support)\n"
+        )
         _print_status(shown, day)
     finally:
         shown.close()
@@ -138,11 +157,16 @@ def _print_status(session, day) -> None:
     show_dashboard(dashboard(session, day), None, None)
 
 
-
-@app.command(short_help="Check a backup, keep the live database aside, put the backup in its place.")
+@app.command(
+    short_help="Check a backup, keep the live database aside, put the backup in its place."
+)
 def restore(
-    backup_file: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup file to restore.")],
-    force: Annotated[bool, typer.Option("--force", "-f", help="Do not ask first (needed off a terminal).")] = False,
+    backup_file: Annotated[
+        Path, typer.Argument(metavar="BACKUP", help="The backup file to restore.")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Do not ask first (needed off a terminal).")
+    ] = False,
 ) -> None:
     """Check BACKUP (a whole, undamaged sendctl database), keep the live database beside it
     as <name>.before-restore-<time>, and put the backup in its place.
@@ -157,8 +181,11 @@ def restore(
     st = state()
     version = check_backup(backup_file)
     if st.db_path.exists():
-        confirm_or_force(f"Replace {st.db_path} with {backup_file} (schema version {version})? "
-                         "The current file is kept beside it", force)
+        confirm_or_force(
+            f"Replace {st.db_path} with {backup_file} (schema version {version})? "
+            "The current file is kept beside it",
+            force,
+        )
     done = do_restore(st, backup_file)
     if done.kept_aside:
         info(f"Kept the database it replaced as {done.kept_aside}")

@@ -33,8 +33,10 @@ app = new_app(
 DateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", click_type=DATE, help="Date (2018-03-31 or 31/03/2018); default today.",
-        show_default=False
+        "--date",
+        click_type=DATE,
+        help="Date (2018-03-31 or 31/03/2018); default today.",
+        show_default=False,
     ),
 ]
 
@@ -56,7 +58,9 @@ def _fmt(p: int) -> str:
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="The project's name (its key in other commands).")],
-    cost: Annotated[str, typer.Option("--cost", metavar="AMOUNT", help="Total cost, e.g. £180,000.")],
+    cost: Annotated[
+        str, typer.Option("--cost", metavar="AMOUNT", help="Total cost, e.g. £180,000.")
+    ],
     setting: Annotated[str, typer.Option("--setting", help="Where: the school, unit or setting.")],
     purpose: Annotated[str, typer.Option("--purpose", help="What it buys, in plain words.")],
     profile: Annotated[
@@ -293,8 +297,10 @@ def consult_record(
 @consult_app.command("summary")
 def consult_summary(
     consultation: Annotated[
-        int | None, typer.Option("--consultation", help="Consultation id (default: the latest).",
-                                 click_type=ENTRY_ID)
+        int | None,
+        typer.Option(
+            "--consultation", help="Consultation id (default: the latest).", click_type=ENTRY_ID
+        ),
     ] = None,
     fund: Annotated[str, typer.Option("--fund", help="The capital fund.")] = "capital",
     as_of: AsOfOpt = None,

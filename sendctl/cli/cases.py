@@ -34,10 +34,19 @@ Plan = choices("Plan", PLAN_TYPES)
 
 # Field -> the option that sets it (error messages of add/update name the option).
 FLAGS = {
-    "case_ref": "REF", "upn": "--upn", "forename": "--forename", "surname": "--surname",
-    "date_of_birth": "--dob", "setting": "--setting", "setting_type": "--setting-type",
-    "out_of_county": "--out-of-county", "year_group": "--year-group", "primary_need": "--need",
-    "plan_type": "--plan", "plan_issued_on": "--plan-issued", "caseworker": "--caseworker",
+    "case_ref": "REF",
+    "upn": "--upn",
+    "forename": "--forename",
+    "surname": "--surname",
+    "date_of_birth": "--dob",
+    "setting": "--setting",
+    "setting_type": "--setting-type",
+    "out_of_county": "--out-of-county",
+    "year_group": "--year-group",
+    "primary_need": "--need",
+    "plan_type": "--plan",
+    "plan_issued_on": "--plan-issued",
+    "caseworker": "--caseworker",
     "caseworker_email": "--caseworker-email",
 }
 
@@ -68,7 +77,12 @@ def _columns():
 
 @app.command("import")
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV file of cases (UTF-8 or Excel's Windows-1252); '-' reads standard input.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV file of cases (UTF-8 or Excel's Windows-1252); '-' reads standard input."
+        ),
+    ],
     dry_run: DryRunOpt = False,
     encoding: Annotated[
         str | None,
@@ -90,10 +104,15 @@ def import_(
     day = as_of_date(as_of)
     st = state()
     with _imports.progress(st.quiet) as tick:
-        res = _imports.run(import_cases, st, file, day, encoding=encoding, dry_run=dry_run, progress=tick)
+        res = _imports.run(
+            import_cases, st, file, day, encoding=encoding, dry_run=dry_run, progress=tick
+        )
     info(_summary(res))
     if res.fields_changed:
-        info("  changed fields: " + ", ".join(f"{f} {n:,}" for f, n in res.fields_changed.most_common()))
+        info(
+            "  changed fields: "
+            + ", ".join(f"{f} {n:,}" for f, n in res.fields_changed.most_common())
+        )
 
 
 def _summary(res) -> str:
@@ -115,19 +134,32 @@ def _summary(res) -> str:
 
 @app.command("list")
 def list_(
-    plan: Annotated[Plan | None, typer.Option("--plan", help="Only this plan type.", case_sensitive=False)] = None,
-    need: Annotated[str | None, typer.Option("--need", help="Only this primary need code (ASD, SEMH, ...).")] = None,
-    caseworker: Annotated[
-        str | None, typer.Option("--caseworker", help="Only this caseworker (name or e-mail, any case).")
+    plan: Annotated[
+        Plan | None, typer.Option("--plan", help="Only this plan type.", case_sensitive=False)
     ] = None,
-    setting: Annotated[str | None, typer.Option("--setting", help="Setting name contains TEXT.")] = None,
+    need: Annotated[
+        str | None, typer.Option("--need", help="Only this primary need code (ASD, SEMH, ...).")
+    ] = None,
+    caseworker: Annotated[
+        str | None,
+        typer.Option("--caseworker", help="Only this caseworker (name or e-mail, any case)."),
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option("--setting", help="Setting name contains TEXT.")
+    ] = None,
     out_of_county: Annotated[
         bool | None,
-        typer.Option("--out-of-county/--in-county", help="Only placements out of (or in) county.", show_default=False),
+        typer.Option(
+            "--out-of-county/--in-county",
+            help="Only placements out of (or in) county.",
+            show_default=False,
+        ),
     ] = None,
     search: Annotated[
         str | None,
-        typer.Option("--search", help="Every word appears in the reference, UPN, forename or surname."),
+        typer.Option(
+            "--search", help="Every word appears in the reference, UPN, forename or surname."
+        ),
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -174,14 +206,26 @@ def _print_show(view, fmt):
     if fmt == "xlsx":
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError("--format: cases show is one child's record; use table, plain, csv or json "
-                           "(xlsx is for listings, e.g. cases list --format xlsx --output cases.xlsx)")
+        raise SendctlError(
+            "--format: cases show is one child's record; use table, plain, csv or json "
+            "(xlsx is for listings, e.g. cases list --format xlsx --output cases.xlsx)"
+        )
     case, clocks, events, panel, history = (
-        view.case, view.clocks, view.events, view.panel_decisions, view.history)
+        view.case,
+        view.clocks,
+        view.events,
+        view.panel_decisions,
+        view.history,
+    )
     if fmt == "json":
         emit_record(
-            {"case": case, "clocks": clocks, "events": events, "panel_decisions": panel,
-             "history": history},
+            {
+                "case": case,
+                "clocks": clocks,
+                "events": events,
+                "panel_decisions": panel,
+                "history": history,
+            },
             "json",
         )
         return
@@ -203,9 +247,18 @@ def _print_show(view, fmt):
     if not history:
         typer.echo("  none")
     else:
-        emit(history, [Column("at_utc", "when (UTC)", kind="code"), Column("officer", priority=2),
-                       Column("command", priority=3), Column("action", kind="code"),
-                       Column("entity", kind="code", priority=2), Column("fields")], fmt)
+        emit(
+            history,
+            [
+                Column("at_utc", "when (UTC)", kind="code"),
+                Column("officer", priority=2),
+                Column("command", priority=3),
+                Column("action", kind="code"),
+                Column("entity", kind="code", priority=2),
+                Column("fields"),
+            ],
+            fmt,
+        )
 
 
 # --- add and update -----------------------------------------------------------------------------
@@ -213,16 +266,35 @@ def _print_show(view, fmt):
 
 UpnOpt = Annotated[str | None, typer.Option("--upn", help="Unique pupil number (13 characters).")]
 SettingOpt = Annotated[str | None, typer.Option("--setting", help="School or setting name.")]
-SettingTypeOpt = Annotated[str | None, typer.Option("--setting-type", help="e.g. Mainstream academy, Independent special.")]
+SettingTypeOpt = Annotated[
+    str | None, typer.Option("--setting-type", help="e.g. Mainstream academy, Independent special.")
+]
 OocOpt = Annotated[
     bool | None,
-    typer.Option("--out-of-county/--in-county", help="Placed out of county (or in county).", show_default=False),
+    typer.Option(
+        "--out-of-county/--in-county",
+        help="Placed out of county (or in county).",
+        show_default=False,
+    ),
 ]
-YearOpt = Annotated[str | None, typer.Option("--year-group", help="N1, N2, R or 1-14 (default: from date of birth).")]
-NeedOpt = Annotated[str | None, typer.Option("--need", help="Primary need code: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD OTH (NSA: SEN support only).")]
-PlanIssuedOpt = Annotated[str | None, typer.Option("--plan-issued", help="Date the statement or EHC plan was issued.")]
+YearOpt = Annotated[
+    str | None,
+    typer.Option("--year-group", help="N1, N2, R or 1-14 (default: from date of birth)."),
+]
+NeedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--need",
+        help="Primary need code: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD OTH (NSA: SEN support only).",
+    ),
+]
+PlanIssuedOpt = Annotated[
+    str | None, typer.Option("--plan-issued", help="Date the statement or EHC plan was issued.")
+]
 CaseworkerOpt = Annotated[str | None, typer.Option("--caseworker", help="Caseworker's name.")]
-EmailOpt = Annotated[str | None, typer.Option("--caseworker-email", help="Caseworker's e-mail address.")]
+EmailOpt = Annotated[
+    str | None, typer.Option("--caseworker-email", help="Caseworker's e-mail address.")
+]
 
 
 @app.command()
@@ -231,7 +303,9 @@ def add(
     forename: Annotated[str, typer.Option("--forename", help="Forename.")],
     surname: Annotated[str, typer.Option("--surname", help="Surname.")],
     dob: Annotated[str, typer.Option("--dob", help="Date of birth.")],
-    plan: Annotated[Plan, typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False)],
+    plan: Annotated[
+        Plan, typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False)
+    ],
     upn: UpnOpt = None,
     setting: SettingOpt = None,
     setting_type: SettingTypeOpt = None,
@@ -250,14 +324,25 @@ def add(
     from sendctl.services.cases import add_case
 
     row = {
-        "case_ref": ref.strip(), "upn": upn, "forename": forename, "surname": surname,
-        "date_of_birth": dob, "setting": setting, "setting_type": setting_type,
-        "out_of_county": "yes" if out_of_county else "no", "year_group": year_group,
-        "primary_need": need, "plan_type": plan.value, "plan_issued_on": plan_issued,
-        "caseworker": caseworker, "caseworker_email": caseworker_email,
+        "case_ref": ref.strip(),
+        "upn": upn,
+        "forename": forename,
+        "surname": surname,
+        "date_of_birth": dob,
+        "setting": setting,
+        "setting_type": setting_type,
+        "out_of_county": "yes" if out_of_county else "no",
+        "year_group": year_group,
+        "primary_need": need,
+        "plan_type": plan.value,
+        "plan_issued_on": plan_issued,
+        "caseworker": caseworker,
+        "caseworker_email": caseworker_email,
     }
     case = add_case(state(FLAGS), row, as_of_date(as_of))
-    info(f"Added case {case['case_ref']} ({case['plan_type']}, year group {case['year_group'] or '-'})")
+    info(
+        f"Added case {case['case_ref']} ({case['plan_type']}, year group {case['year_group'] or '-'})"
+    )
 
 
 @app.command()
@@ -265,8 +350,16 @@ def update(
     ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
     forename: Annotated[str | None, typer.Option("--forename", help="Forename.")] = None,
     surname: Annotated[str | None, typer.Option("--surname", help="Surname.")] = None,
-    dob: Annotated[str | None, typer.Option("--dob", help="Date of birth (re-derives the year group unless --year-group).")] = None,
-    plan: Annotated[Plan | None, typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False)] = None,
+    dob: Annotated[
+        str | None,
+        typer.Option(
+            "--dob", help="Date of birth (re-derives the year group unless --year-group)."
+        ),
+    ] = None,
+    plan: Annotated[
+        Plan | None,
+        typer.Option("--plan", help="statement, ehcp or sen_support.", case_sensitive=False),
+    ] = None,
     upn: UpnOpt = None,
     setting: SettingOpt = None,
     setting_type: SettingTypeOpt = None,
@@ -312,20 +405,44 @@ def update(
     from sendctl.services.cases import update_case
 
     changes = {
-        "upn": upn, "forename": forename, "surname": surname, "date_of_birth": dob,
-        "setting": setting, "setting_type": setting_type,
+        "upn": upn,
+        "forename": forename,
+        "surname": surname,
+        "date_of_birth": dob,
+        "setting": setting,
+        "setting_type": setting_type,
         "out_of_county": None if out_of_county is None else ("yes" if out_of_county else "no"),
-        "year_group": year_group, "primary_need": need,
-        "plan_type": plan.value if plan else None, "plan_issued_on": plan_issued,
-        "caseworker": caseworker, "caseworker_email": caseworker_email,
+        "year_group": year_group,
+        "primary_need": need,
+        "plan_type": plan.value if plan else None,
+        "plan_issued_on": plan_issued,
+        "caseworker": caseworker,
+        "caseworker_email": caseworker_email,
     }
     sen2_items = {
-        "sex": sex, "ethnicity": ethnicity, "postcode": postcode, "uln": uln, "upn_unknown": upn_unknown,
-        "secondary_need": secondary_need, "request_source": request_source, "rya": rya,
-        "plan_res": plan_res, "plan_wbp": plan_wbp, "pb": pb, "oa": oa, "dp": dp,
-        "transfer_la": transfer_la, "urn": urn, "ukprn": ukprn, "sen_setting": sen_setting,
-        "sen_setting_other": sen_setting_other, "placement_from": placement_from,
-        "sen_unit": sen_unit, "resourced_provision": resourced_provision, "res": res, "wbp": wbp,
+        "sex": sex,
+        "ethnicity": ethnicity,
+        "postcode": postcode,
+        "uln": uln,
+        "upn_unknown": upn_unknown,
+        "secondary_need": secondary_need,
+        "request_source": request_source,
+        "rya": rya,
+        "plan_res": plan_res,
+        "plan_wbp": plan_wbp,
+        "pb": pb,
+        "oa": oa,
+        "dp": dp,
+        "transfer_la": transfer_la,
+        "urn": urn,
+        "ukprn": ukprn,
+        "sen_setting": sen_setting,
+        "sen_setting_other": sen_setting_other,
+        "placement_from": placement_from,
+        "sen_unit": sen_unit,
+        "resourced_provision": resourced_provision,
+        "res": res,
+        "wbp": wbp,
     }
     if any(v is not None for v in sen2_items.values()):
         from sendctl.services.sen2 import update_items
@@ -355,10 +472,15 @@ def _today():
 def end(
     ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
     date_: Annotated[str, typer.Option("--date", help="Date the plan ceased.", show_default=False)],
-    reason: Annotated[str, typer.Option(
-        "--reason", show_default=False,
-        help="SEN2 cease reason: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
-             "5 moved to another English LA, 6 no longer engaging, 7 left England, 8 deceased, 9 other.")],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            show_default=False,
+            help="SEN2 cease reason: 1 maximum age, 2 needs met, 3 higher education, 4 paid employment, "
+            "5 moved to another English LA, 6 no longer engaging, 7 left England, 8 deceased, 9 other.",
+        ),
+    ],
 ) -> None:
     """The statement or EHC plan ceases: its clocks stop and it leaves the caseload.
 
@@ -374,13 +496,25 @@ def end(
 @app.command("move-out")
 def move_out(
     ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
-    to_la: Annotated[str, typer.Option("--to-la", help="The new local authority (name or number).",
-                                       show_default=False)],
-    aware: Annotated[str, typer.Option("--aware", help="Date this LA became aware of the move.",
-                                       show_default=False)],
-    move: Annotated[str | None, typer.Option(
-        "--move", metavar="DATE", help="Date of the move, if known (the plan passes on that day "
-        "when this LA knew 15 working days before).")] = None,
+    to_la: Annotated[
+        str,
+        typer.Option(
+            "--to-la", help="The new local authority (name or number).", show_default=False
+        ),
+    ],
+    aware: Annotated[
+        str,
+        typer.Option("--aware", help="Date this LA became aware of the move.", show_default=False),
+    ],
+    move: Annotated[
+        str | None,
+        typer.Option(
+            "--move",
+            metavar="DATE",
+            help="Date of the move, if known (the plan passes on that day "
+            "when this LA knew 15 working days before).",
+        ),
+    ] = None,
 ) -> None:
     """The child has moved to another LA: the plan passes to it (reg 15) and ends here.
 
@@ -390,19 +524,31 @@ def move_out(
     from sendctl.cli._common import need_date, opt_date
     from sendctl.services.clocks import move_out as service
 
-    row = service(state(), ref, to_la, need_date(aware, "--aware"), _today(), opt_date(move, "--move"))
-    info(f"{ref}: moved to LA {to_la}; the plan must pass to it by {row['transfer_due_on']}"
-         " (reg 15(2): on the move, or within 15 working days beginning with the day this LA"
-         " became aware)")
+    row = service(
+        state(), ref, to_la, need_date(aware, "--aware"), _today(), opt_date(move, "--move")
+    )
+    info(
+        f"{ref}: moved to LA {to_la}; the plan must pass to it by {row['transfer_due_on']}"
+        " (reg 15(2): on the move, or within 15 working days beginning with the day this LA"
+        " became aware)"
+    )
 
 
 @app.command("move-in")
 def move_in(
     ref: Annotated[str, typer.Argument(help="Case reference, exactly as registered.")],
-    from_la: Annotated[str, typer.Option("--from-la", help="The old local authority (name or number).",
-                                         show_default=False)],
-    date_: Annotated[str, typer.Option("--date", help="Date the plan transferred in.", show_default=False)],
-    last_review: Annotated[str | None, typer.Option("--last-review", help="Date the plan was last reviewed.")] = None,
+    from_la: Annotated[
+        str,
+        typer.Option(
+            "--from-la", help="The old local authority (name or number).", show_default=False
+        ),
+    ],
+    date_: Annotated[
+        str, typer.Option("--date", help="Date the plan transferred in.", show_default=False)
+    ],
+    last_review: Annotated[
+        str | None, typer.Option("--last-review", help="Date the plan was last reviewed.")
+    ] = None,
 ) -> None:
     """An EHC plan transferred in from another LA (it keeps its original made date, reg 15(3)).
 
@@ -411,6 +557,12 @@ def move_in(
     from sendctl.cli._common import need_date, opt_date
     from sendctl.services.clocks import move_in as service
 
-    row = service(state(), ref, from_la, need_date(date_, "--date"), opt_date(last_review, "--last-review"),
-                  _today())
+    row = service(
+        state(),
+        ref,
+        from_la,
+        need_date(date_, "--date"),
+        opt_date(last_review, "--last-review"),
+        _today(),
+    )
     info(f"{ref}: plan transferred in from LA {from_la} on {row['event_on']}")

@@ -98,10 +98,19 @@ def _today():
 @transfers_app.command("start")
 def transfers_start(
     ref: RefArg,
-    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date the transfer review started.", show_default=False)],
+    date: Annotated[
+        str,
+        typer.Option(
+            "--date", click_type=DATE, help="Date the transfer review started.", show_default=False
+        ),
+    ],
     notice_date: Annotated[
         str | None,
-        typer.Option("--notice-date", click_type=DATE, help="Date notice was given (default: 14 days before the start)."),
+        typer.Option(
+            "--notice-date",
+            click_type=DATE,
+            help="Date notice was given (default: 14 days before the start).",
+        ),
     ] = None,
 ) -> None:
     """Start a statement's transfer review; its due date is worked out from the rules.
@@ -110,20 +119,30 @@ def transfers_start(
     """
     from sendctl.services.clocks import start_transfer
 
-    row = start_transfer(state(), ref, need_date(date, "--date"), opt_date(notice_date, "--notice-date"),
-                         _today())
-    info(f"{ref}: transfer review started {row['started_on']} (notice {row['notice_on']}); "
-         f"final plan due {row['due_on']}")
+    row = start_transfer(
+        state(), ref, need_date(date, "--date"), opt_date(notice_date, "--notice-date"), _today()
+    )
+    info(
+        f"{ref}: transfer review started {row['started_on']} (notice {row['notice_on']}); "
+        f"final plan due {row['due_on']}"
+    )
 
 
 @transfers_app.command("record")
 def transfers_record(
     ref: RefArg,
-    event: Annotated[TransferEvent, typer.Argument(help="draft-issued, final-issued, no-plan or ceased.")],
-    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)],
+    event: Annotated[
+        TransferEvent, typer.Argument(help="draft-issued, final-issued, no-plan or ceased.")
+    ],
+    date: Annotated[
+        str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)
+    ],
     reason: Annotated[
         CeaseReason | None,
-        typer.Option("--reason", help="Why the statement ceased (ceased only): moved-la, left-education, needs-met, other."),
+        typer.Option(
+            "--reason",
+            help="Why the statement ceased (ceased only): moved-la, left-education, needs-met, other.",
+        ),
     ] = None,
 ) -> None:
     """Record a transfer event; final-issued makes the child's plan an EHCP.
@@ -132,12 +151,20 @@ def transfers_record(
     """
     from sendctl.services.clocks import record_transfer
 
-    row = record_transfer(state(), ref, event.value, need_date(date, "--date"),
-                          reason.value if reason else None, _today())
+    row = record_transfer(
+        state(),
+        ref,
+        event.value,
+        need_date(date, "--date"),
+        reason.value if reason else None,
+        _today(),
+    )
     if event.value == "final-issued":
         _warn_representations(ref, need_date(date, "--date"))
     if row["concluded_on"]:
-        info(f"{ref}: transfer concluded {row['concluded_on']} ({row['outcome']}); it was due {row['due_on']}")
+        info(
+            f"{ref}: transfer concluded {row['concluded_on']} ({row['outcome']}); it was due {row['due_on']}"
+        )
     else:
         info(f"{ref}: draft plan issued {row['draft_on']}; final plan due {row['due_on']}")
 
@@ -160,7 +187,8 @@ def _transfer_columns():
         Column("cease_reason", human=False),
         Column("days_left", "days left", kind="days"),
         Column("past_statutory_deadline", "past deadline", kind="bool", human=False),
-        Column("rule_id", human=False), Column("legal_ref", human=False),
+        Column("rule_id", human=False),
+        Column("legal_ref", human=False),
     ]
 
 
@@ -169,7 +197,9 @@ def transfers_list(
     state_: Annotated[
         TransferState | None, typer.Option("--state", help="not_started, in_progress or concluded.")
     ] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only transfers past their due date.")] = False,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only transfers past their due date.")
+    ] = False,
     caseworker: CaseworkerOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -184,15 +214,25 @@ def transfers_list(
 
     day = as_of_date(as_of)
     rows = transfer_list(state(), day, state_.value if state_ else None, overdue, caseworker)
-    emit(rows, _transfer_columns(), fmt_value(fmt), output,
-         title=f"Transfers as at {day.isoformat()}", empty_message="No transfers match.")
+    emit(
+        rows,
+        _transfer_columns(),
+        fmt_value(fmt),
+        output,
+        title=f"Transfers as at {day.isoformat()}",
+        empty_message="No transfers match.",
+    )
 
 
 @transfers_app.command("status")
 def transfers_status(
-    by: Annotated[StatusBy | None, typer.Option("--by", help="Also per caseworker, setting or need.")] = None,
+    by: Annotated[
+        StatusBy | None, typer.Option("--by", help="Also per caseworker, setting or need.")
+    ] = None,
     as_of: AsOfOpt = None,
-    chart: Annotated[bool, typer.Option("--chart/--no-chart", help="Draw the burn-down chart.")] = True,
+    chart: Annotated[
+        bool, typer.Option("--chart/--no-chart", help="Draw the burn-down chart.")
+    ] = True,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -207,10 +247,15 @@ def transfers_status(
     s = transfer_status(state(), day, by.value if by else None)
     f = resolve_format(fmt_value(fmt), output)
     group_cols = [
-        Column(by.value if by else "group"), Column("total", kind="int"),
-        Column("not_started", "not started", kind="int"), Column("in_progress", "in progress", kind="int"),
-        Column("ehcp_issued", "EHCP", kind="int", priority=3), Column("no_plan", "no plan", kind="int", priority=3),
-        Column("ceased", kind="int", priority=3), Column("overdue", kind="int"), Column("pct_done", "% done", kind="pct"),
+        Column(by.value if by else "group"),
+        Column("total", kind="int"),
+        Column("not_started", "not started", kind="int"),
+        Column("in_progress", "in progress", kind="int"),
+        Column("ehcp_issued", "EHCP", kind="int", priority=3),
+        Column("no_plan", "no plan", kind="int", priority=3),
+        Column("ceased", kind="int", priority=3),
+        Column("overdue", kind="int"),
+        Column("pct_done", "% done", kind="pct"),
         Column("needed_per_month", "needed/month", kind="code", priority=2),
         Column("rate_per_month_last_8_weeks", "rate/month", kind="code", priority=2),
         Column("forecast_finish_on", "forecast"),
@@ -224,7 +269,9 @@ def transfers_status(
         emit(rows, cols, f, output)
         return
     summary = {k: v for k, v in s.items() if k not in ("burndown", "groups", "by")}
-    emit_record(summary, "plain", output, title=f"Statement-to-EHCP transfers as at {day.isoformat()}")
+    emit_record(
+        summary, "plain", output, title=f"Statement-to-EHCP transfers as at {day.isoformat()}"
+    )
     if by:
         emit(s["groups"], group_cols, f, output, title=f"By {by.value}")
     if chart:
@@ -248,7 +295,15 @@ def _print_chart(status: dict, terminal: bool, output) -> None:
 @assessments_app.command("request")
 def assessments_request(
     ref: RefArg,
-    received: Annotated[str, typer.Option("--received", click_type=DATE, help="Date the LA received the request.", show_default=False)],
+    received: Annotated[
+        str,
+        typer.Option(
+            "--received",
+            click_type=DATE,
+            help="Date the LA received the request.",
+            show_default=False,
+        ),
+    ],
     exception: Annotated[
         ExceptionReason | None, typer.Option("--exception", help="A reg 10(4) exception applies.")
     ] = None,
@@ -259,10 +314,17 @@ def assessments_request(
     """
     from sendctl.services.clocks import request_assessment
 
-    row = request_assessment(state(), ref, need_date(received, "--received"),
-                             exception.value if exception else None, _today())
-    info(f"{ref}: request received {row['received_on']}; decision due {row['decision_due_on']}, "
-         f"no-plan decision by {row['no_plan_due_on']}, final plan due {row['final_due_on']}")
+    row = request_assessment(
+        state(),
+        ref,
+        need_date(received, "--received"),
+        exception.value if exception else None,
+        _today(),
+    )
+    info(
+        f"{ref}: request received {row['received_on']}; decision due {row['decision_due_on']}, "
+        f"no-plan decision by {row['no_plan_due_on']}, final plan due {row['final_due_on']}"
+    )
 
 
 @assessments_app.command("record")
@@ -272,10 +334,15 @@ def assessments_record(
         AssessmentEvent,
         typer.Argument(help="decision-to-assess, refused, draft-issued, final-issued or no-plan."),
     ],
-    date: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)],
+    date: Annotated[
+        str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)
+    ],
     exception: Annotated[
         ExceptionReason | None,
-        typer.Option("--exception", help="A reg 10(4) exception applies: school-closure, ey-closure, personal, absent."),
+        typer.Option(
+            "--exception",
+            help="A reg 10(4) exception applies: school-closure, ey-closure, personal, absent.",
+        ),
     ] = None,
 ) -> None:
     """Record an event on the child's open assessment; final-issued makes the plan an EHCP.
@@ -284,16 +351,30 @@ def assessments_record(
     """
     from sendctl.services.clocks import record_assessment
 
-    row = record_assessment(state(), ref, event.value, need_date(date, "--date"),
-                            exception.value if exception else None, _today())
+    row = record_assessment(
+        state(),
+        ref,
+        event.value,
+        need_date(date, "--date"),
+        exception.value if exception else None,
+        _today(),
+    )
     if event.value == "final-issued":
         _warn_representations(ref, need_date(date, "--date"))
-    info(f"{ref}: {event.value} recorded {date}" + (f" (outcome {row['outcome']})" if row["outcome"] else ""))
+    info(
+        f"{ref}: {event.value} recorded {date}"
+        + (f" (outcome {row['outcome']})" if row["outcome"] else "")
+    )
 
 
 @assessments_app.command("list")
 def assessments_list(
-    year: Annotated[int | None, typer.Option("--year", help="Only requests received in this calendar year.", click_type=YEAR)] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", help="Only requests received in this calendar year.", click_type=YEAR
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -307,22 +388,44 @@ def assessments_list(
 
     rows = assessment_list(state(), as_of_date(as_of), year)
     cols = [
-        Column("id", kind="int", human=False), Column("case_ref", "case"), Column("forename"),
-        Column("caseworker", human=False), Column("received_on", "received"),
-        Column("decision_due_on", "decision due", priority=2), Column("decided_on", "decided", priority=2),
-        Column("decision", human=False), Column("no_plan_due_on", "16 wk", human=False),
-        Column("draft_on", "draft"), Column("final_due_on", "20 wk due"), Column("concluded_on", "concluded"),
-        Column("outcome", kind="code"), Column("exception_reason", "exception", priority=2),
+        Column("id", kind="int", human=False),
+        Column("case_ref", "case"),
+        Column("forename"),
+        Column("caseworker", human=False),
+        Column("received_on", "received"),
+        Column("decision_due_on", "decision due", priority=2),
+        Column("decided_on", "decided", priority=2),
+        Column("decision", human=False),
+        Column("no_plan_due_on", "16 wk", human=False),
+        Column("draft_on", "draft"),
+        Column("final_due_on", "20 wk due"),
+        Column("concluded_on", "concluded"),
+        Column("outcome", kind="code"),
+        Column("exception_reason", "exception", priority=2),
         Column("exception_applies", kind="bool", human=False),
         Column("within_20_weeks", "in 20 wk", kind="bool", priority=2),
     ]
-    emit(rows, cols, fmt_value(fmt), output, title="EHC needs assessments",
-         empty_message="No assessment requests.")
+    emit(
+        rows,
+        cols,
+        fmt_value(fmt),
+        output,
+        title="EHC needs assessments",
+        empty_message="No assessment requests.",
+    )
 
 
 @assessments_app.command("timeliness")
 def assessments_timeliness(
-    year: Annotated[int, typer.Option("--year", help="Calendar year the plans were issued.", show_default=False, click_type=YEAR)],
+    year: Annotated[
+        int,
+        typer.Option(
+            "--year",
+            help="Calendar year the plans were issued.",
+            show_default=False,
+            click_type=YEAR,
+        ),
+    ],
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -333,8 +436,12 @@ def assessments_timeliness(
     from sendctl.render.formats import emit_record
     from sendctl.services.clocks import assessment_timeliness
 
-    emit_record(assessment_timeliness(state(), year), fmt_value(fmt), output,
-                title=f"20-week timeliness, plans issued in {year}")
+    emit_record(
+        assessment_timeliness(state(), year),
+        fmt_value(fmt),
+        output,
+        title=f"20-week timeliness, plans issued in {year}",
+    )
 
 
 # --- reviews --------------------------------------------------------------------------------------
@@ -343,20 +450,48 @@ def assessments_timeliness(
 @reviews_app.command("record")
 def reviews_record(
     ref: RefArg,
-    meeting: Annotated[str, typer.Option("--meeting", click_type=DATE, help="Date of the review meeting.", show_default=False)],
+    meeting: Annotated[
+        str,
+        typer.Option(
+            "--meeting", click_type=DATE, help="Date of the review meeting.", show_default=False
+        ),
+    ],
     decision: Annotated[
-        ReviewDecision | None, typer.Option("--decision", help="The LA's decision: keep, amend or cease.")
+        ReviewDecision | None,
+        typer.Option("--decision", help="The LA's decision: keep, amend or cease."),
     ] = None,
     decision_date: Annotated[
         str | None,
-        typer.Option("--decision-date", click_type=DATE, help="Date the decision was notified (default: the meeting date)."),
+        typer.Option(
+            "--decision-date",
+            click_type=DATE,
+            help="Date the decision was notified (default: the meeting date).",
+        ),
     ] = None,
-    notice: Annotated[str | None, typer.Option(
-        "--notice", metavar="DATE", help="Date notice of the meeting was given (at least 2 weeks before).")] = None,
-    advice: Annotated[str | None, typer.Option(
-        "--advice", metavar="DATE", help="Date the advice was circulated (at least 2 weeks before).")] = None,
-    report: Annotated[str | None, typer.Option(
-        "--report", metavar="DATE", help="Date the review report was sent (within 2 weeks after).")] = None,
+    notice: Annotated[
+        str | None,
+        typer.Option(
+            "--notice",
+            metavar="DATE",
+            help="Date notice of the meeting was given (at least 2 weeks before).",
+        ),
+    ] = None,
+    advice: Annotated[
+        str | None,
+        typer.Option(
+            "--advice",
+            metavar="DATE",
+            help="Date the advice was circulated (at least 2 weeks before).",
+        ),
+    ] = None,
+    report: Annotated[
+        str | None,
+        typer.Option(
+            "--report",
+            metavar="DATE",
+            help="Date the review report was sent (within 2 weeks after).",
+        ),
+    ] = None,
 ) -> None:
     """Record an annual review meeting (and the LA's decision); sets the next review due.
 
@@ -367,24 +502,40 @@ def reviews_record(
     from sendctl.services.further import record_review
 
     meeting_on = need_date(meeting, "--meeting")
-    steps = {"notice": opt_date(notice, "--notice"), "advice": opt_date(advice, "--advice"),
-             "report": opt_date(report, "--report")}
-    row, step_rows = record_review(state(), ref, meeting_on, decision.value if decision else None,
-                                   opt_date(decision_date, "--decision-date"), steps, _today())
+    steps = {
+        "notice": opt_date(notice, "--notice"),
+        "advice": opt_date(advice, "--advice"),
+        "report": opt_date(report, "--report"),
+    }
+    row, step_rows = record_review(
+        state(),
+        ref,
+        meeting_on,
+        decision.value if decision else None,
+        opt_date(decision_date, "--decision-date"),
+        steps,
+        _today(),
+    )
     for step_row in step_rows:
         info(f"{ref}: review of {meeting_on}: {step_row['event']} recorded {step_row['event_on']}")
     if row is None:
         return
     if row.get("decision"):
-        info(f"{ref}: review of {row['meeting_on']}: decision {row['decision']} on {row['decided_on']}"
-             f" (due {row['decision_due_on']})")
+        info(
+            f"{ref}: review of {row['meeting_on']}: decision {row['decision']} on {row['decided_on']}"
+            f" (due {row['decision_due_on']})"
+        )
     else:
-        info(f"{ref}: review meeting {row['meeting_on']} recorded; decision due {row['decision_due_on']}")
+        info(
+            f"{ref}: review meeting {row['meeting_on']} recorded; decision due {row['decision_due_on']}"
+        )
     if row.get("next_review_due_on"):
         info(f"{ref}: next annual review due {row['next_review_due_on']}")
     if row.get("decision") == "cease":
-        info(f"{ref}: a decision to cease is not the end: once the appeal window has passed (or an"
-             f" appeal is dismissed), record it with 'sendctl cases end {ref} --date D --reason R'")
+        info(
+            f"{ref}: a decision to cease is not the end: once the appeal window has passed (or an"
+            f" appeal is dismissed), record it with 'sendctl cases end {ref} --date D --reason R'"
+        )
 
 
 # --- deadlines ------------------------------------------------------------------------------------
@@ -393,8 +544,12 @@ def reviews_record(
 @deadlines_app.callback(invoke_without_command=True)
 def deadlines(
     ctx: typer.Context,
-    within: Annotated[int, typer.Option("--within", help="Days ahead that count as due.", click_type=DAYS_AHEAD)] = 14,
-    clock: Annotated[ClockKind | None, typer.Option("--clock", help="Only this kind of clock.")] = None,
+    within: Annotated[
+        int, typer.Option("--within", help="Days ahead that count as due.", click_type=DAYS_AHEAD)
+    ] = 14,
+    clock: Annotated[
+        ClockKind | None, typer.Option("--clock", help="Only this kind of clock.")
+    ] = None,
     caseworker: CaseworkerOpt = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Also list running clocks beyond the window ('upcoming').")
@@ -403,10 +558,16 @@ def deadlines(
         FailOn | None, typer.Option("--fail-on", help="Exit 3 when anything is overdue.")
     ] = None,
     explain: Annotated[
-        bool, typer.Option("--explain", help="Add the rule, its words, the anchor event and date for each clock.")
+        bool,
+        typer.Option(
+            "--explain", help="Add the rule, its words, the anchor event and date for each clock."
+        ),
     ] = False,
     chart: Annotated[
-        bool, typer.Option("--chart", help="Also chart the clocks falling due in each of the next 8 weeks.")
+        bool,
+        typer.Option(
+            "--chart", help="Also chart the clocks falling due in each of the next 8 weeks."
+        ),
     ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -420,8 +581,12 @@ def deadlines(
         # `deadlines notify ...`: the subcommand does the work. An option written before it
         # (`deadlines --within 0 notify`) belongs to this listing and would be dropped
         # silently, so a cron line written that way would email the wrong list: refused.
-        given = [p.opts[0] for p in ctx.command.params if getattr(p, "opts", None)
-                 and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"]
+        given = [
+            p.opts[0]
+            for p in ctx.command.params
+            if getattr(p, "opts", None)
+            and getattr(ctx.get_parameter_source(p.name), "name", "") == "COMMANDLINE"
+        ]
         if given:
             raise SendctlError(
                 f"deadlines: {', '.join(given)} given before '{ctx.invoked_subcommand}', where "
@@ -441,27 +606,47 @@ def deadlines(
             counts[r["status"]] += 1
             yield r
 
-    rows = deadline_rows(state(), day, within, clock.value if clock else None, caseworker,
-                         include_upcoming=all_, explain=explain)
+    rows = deadline_rows(
+        state(),
+        day,
+        within,
+        clock.value if clock else None,
+        caseworker,
+        include_upcoming=all_,
+        explain=explain,
+    )
     cols = [
-        Column("case_ref", "case"), Column("forename"), Column("clock", kind="code"),
-        Column("due_on", "due", kind="date"), Column("status", kind="code", priority=3),
-        Column("days_left", "days left", kind="days"), Column("caseworker", priority=2),
-        Column("caseworker_email", human=False), Column("detail", priority=3),
-        Column("rule_id", human=False), Column("legal_ref", human=False),
+        Column("case_ref", "case"),
+        Column("forename"),
+        Column("clock", kind="code"),
+        Column("due_on", "due", kind="date"),
+        Column("status", kind="code", priority=3),
+        Column("days_left", "days left", kind="days"),
+        Column("caseworker", priority=2),
+        Column("caseworker_email", human=False),
+        Column("detail", priority=3),
+        Column("rule_id", human=False),
+        Column("legal_ref", human=False),
     ]
     if explain:
         cols.append(Column("explain"))
-    emit(counted(rows), cols, fmt_value(fmt), output,
-         title=f"Statutory deadlines as at {day.isoformat()} (due = within {within} days)",
-         empty_message=f"Nothing overdue or due within {within} days.")
+    emit(
+        counted(rows),
+        cols,
+        fmt_value(fmt),
+        output,
+        title=f"Statutory deadlines as at {day.isoformat()} (due = within {within} days)",
+        empty_message=f"Nothing overdue or due within {within} days.",
+    )
     if chart:
         from sendctl.render.charts import emit_charts
         from sendctl.services.charts import clocks_by_week
 
         emit_charts([clocks_by_week(state(), day, 8, caseworker)], "weekly", fmt_value(fmt), output)
-    info(f"{counts['overdue']} overdue, {counts['due']} due within {within} days"
-         + (f", {counts['upcoming']} upcoming" if all_ else ""))
+    info(
+        f"{counts['overdue']} overdue, {counts['due']} due within {within} days"
+        + (f", {counts['upcoming']} upcoming" if all_ else "")
+    )
     if caseworker and not sum(counts.values()):
         from sendctl.services.cases import note_unmatched
 
@@ -477,14 +662,24 @@ def _void(clock: str, event_id: int, reason: str) -> None:
     from sendctl.services.clocks import void_event
 
     row = void_event(state(), clock, event_id, reason, _today())
-    info(f"{row['case_ref']}: {row['clock']} event #{row['id']} ({row['event']} of {row['event_on']}) voided;"
-         " it stays in the history and the clocks ignore it")
+    info(
+        f"{row['case_ref']}: {row['clock']} event #{row['id']} ({row['event']} of {row['event_on']}) voided;"
+        " it stays in the history and the clocks ignore it"
+    )
 
 
-EventIdArg = Annotated[int, typer.Argument(help="The event's id (cases show REF lists them under Events).",
-                                           click_type=ENTRY_ID)]
-VoidReasonOpt = Annotated[str, typer.Option("--reason", help="Why the event is wrong (kept in the audit trail).",
-                                            show_default=False)]
+EventIdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The event's id (cases show REF lists them under Events).", click_type=ENTRY_ID
+    ),
+]
+VoidReasonOpt = Annotated[
+    str,
+    typer.Option(
+        "--reason", help="Why the event is wrong (kept in the audit trail).", show_default=False
+    ),
+]
 
 
 @transfers_app.command("void")
@@ -518,11 +713,20 @@ def reviews_void(event_id: EventIdArg, reason: VoidReasonOpt) -> None:
 @reviews_app.command("amend")
 def reviews_amend(
     ref: RefArg,
-    final: Annotated[str | None, typer.Option("--final", help="Date the amended final EHC plan was issued.",
-                                              show_default=False)] = None,
-    proposals: Annotated[str | None, typer.Option(
-        "--proposals", metavar="DATE",
-        help="Date the amendment proposals were sent (reg 22(2)(a); the final within 8 weeks).")] = None,
+    final: Annotated[
+        str | None,
+        typer.Option(
+            "--final", help="Date the amended final EHC plan was issued.", show_default=False
+        ),
+    ] = None,
+    proposals: Annotated[
+        str | None,
+        typer.Option(
+            "--proposals",
+            metavar="DATE",
+            help="Date the amendment proposals were sent (reg 22(2)(a); the final within 8 weeks).",
+        ),
+    ] = None,
 ) -> None:
     """Record amendment proposals (reg 22(2)) or the amended final EHC plan (reg 22(3)); an
     amended final plan issued before the phase-transfer date and naming the next setting meets

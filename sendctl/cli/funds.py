@@ -48,9 +48,16 @@ FundKind = choices("FundKind", L.FUND_KINDS)
 EntryKind = choices("EntryKind", L.KINDS)
 
 
-FyOpt = Annotated[str | None, typer.Option("--fy", help="Financial year, e.g. 2017-18.", show_default=False)]
+FyOpt = Annotated[
+    str | None, typer.Option("--fy", help="Financial year, e.g. 2017-18.", show_default=False)
+]
 PeriodOpt = Annotated[
-    int | None, typer.Option("--period", click_type=WholeNumber(1, 12), help="Accounting period 1-12 (April = 1, March = 12).")
+    int | None,
+    typer.Option(
+        "--period",
+        click_type=WholeNumber(1, 12),
+        help="Accounting period 1-12 (April = 1, March = 12).",
+    ),
 ]
 FundOpt = Annotated[str | None, typer.Option("--fund", help="Only this fund (its code).")]
 
@@ -84,12 +91,23 @@ def funds_list(fmt: FormatOpt = None, output: OutputOpt = None) -> None:
     from sendctl.render.formats import Column, emit
     from sendctl.services.ledger import funds
 
-    cols = [Column("code", kind="code"), Column("name"), Column("kind", kind="code", priority=2),
-            Column("allocation_pence", "allocation", "money"), Column("profile", priority=3),
-            Column("default_cost_centre", "cost centre", kind="code", priority=4),
-            Column("default_account_code", "account code", kind="code", priority=4)]
-    emit(funds(state()), cols, fmt_value(fmt), output, title="Funds",
-         empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.")
+    cols = [
+        Column("code", kind="code"),
+        Column("name"),
+        Column("kind", kind="code", priority=2),
+        Column("allocation_pence", "allocation", "money"),
+        Column("profile", priority=3),
+        Column("default_cost_centre", "cost centre", kind="code", priority=4),
+        Column("default_account_code", "account code", kind="code", priority=4),
+    ]
+    emit(
+        funds(state()),
+        cols,
+        fmt_value(fmt),
+        output,
+        title="Funds",
+        empty_message="No funds yet: run 'sendctl init' or 'sendctl funds add'.",
+    )
 
 
 @funds_app.command("add")
@@ -98,22 +116,36 @@ def funds_add(
     name: Annotated[str, typer.Option("--name", help="Full name of the fund.")],
     kind: Annotated[FundKind, typer.Option("--kind", help="revenue, capital or high-needs.")],
     allocation: Annotated[
-        str | None, typer.Option("--allocation", metavar="AMOUNT",
-                                 help="Amount allocated, e.g. £45,000 (high-needs: the budgets' total).")
+        str | None,
+        typer.Option(
+            "--allocation",
+            metavar="AMOUNT",
+            help="Amount allocated, e.g. £45,000 (high-needs: the budgets' total).",
+        ),
     ] = None,
     profile: Annotated[
         str | None,
-        typer.Option("--profile", help="Split by financial year, summing to the allocation: 2018-19=£100,000,2019-20=£100,000."),
+        typer.Option(
+            "--profile",
+            help="Split by financial year, summing to the allocation: 2018-19=£100,000,2019-20=£100,000.",
+        ),
     ] = None,
     cost_centre: Annotated[
-        str | None, typer.Option("--cost-centre", help="Default cost centre for postings that give none.")
+        str | None,
+        typer.Option("--cost-centre", help="Default cost centre for postings that give none."),
     ] = None,
     account_code: Annotated[
-        str | None, typer.Option("--account-code", help="Default account (subjective) code for postings that give none.")
+        str | None,
+        typer.Option(
+            "--account-code", help="Default account (subjective) code for postings that give none."
+        ),
     ] = None,
     budget: Annotated[
         str | None,
-        typer.Option("--budget", help="high-needs only: the budget per financial year, 2017-18=£3,825,000,2018-19=..."),
+        typer.Option(
+            "--budget",
+            help="high-needs only: the budget per financial year, 2017-18=£3,825,000,2018-19=...",
+        ),
     ] = None,
 ) -> None:
     """Add a fund with its allocation (and, for capital, its profile by financial year).
@@ -127,7 +159,9 @@ def funds_add(
     if kind.value == "high-needs" or budget is not None:
         from sendctl.cli.placements import add_high_needs
 
-        return add_high_needs(code, name, kind.value, allocation, profile, budget, cost_centre, account_code)
+        return add_high_needs(
+            code, name, kind.value, allocation, profile, budget, cost_centre, account_code
+        )
     if allocation is None:
         from sendctl.domain.errors import SendctlError
 
@@ -146,7 +180,8 @@ def funds_update(
         str | None, typer.Option("--cost-centre", help="Default cost centre ('' clears it).")
     ] = None,
     account_code: Annotated[
-        str | None, typer.Option("--account-code", help="Default account (subjective) code ('' clears it).")
+        str | None,
+        typer.Option("--account-code", help="Default account (subjective) code ('' clears it)."),
     ] = None,
 ) -> None:
     """Set a fund's default cost centre and account code, used by the export for postings without.
@@ -162,7 +197,10 @@ def funds_update(
         raise SendctlError("nothing to change: give --cost-centre and/or --account-code")
     changed = update_fund(state(), code, cost_centre, account_code)
     if changed:
-        info(f"Updated fund {code}: " + ", ".join(f"{k} = {v or '(none)'}" for k, v in changed.items()))
+        info(
+            f"Updated fund {code}: "
+            + ", ".join(f"{k} = {v or '(none)'}" for k, v in changed.items())
+        )
     else:
         info(f"Fund {code}: nothing changed")
 
@@ -176,7 +214,9 @@ def _fmt(p: int) -> str:
 @funds_app.command("approve")
 def funds_approve(
     code: Annotated[str, typer.Argument(help="Fund code.")],
-    amount: Annotated[str, typer.Argument(click_type=AMOUNT, help="Amount approved, e.g. £50,000.")],
+    amount: Annotated[
+        str, typer.Argument(click_type=AMOUNT, help="Amount approved, e.g. £50,000.")
+    ],
     ref: Annotated[str, typer.Option("--ref", help="Decision reference, e.g. FP/030317/04.")],
     on: Annotated[str, typer.Option("--date", click_type=DATE, help="Date of the decision.")],
 ) -> None:
@@ -203,7 +243,10 @@ def funds_balances(
     fy: FyOpt = None,
     as_of: AsOfOpt = None,
     chart: Annotated[
-        bool, typer.Option("--chart", help="Also chart each fund's spend by month against its approval or profile.")
+        bool,
+        typer.Option(
+            "--chart", help="Also chart each fund's spend by month against its approval or profile."
+        ),
     ] = False,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -228,13 +271,18 @@ def funds_balances(
     out, high_needs_columns = high_needs_balances(out, d, fy_label)
     f = resolve_format(fmt_value(fmt), output)
     cols = [
-        Column("code", kind="code"), Column("name", human=False), Column("kind", kind="code", priority=3),
-        Column("level", human=False), Column("financial_year", "year", kind="code"),
+        Column("code", kind="code"),
+        Column("name", human=False),
+        Column("kind", kind="code", priority=3),
+        Column("level", human=False),
+        Column("financial_year", "year", kind="code"),
         Column("allocation_pence", "allocation", "money"),
         Column("approved_pence", "approved", "money", priority=2),
-        Column("committed_pence", "committed", "money", priority=2), Column("spent_pence", "spent", "money"),
+        Column("committed_pence", "committed", "money", priority=2),
+        Column("spent_pence", "spent", "money"),
         Column("remaining_pence", "remaining", "money"),
-        Column("available_pence", "available", "money", priority=2), Column("pct_used", "% used", "pct"),
+        Column("available_pence", "available", "money", priority=2),
+        Column("pct_used", "% used", "pct"),
     ]
     cols += high_needs_columns
     if f == "table":
@@ -257,28 +305,60 @@ def funds_balances(
 def spend_post(
     fund: Annotated[str, typer.Argument(help="Fund code, e.g. reserve.")],
     amount: Annotated[str, typer.Argument(click_type=AMOUNT, help="Net amount, e.g. £1,234.56.")],
-    on: Annotated[str, typer.Option("--date", click_type=DATE, help="Posting date (sets financial year and period).")],
+    on: Annotated[
+        str,
+        typer.Option(
+            "--date", click_type=DATE, help="Posting date (sets financial year and period)."
+        ),
+    ],
     description: Annotated[str, typer.Option("--description", help="What was bought.")],
     supplier: Annotated[str | None, typer.Option("--supplier", help="Who is paid.")] = None,
     individual: Annotated[
-        bool, typer.Option("--individual", help="The supplier is a person: exported as REDACTED PERSONAL DATA.")
+        bool,
+        typer.Option(
+            "--individual", help="The supplier is a person: exported as REDACTED PERSONAL DATA."
+        ),
     ] = False,
-    invoice: Annotated[str | None, typer.Option("--invoice", help="Invoice or order reference.")] = None,
-    category: Annotated[
-        str | None, typer.Option("--category", help="Spend category (revenue/capital checked); see the README.")
+    invoice: Annotated[
+        str | None, typer.Option("--invoice", help="Invoice or order reference.")
     ] = None,
-    cost_centre: Annotated[str | None, typer.Option("--cost-centre", help="Finance cost centre.")] = None,
-    account_code: Annotated[str | None, typer.Option("--account-code", help="Subjective (account) code.")] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="A commitment (order) rather than a payment.")] = False,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category", help="Spend category (revenue/capital checked); see the README."
+        ),
+    ] = None,
+    cost_centre: Annotated[
+        str | None, typer.Option("--cost-centre", help="Finance cost centre.")
+    ] = None,
+    account_code: Annotated[
+        str | None, typer.Option("--account-code", help="Subjective (account) code.")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="A commitment (order) rather than a payment.")
+    ] = False,
     vat: Annotated[
-        str | None, typer.Option("--vat", click_type=AMOUNT, help="VAT on the invoice, e.g. £250.00 (AMOUNT stays net of VAT).")
+        str | None,
+        typer.Option(
+            "--vat",
+            click_type=AMOUNT,
+            help="VAT on the invoice, e.g. £250.00 (AMOUNT stays net of VAT).",
+        ),
     ] = None,
     allow_overspend: Annotated[
-        bool, typer.Option("--allow-overspend", help="Post even past the allocation/approval (needs --reason).")
+        bool,
+        typer.Option(
+            "--allow-overspend", help="Post even past the allocation/approval (needs --reason)."
+        ),
     ] = False,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")
+    ] = None,
     project: Annotated[
-        str | None, typer.Option("--project", help="The capital project it pays for (see 'sendctl capital list').")
+        str | None,
+        typer.Option(
+            "--project", help="The capital project it pays for (see 'sendctl capital list')."
+        ),
     ] = None,
 ) -> None:
     """Post an actual payment (or a commitment with --commit) against a fund.
@@ -292,14 +372,25 @@ def spend_post(
     if reason and not allow_overspend:
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError("--reason: goes with --allow-overspend (a posting's purpose is --description)")
+        raise SendctlError(
+            "--reason: goes with --allow-overspend (a posting's purpose is --description)"
+        )
     pence = _pence(amount, "AMOUNT")
     vat_pence = _pence(vat, "--vat") if vat is not None else None
     d = need_date(on, "--date")
     st = state()
-    details = dict(supplier=supplier, individual=individual, invoice_ref=invoice, category=category,
-                   cost_centre=cost_centre, account_code=account_code, commit=commit, vat_pence=vat_pence,
-                   allow_overspend=allow_overspend, reason=reason)
+    details = dict(
+        supplier=supplier,
+        individual=individual,
+        invoice_ref=invoice,
+        category=category,
+        cost_centre=cost_centre,
+        account_code=account_code,
+        commit=commit,
+        vat_pence=vat_pence,
+        allow_overspend=allow_overspend,
+        reason=reason,
+    )
     if project is not None:
         from sendctl.services.capital import post_project_spend
 
@@ -314,16 +405,28 @@ def spend_post(
 
 @spend_app.command("settle")
 def spend_settle(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The commitment's entry id.", click_type=ENTRY_ID)],
+    entry_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The commitment's entry id.", click_type=ENTRY_ID)
+    ],
     on: Annotated[str, typer.Option("--date", click_type=DATE, help="Date the invoice is posted.")],
     amount: Annotated[
-        str | None, typer.Option("--amount", click_type=AMOUNT, help="Invoice amount if not the committed amount; the rest is released.")
+        str | None,
+        typer.Option(
+            "--amount",
+            click_type=AMOUNT,
+            help="Invoice amount if not the committed amount; the rest is released.",
+        ),
     ] = None,
     invoice: Annotated[str | None, typer.Option("--invoice", help="Invoice reference.")] = None,
     allow_overspend: Annotated[
-        bool, typer.Option("--allow-overspend", help="Allow an invoice above the commitment past the fund's limit.")
+        bool,
+        typer.Option(
+            "--allow-overspend", help="Allow an invoice above the commitment past the fund's limit."
+        ),
     ] = False,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the overspend is allowed (audited).")
+    ] = None,
 ) -> None:
     """A commitment becomes actual (invoice received); a different amount releases the rest.
 
@@ -341,9 +444,14 @@ def spend_settle(
 
 @spend_app.command("reverse")
 def spend_reverse(
-    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry to reverse.", click_type=ENTRY_ID)],
+    entry_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The entry to reverse.", click_type=ENTRY_ID)
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
-    on: Annotated[str | None, typer.Option("--date", click_type=DATE, help="Date of the reversal (default today).")] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--date", click_type=DATE, help="Date of the reversal (default today)."),
+    ] = None,
 ) -> None:
     """Add a reversing entry (the original stays): cancels a payment, commitment, settlement or approval.
 
@@ -364,15 +472,24 @@ def _list_columns():
     from sendctl.render.formats import Column
 
     return [
-        Column("id", kind="int"), Column("fund", kind="code"), Column("kind", kind="code", priority=2),
-        Column("posted_on", "date", "date"), Column("financial_year", "FY", "code", priority=3),
+        Column("id", kind="int"),
+        Column("fund", kind="code"),
+        Column("kind", kind="code", priority=2),
+        Column("posted_on", "date", "date"),
+        Column("financial_year", "FY", "code", priority=3),
         Column("period", "P", "int", priority=3),
-        Column("amount_pence", "amount", "money"), Column("description"), Column("supplier", priority=2),
+        Column("amount_pence", "amount", "money"),
+        Column("description"),
+        Column("supplier", priority=2),
         Column("supplier_is_individual", "individual", "bool", human=False),
-        Column("invoice_ref", "invoice", "code", priority=2), Column("category", human=False),
-        Column("cost_centre", human=False), Column("account_code", human=False),
-        Column("reverses_id", "reverses", "int", priority=3), Column("settles_id", "settles", "int", priority=3),
-        Column("reason", human=False), Column("officer", priority=4),
+        Column("invoice_ref", "invoice", "code", priority=2),
+        Column("category", human=False),
+        Column("cost_centre", human=False),
+        Column("account_code", human=False),
+        Column("reverses_id", "reverses", "int", priority=3),
+        Column("settles_id", "settles", "int", priority=3),
+        Column("reason", human=False),
+        Column("officer", priority=4),
         Column("vat_pence", "VAT", "money", human=False),
     ]
 
@@ -382,9 +499,17 @@ def spend_list(
     fund: FundOpt = None,
     fy: FyOpt = None,
     period: PeriodOpt = None,
-    kind: Annotated[EntryKind | None, typer.Option("--kind", help="Only entries of this kind.")] = None,
+    kind: Annotated[
+        EntryKind | None, typer.Option("--kind", help="Only entries of this kind.")
+    ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", click_type=DATE, help="Only entries dated on or before DATE.", show_default=False)
+        str | None,
+        typer.Option(
+            "--as-of",
+            click_type=DATE,
+            help="Only entries dated on or before DATE.",
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -396,8 +521,17 @@ def spend_list(
     from sendctl.render.formats import emit
     from sendctl.services.ledger import entries
 
-    rows = entries(state(), fund, _fy(fy), period, kind.value if kind else None, opt_date(as_of, "--as-of"))
-    emit(rows, _list_columns(), fmt_value(fmt), output, title="Spend ledger", empty_message="No entries match.")
+    rows = entries(
+        state(), fund, _fy(fy), period, kind.value if kind else None, opt_date(as_of, "--as-of")
+    )
+    emit(
+        rows,
+        _list_columns(),
+        fmt_value(fmt),
+        output,
+        title="Spend ledger",
+        empty_message="No entries match.",
+    )
 
 
 class ExportFmt(str, Enum):
@@ -418,12 +552,20 @@ def spend_export(
     period: PeriodOpt = None,
     fund: FundOpt = None,
     include_commitments: Annotated[
-        bool, typer.Option("--include-commitments", help="Add commitments (orders not yet invoiced), typed in `kind`.")
+        bool,
+        typer.Option(
+            "--include-commitments",
+            help="Add commitments (orders not yet invoiced), typed in `kind`.",
+        ),
     ] = False,
     fmt: Annotated[
         ExportFmt | None,
-        typer.Option("--format", help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
-                     case_sensitive=False, show_default=False),
+        typer.Option(
+            "--format",
+            help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
+            case_sensitive=False,
+            show_default=False,
+        ),
     ] = None,
     output: OutputOpt = None,
 ) -> None:
@@ -440,12 +582,18 @@ def spend_export(
     from sendctl.domain.ledger import EXPORT_FIELDS, EXPORT_TYPES
     from sendctl.services.ledger import export
 
-    f = fmt.value if fmt else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    f = (
+        fmt.value
+        if fmt
+        else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    )
     run = export(state(), fund, _fy(fy), period, include_commitments)
     if f == "xlsx":
         from sendctl.render.xlsx import write_xlsx
 
-        write_xlsx(run.rows, _export_columns(EXPORT_FIELDS, EXPORT_TYPES), output, sheet="spend export")
+        write_xlsx(
+            run.rows, _export_columns(EXPORT_FIELDS, EXPORT_TYPES), output, sheet="spend export"
+        )
     else:
         from sendctl.render.formats import open_output
         from sendctl.render.typed_csv import write_typed_csv
@@ -454,7 +602,10 @@ def spend_export(
             write_typed_csv(run.rows, EXPORT_FIELDS, EXPORT_TYPES, out)
     w = run.totals.missing_codes_warning()
     if w:
-        warn(w + "; set a fund's defaults with 'sendctl funds update CODE --cost-centre CC --account-code AC'")
+        warn(
+            w
+            + "; set a fund's defaults with 'sendctl funds update CODE --cost-centre CC --account-code AC'"
+        )
     where = f" to {output}" if output is not None and str(output) != "-" else ""
     info(f"Exported {run.totals.control_line(include_commitments)}{where}")
 
@@ -462,15 +613,24 @@ def spend_export(
 @spend_app.command("transparency")
 def spend_transparency(
     fy: FyOpt = None,
-    date_from: Annotated[str | None, typer.Option("--from", click_type=DATE, help="First payment date included.")] = None,
-    date_to: Annotated[str | None, typer.Option("--to", click_type=DATE, help="Last payment date included.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", click_type=DATE, help="First payment date included.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", click_type=DATE, help="Last payment date included.")
+    ] = None,
     threshold: Annotated[
-        str, typer.Option("--threshold", click_type=AMOUNT, help="Publish payments over this amount.")
+        str,
+        typer.Option("--threshold", click_type=AMOUNT, help="Publish payments over this amount."),
     ] = "£500",
     fmt: Annotated[
         ExportFmt | None,
-        typer.Option("--format", help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
-                     case_sensitive=False, show_default=False),
+        typer.Option(
+            "--format",
+            help="csv or xlsx (default: xlsx for an --output ending .xlsx, else csv).",
+            case_sensitive=False,
+            show_default=False,
+        ),
     ] = None,
     output: OutputOpt = None,
 ) -> None:
@@ -495,13 +655,21 @@ def spend_transparency(
 
         start, end = parse_financial_year(_fy(fy), "--fy")
     limit = _pence(threshold, "--threshold")
-    f = fmt.value if fmt else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    f = (
+        fmt.value
+        if fmt
+        else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
+    )
     pub = transparency(state(), start, end, limit)
     if f == "xlsx":
         from sendctl.render.xlsx import write_xlsx
 
-        write_xlsx(pub.rows, _export_columns(TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES), output,
-                   sheet="spend over " + _fmt(limit))
+        write_xlsx(
+            pub.rows,
+            _export_columns(TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES),
+            output,
+            sheet="spend over " + _fmt(limit),
+        )
     else:
         from sendctl.render.formats import open_output
         from sendctl.render.typed_csv import write_typed_csv
@@ -510,15 +678,25 @@ def spend_transparency(
             write_typed_csv(pub.rows, TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES, out)
     where = f" to {output}" if output is not None and str(output) != "-" else ""
     span = f"{start.isoformat() if start else 'first entry'} to {end.isoformat() if end else 'last entry'}"
-    info(f"Published {pub.count:,} payment{'' if pub.count == 1 else 's'} over {_fmt(limit)} "
-         f"({span}), total {_fmt(pub.total)}{where}")
+    info(
+        f"Published {pub.count:,} payment{'' if pub.count == 1 else 's'} over {_fmt(limit)} "
+        f"({span}), total {_fmt(pub.total)}{where}"
+    )
 
 
 @spend_app.command("import")
 def spend_import(
-    file: Annotated[Path, typer.Argument(help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind].")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind]."
+        ),
+    ],
     dry_run: DryRunOpt = False,
-    encoding: Annotated[str | None, typer.Option("--encoding", help="Text encoding (default: detect UTF-8/Windows-1252).")] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="Text encoding (default: detect UTF-8/Windows-1252)."),
+    ] = None,
 ) -> None:
     """Post many payments/commitments from a CSV: all-or-nothing, and never the same row twice.
 
@@ -534,10 +712,14 @@ def spend_import(
     _warn_all(res.warnings)
     entries = f"entr{'y' if res.added == 1 else 'ies'}"
     if dry_run:
-        info(f"Dry run: would post {res.added} {entries}; {res.unchanged} already posted; nothing written")
+        info(
+            f"Dry run: would post {res.added} {entries}; {res.unchanged} already posted; nothing written"
+        )
         return
-    info(f"Imported {res.added} {entries} ({_fmt(res.total_pence)}) from {res.name}; "
-         f"{res.unchanged} already posted, skipped")
+    info(
+        f"Imported {res.added} {entries} ({_fmt(res.total_pence)}) from {res.name}; "
+        f"{res.unchanged} already posted, skipped"
+    )
 
 
 def _mount_deficit() -> None:

@@ -20,9 +20,13 @@ from sendctl.cli._common import (
 )
 
 RefArg = Annotated[str, typer.Argument(metavar="REF", help="The child's case reference.")]
-DateOpt = Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the event.", show_default=False)]
+DateOpt = Annotated[
+    str, typer.Option("--date", metavar="DATE", help="Date of the event.", show_default=False)
+]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The event id (see 'cases show REF').")]
-ReasonOpt = Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why the event is voided.")]
+ReasonOpt = Annotated[
+    str, typer.Option("--reason", metavar="TEXT", help="Why the event is voided.")
+]
 
 advice_app = new_app(
     "Advice from other bodies (SEND Regs 2014 reg 8: 6 weeks from receiving the request).\n\n"
@@ -61,8 +65,9 @@ moves_app = new_app(
 )
 
 
-def _record(ref: str, kind: str, event: str, on: str, detail: str | None = None,
-            ref_id: int | None = None) -> dict:
+def _record(
+    ref: str, kind: str, event: str, on: str, detail: str | None = None, ref_id: int | None = None
+) -> dict:
     from sendctl.services.further import record
 
     row = record(state(), ref, kind, event, need_date(on, "--date"), date.today(), detail, ref_id)
@@ -74,7 +79,9 @@ def _void(event_id: int, reason: str) -> None:
     from sendctl.services.further import void
 
     row = void(state(), event_id, reason)
-    info(f"Voided {row['kind']} {row['event']} {event_id} of {row['case_ref']} (correction {row['void_id']})")
+    info(
+        f"Voided {row['kind']} {row['event']} {event_id} of {row['case_ref']} (correction {row['void_id']})"
+    )
 
 
 # --- advice ---------------------------------------------------------------------------------------
@@ -83,8 +90,10 @@ def _void(event_id: int, reason: str) -> None:
 @advice_app.command("request")
 def advice_request(
     ref: RefArg,
-    adviser: Annotated[str, typer.Option("--from", metavar="ADVISER",
-                                         help="ep, health, social-care, school or other.")],
+    adviser: Annotated[
+        str,
+        typer.Option("--from", metavar="ADVISER", help="ep, health, social-care, school or other."),
+    ],
     on: DateOpt,
 ) -> None:
     """Record that advice was requested of a body (the 6 weeks run from its receipt).
@@ -100,11 +109,18 @@ def advice_request(
 
 @advice_app.command("received")
 def advice_received(
-    request_id: Annotated[int, typer.Argument(metavar="ID", help="The request's id ('advice list').")],
+    request_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The request's id ('advice list').")
+    ],
     on: DateOpt,
-    exception: Annotated[str | None, typer.Option(
-        "--exception", metavar="REASON",
-        help="A late reply's reg 8(2) reason: exceptional-circumstances, absent-4-weeks, missed-appointment.")] = None,
+    exception: Annotated[
+        str | None,
+        typer.Option(
+            "--exception",
+            metavar="REASON",
+            help="A late reply's reg 8(2) reason: exceptional-circumstances, absent-4-weeks, missed-appointment.",
+        ),
+    ] = None,
 ) -> None:
     """Record that the requested advice arrived.
 
@@ -119,8 +135,12 @@ def advice_received(
 
 @advice_app.command("list")
 def advice_list(
-    adviser: Annotated[str | None, typer.Option("--from", metavar="ADVISER", help="Only this adviser.")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only requests past their 6 weeks.")] = False,
+    adviser: Annotated[
+        str | None, typer.Option("--from", metavar="ADVISER", help="Only this adviser.")
+    ] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only requests past their 6 weeks.")
+    ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -136,11 +156,24 @@ def advice_list(
 
     check_choice("adviser", adviser, ADVISERS)
     rows = query(state(), as_of_date(as_of), adviser, overdue)
-    emit(rows, [Column("id", kind="int"), Column("case_ref", "ref"), Column("adviser"),
-                Column("requested_on", "requested", kind="date"), Column("due_on", "due", kind="date"),
-                Column("status"), Column("days_left", "days left", kind="int"),
-                Column("received_on", "received", kind="date"), Column("exception")],
-         fmt_value(fmt), output, title="Advice requests", empty_message="No advice requests match.")
+    emit(
+        rows,
+        [
+            Column("id", kind="int"),
+            Column("case_ref", "ref"),
+            Column("adviser"),
+            Column("requested_on", "requested", kind="date"),
+            Column("due_on", "due", kind="date"),
+            Column("status"),
+            Column("days_left", "days left", kind="int"),
+            Column("received_on", "received", kind="date"),
+            Column("exception"),
+        ],
+        fmt_value(fmt),
+        output,
+        title="Advice requests",
+        empty_message="No advice requests match.",
+    )
 
 
 @advice_app.command("void")
@@ -166,22 +199,52 @@ def representations_record(ref: RefArg, on: DateOpt) -> None:
 
 # --- appeals and Tribunal orders --------------------------------------------------------------
 
-_APPEAL_EVENTS = ("decision-notice", "mediation-request", "mediation-end", "mediation-declined",
-                  "certificate", "appeal-lodged", "order", "unopposed", "complied")
+_APPEAL_EVENTS = (
+    "decision-notice",
+    "mediation-request",
+    "mediation-end",
+    "mediation-declined",
+    "certificate",
+    "appeal-lodged",
+    "order",
+    "unopposed",
+    "complied",
+)
 
 
 @appeals_app.command("record")
 def appeals_record(
     ref: RefArg,
-    event: Annotated[str, typer.Argument(metavar="EVENT", help=(
-        "decision-notice, mediation-request, mediation-end, mediation-declined, certificate, "
-        "appeal-lodged; order or unopposed (with --limb); complied (with --order ID --step S)."))],
+    event: Annotated[
+        str,
+        typer.Argument(
+            metavar="EVENT",
+            help=(
+                "decision-notice, mediation-request, mediation-end, mediation-declined, certificate, "
+                "appeal-lodged; order or unopposed (with --limb); complied (with --order ID --step S)."
+            ),
+        ),
+    ],
     on: DateOpt,
-    limb: Annotated[str | None, typer.Option("--limb", metavar="LIMB", help=(
-        "For order/unopposed: assess, make-plan, amend, school-only, refer-back."))] = None,
-    order: Annotated[int | None, typer.Option("--order", metavar="ID", help="For complied: the order's id.")] = None,
-    step: Annotated[str | None, typer.Option("--step", metavar="STEP", help=(
-        "For complied: notify, no-plan, final, draft, amended, reconsidered."))] = None,
+    limb: Annotated[
+        str | None,
+        typer.Option(
+            "--limb",
+            metavar="LIMB",
+            help=("For order/unopposed: assess, make-plan, amend, school-only, refer-back."),
+        ),
+    ] = None,
+    order: Annotated[
+        int | None, typer.Option("--order", metavar="ID", help="For complied: the order's id.")
+    ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option(
+            "--step",
+            metavar="STEP",
+            help=("For complied: notify, no-plan, final, draft, amended, reconsidered."),
+        ),
+    ] = None,
 ) -> None:
     """Record a decision notice, a mediation or appeal event, or a Tribunal order and its steps.
 
@@ -225,8 +288,14 @@ def appeals_void(event_id: IdArg, reason: ReasonOpt) -> None:
 def reassessments_start(
     ref: RefArg,
     on: DateOpt,
-    exception: Annotated[str | None, typer.Option("--exception", metavar="REASON", help=(
-        "A reg 27(3) exception: school-closure, ey-closure, personal, absent-4-weeks."))] = None,
+    exception: Annotated[
+        str | None,
+        typer.Option(
+            "--exception",
+            metavar="REASON",
+            help=("A reg 27(3) exception: school-closure, ey-closure, personal, absent-4-weeks."),
+        ),
+    ] = None,
 ) -> None:
     """The re-assessment notice (reg 25(1)) or the LA's decision to re-assess: 14 weeks start.
 
@@ -238,7 +307,9 @@ def reassessments_start(
 @reassessments_app.command("record")
 def reassessments_record(
     ref: RefArg,
-    event: Annotated[str, typer.Argument(metavar="EVENT", help="final (the finalised plan) or no-amendment.")],
+    event: Annotated[
+        str, typer.Argument(metavar="EVENT", help="final (the finalised plan) or no-amendment.")
+    ],
     on: DateOpt,
 ) -> None:
     """The re-assessment concluded: the final plan issued, or no amendment needed.
@@ -257,11 +328,18 @@ def reassessments_record(
 @budgets_app.command("record")
 def budgets_record(
     ref: RefArg,
-    event: Annotated[str, typer.Argument(metavar="EVENT", help=(
-        "request, agreed, declined, direct-payments (the first payment) or dp-review."))],
+    event: Annotated[
+        str,
+        typer.Argument(
+            metavar="EVENT",
+            help=("request, agreed, declined, direct-payments (the first payment) or dp-review."),
+        ),
+    ],
     on: DateOpt,
-    at: Annotated[str | None, typer.Option("--at", metavar="STAGE",
-                                           help="For a request: draft, review or reassessment.")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="STAGE", help="For a request: draft, review or reassessment."),
+    ] = None,
 ) -> None:
     """A personal budget request and its outcome, the first direct payment, its review.
 

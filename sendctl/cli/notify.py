@@ -1,4 +1,4 @@
-"""`deadlines notify`: email each caseworker their statutory deadlines (design §6, issue 7).
+"""`deadlines notify`: email each caseworker their statutory deadlines.
 
 Registered by sendctl/cli/__init__.py as a command of the `deadlines` group.
 """
@@ -14,19 +14,32 @@ from sendctl.domain.errors import SendctlError
 
 def notify(
     within: Annotated[
-        int, typer.Option("--within", click_type=WholeNumber(0, 366), metavar="DAYS",
-                          help="Warn about clocks due within DAYS days (and every overdue one).")
+        int,
+        typer.Option(
+            "--within",
+            click_type=WholeNumber(0, 366),
+            metavar="DAYS",
+            help="Warn about clocks due within DAYS days (and every overdue one).",
+        ),
     ] = 14,
     as_of: AsOfOpt = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", "-n", help="Print the messages to stdout; send and record nothing.")
+        bool,
+        typer.Option(
+            "--dry-run", "-n", help="Print the messages to stdout; send and record nothing."
+        ),
     ] = False,
     to: Annotated[
-        str | None, typer.Option("--to", metavar="ADDR",
-                                 help="The manager: gets the deadlines of cases with no caseworker email.")
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="ADDR",
+            help="The manager: gets the deadlines of cases with no caseworker email.",
+        ),
     ] = None,
     caseworker: Annotated[
-        str | None, typer.Option("--caseworker", metavar="NAME", help="Only this caseworker's cases.")
+        str | None,
+        typer.Option("--caseworker", metavar="NAME", help="Only this caseworker's cases."),
     ] = None,
 ) -> None:
     """Email each caseworker their statutory deadlines due soon or overdue (for cron).
@@ -79,8 +92,10 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
             if i:
                 sys.stdout.write("\n" + "=" * 72 + "\n\n")
             sys.stdout.write(readable(item.message))
-        info(f"dry run: would send {len(plan.outgoing)} message(s) covering {n_rows} "
-             f"deadline(s){skipped}; nothing sent or recorded")
+        info(
+            f"dry run: would send {len(plan.outgoing)} message(s) covering {n_rows} "
+            f"deadline(s){skipped}; nothing sent or recorded"
+        )
         _finish([], plan.unrouted, None, 0)
         return
 
@@ -92,7 +107,9 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
     for f in failures:
         error_line(SendctlError(str(f)))  # one line per recipient, with host:port
     sent = len(plan.outgoing) - len(failures)
-    info(f"sent {sent} message(s) covering {sent_rows} deadline(s); {len(failures)} failed{skipped}")
+    info(
+        f"sent {sent} message(s) covering {sent_rows} deadline(s); {len(failures)} failed{skipped}"
+    )
     _finish(failures, plan.unrouted, settings.where, len(plan.outgoing))
 
 

@@ -1,4 +1,4 @@
-"""panel record | list | summary | import: High Needs Panel decisions (issue 5; domain.md §6).
+"""panel record | list | summary | import: High Needs Panel decisions.
 
 Code lists are taken as text and checked by domain.panel (not typer Enum choices) so that the
 command line and the CSV import accept the same spellings ("Top up", "agreed with conditions")
@@ -28,7 +28,9 @@ app = new_app(
     "Example: sendctl panel summary --from 2017-01-01 --to 2017-04-30"
 )
 
-_REQUESTS = "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16"
+_REQUESTS = (
+    "assessment, ehcp-issue, placement, top-up, transport, care-package, personal-budget, post-16"
+)
 _OUTCOMES = "agreed, agreed-with-conditions, deferred, declined, referred"
 _PLACEMENTS = (
     "mainstream, resourced-provision, maintained-special, special-academy, "
@@ -36,19 +38,33 @@ _PLACEMENTS = (
 )
 _FUNDERS = "high-needs-block, general-fund, health, social-care, joint"
 
-RequestOpt = Annotated[str | None, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")]
-OutcomeOpt = Annotated[str | None, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")]
-FromOpt = Annotated[str | None, typer.Option("--from", click_type=DATE, help="Meetings on or after DATE.")]
-ToOpt = Annotated[str | None, typer.Option("--to", click_type=DATE, help="Meetings on or before DATE.")]
+RequestOpt = Annotated[
+    str | None, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")
+]
+OutcomeOpt = Annotated[
+    str | None, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")
+]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", click_type=DATE, help="Meetings on or after DATE.")
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", click_type=DATE, help="Meetings on or before DATE.")
+]
 AllOpt = Annotated[
     bool, typer.Option("--all", help="Include decisions that a later decision superseded.")
 ]
 
 
 # Domain field -> the flag that sets it, where the two are named differently.
-LABELS = {"date_from": "--from", "date_to": "--to", "meeting_on": "--date",
-          "annual_cost_pence": "--annual-cost", "starts_on": "--starts", "ends_on": "--ends",
-          "supersedes_id": "--supersedes"}
+LABELS = {
+    "date_from": "--from",
+    "date_to": "--to",
+    "meeting_on": "--date",
+    "annual_cost_pence": "--annual-cost",
+    "starts_on": "--starts",
+    "ends_on": "--ends",
+    "supersedes_id": "--supersedes",
+}
 
 
 def _list_columns(with_superseded: bool):
@@ -78,27 +94,51 @@ def _list_columns(with_superseded: bool):
 @app.command("record")
 def record_cmd(
     case_ref: Annotated[str, typer.Argument(metavar="REF", help="The child's case reference.")],
-    meeting: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the panel meeting.")],
-    request: Annotated[str, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")],
-    outcome: Annotated[str, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")],
+    meeting: Annotated[
+        str, typer.Option("--date", metavar="DATE", help="Date of the panel meeting.")
+    ],
+    request: Annotated[
+        str, typer.Option("--request", metavar="TYPE", help=f"Request type: {_REQUESTS}.")
+    ],
+    outcome: Annotated[
+        str, typer.Option("--outcome", metavar="OUTCOME", help=f"Outcome: {_OUTCOMES}.")
+    ],
     annual_cost: Annotated[
-        str | None, typer.Option("--annual-cost", metavar="AMOUNT", help="Annual cost agreed/asked, e.g. £52,000.")
+        str | None,
+        typer.Option(
+            "--annual-cost", metavar="AMOUNT", help="Annual cost agreed/asked, e.g. £52,000."
+        ),
     ] = None,
     placement_type: Annotated[
-        str | None, typer.Option("--placement-type", metavar="T", help=f"Placement type: {_PLACEMENTS}.")
+        str | None,
+        typer.Option("--placement-type", metavar="T", help=f"Placement type: {_PLACEMENTS}."),
     ] = None,
-    provider: Annotated[str | None, typer.Option("--provider", metavar="NAME", help="School, college or provider.")] = None,
+    provider: Annotated[
+        str | None, typer.Option("--provider", metavar="NAME", help="School, college or provider.")
+    ] = None,
     out_of_county: Annotated[
         bool, typer.Option("--out-of-county", help="The placement/provider is outside the county.")
     ] = False,
-    funder: Annotated[str | None, typer.Option("--funder", metavar="F", help=f"Funder: {_FUNDERS}.")] = None,
-    starts: Annotated[str | None, typer.Option("--starts", metavar="DATE", help="Date the provision starts.")] = None,
-    ends: Annotated[str | None, typer.Option("--ends", metavar="DATE", help="Date the provision ends.")] = None,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Conditions, reasons, follow-up.")] = None,
+    funder: Annotated[
+        str | None, typer.Option("--funder", metavar="F", help=f"Funder: {_FUNDERS}.")
+    ] = None,
+    starts: Annotated[
+        str | None, typer.Option("--starts", metavar="DATE", help="Date the provision starts.")
+    ] = None,
+    ends: Annotated[
+        str | None, typer.Option("--ends", metavar="DATE", help="Date the provision ends.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Conditions, reasons, follow-up.")
+    ] = None,
     supersedes: Annotated[
         int | None,
-        typer.Option("--supersedes", metavar="ID", help="Correct decision ID: this one replaces it.",
-                     click_type=ENTRY_ID),
+        typer.Option(
+            "--supersedes",
+            metavar="ID",
+            help="Correct decision ID: this one replaces it.",
+            click_type=ENTRY_ID,
+        ),
     ] = None,
 ) -> None:
     """Record one High Needs Panel decision (audited; correct one with --supersedes ID).
@@ -127,7 +167,11 @@ def record_cmd(
         supersedes_id=supersedes,
     )
     new_id, d = done.id, done.decision
-    cost = f", {format_pence(d['annual_cost_pence'])} a year" if d["annual_cost_pence"] is not None else ""
+    cost = (
+        f", {format_pence(d['annual_cost_pence'])} a year"
+        if d["annual_cost_pence"] is not None
+        else ""
+    )
     corrected = f"; supersedes decision {supersedes}" if supersedes else ""
     info(
         f"Recorded panel decision {new_id}: {d['case_ref']} {d['request']} {d['outcome']}"
@@ -137,10 +181,17 @@ def record_cmd(
 
 @app.command("list")
 def list_cmd(
-    meeting: Annotated[str | None, typer.Option("--date", click_type=DATE, metavar="DATE", help="Only the panel meeting on DATE.")] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--date", click_type=DATE, metavar="DATE", help="Only the panel meeting on DATE."
+        ),
+    ] = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    case_ref: Annotated[str | None, typer.Option("--case", metavar="REF", help="Only this child.")] = None,
+    case_ref: Annotated[
+        str | None, typer.Option("--case", metavar="REF", help="Only this child.")
+    ] = None,
     request: RequestOpt = None,
     outcome: OutcomeOpt = None,
     all_: AllOpt = False,
@@ -221,8 +272,9 @@ def summary_cmd(
     from sendctl.services.panel import summarise
 
     start = opt_date(date_from, "--from")
-    rows, end = summarise(state(LABELS), start, opt_date(date_to, "--to"), as_of_date(as_of),
-                          include_superseded=all_)
+    rows, end = summarise(
+        state(LABELS), start, opt_date(date_to, "--to"), as_of_date(as_of), include_superseded=all_
+    )
     fmt_name = resolve_format(fmt_value(fmt), output)
     if fmt_name in ("csv", "json", "xlsx"):
         emit(rows, _summary_columns("group"), fmt_name, output)
@@ -232,8 +284,13 @@ def summary_cmd(
     requests = [r for r in rows if r["by"] == "request"] + total
     span = f"{start.isoformat() if start else 'first panel'} to {end.isoformat()}"
     if fmt_name == "table":
-        emit(meetings, _summary_columns("meeting"), "table", output,
-             title=f"Panel decisions by meeting, {span}")
+        emit(
+            meetings,
+            _summary_columns("meeting"),
+            "table",
+            output,
+            title=f"Panel decisions by meeting, {span}",
+        )
         emit(requests, _summary_columns("request"), "table", output, title="By request type")
         return
     with open_output(output) as out:
@@ -248,7 +305,10 @@ def import_cmd(
     file: Annotated[Path, typer.Argument(help="CSV file of decisions (Excel's CSV is fine).")],
     dry_run: DryRunOpt = False,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", metavar="E", help="Text encoding (default: detect UTF-8 or Windows-1252).")
+        str | None,
+        typer.Option(
+            "--encoding", metavar="E", help="Text encoding (default: detect UTF-8 or Windows-1252)."
+        ),
     ] = None,
 ) -> None:
     """Import decisions from CSV: every row checked first, all or nothing, no duplicates.
@@ -269,4 +329,7 @@ def import_cmd(
         info(f"{res.name}: read as {res.encoding}")
     verb = "Would import" if dry_run else "Imported"
     dup = f"; {res.unchanged} already recorded (skipped)" if res.unchanged else ""
-    info(f"{verb} {res.added} panel decision(s) from {res.name}{dup}" + (" (dry run: nothing written)" if dry_run else ""))
+    info(
+        f"{verb} {res.added} panel decision(s) from {res.name}{dup}"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )

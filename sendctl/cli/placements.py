@@ -55,19 +55,25 @@ def _list_columns():
 @app.command("list")
 def list_cmd(
     active_on: Annotated[
-        str | None, typer.Option("--active-on", metavar="DATE", help="Only placements running on DATE.")
+        str | None,
+        typer.Option("--active-on", metavar="DATE", help="Only placements running on DATE."),
     ] = None,
     out_of_county: Annotated[
         bool | None,
-        typer.Option("--out-of-county/--in-county", help="Only placements out of (or in) the county."),
+        typer.Option(
+            "--out-of-county/--in-county", help="Only placements out of (or in) the county."
+        ),
     ] = None,
     provider: Annotated[
         str | None, typer.Option("--provider", metavar="TEXT", help="Provider name contains TEXT.")
     ] = None,
     placement_type: Annotated[
-        str | None, typer.Option("--type", metavar="T", help="Placement type, e.g. independent-special.")
+        str | None,
+        typer.Option("--type", metavar="T", help="Placement type, e.g. independent-special."),
     ] = None,
-    case_ref: Annotated[str | None, typer.Option("--case", metavar="REF", help="Only this child.")] = None,
+    case_ref: Annotated[
+        str | None, typer.Option("--case", metavar="REF", help="Only this child.")
+    ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -80,18 +86,34 @@ def list_cmd(
     from sendctl.services.placements import list_placements
 
     d = as_of_date(as_of)
-    rows = list_placements(state({"placement_type": "--type", "case_ref": "--case"}), d,
-                           active_on=opt_date(active_on, "--active-on"), out_of_county=out_of_county,
-                           provider=provider, placement_type=placement_type, case_ref=case_ref)
-    emit(rows, _list_columns(), fmt_value(fmt), output, title=f"Placements as at {d.isoformat()}",
-         empty_message="No placements: an agreed panel decision with an annual cost and a start"
-         " date makes one.")
+    rows = list_placements(
+        state({"placement_type": "--type", "case_ref": "--case"}),
+        d,
+        active_on=opt_date(active_on, "--active-on"),
+        out_of_county=out_of_county,
+        provider=provider,
+        placement_type=placement_type,
+        case_ref=case_ref,
+    )
+    emit(
+        rows,
+        _list_columns(),
+        fmt_value(fmt),
+        output,
+        title=f"Placements as at {d.isoformat()}",
+        empty_message="No placements: an agreed panel decision with an annual cost and a start"
+        " date makes one.",
+    )
 
 
 @app.command("end")
 def end_cmd(
-    placement_id: Annotated[int, typer.Argument(metavar="ID", help="The placement (see placements list).",
-                                                click_type=ENTRY_ID)],
+    placement_id: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID", help="The placement (see placements list).", click_type=ENTRY_ID
+        ),
+    ],
     ends_on: Annotated[str, typer.Option("--date", metavar="DATE", help="Its last day.")],
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why it ends (audited).")],
 ) -> None:
@@ -104,19 +126,32 @@ def end_cmd(
     from sendctl.domain.money import format_pence
     from sendctl.services.placements import end_placement
 
-    row = end_placement(state({"ends_on": "--date"}), placement_id, need_date(ends_on, "--date"),
-                        reason, date.today())
-    info(f"Placement {placement_id} ends on {row['ends_on']}: recorded as placement {row['id']}"
-         f" ({row['case_ref']}, {format_pence(row['annual_cost_pence'])} a year)")
+    row = end_placement(
+        state({"ends_on": "--date"}),
+        placement_id,
+        need_date(ends_on, "--date"),
+        reason,
+        date.today(),
+    )
+    info(
+        f"Placement {placement_id} ends on {row['ends_on']}: recorded as placement {row['id']}"
+        f" ({row['case_ref']}, {format_pence(row['annual_cost_pence'])} a year)"
+    )
 
 
 @app.command("forecast")
 def forecast_cmd(
-    years: Annotated[int, typer.Option("--years", metavar="N", help="Years after the current one.")] = 3,
+    years: Annotated[
+        int, typer.Option("--years", metavar="N", help="Years after the current one.")
+    ] = 3,
     growth: Annotated[
         str | None,
-        typer.Option("--growth", metavar="R", help="New placements as growth on today's (5% or 0.05) "
-                     "instead of the last 12 months' panel decisions."),
+        typer.Option(
+            "--growth",
+            metavar="R",
+            help="New placements as growth on today's (5% or 0.05) "
+            "instead of the last 12 months' panel decisions.",
+        ),
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
@@ -174,9 +209,16 @@ def emit_forecast(f, fmt, output, title: str) -> None:
 # --- the high needs fund (mounted in `funds`) -------------------------------------------------------
 
 
-def add_high_needs(code: str, name: str, kind: str, allocation: str | None, profile: str | None,
-                   budget: str | None, cost_centre: str | None = None,
-                   account_code: str | None = None) -> None:
+def add_high_needs(
+    code: str,
+    name: str,
+    kind: str,
+    allocation: str | None,
+    profile: str | None,
+    budget: str | None,
+    cost_centre: str | None = None,
+    account_code: str | None = None,
+) -> None:
     """`funds add CODE --kind high-needs --budget 2017-18=£3,825,000,...`."""
     from sendctl.domain.errors import SendctlError
     from sendctl.domain.money import format_pence, parse_pence
@@ -185,9 +227,13 @@ def add_high_needs(code: str, name: str, kind: str, allocation: str | None, prof
     if kind != "high-needs":
         raise SendctlError("--budget: goes with --kind high-needs (other funds take --profile)")
     if profile is not None:
-        raise SendctlError("--profile: a high-needs fund takes --budget (a budget per financial year)")
+        raise SendctlError(
+            "--profile: a high-needs fund takes --budget (a budget per financial year)"
+        )
     if budget is None:
-        raise SendctlError("--budget: required for a high-needs fund, e.g. 2017-18=£3,825,000,2018-19=£3,790,000")
+        raise SendctlError(
+            "--budget: required for a high-needs fund, e.g. 2017-18=£3,825,000,2018-19=£3,790,000"
+        )
     alloc = parse_pence(allocation, "--allocation") if allocation is not None else None
     done = add_high_needs_fund(state(), code, name, budget, alloc, cost_centre, account_code)
     years = ", ".join(f"{fy} {format_pence(p)}" for fy, p in done["budget"].items())
@@ -226,15 +272,26 @@ deficit_app = new_app(
     short_help="The high needs deficit: opening, adjust, write-off, show.",
 )
 
-RefOpt = Annotated[str, typer.Option("--ref", metavar="TEXT", help="The decision or journal reference.")]
+RefOpt = Annotated[
+    str, typer.Option("--ref", metavar="TEXT", help="The decision or journal reference.")
+]
 
 
 @deficit_app.command("opening")
 def deficit_opening(
-    amount: Annotated[str, typer.Argument(metavar="£", help="The deficit brought forward, e.g. £420,000.")],
-    fy: Annotated[str, typer.Option("--fy", metavar="FY", help="The year it is brought forward into, e.g. 2017-18.")],
+    amount: Annotated[
+        str, typer.Argument(metavar="£", help="The deficit brought forward, e.g. £420,000.")
+    ],
+    fy: Annotated[
+        str,
+        typer.Option(
+            "--fy", metavar="FY", help="The year it is brought forward into, e.g. 2017-18."
+        ),
+    ],
     ref: RefOpt,
-    note: Annotated[str | None, typer.Option("--note", metavar="TEXT", help="Where the figure comes from.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="Where the figure comes from.")
+    ] = None,
 ) -> None:
     """Record the deficit brought forward into a financial year (once a year; audited).
 
@@ -243,14 +300,20 @@ def deficit_opening(
     from sendctl.domain.money import format_pence, parse_pence
     from sendctl.services.placements import record_deficit
 
-    done = record_deficit(state(), "opening", parse_pence(amount, "AMOUNT"), ref, fy=fy, reason=note)
-    info(f"Recorded the opening deficit of {format_pence(done['amount_pence'])} brought forward into"
-         f" {done['financial_year']} (entry {done['id']})")
+    done = record_deficit(
+        state(), "opening", parse_pence(amount, "AMOUNT"), ref, fy=fy, reason=note
+    )
+    info(
+        f"Recorded the opening deficit of {format_pence(done['amount_pence'])} brought forward into"
+        f" {done['financial_year']} (entry {done['id']})"
+    )
 
 
 @deficit_app.command("adjust")
 def deficit_adjust(
-    amount: Annotated[str, typer.Argument(metavar="£", help="+ adds to the deficit, - reduces it, e.g. -£5,000.")],
+    amount: Annotated[
+        str, typer.Argument(metavar="£", help="+ adds to the deficit, - reduces it, e.g. -£5,000.")
+    ],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the adjustment.")],
     ref: RefOpt,
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (audited).")],
@@ -262,18 +325,30 @@ def deficit_adjust(
     from sendctl.domain.money import format_pence, parse_pence
     from sendctl.services.placements import record_deficit
 
-    done = record_deficit(state({"on": "--date"}), "adjustment", parse_pence(amount, "AMOUNT", allow_negative=True),
-                          ref, on=need_date(on, "--date"), reason=reason)
-    info(f"Recorded a deficit adjustment of {format_pence(done['amount_pence'])} in"
-         f" {done['financial_year']} (entry {done['id']})")
+    done = record_deficit(
+        state({"on": "--date"}),
+        "adjustment",
+        parse_pence(amount, "AMOUNT", allow_negative=True),
+        ref,
+        on=need_date(on, "--date"),
+        reason=reason,
+    )
+    info(
+        f"Recorded a deficit adjustment of {format_pence(done['amount_pence'])} in"
+        f" {done['financial_year']} (entry {done['id']})"
+    )
 
 
 @deficit_app.command("write-off")
 def deficit_write_off(
-    amount: Annotated[str, typer.Argument(metavar="£", help="The amount written off, e.g. £100,000.")],
+    amount: Annotated[
+        str, typer.Argument(metavar="£", help="The amount written off, e.g. £100,000.")
+    ],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the write-off.")],
     ref: RefOpt,
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Who funds it and why (audited).")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Who funds it and why (audited).")
+    ],
 ) -> None:
     """Write part of the deficit off (e.g. met from the general fund): an entry with its reference.
 
@@ -282,19 +357,31 @@ def deficit_write_off(
     from sendctl.domain.money import format_pence, parse_pence
     from sendctl.services.placements import record_deficit
 
-    done = record_deficit(state({"on": "--date"}), "write-off", parse_pence(amount, "AMOUNT"), ref,
-                          on=need_date(on, "--date"), reason=reason)
-    info(f"Recorded a write-off of {format_pence(-done['amount_pence'])} in {done['financial_year']}"
-         f" (entry {done['id']})")
+    done = record_deficit(
+        state({"on": "--date"}),
+        "write-off",
+        parse_pence(amount, "AMOUNT"),
+        ref,
+        on=need_date(on, "--date"),
+        reason=reason,
+    )
+    info(
+        f"Recorded a write-off of {format_pence(-done['amount_pence'])} in {done['financial_year']}"
+        f" (entry {done['id']})"
+    )
 
 
 @deficit_app.command("show")
 def deficit_show(
-    years: Annotated[int, typer.Option("--years", metavar="N", help="Years after the current one.")] = 3,
+    years: Annotated[
+        int, typer.Option("--years", metavar="N", help="Years after the current one.")
+    ] = 3,
     growth: Annotated[
         str | None, typer.Option("--growth", metavar="R", help="As for placements forecast.")
     ] = None,
-    entries: Annotated[bool, typer.Option("--entries", help="List the deficit entries instead.")] = False,
+    entries: Annotated[
+        bool, typer.Option("--entries", help="List the deficit entries instead.")
+    ] = False,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -308,11 +395,24 @@ def deficit_show(
 
     d = as_of_date(as_of)
     if entries:
-        cols = [Column("id", kind="int"), Column("kind"), Column("financial_year", "year"),
-                Column("posted_on", "date", kind="date"), Column("amount_pence", "amount", kind="money"),
-                Column("ref"), Column("reason"), Column("officer", human=False)]
-        emit(deficit_entries(state(), d), cols, fmt_value(fmt), output, title="High needs deficit entries",
-             empty_message="No deficit entries yet: 'sendctl funds deficit opening' records the first.")
+        cols = [
+            Column("id", kind="int"),
+            Column("kind"),
+            Column("financial_year", "year"),
+            Column("posted_on", "date", kind="date"),
+            Column("amount_pence", "amount", kind="money"),
+            Column("ref"),
+            Column("reason"),
+            Column("officer", human=False),
+        ]
+        emit(
+            deficit_entries(state(), d),
+            cols,
+            fmt_value(fmt),
+            output,
+            title="High needs deficit entries",
+            empty_message="No deficit entries yet: 'sendctl funds deficit opening' records the first.",
+        )
         return
     f = forecast(state(), d, years=years, growth=growth)
     emit_forecast(f, fmt_value(fmt), output, "High needs deficit, year by year")

@@ -57,7 +57,9 @@ def show_dashboard(d: dict, fmt: str | None, output) -> None:
     if f in ("csv", "xlsx"):
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError(f"--format: status is a dashboard; use table, plain or json ({f} is for listings)")
+        raise SendctlError(
+            f"--format: status is a dashboard; use table, plain or json ({f} is for listings)"
+        )
     from sendctl.render import dashboard as render
 
     if f == "table":
@@ -69,12 +71,57 @@ def show_dashboard(d: dict, fmt: str | None, output) -> None:
 
 @report_app.command("sen2")
 def sen2(
-    year: Annotated[int, typer.Option("--year", help="Calendar year reported (the return made in January of the next year).", click_type=WholeNumber(2014, 2100), show_default=False)],
-    xml: Annotated[Path | None, typer.Option("--xml", help="Write the person-level return for the January YEAR+1 census day to FILE.", dir_okay=False, show_default=False)] = None,
-    check: Annotated[bool, typer.Option("--check", help="Run every offline validation rule; exit 3 if an error would block submission.")] = False,
-    explain: Annotated[str | None, typer.Option("--explain", help="Every figure one child (case reference) is counted in, and why; and every one not, and why.", show_default=False)] = None,
-    diff: Annotated[Path | None, typer.Option("--diff", help="Compare with last year's return (XML), child by child.", exists=False, dir_okay=False, show_default=False)] = None,
-    lea: Annotated[str | None, typer.Option("--lea", help="The LA's 3-digit DfE code for the header (default: the one from an imported return).", show_default=False)] = None,
+    year: Annotated[
+        int,
+        typer.Option(
+            "--year",
+            help="Calendar year reported (the return made in January of the next year).",
+            click_type=WholeNumber(2014, 2100),
+            show_default=False,
+        ),
+    ],
+    xml: Annotated[
+        Path | None,
+        typer.Option(
+            "--xml",
+            help="Write the person-level return for the January YEAR+1 census day to FILE.",
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Run every offline validation rule; exit 3 if an error would block submission.",
+        ),
+    ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Every figure one child (case reference) is counted in, and why; and every one not, and why.",
+            show_default=False,
+        ),
+    ] = None,
+    diff: Annotated[
+        Path | None,
+        typer.Option(
+            "--diff",
+            help="Compare with last year's return (XML), child by child.",
+            exists=False,
+            dir_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+    lea: Annotated[
+        str | None,
+        typer.Option(
+            "--lea",
+            help="The LA's 3-digit DfE code for the header (default: the one from an imported return).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -94,8 +141,16 @@ def sen2(
     """
     from sendctl.cli.sen2 import run_report
 
-    run_report(year, xml=xml, check=check, explain=explain, diff=diff, lea=lea,
-               fmt=fmt_value(fmt), output=output)
+    run_report(
+        year,
+        xml=xml,
+        check=check,
+        explain=explain,
+        diff=diff,
+        lea=lea,
+        fmt=fmt_value(fmt),
+        output=output,
+    )
 
 
 NeedsBy = choices("NeedsBy", ("need", "age", "setting", "area", "plan"))
@@ -106,7 +161,11 @@ def needs(
     as_of: AsOfOpt = None,
     by: Annotated[
         NeedsBy | None,
-        typer.Option("--by", help="One breakdown: need, age, setting, area or plan (default: all).", case_sensitive=False),
+        typer.Option(
+            "--by",
+            help="One breakdown: need, age, setting, area or plan (default: all).",
+            case_sensitive=False,
+        ),
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -123,10 +182,18 @@ def needs(
 
     d = as_of_date(as_of)
     res = dataset(state(), d, by.value if by else None)
-    cols = [Column("by"), Column("group"), Column("on"), Column("children", kind="int", human=False),
-            Column("shown", "children"), Column("change", kind="int", human=False),
-            Column("change_shown", "change on a year before")]
-    emit(res["rows"], cols, fmt_value(fmt), output, title=f"SEND needs dataset as at {d.isoformat()}")
+    cols = [
+        Column("by"),
+        Column("group"),
+        Column("on"),
+        Column("children", kind="int", human=False),
+        Column("shown", "children"),
+        Column("change", kind="int", human=False),
+        Column("change_shown", "change on a year before"),
+    ]
+    emit(
+        res["rows"], cols, fmt_value(fmt), output, title=f"SEND needs dataset as at {d.isoformat()}"
+    )
 
 
 CabinetFormat = choices("CabinetFormat", ("html", "json"))
@@ -138,7 +205,11 @@ def cabinet(
     output: OutputOpt = None,
     fmt: Annotated[
         CabinetFormat | None,
-        typer.Option("--format", help="html (default) or json (every figure of the update).", case_sensitive=False),
+        typer.Option(
+            "--format",
+            help="html (default) or json (every figure of the update).",
+            case_sensitive=False,
+        ),
     ] = None,
 ) -> None:
     """The progress update to Cabinet: one self-contained HTML file with charts, no personal data.
@@ -170,15 +241,27 @@ def cabinet(
 @app.command()
 def audit(
     since: Annotated[
-        str | None, typer.Option("--since", click_type=DATE, help="Only changes on or after DATE.", show_default=False)
+        str | None,
+        typer.Option(
+            "--since", click_type=DATE, help="Only changes on or after DATE.", show_default=False
+        ),
     ] = None,
-    officer: Annotated[str | None, typer.Option("--officer", help="Only this officer's changes.")] = None,
-    case: Annotated[str | None, typer.Option("--case", help="Only changes about this case reference.")] = None,
+    officer: Annotated[
+        str | None, typer.Option("--officer", help="Only this officer's changes.")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Only changes about this case reference.")
+    ] = None,
     entity: Annotated[
         str | None,
-        typer.Option("--entity", help="Only this kind of record (case, transfer, panel_decision, ledger_entry, fund, ...)."),
+        typer.Option(
+            "--entity",
+            help="Only this kind of record (case, transfer, panel_decision, ledger_entry, fund, ...).",
+        ),
     ] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most N rows.", click_type=ROW_LIMIT)] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="At most N rows.", click_type=ROW_LIMIT)
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
@@ -210,4 +293,11 @@ def audit(
         Column("before_json", "before", human=False),
         Column("after_json", "after", human=False),
     ]
-    emit(rows, columns, fmt_value(fmt), output, title="Audit trail", empty_message="No audit rows match.")
+    emit(
+        rows,
+        columns,
+        fmt_value(fmt),
+        output,
+        title="Audit trail",
+        empty_message="No audit rows match.",
+    )

@@ -12,7 +12,8 @@ app = new_app("The statutory clock rules.", short_help="The statutory clock rule
 @app.command("rules")
 def rules(
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Only the rules in force on DATE (default: every rule).")
+        str | None,
+        typer.Option("--as-of", help="Only the rules in force on DATE (default: every rule)."),
     ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -26,9 +27,15 @@ def rules(
 
     day = opt_date(as_of, "--as-of")
     cols = [
-        Column("id"), Column("clock"), Column("period"), Column("reading", human=False), Column("anchor"),
-        Column("legal_ref", "legal reference"), Column("words", "the statute's words"),
-        Column("effective_from", "from", kind="date"), Column("effective_to", "to", kind="date"),
+        Column("id"),
+        Column("clock"),
+        Column("period"),
+        Column("reading", human=False),
+        Column("anchor"),
+        Column("legal_ref", "legal reference"),
+        Column("words", "the statute's words"),
+        Column("effective_from", "from", kind="date"),
+        Column("effective_to", "to", kind="date"),
         Column("statutory", kind="bool", human=False),
     ]
     title = f"Clock rules in force on {day.isoformat()}" if day else "Clock rules"

@@ -11,8 +11,17 @@ from sendctl.cli._common import state
 from sendctl.domain.errors import EXIT_CHECK_FAILED, SendctlError
 
 
-def run_report(year: int, *, xml: Path | None, check: bool, explain: str | None, diff: Path | None,
-               lea: str | None, fmt: str | None, output: Path | None) -> None:
+def run_report(
+    year: int,
+    *,
+    xml: Path | None,
+    check: bool,
+    explain: str | None,
+    diff: Path | None,
+    lea: str | None,
+    fmt: str | None,
+    output: Path | None,
+) -> None:
     from sendctl.render.formats import Column, emit
 
     session = state()
@@ -23,10 +32,20 @@ def run_report(year: int, *, xml: Path | None, check: bool, explain: str | None,
 
         r = sen2_figures(session, year)
         rows = r["figures"] + measures(session, collection)
-        columns = [Column("section", kind="code", priority=2), Column("figure", kind="code"),
-                   Column("sen2_item", "SEN2 item", kind="code", priority=2), Column("value", kind="code"),
-                   Column("how_counted", "how counted", priority=3)]
-        emit(rows, columns, fmt, output, title=f"SEN2-style figures for {year} (census day {r['census_on']})")
+        columns = [
+            Column("section", kind="code", priority=2),
+            Column("figure", kind="code"),
+            Column("sen2_item", "SEN2 item", kind="code", priority=2),
+            Column("value", kind="code"),
+            Column("how_counted", "how counted", priority=3),
+        ]
+        emit(
+            rows,
+            columns,
+            fmt,
+            output,
+            title=f"SEN2-style figures for {year} (census day {r['census_on']})",
+        )
         return
     failed = False
     if xml:
@@ -44,15 +63,28 @@ def run_report(year: int, *, xml: Path | None, check: bool, explain: str | None,
 
         res = run_check(session, collection, lea)
         rows = [{"kind": "error", **f.__dict__} for f in res.errors] + [
-            {"kind": "query", **f.__dict__} for f in res.queries]
-        columns = [Column("kind"), Column("rule"), Column("case_ref", "case"), Column("field"),
-                   Column("message")]
-        emit(rows, columns, fmt, output,
-             title=f"SEN2 {collection} offline checks: {res.children} children, "
-                   f"{len(res.errors)} errors, {len(res.queries)} queries",
-             empty_message=f"All {res.children} children pass every offline check.")
-        session.info(f"{res.children} children checked: {len(res.errors)} errors (block submission),"
-                     f" {len(res.queries)} queries (need an explanation)")
+            {"kind": "query", **f.__dict__} for f in res.queries
+        ]
+        columns = [
+            Column("kind"),
+            Column("rule"),
+            Column("case_ref", "case"),
+            Column("field"),
+            Column("message"),
+        ]
+        emit(
+            rows,
+            columns,
+            fmt,
+            output,
+            title=f"SEN2 {collection} offline checks: {res.children} children, "
+            f"{len(res.errors)} errors, {len(res.queries)} queries",
+            empty_message=f"All {res.children} children pass every offline check.",
+        )
+        session.info(
+            f"{res.children} children checked: {len(res.errors)} errors (block submission),"
+            f" {len(res.queries)} queries (need an explanation)"
+        )
         failed = bool(res.errors)
     if explain:
         from sendctl.services.sen2 import explain as run_explain
@@ -64,17 +96,38 @@ def run_report(year: int, *, xml: Path | None, check: bool, explain: str | None,
         from sendctl.services.sen2 import compare
 
         rows = compare(session, collection, diff)
-        columns = [Column("child"), Column("change"), Column("field"), Column("last"), Column("now")]
-        emit(rows, columns, fmt, output, title=f"SEN2 {collection} compared with {diff}",
-             empty_message="No child is new, gone or changed.")
+        columns = [
+            Column("child"),
+            Column("change"),
+            Column("field"),
+            Column("last"),
+            Column("now"),
+        ]
+        emit(
+            rows,
+            columns,
+            fmt,
+            output,
+            title=f"SEN2 {collection} compared with {diff}",
+            empty_message="No child is new, gone or changed.",
+        )
     if failed:
-        raise SendctlError("the return has errors that would block submission (listed above)",
-                           exit_code=EXIT_CHECK_FAILED)
+        raise SendctlError(
+            "the return has errors that would block submission (listed above)",
+            exit_code=EXIT_CHECK_FAILED,
+        )
 
 
 def import_sen2(
-    file: Annotated[Path, typer.Argument(help="A SEN2 return (XML) to start or refresh the register from.", dir_okay=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count; write nothing.")] = False,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A SEN2 return (XML) to start or refresh the register from.", dir_okay=False
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and count; write nothing.")
+    ] = False,
 ) -> None:
     """Start or refresh the register from a SEN2 return (XML), all or nothing.
 
@@ -90,33 +143,197 @@ def import_sen2(
     session = state()
     r = import_return(session, file, dry_run=dry_run)
     verb = "would import" if dry_run else "imported"
-    session.info(f"{file}: {verb} {r['children']} children ({r['added']} added, {r['refreshed']} refreshed),"
-                 f" {r['requests']} requests")
+    session.info(
+        f"{file}: {verb} {r['children']} children ({r['added']} added, {r['refreshed']} refreshed),"
+        f" {r['requests']} requests"
+    )
 
 
 # `cases update` options for the items only the SEN2 return needs (python names = field names,
 # so a refused value is reported as its flag).
 _S = "SEN2 return"
-SexOpt = Annotated[str | None, typer.Option("--sex", help="M or F.", rich_help_panel=_S, show_default=False)]
-EthnicityOpt = Annotated[str | None, typer.Option("--ethnicity", help="DfE ethnicity code, e.g. WBRI.", rich_help_panel=_S, show_default=False)]
-PostcodeOpt = Annotated[str | None, typer.Option("--postcode", help="Home postcode.", rich_help_panel=_S, show_default=False)]
-UlnOpt = Annotated[str | None, typer.Option("--uln", help="Unique learner number (10 digits).", rich_help_panel=_S, show_default=False)]
-UpnUnknownOpt = Annotated[str | None, typer.Option("--upn-unknown", help="Why there is no UPN: UN1 UN2 UN3 UN5 UN8 UN9 UN10.", rich_help_panel=_S, show_default=False)]
-SecondNeedOpt = Annotated[str | None, typer.Option("--secondary-need", help="Rank-2 need (SEN type code; DS allowed).", rich_help_panel=_S, show_default=False)]
-SourceOpt = Annotated[str | None, typer.Option("--request-source", help="Who made the latest assessment request: 1 parent/young person, 2 school, 3 health, 4 social care, 5 other.", rich_help_panel=_S, show_default=False)]
-RyaOpt = Annotated[str | None, typer.Option("--rya", help="Latest request made while in relevant youth accommodation (yes/no).", rich_help_panel=_S, show_default=False)]
-PlanResOpt = Annotated[str | None, typer.Option("--plan-res", help="Residential setting named in the plan: A 38-51 weeks, B 52 weeks.", rich_help_panel=_S, show_default=False)]
-PlanWbpOpt = Annotated[str | None, typer.Option("--plan-wbp", help="Work-based learning named in the plan: AP, SI, TR.", rich_help_panel=_S, show_default=False)]
-PbOpt = Annotated[str | None, typer.Option("--personal-budget", help="Personal budget taken up (yes/no).", rich_help_panel=_S, show_default=False)]
-OaOpt = Annotated[str | None, typer.Option("--organised-arrangements", help="Personal budget by organised arrangements (yes/no).", rich_help_panel=_S, show_default=False)]
-DpOpt = Annotated[str | None, typer.Option("--direct-payments", help="Personal budget by direct payments (yes/no).", rich_help_panel=_S, show_default=False)]
-TransferLaOpt = Annotated[str | None, typer.Option("--transfer-la", help="DfE code of the LA the plan transferred in from.", rich_help_panel=_S, show_default=False)]
-UrnOpt = Annotated[str | None, typer.Option("--urn", help="New placement: the establishment's URN (with --placement-from).", rich_help_panel=_S, show_default=False)]
-UkprnOpt = Annotated[str | None, typer.Option("--ukprn", help="New placement: the provider's UKPRN (with --placement-from).", rich_help_panel=_S, show_default=False)]
-SenSettingOpt = Annotated[str | None, typer.Option("--sen-setting", help="New placement without URN/UKPRN: OLA OPA EHE EYP OTH NEET NIEC NIEO.", rich_help_panel=_S, show_default=False)]
-SenSettingOtherOpt = Annotated[str | None, typer.Option("--sen-setting-other", help="Detail for OTH/NIEO.", rich_help_panel=_S, show_default=False)]
-PlacementFromOpt = Annotated[str | None, typer.Option("--placement-from", metavar="DATE", help="Day the child started at the new placement.", rich_help_panel=_S, show_default=False)]
-SenUnitOpt = Annotated[str | None, typer.Option("--sen-unit", help="Placed in an SEN unit (yes/no).", rich_help_panel=_S, show_default=False)]
-RpOpt = Annotated[str | None, typer.Option("--resourced-provision", help="Placed in resourced provision (yes/no).", rich_help_panel=_S, show_default=False)]
-ResOpt = Annotated[str | None, typer.Option("--res", help="Residential placement attended: A 38-51 weeks, B 52 weeks.", rich_help_panel=_S, show_default=False)]
-WbpOpt = Annotated[str | None, typer.Option("--wbp", help="Work-based placement attended: AP, SI, TR.", rich_help_panel=_S, show_default=False)]
+SexOpt = Annotated[
+    str | None, typer.Option("--sex", help="M or F.", rich_help_panel=_S, show_default=False)
+]
+EthnicityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ethnicity", help="DfE ethnicity code, e.g. WBRI.", rich_help_panel=_S, show_default=False
+    ),
+]
+PostcodeOpt = Annotated[
+    str | None,
+    typer.Option("--postcode", help="Home postcode.", rich_help_panel=_S, show_default=False),
+]
+UlnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--uln", help="Unique learner number (10 digits).", rich_help_panel=_S, show_default=False
+    ),
+]
+UpnUnknownOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--upn-unknown",
+        help="Why there is no UPN: UN1 UN2 UN3 UN5 UN8 UN9 UN10.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+SecondNeedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--secondary-need",
+        help="Rank-2 need (SEN type code; DS allowed).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+SourceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--request-source",
+        help="Who made the latest assessment request: 1 parent/young person, 2 school, 3 health, 4 social care, 5 other.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+RyaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rya",
+        help="Latest request made while in relevant youth accommodation (yes/no).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+PlanResOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-res",
+        help="Residential setting named in the plan: A 38-51 weeks, B 52 weeks.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+PlanWbpOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--plan-wbp",
+        help="Work-based learning named in the plan: AP, SI, TR.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+PbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--personal-budget",
+        help="Personal budget taken up (yes/no).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+OaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--organised-arrangements",
+        help="Personal budget by organised arrangements (yes/no).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+DpOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--direct-payments",
+        help="Personal budget by direct payments (yes/no).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+TransferLaOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--transfer-la",
+        help="DfE code of the LA the plan transferred in from.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+UrnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--urn",
+        help="New placement: the establishment's URN (with --placement-from).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+UkprnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ukprn",
+        help="New placement: the provider's UKPRN (with --placement-from).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+SenSettingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sen-setting",
+        help="New placement without URN/UKPRN: OLA OPA EHE EYP OTH NEET NIEC NIEO.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+SenSettingOtherOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sen-setting-other", help="Detail for OTH/NIEO.", rich_help_panel=_S, show_default=False
+    ),
+]
+PlacementFromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--placement-from",
+        metavar="DATE",
+        help="Day the child started at the new placement.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+SenUnitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sen-unit", help="Placed in an SEN unit (yes/no).", rich_help_panel=_S, show_default=False
+    ),
+]
+RpOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--resourced-provision",
+        help="Placed in resourced provision (yes/no).",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+ResOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--res",
+        help="Residential placement attended: A 38-51 weeks, B 52 weeks.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]
+WbpOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--wbp",
+        help="Work-based placement attended: AP, SI, TR.",
+        rich_help_panel=_S,
+        show_default=False,
+    ),
+]

@@ -15,68 +15,169 @@ from typing import Any
 from sendctl.domain.dates import BadDate, check_year, parse_date
 from sendctl.domain.text import control_character
 
-# Fields of a case, in the order of design §7 (plus plan_issued_on, the review anchor).
+# Fields of a case, in the order exports use (plus plan_issued_on, the review anchor).
 FIELDS = (
-    "case_ref", "upn", "forename", "surname", "date_of_birth", "setting", "setting_type",
-    "out_of_county", "year_group", "primary_need", "plan_type", "plan_issued_on",
-    "caseworker", "caseworker_email",
+    "case_ref",
+    "upn",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "setting",
+    "setting_type",
+    "out_of_county",
+    "year_group",
+    "primary_need",
+    "plan_type",
+    "plan_issued_on",
+    "caseworker",
+    "caseworker_email",
 )
 REQUIRED = ("case_ref", "forename", "surname", "date_of_birth", "plan_type")
 
 # Header aliases (matched ignoring case, spaces, underscores and punctuation: ingest.csvfile).
 ALIASES: dict[str, tuple[str, ...]] = {
-    "case_ref": ("Ref", "Reference", "Case ref", "Case reference", "Case no", "Case number",
-                 "Case ID", "Child ID", "Child ref", "Child reference", "Person ID", "Client ID",
-                 "Young person ID", "ID"),
+    "case_ref": (
+        "Ref",
+        "Reference",
+        "Case ref",
+        "Case reference",
+        "Case no",
+        "Case number",
+        "Case ID",
+        "Child ID",
+        "Child ref",
+        "Child reference",
+        "Person ID",
+        "Client ID",
+        "Young person ID",
+        "ID",
+    ),
     "upn": ("UPN", "Unique pupil number", "Pupil number"),
-    "forename": ("First name", "Firstname", "Forenames", "Forename(s)", "Given name",
-                 "Legal forename", "Child forename"),
+    "forename": (
+        "First name",
+        "Firstname",
+        "Forenames",
+        "Forename(s)",
+        "Given name",
+        "Legal forename",
+        "Child forename",
+    ),
     "surname": ("Last name", "Lastname", "Family name", "Legal surname", "Child surname"),
     "date_of_birth": ("DOB", "D.O.B.", "Date of birth", "Birth date", "Birthdate", "Born"),
-    "setting": ("School", "School name", "Setting", "Setting name", "School/setting",
-                "Establishment", "Establishment name", "Provider", "Placement", "Current setting",
-                "Current school"),
-    "setting_type": ("Setting type", "School type", "Type of setting", "Establishment type",
-                     "Provision type", "Placement type"),
-    "out_of_county": ("Out of county", "OOC", "Out of area", "OOA", "Out of county placement",
-                      "Out of authority"),
+    "setting": (
+        "School",
+        "School name",
+        "Setting",
+        "Setting name",
+        "School/setting",
+        "Establishment",
+        "Establishment name",
+        "Provider",
+        "Placement",
+        "Current setting",
+        "Current school",
+    ),
+    "setting_type": (
+        "Setting type",
+        "School type",
+        "Type of setting",
+        "Establishment type",
+        "Provision type",
+        "Placement type",
+    ),
+    "out_of_county": (
+        "Out of county",
+        "OOC",
+        "Out of area",
+        "OOA",
+        "Out of county placement",
+        "Out of authority",
+    ),
     "year_group": ("Year", "Year group", "NC year", "NCY", "National curriculum year"),
-    "primary_need": ("Primary need", "Need", "Main need", "Primary SEN need", "Primary SEN type",
-                     "SEN type", "Need code"),
+    "primary_need": (
+        "Primary need",
+        "Need",
+        "Main need",
+        "Primary SEN need",
+        "Primary SEN type",
+        "SEN type",
+        "Need code",
+    ),
     "plan_type": ("Plan", "Plan type", "SEN status", "SEN provision", "Provision"),
-    "plan_issued_on": ("Plan date", "Plan issued", "Plan issued on", "Date plan issued",
-                       "EHCP date", "Statement date", "Plan issue date"),
-    "caseworker": ("Caseworker", "Case worker", "Case officer", "SEN officer", "Keyworker",
-                   "Key worker", "Lead officer"),
-    "caseworker_email": ("Caseworker email", "Caseworker e-mail", "Case worker email",
-                         "Case officer email", "Officer email", "SEN officer email"),
+    "plan_issued_on": (
+        "Plan date",
+        "Plan issued",
+        "Plan issued on",
+        "Date plan issued",
+        "EHCP date",
+        "Statement date",
+        "Plan issue date",
+    ),
+    "caseworker": (
+        "Caseworker",
+        "Case worker",
+        "Case officer",
+        "SEN officer",
+        "Keyworker",
+        "Key worker",
+        "Lead officer",
+    ),
+    "caseworker_email": (
+        "Caseworker email",
+        "Caseworker e-mail",
+        "Case worker email",
+        "Case officer email",
+        "Officer email",
+        "SEN officer email",
+    ),
 }
 
-# domain.md §5 and rule 23: the DfE SEN type codes; NSA only for SEN support.
+# The DfE SEN type codes (school census and SEN2); NSA only for SEN support.
 NEED_CODES = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH")
 NSA = "NSA"
 _NEED_NAMES = {
-    "specificlearningdifficulty": "SPLD", "dyslexia": "SPLD",
-    "moderatelearningdifficulty": "MLD", "severelearningdifficulty": "SLD",
+    "specificlearningdifficulty": "SPLD",
+    "dyslexia": "SPLD",
+    "moderatelearningdifficulty": "MLD",
+    "severelearningdifficulty": "SLD",
     "profoundandmultiplelearningdifficulty": "PMLD",
-    "socialemotionalandmentalhealth": "SEMH", "socialemotionalmentalhealth": "SEMH",
-    "speechlanguageandcommunicationneeds": "SLCN", "speechlanguageandcommunicationneed": "SLCN",
-    "hearingimpairment": "HI", "visualimpairment": "VI", "multisensoryimpairment": "MSI",
-    "physicaldisability": "PD", "autisticspectrumdisorder": "ASD", "autism": "ASD",
-    "autismspectrumdisorder": "ASD", "other": "OTH", "otherdifficultydisability": "OTH",
+    "socialemotionalandmentalhealth": "SEMH",
+    "socialemotionalmentalhealth": "SEMH",
+    "speechlanguageandcommunicationneeds": "SLCN",
+    "speechlanguageandcommunicationneed": "SLCN",
+    "hearingimpairment": "HI",
+    "visualimpairment": "VI",
+    "multisensoryimpairment": "MSI",
+    "physicaldisability": "PD",
+    "autisticspectrumdisorder": "ASD",
+    "autism": "ASD",
+    "autismspectrumdisorder": "ASD",
+    "other": "OTH",
+    "otherdifficultydisability": "OTH",
     "otherdifficultyordisability": "OTH",
-    "sensupportbutnospecialistassessmentoftype": "NSA", "nospecialistassessment": "NSA",
+    "sensupportbutnospecialistassessmentoftype": "NSA",
+    "nospecialistassessment": "NSA",
 }
 NEED_LOOKUP = {c.lower(): c for c in NEED_CODES} | {"nsa": NSA} | _NEED_NAMES
 
 PLAN_TYPES = ("statement", "ehcp", "sen_support")
 # Keys are lower-case with everything but letters and digits removed.
 PLAN_LOOKUP = {
-    "statement": "statement", "statementofsen": "statement", "ssen": "statement",
-    "statementofspecialeducationalneeds": "statement", "s": "statement", "stat": "statement",
-    "ehcp": "ehcp", "ehcplan": "ehcp", "ehc": "ehcp", "e": "ehcp",
-    "educationhealthandcareplan": "ehcp", "educationhealthcareplan": "ehcp",
-    "sensupport": "sen_support", "k": "sen_support", "support": "sen_support",
+    "statement": "statement",
+    "statementofsen": "statement",
+    "ssen": "statement",
+    "statementofspecialeducationalneeds": "statement",
+    "s": "statement",
+    "stat": "statement",
+    "ehcp": "ehcp",
+    "ehcplan": "ehcp",
+    "ehc": "ehcp",
+    "e": "ehcp",
+    "educationhealthandcareplan": "ehcp",
+    "educationhealthcareplan": "ehcp",
+    "sensupport": "sen_support",
+    "k": "sen_support",
+    "support": "sen_support",
     "sens": "sen_support",
 }
 
@@ -85,8 +186,13 @@ _NO = {"", "n", "no", "false", "0", "f", "-"}
 
 YEAR_GROUPS = ("N1", "N2", "R") + tuple(str(i) for i in range(1, 15))
 _YEAR_LOOKUP = {g.lower(): g for g in YEAR_GROUPS} | {
-    "reception": "R", "rec": "R", "yr": "R", "nursery1": "N1", "nursery2": "N2",
-    "n": "N2", "nursery": "N2",
+    "reception": "R",
+    "rec": "R",
+    "yr": "R",
+    "nursery1": "N1",
+    "nursery2": "N2",
+    "n": "N2",
+    "nursery": "N2",
 }
 _YEAR_PREFIX = re.compile(r"^(?:ncy|nc)?\s*(?:year|yr|y)?\s*", re.I)
 
@@ -94,7 +200,7 @@ _KEY = re.compile(r"[^a-z0-9]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MAX_TEXT = 200
 
-UPN_ALPHA = "ABCDEFGHJKLMNPQRTUVWXYZ"  # no I, O or S (domain.md §5)
+UPN_ALPHA = "ABCDEFGHJKLMNPQRTUVWXYZ"  # no I, O or S
 _UPN_VALUE = {c: i for i, c in enumerate(UPN_ALPHA)} | {str(d): d for d in range(10)}
 _UPN_SHAPE = re.compile(r"[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]\Z")
 _LA_KNOWN: dict[str, bool] = {}  # LA number -> stdnum knows it (asked once each)
@@ -107,7 +213,7 @@ _UPN_PROBLEMS = {
 }
 
 
-# Personal data (issue 9, style: no surnames/UPNs/DOBs in messages): a problem with one of
+# Personal data (no surnames, UPNs or dates of birth in messages): a problem with one of
 # these fields names the field and the line or case reference, never the value itself.
 PERSONAL_FIELDS = frozenset({"forename", "surname", "upn", "date_of_birth"})
 
@@ -138,14 +244,16 @@ def normalise_plan_type(text: str) -> str:
     if plan is None:
         if not text:
             raise CaseProblem("plan_type", "required")
-        raise CaseProblem("plan_type", "not a plan type; expected statement, ehcp or sen_support", text)
+        raise CaseProblem(
+            "plan_type", "not a plan type; expected statement, ehcp or sen_support", text
+        )
     return plan
 
 
 def normalise_need(text: str, plan_type: str | None) -> str | None:
     """A DfE SEN type code, upper-case ('asd' -> 'ASD'); empty -> None.
 
-    Rule 23 (domain.md): SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH; NSA
+    Rule 23: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH; NSA
     ("SEN support but no specialist assessment") only for SEN support.
     """
     if not text:
@@ -153,10 +261,14 @@ def normalise_need(text: str, plan_type: str | None) -> str | None:
     code = NEED_LOOKUP.get(text.lower()) or NEED_LOOKUP.get(_KEY.sub("", text.lower()))
     if code is None:
         raise CaseProblem(
-            "primary_need", f"not a DfE need code; expected one of {', '.join(NEED_CODES)} (or NSA)", text
+            "primary_need",
+            f"not a DfE need code; expected one of {', '.join(NEED_CODES)} (or NSA)",
+            text,
         )
     if code == NSA and plan_type is not None and plan_type != "sen_support":
-        raise CaseProblem("primary_need", "NSA (no specialist assessment) is only for SEN support", text)
+        raise CaseProblem(
+            "primary_need", "NSA (no specialist assessment) is only for SEN support", text
+        )
     return code
 
 
@@ -171,7 +283,7 @@ def parse_flag(text: str, field: str = "out_of_county") -> bool:
 
 
 def check_upn(text: str) -> str | None:
-    """Validate a UPN (domain.md §5, rule 22) with stdnum; return it compact and upper-case.
+    """Validate a UPN with stdnum; return it compact and upper-case.
 
     Empty -> None (a UPN is optional). Permanent (13th character a digit) and temporary (a
     letter) numbers are both accepted.
@@ -186,9 +298,20 @@ def check_upn(text: str) -> str | None:
     t = text.replace(" ", "").upper()
     if len(t) == 13 and _UPN_SHAPE.match(t):
         v = _UPN_VALUE
-        total = (2 * v[t[1]] + 3 * v[t[2]] + 4 * v[t[3]] + 5 * v[t[4]] + 6 * v[t[5]] + 7 * v[t[6]]
-                 + 8 * v[t[7]] + 9 * v[t[8]] + 10 * v[t[9]] + 11 * v[t[10]] + 12 * v[t[11]]
-                 + 13 * v[t[12]])
+        total = (
+            2 * v[t[1]]
+            + 3 * v[t[2]]
+            + 4 * v[t[3]]
+            + 5 * v[t[4]]
+            + 6 * v[t[5]]
+            + 7 * v[t[6]]
+            + 8 * v[t[7]]
+            + 9 * v[t[8]]
+            + 10 * v[t[9]]
+            + 11 * v[t[10]]
+            + 12 * v[t[11]]
+            + 13 * v[t[12]]
+        )
         if UPN_ALPHA[total % 23] == t[0]:
             la = t[1:4]
             known = _LA_KNOWN.get(la)
@@ -201,7 +324,9 @@ def check_upn(text: str) -> str | None:
     try:
         return _stdnum_validate(t)
     except ValidationError as e:
-        raise CaseProblem("upn", _UPN_PROBLEMS.get(type(e).__name__, "not a valid UPN"), text) from None
+        raise CaseProblem(
+            "upn", _UPN_PROBLEMS.get(type(e).__name__, "not a valid UPN"), text
+        ) from None
 
 
 def _stdnum_is_valid(t: str) -> bool:
@@ -314,7 +439,9 @@ def validate_case(
     elif len(ref) > 50:
         problems.append(CaseProblem("case_ref", "longer than 50 characters", ref))
     elif not ref.isprintable():
-        problems.append(CaseProblem("case_ref", control_character(ref) or "contains control characters"))
+        problems.append(
+            CaseProblem("case_ref", control_character(ref) or "contains control characters")
+        )
     out["case_ref"] = ref
 
     try:
@@ -339,14 +466,22 @@ def validate_case(
             problems.append(p)
         else:
             if check_age and dob > as_of:
-                problems.append(CaseProblem(
-                    "date_of_birth", f"in the future (the register is as at {as_of.isoformat()})", text))
+                problems.append(
+                    CaseProblem(
+                        "date_of_birth",
+                        f"in the future (the register is as at {as_of.isoformat()})",
+                        text,
+                    )
+                )
                 dob = None
             elif check_age and age_on(dob, as_of) > 25:
-                problems.append(CaseProblem(
-                    "date_of_birth",
-                    f"over 25 on {as_of.isoformat()}; the register covers ages 0-25 (use --as-of for an older register)",
-                    text))
+                problems.append(
+                    CaseProblem(
+                        "date_of_birth",
+                        f"over 25 on {as_of.isoformat()}; the register covers ages 0-25 (use --as-of for an older register)",
+                        text,
+                    )
+                )
                 dob = None
     out["date_of_birth"] = dob.isoformat() if dob else None
 
@@ -387,11 +522,17 @@ def validate_case(
             problems.append(p)
         else:
             if plan == "sen_support":
-                problems.append(CaseProblem(
-                    "plan_issued_on", "SEN support has no plan; only statements and EHC plans have an issue date", text))
+                problems.append(
+                    CaseProblem(
+                        "plan_issued_on",
+                        "SEN support has no plan; only statements and EHC plans have an issue date",
+                        text,
+                    )
+                )
             elif issued > as_of:
-                problems.append(CaseProblem(
-                    "plan_issued_on", f"after the as-of date {as_of.isoformat()}", text))
+                problems.append(
+                    CaseProblem("plan_issued_on", f"after the as-of date {as_of.isoformat()}", text)
+                )
             elif dob is not None and issued < dob:
                 problems.append(CaseProblem("plan_issued_on", "before the date of birth", text))
     out["plan_issued_on"] = issued.isoformat() if issued else None
@@ -410,6 +551,8 @@ def validate_case(
     return out, problems
 
 
-def changed_fields(before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]) -> list[str]:
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any], fields: Iterable[str]
+) -> list[str]:
     """The fields whose value differs between two case records (in `fields` order)."""
     return [f for f in fields if before.get(f) != after.get(f)]

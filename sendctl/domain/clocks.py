@@ -109,8 +109,9 @@ class TransferState(NamedTuple):
     last_event_on: date | None = None
 
 
-def check_transfer_event(state: TransferState | None, event: str, on: date, case_ref: str,
-                         reason: str | None = None) -> None:
+def check_transfer_event(
+    state: TransferState | None, event: str, on: date, case_ref: str, reason: str | None = None
+) -> None:
     """Refuse impossible sequences: no transfer, after the conclusion, before the
     start or an earlier event, a second draft, a final plan with no draft, a cease without reason."""
     if event not in TRANSFER_EVENTS:
@@ -125,11 +126,21 @@ def check_transfer_event(state: TransferState | None, event: str, on: date, case
             f"{case_ref}: the transfer was already concluded ({state.outcome}) on {state.concluded_on.isoformat()}"
         )
     if on < state.started_on:
-        raise invalid("date", "invalid", f"{on.isoformat()}: {event} cannot be before the transfer started ({state.started_on.isoformat()})")
+        raise invalid(
+            "date",
+            "invalid",
+            f"{on.isoformat()}: {event} cannot be before the transfer started ({state.started_on.isoformat()})",
+        )
     if state.last_event_on and on < state.last_event_on:
-        raise invalid("date", "invalid", f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}")
+        raise invalid(
+            "date",
+            "invalid",
+            f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}",
+        )
     if event == "draft-issued" and state.draft_on is not None:
-        raise SendctlError(f"{case_ref}: a draft was already recorded on {state.draft_on.isoformat()}")
+        raise SendctlError(
+            f"{case_ref}: a draft was already recorded on {state.draft_on.isoformat()}"
+        )
     if event == "final-issued" and state.draft_on is None:
         raise SendctlError(
             f"{case_ref}: a final EHC plan needs a draft first (reg 13)",
@@ -137,9 +148,13 @@ def check_transfer_event(state: TransferState | None, event: str, on: date, case
         )
     if event == "ceased":
         if not reason:
-            raise invalid("reason", "invalid", f"required for ceased (one of {', '.join(CEASE_REASONS)})")
+            raise invalid(
+                "reason", "invalid", f"required for ceased (one of {', '.join(CEASE_REASONS)})"
+            )
         if reason not in CEASE_REASONS:
-            raise invalid("reason", "invalid", f"expected one of {', '.join(CEASE_REASONS)} (got {reason!r})")
+            raise invalid(
+                "reason", "invalid", f"expected one of {', '.join(CEASE_REASONS)} (got {reason!r})"
+            )
     elif reason:
         raise invalid("reason", "invalid", "only for the ceased event")
 
@@ -171,7 +186,9 @@ class AssessmentState(NamedTuple):
     last_event_on: date | None = None
 
 
-def check_assessment_event(state: AssessmentState | None, event: str, on: date, case_ref: str) -> None:
+def check_assessment_event(
+    state: AssessmentState | None, event: str, on: date, case_ref: str
+) -> None:
     """Event order: request -> decision-to-assess | refused; decision -> draft-issued | no-plan;
     draft -> final-issued (or no-plan). Dates never go backwards."""
     if event not in ASSESSMENT_EVENTS:
@@ -182,18 +199,30 @@ def check_assessment_event(state: AssessmentState | None, event: str, on: date, 
             hint=f"run 'sendctl assessments request {case_ref} --received D' first",
         )
     if on < state.received_on:
-        raise invalid("date", "invalid", f"{on.isoformat()}: {event} cannot be before the request was received ({state.received_on.isoformat()})")
+        raise invalid(
+            "date",
+            "invalid",
+            f"{on.isoformat()}: {event} cannot be before the request was received ({state.received_on.isoformat()})",
+        )
     if state.last_event_on and on < state.last_event_on:
-        raise invalid("date", "invalid", f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}")
+        raise invalid(
+            "date",
+            "invalid",
+            f"{on.isoformat()}: events are recorded in date order; the last was on {state.last_event_on.isoformat()}",
+        )
     if event in ("decision-to-assess", "refused") and state.decided_on is not None:
-        raise SendctlError(f"{case_ref}: the decision to assess was already recorded on {state.decided_on.isoformat()}")
+        raise SendctlError(
+            f"{case_ref}: the decision to assess was already recorded on {state.decided_on.isoformat()}"
+        )
     if event in ("draft-issued", "no-plan") and state.decided_on is None:
         raise SendctlError(
             f"{case_ref}: {event} needs a decision to assess first",
             hint=f"record it: sendctl assessments record {case_ref} decision-to-assess --date D",
         )
     if event == "draft-issued" and state.draft_on is not None:
-        raise SendctlError(f"{case_ref}: a draft was already recorded on {state.draft_on.isoformat()}")
+        raise SendctlError(
+            f"{case_ref}: a draft was already recorded on {state.draft_on.isoformat()}"
+        )
     if event == "final-issued" and state.draft_on is None:
         raise SendctlError(
             f"{case_ref}: a final EHC plan needs a draft first (reg 13)",

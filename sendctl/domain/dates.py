@@ -1,4 +1,4 @@
-"""Dates: parse ISO and UK day-first text; financial years and periods (domain.md §7, rule 26)."""
+"""Dates: parse ISO and UK day-first text; financial years and periods."""
 
 import re
 from datetime import date
@@ -14,9 +14,17 @@ _MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -32,8 +40,10 @@ _D_MON_Y = re.compile(
     r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$", re.IGNORECASE
 )
 # Recognised only to say precisely what is wrong with them.
-_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$|^\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-z]+\.?[\s\-]+\d{2}$",
-                             re.IGNORECASE)
+_TWO_DIGIT_YEAR = re.compile(
+    r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$|^\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-z]+\.?[\s\-]+\d{2}$",
+    re.IGNORECASE,
+)
 _COMPACT = re.compile(r"^\d{6}$|^\d{8}$")
 _PARTIAL = re.compile(
     r"^(\d{4}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{4}|[A-Za-z]+\.?,?[\s\-]+\d{4}|\d{4}[\s\-]+[A-Za-z]+)$"
@@ -52,8 +62,11 @@ class BadDate(SendctlError):
 def check_year(d: date, field: str = "date", text: str | None = None) -> date:
     """Refuse a date outside MIN_YEAR..MAX_YEAR (a typo such as 0217 or 20177, or year 9999)."""
     if not MIN_YEAR <= d.year <= MAX_YEAR:
-        raise BadDate(field, f"the year must be between {MIN_YEAR} and {MAX_YEAR}",
-                      text if text is not None else d.isoformat())
+        raise BadDate(
+            field,
+            f"the year must be between {MIN_YEAR} and {MAX_YEAR}",
+            text if text is not None else d.isoformat(),
+        )
     return d
 
 
@@ -108,9 +121,12 @@ def refuse_future(d: date, today: date, field: str = "date") -> date:
     if d > today:
         from sendctl.domain.problems import invalid
 
-        raise invalid(field, "future_date",
-                      f"{d.isoformat()} is after today ({today.isoformat()}); a mistyped year? "
-                      "Record it on the day it happens")
+        raise invalid(
+            field,
+            "future_date",
+            f"{d.isoformat()} is after today ({today.isoformat()}); a mistyped year? "
+            "Record it on the day it happens",
+        )
     return d
 
 
@@ -164,6 +180,6 @@ def parse_financial_year(text: str, field: str = "--fy") -> tuple[date, date]:
 
 
 def normalise_financial_year(text: str, field: str = "--fy") -> str:
-    """"2017/2018" -> "2017-18" (validated)."""
+    """ "2017/2018" -> "2017-18" (validated)."""
     start, _ = parse_financial_year(text, field)
     return financial_year(start)

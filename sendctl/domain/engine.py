@@ -136,18 +136,29 @@ class History:
                 t = None
             else:
                 concluded = keep(t.concluded_on)
-                t = Transfer(t.started_on, t.notice_on, keep(t.draft_on), concluded,
-                             t.outcome if concluded else None)
+                t = Transfer(
+                    t.started_on,
+                    t.notice_on,
+                    keep(t.draft_on),
+                    concluded,
+                    t.outcome if concluded else None,
+                )
         assessments = []
         for a in self.assessments:
             if a.received_on > day:
                 continue
             decided = keep(a.decided_on)
             concluded = keep(a.concluded_on)
-            assessments.append(replace(
-                a, decided_on=decided, decision=a.decision if decided else None,
-                draft_on=keep(a.draft_on), concluded_on=concluded,
-                outcome=a.outcome if concluded else None))
+            assessments.append(
+                replace(
+                    a,
+                    decided_on=decided,
+                    decision=a.decision if decided else None,
+                    draft_on=keep(a.draft_on),
+                    concluded_on=concluded,
+                    outcome=a.outcome if concluded else None,
+                )
+            )
         reviews = []
         for r in self.reviews:
             if r.meeting_on > day:
@@ -160,10 +171,15 @@ class History:
         if self.plan_made_on and self.plan_made_on > day:
             plan_type = None  # the statement or plan was not made yet
         return replace(
-            self, transfer=t, assessments=tuple(assessments), reviews=tuple(reviews),
+            self,
+            transfer=t,
+            assessments=tuple(assessments),
+            reviews=tuple(reviews),
             amended_finals=tuple(d for d in self.amended_finals if d <= day),
-            ended_on=ended, end_reason=self.end_reason if ended else None,
-            plan_type=plan_type, plan_made_on=plan_made,
+            ended_on=ended,
+            end_reason=self.end_reason if ended else None,
+            plan_type=plan_type,
+            plan_made_on=plan_made,
             moved_in_on=keep(self.moved_in_on),
             moved_in_last_review=self.moved_in_last_review if keep(self.moved_in_on) else None,
             further=tuple(e for e in self.further if e.on <= day),
@@ -215,8 +231,10 @@ class Clock:
         """Which rule, which anchor event and which date produced the due date."""
         rule = R.CLOCK_RULE_BY_ID[self.rule_id]
         anchor = f"{self.anchor} {self.anchor_on.isoformat()}" if self.anchor_on else self.anchor
-        return (f"{rule.legal_ref}: \"{rule.words}\" ({rule.period}, read as '{rule.phrase}'); "
-                f"anchor: {anchor}; last lawful day {self.due_on.isoformat()}")
+        return (
+            f"{rule.legal_ref}: \"{rule.words}\" ({rule.period}, read as '{rule.phrase}'); "
+            f"anchor: {anchor}; last lawful day {self.due_on.isoformat()}"
+        )
 
 
 def _status(due_on: date, as_of: date, within: int, done_on: date | None) -> str:
@@ -229,14 +247,23 @@ def _status(due_on: date, as_of: date, within: int, done_on: date | None) -> str
     return "upcoming"
 
 
-def _make(rule_id: str, due_on: date, as_of: date, within: int, anchor: str,
-          anchor_on: date | None, done_on: date | None = None, detail: str = "",
-          status: str | None = None) -> Clock:
+def _make(
+    rule_id: str,
+    due_on: date,
+    as_of: date,
+    within: int,
+    anchor: str,
+    anchor_on: date | None,
+    done_on: date | None = None,
+    detail: str = "",
+    status: str | None = None,
+) -> Clock:
     rule = R.CLOCK_RULE_BY_ID[rule_id]
     st = status or _status(due_on, as_of, within, done_on)
     left = (due_on - as_of).days if st in RUNNING else None
-    return Clock(rule.clock, rule_id, due_on, st, anchor, anchor_on, done_on, detail, left,
-                 rule.legal_ref)
+    return Clock(
+        rule.clock, rule_id, due_on, st, anchor, anchor_on, done_on, detail, left, rule.legal_ref
+    )
 
 
 def words_date(d: date) -> str:
@@ -247,12 +274,15 @@ def words_date(d: date) -> str:
 # --- transfers (SI 2014/2270 arts 12-17) ----------------------------------------------------------
 
 
-def transfer_groups(date_of_birth: date | None, offset: int = 0, setting: str = "",
-                    stays_sixth_form: bool = False) -> list[tuple[date, str, str]]:
+def transfer_groups(
+    date_of_birth: date | None, offset: int = 0, setting: str = "", stays_sixth_form: bool = False
+) -> list[tuple[date, str, str]]:
     """Every statutory group deadline that applies to the child: (last lawful day, rule id,
     the statute's date in words). The earliest applies (art 14(4)); art 14(5) always applies."""
     end = R.ART14_END_NAMED
-    out: list[tuple[date, str, str]] = [(C.before(end), "transfer_art14_5_end", f"before {words_date(end)}")]
+    out: list[tuple[date, str, str]] = [
+        (C.before(end), "transfer_art14_5_end", f"before {words_date(end)}")
+    ]
     if date_of_birth is None:
         return out
     infant = "infant" in setting.lower()
@@ -261,14 +291,20 @@ def transfer_groups(date_of_birth: date | None, offset: int = 0, setting: str = 
         move = a + 1  # calendar year of the phase transfer at the end of academic year a
         if yg == R.SECONDARY_LAST and move == R.ART12_NAMED.year and not stays_sixth_form:
             named = R.ART12_NAMED
-            out.append((C.before(named), "transfer_art12_post16_2015", f"before {words_date(named)}"))
+            out.append(
+                (C.before(named), "transfer_art12_post16_2015", f"before {words_date(named)}")
+            )
         if move in R.ART14_YEARS:
             if yg == R.SECONDARY_LAST and not stays_sixth_form:
                 named = date(move, *R.PHASE_TRANSFER_POST16)
-                out.append((C.before(named), "transfer_art14_3a_post16", f"before {words_date(named)}"))
+                out.append(
+                    (C.before(named), "transfer_art14_3a_post16", f"before {words_date(named)}")
+                )
             if yg in (R.YEAR_BEFORE_RECEPTION, R.PRIMARY_LAST) or (yg == R.INFANT_LAST and infant):
                 named = date(move, *R.PHASE_TRANSFER_FEB)
-                out.append((C.before(named), "transfer_art14_3b_phase", f"before {words_date(named)}"))
+                out.append(
+                    (C.before(named), "transfer_art14_3b_phase", f"before {words_date(named)}")
+                )
         if yg == R.YEAR_9 and a in R.ART14_YEARS:
             # "comes to be in year 9 during 2016 or 2017": Year 10 begins the next September
             last = C.before(date(a + 1, R.ACADEMIC_YEAR_START_MONTH, 1))
@@ -282,14 +318,31 @@ def per_child_limit(started_on: date, notice_on: date) -> tuple[date, str, str, 
     """(last day, rule id, anchor in words, anchor date) of the per-child transfer limit."""
     if started_on >= R.TRANSFER_WEEKS_18_FROM:
         if R.TRANSFER_ANCHOR == "notice":
-            return (C.within_weeks(notice_on, R.TRANSFER_WEEKS_FROM_NOTICE), "transfer_start_18w",
-                    "notice", notice_on)
-        return (C.within_weeks(started_on, R.TRANSFER_WEEKS_FROM_START), "transfer_start_18w",
-                "transfer review started", started_on)
+            return (
+                C.within_weeks(notice_on, R.TRANSFER_WEEKS_FROM_NOTICE),
+                "transfer_start_18w",
+                "notice",
+                notice_on,
+            )
+        return (
+            C.within_weeks(started_on, R.TRANSFER_WEEKS_FROM_START),
+            "transfer_start_18w",
+            "transfer review started",
+            started_on,
+        )
     if started_on >= R.TRANSFER_14_WEEKS_FROM_START_FROM:
-        return (C.within_weeks(started_on, R.TRANSFER_OLD_WEEKS), "transfer_start_14w",
-                "transfer review started", started_on)
-    return (C.within_weeks(notice_on, R.TRANSFER_OLD_WEEKS), "transfer_notice_14w", "notice", notice_on)
+        return (
+            C.within_weeks(started_on, R.TRANSFER_OLD_WEEKS),
+            "transfer_start_14w",
+            "transfer review started",
+            started_on,
+        )
+    return (
+        C.within_weeks(notice_on, R.TRANSFER_OLD_WEEKS),
+        "transfer_notice_14w",
+        "notice",
+        notice_on,
+    )
 
 
 def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
@@ -298,20 +351,35 @@ def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
     t = h.transfer
     groups = transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form)
     group_day, group_rule, group_words = min(groups)
-    due, rule_id, anchor, anchor_on, words = group_day, group_rule, "statutory group", None, group_words
+    due, rule_id, anchor, anchor_on, words = (
+        group_day,
+        group_rule,
+        "statutory group",
+        None,
+        group_words,
+    )
     if t is not None:
         limit, limit_rule, limit_anchor, limit_on = per_child_limit(t.started_on, t.notice_on)
         if limit < group_day:
             due, rule_id, anchor, anchor_on = limit, limit_rule, limit_anchor, limit_on
             words = f"per-child limit; statutory {group_words}"
     if h.ended_on is not None and (t is None or t.concluded_on is None):
-        return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"statement ceased {h.ended_on}",
-                     status="not_applicable")
+        return _make(
+            rule_id,
+            due,
+            as_of,
+            within,
+            anchor,
+            anchor_on,
+            detail=f"statement ceased {h.ended_on}",
+            status="not_applicable",
+        )
     if t is None:
         return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"not started; {words}")
     if t.concluded_on is not None:
-        return _make(rule_id, due, as_of, within, anchor, anchor_on, t.concluded_on,
-                     f"{t.outcome}; {words}")
+        return _make(
+            rule_id, due, as_of, within, anchor, anchor_on, t.concluded_on, f"{t.outcome}; {words}"
+        )
     state = f"draft issued {t.draft_on}" if t.draft_on else f"started {t.started_on}"
     return _make(rule_id, due, as_of, within, anchor, anchor_on, detail=f"{state}; {words}")
 
@@ -322,43 +390,140 @@ def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
 def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
     rx = a.received_on
     exc = f"; exception: {a.exception}" if a.exception else ""
-    out = [_make("assessment_decision_6w", C.within_weeks(rx, R.ASSESS_DECISION_WEEKS), as_of, within,
-                 "request received", rx, a.decided_on, f"{a.decision or 'no decision yet'}{exc}")]
+    out = [
+        _make(
+            "assessment_decision_6w",
+            C.within_weeks(rx, R.ASSESS_DECISION_WEEKS),
+            as_of,
+            within,
+            "request received",
+            rx,
+            a.decided_on,
+            f"{a.decision or 'no decision yet'}{exc}",
+        )
+    ]
     no_plan_due = C.within_weeks(rx, R.ASSESS_NO_PLAN_WEEKS)
     final_due = C.within_weeks(rx, R.ASSESS_FINAL_WEEKS)
     if a.outcome == "refused":
         na = "not applicable: refused to assess"
-        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
-                         detail=na, status="not_applicable"))
-        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
-                         detail=na, status="not_applicable"))
+        out.append(
+            _make(
+                "assessment_no_plan_16w",
+                no_plan_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail=na,
+                status="not_applicable",
+            )
+        )
+        out.append(
+            _make(
+                "assessment_final_20w",
+                final_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail=na,
+                status="not_applicable",
+            )
+        )
         return out
     # 16 weeks: only a decision NOT to issue a plan meets or breaks it (reg 10(1)); a draft
     # neither meets nor breaks it; a final plan makes it moot.
     if a.outcome == "no_plan":
-        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
-                         a.concluded_on, f"no-plan decision notified{exc}"))
+        out.append(
+            _make(
+                "assessment_no_plan_16w",
+                no_plan_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                a.concluded_on,
+                f"no-plan decision notified{exc}",
+            )
+        )
     elif a.outcome == "ehcp_issued":
-        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
-                         detail="not applicable: a plan was issued", status="not_applicable"))
+        out.append(
+            _make(
+                "assessment_no_plan_16w",
+                no_plan_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail="not applicable: a plan was issued",
+                status="not_applicable",
+            )
+        )
     elif a.draft_on is not None:
-        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
-                         detail=f"draft issued {a.draft_on}: the LA is issuing a plan",
-                         status="not_applicable"))
+        out.append(
+            _make(
+                "assessment_no_plan_16w",
+                no_plan_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail=f"draft issued {a.draft_on}: the LA is issuing a plan",
+                status="not_applicable",
+            )
+        )
     else:
-        out.append(_make("assessment_no_plan_16w", no_plan_due, as_of, within, "request received", rx,
-                         detail=f"received {rx}{exc}"))
+        out.append(
+            _make(
+                "assessment_no_plan_16w",
+                no_plan_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail=f"received {rx}{exc}",
+            )
+        )
     # 20 weeks: the final plan (reg 13(2)); not applicable after a no-plan decision.
     if a.outcome == "no_plan":
-        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
-                         detail="not applicable: decided not to issue a plan", status="not_applicable"))
+        out.append(
+            _make(
+                "assessment_final_20w",
+                final_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail="not applicable: decided not to issue a plan",
+                status="not_applicable",
+            )
+        )
     elif a.outcome == "ehcp_issued":
-        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
-                         a.concluded_on, f"final plan issued{exc}"))
+        out.append(
+            _make(
+                "assessment_final_20w",
+                final_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                a.concluded_on,
+                f"final plan issued{exc}",
+            )
+        )
     else:
         state = f"draft issued {a.draft_on}" if a.draft_on else f"received {rx}"
-        out.append(_make("assessment_final_20w", final_due, as_of, within, "request received", rx,
-                         detail=f"{state}{exc}"))
+        out.append(
+            _make(
+                "assessment_final_20w",
+                final_due,
+                as_of,
+                within,
+                "request received",
+                rx,
+                detail=f"{state}{exc}",
+            )
+        )
     return out
 
 
@@ -374,7 +539,9 @@ def review_anchor(h: History) -> tuple[str, date] | None:
         return None
     made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
     anchor: tuple[str, date] | None = ("plan made", made) if made else None
-    if h.moved_in_last_review is not None and (anchor is None or h.moved_in_last_review > anchor[1]):
+    if h.moved_in_last_review is not None and (
+        anchor is None or h.moved_in_last_review > anchor[1]
+    ):
         anchor = ("last reviewed by the old LA", h.moved_in_last_review)
     for r in h.reviews:
         concluded = r.decided_on or r.meeting_on
@@ -398,9 +565,18 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
     for r in h.reviews:
         if h.ended_on is not None and r.decided_on is None:
             continue
-        out.append(_make("review_decision_4w", C.within_weeks(r.meeting_on, R.REVIEW_DECISION_WEEKS),
-                         as_of, within, "review meeting", r.meeting_on, r.decided_on,
-                         r.decision or "decision not yet notified"))
+        out.append(
+            _make(
+                "review_decision_4w",
+                C.within_weeks(r.meeting_on, R.REVIEW_DECISION_WEEKS),
+                as_of,
+                within,
+                "review meeting",
+                r.meeting_on,
+                r.decided_on,
+                r.decision or "decision not yet notified",
+            )
+        )
     if plan is None:
         return out
     if plan == "statement" and h.transfer is not None:
@@ -419,22 +595,46 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
         if after_move > due:
             due, label, on = after_move, "transferred in", h.moved_in_on
     latest = C.weeks_before(due, R.REVIEW_DECISION_WEEKS)
-    out.append(_make(rule, due, as_of, within, label, on,
-                     detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}; "
-                     f"latest meeting for a decision inside it {words_date(latest)}"))
+    out.append(
+        _make(
+            rule,
+            due,
+            as_of,
+            within,
+            label,
+            on,
+            detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}; "
+            f"latest meeting for a decision inside it {words_date(latest)}",
+        )
+    )
     if plan == "ehcp" and is_under_5(h.date_of_birth, as_of):
         g = C.months_end(on, R.REVIEW_UNDER5_MONTHS)
         if g < due:
-            out.append(_make("annual_review_under5_guidance", g, as_of, within, label, on,
-                             detail="child under 5: guidance, not a statutory duty", status="guidance"))
+            out.append(
+                _make(
+                    "annual_review_under5_guidance",
+                    g,
+                    as_of,
+                    within,
+                    label,
+                    on,
+                    detail="child under 5: guidance, not a statutory duty",
+                    status="guidance",
+                )
+            )
     return out
 
 
 # --- phase transfers (SEND Regs 2014 reg 18) ------------------------------------------------------
 
 
-def phase_transfer_for(date_of_birth: date | None, as_of: date, offset: int = 0, setting: str = "",
-                       stays_sixth_form: bool = False) -> tuple[date, str, str, int] | None:
+def phase_transfer_for(
+    date_of_birth: date | None,
+    as_of: date,
+    offset: int = 0,
+    setting: str = "",
+    stays_sixth_form: bool = False,
+) -> tuple[date, str, str, int] | None:
     """(last lawful day, rule id, words, year group) of the reg 18 clock for the academic
     year of as_of, or None when the child makes no phase transfer at the end of it."""
     if date_of_birth is None:
@@ -446,10 +646,17 @@ def phase_transfer_for(date_of_birth: date | None, as_of: date, offset: int = 0,
             return None  # a school sixth form is part of the school: no transfer between phases
         if move == R.REG18_3_TRANSFER_YEAR:
             named = R.REG18_3_NAMED
-            return C.before(named), "phase_transfer_reg18_3_post16_2015", f"before {words_date(named)}", yg
+            return (
+                C.before(named),
+                "phase_transfer_reg18_3_post16_2015",
+                f"before {words_date(named)}",
+                yg,
+            )
         named = date(move, *R.PHASE_TRANSFER_POST16)
         return C.before(named), "phase_transfer_reg18_1a_post16", f"before {words_date(named)}", yg
-    if yg in (R.YEAR_BEFORE_RECEPTION, R.PRIMARY_LAST) or (yg == R.INFANT_LAST and "infant" in setting.lower()):
+    if yg in (R.YEAR_BEFORE_RECEPTION, R.PRIMARY_LAST) or (
+        yg == R.INFANT_LAST and "infant" in setting.lower()
+    ):
         named = date(move, *R.PHASE_TRANSFER_FEB)
         return C.before(named), "phase_transfer_reg18_1b", f"before {words_date(named)}", yg
     return None
@@ -462,7 +669,9 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
     if found is None:
         return None
     due, rule_id, words, yg = found
-    window_from = date(academic_year(as_of), R.ACADEMIC_YEAR_START_MONTH, 1)  # within 12 months of the transfer
+    window_from = date(
+        academic_year(as_of), R.ACADEMIC_YEAR_START_MONTH, 1
+    )  # within 12 months of the transfer
     made = h.ehcp_made_on()
     if made is not None and made > due:
         return None  # the plan was made after the date, naming the new setting (transfer route)
@@ -474,8 +683,16 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
     elif made is not None and made >= window_from:
         done, how = made, "EHC plan made"
     detail = f"year {year_label(yg)}; {how + ' ' + done.isoformat() + '; ' if done else ''}{words}"
-    return _make(rule_id, due, as_of, within, f"year {year_label(yg)} in {academic_year(as_of)}/"
-                 f"{(academic_year(as_of) + 1) % 100:02d}", None, done, detail)
+    return _make(
+        rule_id,
+        due,
+        as_of,
+        within,
+        f"year {year_label(yg)} in {academic_year(as_of)}/{(academic_year(as_of) + 1) % 100:02d}",
+        None,
+        done,
+        detail,
+    )
 
 
 # --- one case -------------------------------------------------------------------------------------
@@ -486,12 +703,20 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
 _OUTLIVE_PLAN = ("mediation", "certificate", "appeal_window", "tribunal_order", "la_transfer_out")
 
 
-def _further_clocks(h: History, as_of: date, within: int, holidays: Collection[date]) -> list[Clock]:
-    if not (h.further or h.reviews or any(a.draft_on for a in h.assessments)
-            or (h.transfer and h.transfer.draft_on)):
+def _further_clocks(
+    h: History, as_of: date, within: int, holidays: Collection[date]
+) -> list[Clock]:
+    if not (
+        h.further
+        or h.reviews
+        or any(a.draft_on for a in h.assessments)
+        or (h.transfer and h.transfer.draft_on)
+    ):
         return []  # nothing that starts a further clock (most cases, at scale)
     served = [("draft plan", a.draft_on) for a in h.assessments if a.draft_on is not None]
-    finals = [a.concluded_on for a in h.assessments if a.outcome == "ehcp_issued" and a.concluded_on]
+    finals = [
+        a.concluded_on for a in h.assessments if a.outcome == "ehcp_issued" and a.concluded_on
+    ]
     if h.transfer is not None:
         if h.transfer.draft_on is not None:
             served.append(("draft plan", h.transfer.draft_on))
@@ -499,22 +724,29 @@ def _further_clocks(h: History, as_of: date, within: int, holidays: Collection[d
             finals.append(h.transfer.concluded_on)
     finals.extend(h.amended_finals)
     dues = F.further_clocks(
-        h.further, served=served, finals=finals,
-        meetings=[(r.meeting_on, r.decision, r.decided_on) for r in h.reviews], holidays=holidays)
+        h.further,
+        served=served,
+        finals=finals,
+        meetings=[(r.meeting_on, r.decision, r.decided_on) for r in h.reviews],
+        holidays=holidays,
+    )
     out = []
     for d in dues:
         status, detail = d.status, d.detail
         if d.when_passed and status is None and d.done_on is None and as_of > d.due_on:
             status, detail = d.when_passed, f"period ended {d.due_on.isoformat()}; {detail}"
-        c = _make(d.rule_id, d.due_on, as_of, within, d.anchor, d.anchor_on, d.done_on, detail, status)
+        c = _make(
+            d.rule_id, d.due_on, as_of, within, d.anchor, d.anchor_on, d.done_on, detail, status
+        )
         if h.ended_on is not None and c.status in RUNNING and c.clock not in _OUTLIVE_PLAN:
             continue  # the plan has ended: its clocks stop
         out.append(c)
     return out
 
 
-def case_clocks(history: History, as_of: date, within: int = 14,
-                holidays: Collection[date] = frozenset()) -> list[Clock]:
+def case_clocks(
+    history: History, as_of: date, within: int = 14, holidays: Collection[date] = frozenset()
+) -> list[Clock]:
     """Every clock of one case on as_of (events after as_of ignored), soonest first; running
     clocks before finished ones. `holidays` (bank holidays) serve the working-day clocks."""
     h = history.as_of(as_of)
@@ -533,8 +765,13 @@ def case_clocks(history: History, as_of: date, within: int = 14,
     return out
 
 
-def running_clocks(history: History, as_of: date, within: int = 14,
-                   include_upcoming: bool = False, holidays: Collection[date] = frozenset()) -> list[Clock]:
+def running_clocks(
+    history: History,
+    as_of: date,
+    within: int = 14,
+    include_upcoming: bool = False,
+    holidays: Collection[date] = frozenset(),
+) -> list[Clock]:
     """The clocks `deadlines` lists: overdue or due within `within` days (with
     include_upcoming, every running clock); guidance reminders that have come due."""
     out = []

@@ -23,8 +23,14 @@ EVENTS: dict[str, tuple[str, ...]] = {
     "review": ("notice", "advice", "report", "proposals"),
     "post16": ("proposed",),
     "reassessment": ("notice", "final", "no-amendment"),
-    "appeal": ("decision-notice", "mediation-request", "mediation-end", "mediation-declined",
-               "certificate", "appeal-lodged"),
+    "appeal": (
+        "decision-notice",
+        "mediation-request",
+        "mediation-end",
+        "mediation-declined",
+        "certificate",
+        "appeal-lodged",
+    ),
     "tribunal": ("order", "unopposed", "complied"),
     "budget": ("request", "agreed", "declined", "direct-payments", "dp-review"),
     "la": ("aware", "transferred-out", "transferred-in", "family-notified"),
@@ -37,19 +43,28 @@ BUDGET_AT = ("draft", "review", "reassessment")
 # SI 2015/359): limb -> ((step, rule id, weeks), ...). Where one step of a pair is done, the
 # other is not applicable (a no-plan decision or a final plan).
 ORDER_STEPS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "assess": (("notify", "tribunal_assess_notify_2w", 2), ("no-plan", "tribunal_assess_no_plan_10w", 10),
-               ("final", "tribunal_assess_final_14w", 14)),
+    "assess": (
+        ("notify", "tribunal_assess_notify_2w", 2),
+        ("no-plan", "tribunal_assess_no_plan_10w", 10),
+        ("final", "tribunal_assess_final_14w", 14),
+    ),
     "make-plan": (("draft", "tribunal_plan_draft_5w", 5), ("final", "tribunal_plan_final_11w", 11)),
     "amend": (("amended", "tribunal_amend_5w", 5),),
     "school-only": (("amended", "tribunal_school_2w", 2),),
     "refer-back": (("reconsidered", "tribunal_refer_back_2w", 2),),
 }
 UNOPPOSED_STEPS: dict[str, tuple[tuple[str, str, int], ...]] = {
-    "assess": (("notify", "unopposed_assess_notify_2w", 2), ("no-plan", "unopposed_assess_no_plan_10w", 10),
-               ("final", "unopposed_assess_final_14w", 14)),
+    "assess": (
+        ("notify", "unopposed_assess_notify_2w", 2),
+        ("no-plan", "unopposed_assess_no_plan_10w", 10),
+        ("final", "unopposed_assess_final_14w", 14),
+    ),
     "amend": (("amended", "unopposed_amend_5w", 5),),
     "school-only": (("amended", "unopposed_school_2w", 2),),
-    "make-plan": (("draft", "unopposed_plan_draft_5w", 5), ("final", "unopposed_plan_final_11w", 11)),
+    "make-plan": (
+        ("draft", "unopposed_plan_draft_5w", 5),
+        ("final", "unopposed_plan_final_11w", 11),
+    ),
 }
 EITHER_OR = {"no-plan": "final", "final": "no-plan"}
 
@@ -103,10 +118,15 @@ def _d(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def _first(events: list[Event], event: str, after: date | None = None,
-           ref_id: int | None = None) -> Event | None:
+def _first(
+    events: list[Event], event: str, after: date | None = None, ref_id: int | None = None
+) -> Event | None:
     for e in events:
-        if e.event == event and (after is None or e.on >= after) and (ref_id is None or e.ref_id == ref_id):
+        if (
+            e.event == event
+            and (after is None or e.on >= after)
+            and (ref_id is None or e.ref_id == ref_id)
+        ):
             return e
     return None
 
@@ -120,13 +140,15 @@ def advice_clocks(events: list[Event]) -> list[Due]:
         detail = f"{req.detail} advice (request {req.id})"
         if got is not None and got.detail:
             detail += f"; late reply excused under reg 8(2): {got.detail}" if got.on > due else ""
-        out.append(Due("advice_reg8_6w", due, "request sent", req.on,
-                       got.on if got else None, detail))
+        out.append(
+            Due("advice_reg8_6w", due, "request sent", req.on, got.on if got else None, detail)
+        )
     return out
 
 
-def representations_clocks(served: list[tuple[str, date]], reps: list[Event],
-                           finals: list[date]) -> list[Due]:
+def representations_clocks(
+    served: list[tuple[str, date]], reps: list[Event], finals: list[date]
+) -> list[Due]:
     """SEND Regs 2014 reg 13(1) and reg 22(2)(c): at least 15 days beginning with the day the
     draft (or the amendment proposals) was served. A final plan issued before the period ends
     with no representations recorded is flagged as missed."""
@@ -136,21 +158,49 @@ def representations_clocks(served: list[tuple[str, date]], reps: list[Event],
         rep = next((r for r in reps if r.on >= on), None)
         final = next((f for f in sorted(finals) if f >= on), None)
         if final is not None and final <= last and (rep is None or rep.on > final):
-            out.append(Due("representations_15d", last, f"{what} served", on, None,
-                           f"final plan issued {final.isoformat()} before the 15 days ended with no "
-                           "representations recorded", status="missed"))
+            out.append(
+                Due(
+                    "representations_15d",
+                    last,
+                    f"{what} served",
+                    on,
+                    None,
+                    f"final plan issued {final.isoformat()} before the 15 days ended with no "
+                    "representations recorded",
+                    status="missed",
+                )
+            )
         elif rep is not None and rep.on <= last:
-            out.append(Due("representations_15d", last, f"{what} served", on, rep.on,
-                           "representations received", status="met"))
+            out.append(
+                Due(
+                    "representations_15d",
+                    last,
+                    f"{what} served",
+                    on,
+                    rep.on,
+                    "representations received",
+                    status="met",
+                )
+            )
         else:
-            out.append(Due("representations_15d", last, f"{what} served", on, None,
-                           f"period for representations on the {what}",
-                           status="met" if final is not None else None, when_passed="met"))
+            out.append(
+                Due(
+                    "representations_15d",
+                    last,
+                    f"{what} served",
+                    on,
+                    None,
+                    f"period for representations on the {what}",
+                    status="met" if final is not None else None,
+                    when_passed="met",
+                )
+            )
     return out
 
 
-def review_cycle_clocks(meetings: list[tuple[date, str | None, date | None]], events: list[Event],
-                        finals: list[date]) -> list[Due]:
+def review_cycle_clocks(
+    meetings: list[tuple[date, str | None, date | None]], events: list[Event], finals: list[date]
+) -> list[Due]:
     """The review cycle around each meeting (meeting date, decision, decided on):
     notice and advice at least 2 weeks before it (reg 20(3)-(4), 21(3)-(4)); the report within 2
     weeks after it (reg 21(7)); amendment proposals sent with the decision, within 4 weeks
@@ -165,21 +215,52 @@ def review_cycle_clocks(meetings: list[tuple[date, str | None, date | None]], ev
         for step, rule in (("notice", "review_notice_2w"), ("advice", "review_advice_2w")):
             e = _first(mine, step)
             if e is not None:
-                out.append(Due(rule, C.weeks_before(meeting, REVIEW_NOTICE_WEEKS), "review meeting",
-                               meeting, e.on, f"{step} sent"))
+                out.append(
+                    Due(
+                        rule,
+                        C.weeks_before(meeting, REVIEW_NOTICE_WEEKS),
+                        "review meeting",
+                        meeting,
+                        e.on,
+                        f"{step} sent",
+                    )
+                )
         report = _first(mine, "report")
         if report is not None or decided is None:
-            out.append(Due("review_report_2w", C.within_weeks(meeting, REVIEW_REPORT_WEEKS), "review meeting",
-                           meeting, report.on if report else None, "review report"))
+            out.append(
+                Due(
+                    "review_report_2w",
+                    C.within_weeks(meeting, REVIEW_REPORT_WEEKS),
+                    "review meeting",
+                    meeting,
+                    report.on if report else None,
+                    "review report",
+                )
+            )
         proposals = _first(mine, "proposals")
         if proposals is not None or (decision == "amend" and decided is None):
-            out.append(Due("review_proposals_4w", C.within_weeks(meeting, REVIEW_DECISION_WEEKS),
-                           "review meeting", meeting, proposals.on if proposals else None,
-                           "amendment proposals sent with the decision"))
+            out.append(
+                Due(
+                    "review_proposals_4w",
+                    C.within_weeks(meeting, REVIEW_DECISION_WEEKS),
+                    "review meeting",
+                    meeting,
+                    proposals.on if proposals else None,
+                    "amendment proposals sent with the decision",
+                )
+            )
         if proposals is not None:
             final = next((f for f in sorted(finals) if f >= proposals.on), None)
-            out.append(Due("amended_plan_8w", C.within_weeks(proposals.on, AMENDED_FINAL_WEEKS),
-                           "amendment proposals sent", proposals.on, final, "amended final plan"))
+            out.append(
+                Due(
+                    "amended_plan_8w",
+                    C.within_weeks(proposals.on, AMENDED_FINAL_WEEKS),
+                    "amendment proposals sent",
+                    proposals.on,
+                    final,
+                    "amended final plan",
+                )
+            )
     return out
 
 
@@ -192,8 +273,16 @@ def post16_clocks(events: list[Event], finals: list[date]) -> list[Due]:
         if move is None:
             continue
         final = next((f for f in sorted(finals) if f >= e.on), None)
-        out.append(Due("post16_move_5m", C.months_before(move, POST16_MONTHS), "post-16 move", move,
-                       final, f"move to another post-16 institution on {move.isoformat()}"))
+        out.append(
+            Due(
+                "post16_move_5m",
+                C.months_before(move, POST16_MONTHS),
+                "post-16 move",
+                move,
+                final,
+                f"move to another post-16 institution on {move.isoformat()}",
+            )
+        )
     return out
 
 
@@ -201,10 +290,20 @@ def reassessment_clocks(events: list[Event]) -> list[Due]:
     """SEND Regs 2014 reg 27(2): the finalised plan within 14 weeks of the re-assessment notice."""
     out = []
     for n in (e for e in events if e.event == "notice"):
-        done = next((e for e in events if e.event in ("final", "no-amendment") and e.on >= n.on), None)
+        done = next(
+            (e for e in events if e.event in ("final", "no-amendment") and e.on >= n.on), None
+        )
         exc = f"; exception: {n.detail}" if n.detail else ""
-        out.append(Due("reassessment_14w", C.within_weeks(n.on, REASSESSMENT_WEEKS), "re-assessment notice",
-                       n.on, done.on if done else None, f"re-assessment{exc}"))
+        out.append(
+            Due(
+                "reassessment_14w",
+                C.within_weeks(n.on, REASSESSMENT_WEEKS),
+                "re-assessment notice",
+                n.on,
+                done.on if done else None,
+                f"re-assessment{exc}",
+            )
+        )
     return out
 
 
@@ -216,30 +315,62 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
         later = [e for e in events if e.on >= n.on]
         contact_last = C.within_months_after(n.on, MEDIATION_CONTACT_MONTHS)
         request = _first(later, "mediation-request")
-        out.append(Due("mediation_contact_2m", contact_last, "decision notice sent", n.on,
-                       request.on if request else None,
-                       "parent or young person contacts the mediation adviser",
-                       when_passed="not_applicable"))
+        out.append(
+            Due(
+                "mediation_contact_2m",
+                contact_last,
+                "decision notice sent",
+                n.on,
+                request.on if request else None,
+                "parent or young person contacts the mediation adviser",
+                when_passed="not_applicable",
+            )
+        )
         if request is not None:
             held = _first(later, "mediation-end", after=request.on)
-            out.append(Due("mediation_30d", C.within_days(request.on, MEDIATION_DAYS), "mediation requested",
-                           request.on, held.on if held else None, "mediation takes place"))
+            out.append(
+                Due(
+                    "mediation_30d",
+                    C.within_days(request.on, MEDIATION_DAYS),
+                    "mediation requested",
+                    request.on,
+                    held.on if held else None,
+                    "mediation takes place",
+                )
+            )
         trigger = _first(later, "mediation-end") or _first(later, "mediation-declined")
         certificate = None
         if trigger is not None:
             certificate = _first(later, "certificate", after=trigger.on)
-            out.append(Due("certificate_3wd",
-                           C.working_days_after(trigger.on, CERTIFICATE_WORKING_DAYS, holidays),
-                           f"mediation {trigger.event.split('-')[1]}", trigger.on,
-                           certificate.on if certificate else None, "mediation certificate issued"))
+            out.append(
+                Due(
+                    "certificate_3wd",
+                    C.working_days_after(trigger.on, CERTIFICATE_WORKING_DAYS, holidays),
+                    f"mediation {trigger.event.split('-')[1]}",
+                    trigger.on,
+                    certificate.on if certificate else None,
+                    "mediation certificate issued",
+                )
+            )
         appeal_last = C.within_months_after(n.on, APPEAL_MONTHS)
         if certificate is not None:
-            appeal_last = max(appeal_last, C.within_months_after(certificate.on, APPEAL_AFTER_CERTIFICATE_MONTHS))
+            appeal_last = max(
+                appeal_last, C.within_months_after(certificate.on, APPEAL_AFTER_CERTIFICATE_MONTHS)
+            )
         lodged = _first(later, "appeal-lodged")
-        out.append(Due("appeal_window", appeal_last, "decision notice sent", n.on,
-                       lodged.on if lodged else None,
-                       "appeal lodged" if lodged else "no appeal lodged: the decision is final after this day",
-                       when_passed="not_applicable"))
+        out.append(
+            Due(
+                "appeal_window",
+                appeal_last,
+                "decision notice sent",
+                n.on,
+                lodged.on if lodged else None,
+                "appeal lodged"
+                if lodged
+                else "no appeal lodged: the decision is final after this day",
+                when_passed="not_applicable",
+            )
+        )
     return out
 
 
@@ -251,13 +382,24 @@ def tribunal_clocks(events: list[Event]) -> list[Due]:
         table = ORDER_STEPS if o.event == "order" else UNOPPOSED_STEPS
         steps = table.get(o.detail or "", ())
         complied = {e.detail: e.on for e in events if e.event == "complied" and e.ref_id == o.id}
-        anchor = "Tribunal order" if o.event == "order" else "LA told the Tribunal it would not oppose"
+        anchor = (
+            "Tribunal order" if o.event == "order" else "LA told the Tribunal it would not oppose"
+        )
         for step, rule_id, weeks in steps:
             due = C.within_weeks(o.on, weeks)
             other = EITHER_OR.get(step)
             if step not in complied and other in complied:
-                out.append(Due(rule_id, due, anchor, o.on, None, f"not applicable: {other} done",
-                               status="not_applicable"))
+                out.append(
+                    Due(
+                        rule_id,
+                        due,
+                        anchor,
+                        o.on,
+                        None,
+                        f"not applicable: {other} done",
+                        status="not_applicable",
+                    )
+                )
                 continue
             out.append(Due(rule_id, due, anchor, o.on, complied.get(step), f"{o.detail}: {step}"))
     return out
@@ -276,8 +418,16 @@ def old_la_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
         if move is not None and fifteenth < move:
             due, how = move, "on the day of the move (aware 15 working days before)"
         done = _first(events, "transferred-out", after=aware.on)
-        out.append(Due("la_transfer_out_15wd", due, "LA became aware of the move", aware.on,
-                       done.on if done else None, f"plan passes to the new authority {how}"))
+        out.append(
+            Due(
+                "la_transfer_out_15wd",
+                due,
+                "LA became aware of the move",
+                aware.on,
+                done.on if done else None,
+                f"plan passes to the new authority {how}",
+            )
+        )
     return out
 
 
@@ -287,8 +437,16 @@ def new_la_clocks(events: list[Event]) -> list[Due]:
     out = []
     for t in (e for e in events if e.event == "transferred-in"):
         told = _first(events, "family-notified", after=t.on)
-        out.append(Due("new_la_family_6w", C.within_weeks(t.on, FAMILY_NOTICE_WEEKS), "plan transferred in",
-                       t.on, told.on if told else None, "family told of the transfer and the review"))
+        out.append(
+            Due(
+                "new_la_family_6w",
+                C.within_weeks(t.on, FAMILY_NOTICE_WEEKS),
+                "plan transferred in",
+                t.on,
+                told.on if told else None,
+                "family told of the transfer and the review",
+            )
+        )
     return out
 
 
@@ -299,15 +457,27 @@ def budget_clocks(events: list[Event]) -> list[Due]:
     first = _first(events, "direct-payments")
     if first is not None:
         review = _first(events, "dp-review", after=first.on)
-        out.append(Due("direct_payments_review_3m", C.months_end(first.on, DIRECT_PAYMENT_REVIEW_MONTHS),
-                       "first direct payment", first.on, review.on if review else None,
-                       "first review of the direct payments"))
+        out.append(
+            Due(
+                "direct_payments_review_3m",
+                C.months_end(first.on, DIRECT_PAYMENT_REVIEW_MONTHS),
+                "first direct payment",
+                first.on,
+                review.on if review else None,
+                "first review of the direct payments",
+            )
+        )
     return out
 
 
-def further_clocks(events: tuple[Event, ...], *, served: list[tuple[str, date]],
-                   finals: list[date], meetings: list[tuple[date, str | None, date | None]],
-                   holidays: Collection[date]) -> list[Due]:
+def further_clocks(
+    events: tuple[Event, ...],
+    *,
+    served: list[tuple[str, date]],
+    finals: list[date],
+    meetings: list[tuple[date, str | None, date | None]],
+    holidays: Collection[date],
+) -> list[Due]:
     """Every further clock of one case from its events (already cut at the as-of date).
 
     Args:
@@ -321,7 +491,9 @@ def further_clocks(events: tuple[Event, ...], *, served: list[tuple[str, date]],
     for e in events:
         by_kind.setdefault(e.kind, []).append(e)
     get: Callable[[str], list[Event]] = lambda k: by_kind.get(k, [])  # noqa: E731
-    served = served + [("amendment proposals", e.on) for e in get("review") if e.event == "proposals"]
+    served = served + [
+        ("amendment proposals", e.on) for e in get("review") if e.event == "proposals"
+    ]
     return [
         *advice_clocks(get("advice")),
         *representations_clocks(served, get("representations"), finals),

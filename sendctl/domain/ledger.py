@@ -32,7 +32,12 @@ from sendctl.domain.problems import invalid
 
 KINDS = ("actual", "commitment", "settlement", "reversal", "approval")
 FUND_KINDS = ("revenue", "capital", "high-needs")  # high-needs: a budget per year
-EFFECTS = {"actual": "spent", "commitment": "committed", "settlement": "spent", "approval": "approved"}
+EFFECTS = {
+    "actual": "spent",
+    "commitment": "committed",
+    "settlement": "spent",
+    "approval": "approved",
+}
 REDACTED = "REDACTED PERSONAL DATA"  # the Local Government Transparency Code 2015 wording
 
 
@@ -49,7 +54,9 @@ CATEGORIES: dict[str, Category] = {
     for c in (
         Category("ep-assessment", "Educational psychology assessments and advice", "revenue"),
         Category("staffing", "Staff and agency posts (e.g. EHCP quality officer)", "revenue"),
-        Category("systems", "Case management system licences, configuration and support", "revenue"),
+        Category(
+            "systems", "Case management system licences, configuration and support", "revenue"
+        ),
         Category("data", "Data and research (e.g. the needs dataset)", "revenue"),
         Category("training", "Training and workforce development", "revenue"),
         Category("consultancy", "Consultancy and project support", "revenue"),
@@ -125,7 +132,11 @@ def check_category(category: str | None, fund_code: str, fund_kind: str) -> str 
         return None
     cat = CATEGORIES.get(category.strip().lower())
     if cat is None:
-        raise invalid("category", "invalid", f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}")
+        raise invalid(
+            "category",
+            "invalid",
+            f"unknown category {category!r}; expected one of {', '.join(CATEGORIES)}",
+        )
     if fund_kind == "high-needs":  # the high needs block is revenue (DSG)
         fund_kind = "revenue"
     if cat.type is not None and cat.type != fund_kind:
@@ -188,7 +199,9 @@ def check_posting(fund_code: str, bal: Balance, outflow: int) -> str | None:
     return None
 
 
-def profile_warning(fund_code: str, fy: str, cum_profile: int, cum_used: int, outflow: int) -> str | None:
+def profile_warning(
+    fund_code: str, fy: str, cum_profile: int, cum_used: int, outflow: int
+) -> str | None:
     """Spend past the cumulative profile to fy: a warning, not a refusal (capital slips between years)."""
     if outflow <= 0 or cum_used + outflow <= cum_profile:
         return None
@@ -199,7 +212,9 @@ def profile_warning(fund_code: str, fy: str, cum_profile: int, cum_used: int, ou
     )
 
 
-def check_approval(fund_code: str, allocation: int, approved_so_far: int | None, amount: int) -> None:
+def check_approval(
+    fund_code: str, allocation: int, approved_so_far: int | None, amount: int
+) -> None:
     """Approved drawdowns may not add up to more than the allocation (rule 28)."""
     so_far = approved_so_far or 0
     if so_far + amount > allocation:
@@ -221,7 +236,9 @@ def dated_fields(posted_on: date) -> dict[str, Any]:
     }
 
 
-def reversal_problem(entry: dict[str, Any], already_reversed: bool, open_settlement_id: int | None) -> str | None:
+def reversal_problem(
+    entry: dict[str, Any], already_reversed: bool, open_settlement_id: int | None
+) -> str | None:
     """Why entry cannot be reversed, or None.
 
     Args:
@@ -241,7 +258,9 @@ def reversal_problem(entry: dict[str, Any], already_reversed: bool, open_settlem
     return None
 
 
-def settlement_problem(entry: dict[str, Any], reversed_: bool, open_settlement_id: int | None, on: date) -> str | None:
+def settlement_problem(
+    entry: dict[str, Any], reversed_: bool, open_settlement_id: int | None, on: date
+) -> str | None:
     """Why a commitment cannot be settled on date `on`, or None."""
     if entry["kind"] != "commitment":
         return f"entry {entry['id']} is {_a(entry['kind'])}, not a commitment; only commitments are settled"
@@ -278,7 +297,9 @@ def replay(allocation: int, entries: list[dict[str, Any]]) -> Balance:
     if approved is None and any(e["kind"] == "approval" for e in entries):
         approved = 0
     live_settled = {
-        e["settles_id"] for e in entries if e["kind"] == "settlement" and e["id"] not in reversed_ids
+        e["settles_id"]
+        for e in entries
+        if e["kind"] == "settlement" and e["id"] not in reversed_ids
     }
     committed = sum(
         e["amount_pence"]
@@ -304,13 +325,14 @@ def import_key(fields: dict[str, Any], occurrence: int) -> str:
         " ".join((fields.get("supplier") or "").lower().split()),
         " ".join((fields.get("description") or "").lower().split()),
     ]
-    import hashlib  # here, not at the top: 2-3 ms of start-up (issue 10)
+    import hashlib  # here, not at the top: 2-3 ms of start-up
 
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return f"{digest}:{occurrence}"
 
 
 # --- export ------------------------------------------------------------------------------------
+
 
 def shown_supplier(entry: dict[str, Any]) -> str | None:
     """The supplier as any listing or export may show it: a person is never named (UK GDPR;
@@ -329,14 +351,34 @@ def redacted(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 EXPORT_FIELDS = [
-    "transaction_id", "date", "financial_year", "period", "fund", "cost_centre", "account_code",
-    "description", "supplier", "invoice_ref", "net_amount", "kind", "officer", "settles_id",
-    "reverses_id", "vat", "gross",
+    "transaction_id",
+    "date",
+    "financial_year",
+    "period",
+    "fund",
+    "cost_centre",
+    "account_code",
+    "description",
+    "supplier",
+    "invoice_ref",
+    "net_amount",
+    "kind",
+    "officer",
+    "settles_id",
+    "reverses_id",
+    "vat",
+    "gross",
 ]
 # Cell types of the export (the rest are text): dates are dates, money is integer pence.
 EXPORT_TYPES = {
-    "transaction_id": "int", "date": "date", "period": "int", "net_amount": "money",
-    "settles_id": "int", "reverses_id": "int", "vat": "money", "gross": "money",
+    "transaction_id": "int",
+    "date": "date",
+    "period": "int",
+    "net_amount": "money",
+    "settles_id": "int",
+    "reverses_id": "int",
+    "vat": "money",
+    "gross": "money",
 }
 # Which entries the export carries: actual spend is every entry that moves `spent` (payments,
 # settlements and their reversals); commitments (and their cancellations) only when asked for.
@@ -397,19 +439,27 @@ class ExportTotals:
             self.no_codes.append(row["transaction_id"])
 
     def control_line(self, with_commitments: bool) -> str:
-        line = f"{self.rows:,} row{'' if self.rows == 1 else 's'}, net total {format_pence(self.net)}"
+        line = (
+            f"{self.rows:,} row{'' if self.rows == 1 else 's'}, net total {format_pence(self.net)}"
+        )
         if with_commitments:
-            line += (f" (actual spend {format_pence(self.actual)}, commitments "
-                     f"{format_pence(self.commitments)})")
+            line += (
+                f" (actual spend {format_pence(self.actual)}, commitments "
+                f"{format_pence(self.commitments)})"
+            )
         return line
 
     def missing_codes_warning(self) -> str | None:
         if not self.no_codes:
             return None
-        ids = ", ".join(str(i) for i in self.no_codes[:10]) + (", ..." if len(self.no_codes) > 10 else "")
+        ids = ", ".join(str(i) for i in self.no_codes[:10]) + (
+            ", ..." if len(self.no_codes) > 10 else ""
+        )
         n = len(self.no_codes)
-        return (f"{n:,} row{'' if n == 1 else 's'} with no cost centre or account code, from the "
-                f"posting or its fund (transaction {ids})")
+        return (
+            f"{n:,} row{'' if n == 1 else 's'} with no cost centre or account code, from the "
+            f"posting or its fund (transaction {ids})"
+        )
 
 
 # --- the Transparency Code file ----------------------------------------------------------------
@@ -419,11 +469,21 @@ class ExportTotals:
 # merchant category and a transaction number. Payments to individuals name no one.
 TRANSPARENCY_THRESHOLD = 50_000
 TRANSPARENCY_FIELDS = [
-    "date", "service_area", "beneficiary", "purpose", "amount", "irrecoverable_vat",
-    "merchant_category", "transaction_number",
+    "date",
+    "service_area",
+    "beneficiary",
+    "purpose",
+    "amount",
+    "irrecoverable_vat",
+    "merchant_category",
+    "transaction_number",
 ]
-TRANSPARENCY_TYPES = {"date": "date", "amount": "money", "irrecoverable_vat": "money",
-                      "transaction_number": "int"}
+TRANSPARENCY_TYPES = {
+    "date": "date",
+    "amount": "money",
+    "irrecoverable_vat": "money",
+    "transaction_number": "int",
+}
 
 
 def transparency_row(entry: dict[str, Any]) -> dict[str, Any]:
@@ -434,7 +494,10 @@ def transparency_row(entry: dict[str, Any]) -> dict[str, Any]:
     category = CATEGORIES.get(entry.get("category") or "")
     return {
         "date": date.fromisoformat(entry["posted_on"]),
-        "service_area": entry.get("cost_centre") or entry.get("fund_cost_centre") or entry.get("fund_name") or "",
+        "service_area": entry.get("cost_centre")
+        or entry.get("fund_cost_centre")
+        or entry.get("fund_name")
+        or "",
         "beneficiary": shown_supplier(entry) or "",
         "purpose": entry.get("description") or "",
         "amount": entry["amount_pence"],

@@ -11,7 +11,9 @@ from sendctl.domain.errors import SendctlError
 # digits is refused instead of reaching a balance.
 MAX_PENCE = 100_000_000_000
 
-_AMOUNT = re.compile(r"^(?P<sign>-?)£?(?P<sign2>-?)(?P<num>\d{1,3}(,\d{3})+|\d+)(\.(?P<frac>\d+))?$")
+_AMOUNT = re.compile(
+    r"^(?P<sign>-?)£?(?P<sign2>-?)(?P<num>\d{1,3}(,\d{3})+|\d+)(\.(?P<frac>\d+))?$"
+)
 
 
 def parse_pence(text: str, field: str = "amount", allow_negative: bool = False) -> int:
@@ -37,7 +39,9 @@ def parse_pence(text: str, field: str = "amount", allow_negative: bool = False) 
         raise SendctlError(f"{field}: not an amount of money (got {text!r})")
     frac = m["frac"] or ""
     if len(frac) > 2:
-        raise SendctlError(f"{field}: more than 2 decimal places (got {text!r}); amounts are in pounds and pence")
+        raise SendctlError(
+            f"{field}: more than 2 decimal places (got {text!r}); amounts are in pounds and pence"
+        )
     try:
         pence = int(Decimal(m["num"].replace(",", "") + "." + (frac or "0")) * 100)
     except InvalidOperation:  # pragma: no cover - the regex admits only digits

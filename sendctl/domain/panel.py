@@ -1,4 +1,4 @@
-"""High Needs Panel decisions: the code lists, validation, and the summary maths (domain.md §6).
+"""High Needs Panel decisions: the code lists, validation, and the summary maths.
 
 Pure: no I/O, no clock. Storage turns a validated Decision into a row; the CLI and the
 importer feed text through the same parse_* functions, so "Agreed with conditions" in a CSV
@@ -17,12 +17,12 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import check_pence, parse_pence
 from sendctl.domain.problems import InvalidValue, invalid
 
-# domain.md §6: the panel meets fortnightly here (design §1: "after each fortnightly panel").
+# the panel meets fortnightly here ("after each fortnightly panel").
 MEETING_CADENCE_DAYS = 14
 
 
 class Request(str, Enum):
-    """What the panel was asked to decide (domain.md §6, "Request types")."""
+    """What the panel was asked to decide."""
 
     assessment = "assessment"
     ehcp_issue = "ehcp-issue"
@@ -35,7 +35,7 @@ class Request(str, Enum):
 
 
 class Outcome(str, Enum):
-    """What the panel decided (domain.md §6, "Outcomes")."""
+    """What the panel decided."""
 
     agreed = "agreed"
     agreed_with_conditions = "agreed-with-conditions"
@@ -45,7 +45,7 @@ class Outcome(str, Enum):
 
 
 class PlacementType(str, Enum):
-    """Kind of setting placed in (domain.md §6, the place-plus table)."""
+    """Kind of setting placed in (the place-plus funding model)."""
 
     mainstream = "mainstream"
     resourced_provision = "resourced-provision"
@@ -59,7 +59,7 @@ class PlacementType(str, Enum):
 
 
 class Funder(str, Enum):
-    """Who pays (domain.md §6-7: high-needs block of the DSG, general fund for transport, ...)."""
+    """Who pays (high-needs block of the DSG, general fund for transport, ...)."""
 
     high_needs_block = "high-needs-block"
     general_fund = "general-fund"
@@ -155,7 +155,12 @@ _ALIASES: dict[type[Enum], dict[str, str]] = {
     },
 }
 
-_LABELS: dict[type[Enum], str] = {Request: "request type", Outcome: "outcome", PlacementType: "placement type", Funder: "funder"}
+_LABELS: dict[type[Enum], str] = {
+    Request: "request type",
+    Outcome: "outcome",
+    PlacementType: "placement type",
+    Funder: "funder",
+}
 
 
 def _squash(text: str) -> str:
@@ -251,12 +256,18 @@ class Decision:
 
     def natural_key(self) -> tuple[Any, ...]:
         """What makes two decisions "the same" for import de-duplication."""
-        return natural_key(self.case_ref, self.meeting_on.isoformat(), self.request, self.outcome,
-                           self.annual_cost_pence)
+        return natural_key(
+            self.case_ref,
+            self.meeting_on.isoformat(),
+            self.request,
+            self.outcome,
+            self.annual_cost_pence,
+        )
 
 
-def natural_key(case_ref: str, meeting_on: str, request: str, outcome: str,
-                annual_cost_pence: int | None) -> tuple[Any, ...]:
+def natural_key(
+    case_ref: str, meeting_on: str, request: str, outcome: str, annual_cost_pence: int | None
+) -> tuple[Any, ...]:
     return (case_ref, meeting_on, request, outcome, annual_cost_pence)
 
 
@@ -288,8 +299,19 @@ def _text(value: object) -> str | None:
 
 
 FIELDS = (
-    "case_ref", "meeting_on", "request", "outcome", "annual_cost_pence", "placement_type",
-    "provider", "out_of_county", "funder", "starts_on", "ends_on", "note", "supersedes_id",
+    "case_ref",
+    "meeting_on",
+    "request",
+    "outcome",
+    "annual_cost_pence",
+    "placement_type",
+    "provider",
+    "out_of_county",
+    "funder",
+    "starts_on",
+    "ends_on",
+    "note",
+    "supersedes_id",
 )
 
 
@@ -329,8 +351,11 @@ def make_decision(fields: dict[str, Any]) -> Decision:
     starts_on = _checked("starts_on", _as_date, fields.get("starts_on"))
     ends_on = _checked("ends_on", _as_date, fields.get("ends_on"))
     if starts_on and ends_on and ends_on < starts_on:
-        raise invalid("ends_on", "bad_range", f"the end ({ends_on.isoformat()}) is before the "
-                      f"start ({starts_on.isoformat()})")
+        raise invalid(
+            "ends_on",
+            "bad_range",
+            f"the end ({ends_on.isoformat()}) is before the start ({starts_on.isoformat()})",
+        )
     ooc = fields.get("out_of_county", False)
     if not isinstance(ooc, bool):
         ooc = _checked("out_of_county", parse_yes_no, None if ooc is None else str(ooc))
@@ -338,10 +363,15 @@ def make_decision(fields: dict[str, Any]) -> Decision:
     annual_cost = _checked("annual_cost_pence", _as_pence, fields.get("annual_cost_pence"))
     if outcome == Outcome.declined.value and annual_cost is not None:
         # Nothing was agreed, so nothing is committed: a cost here would read as spending.
-        raise invalid("annual_cost_pence", "cost_on_declined",
-                      "a declined decision carries no cost (record the cost asked for in the note)")
+        raise invalid(
+            "annual_cost_pence",
+            "cost_on_declined",
+            "a declined decision carries no cost (record the cost asked for in the note)",
+        )
     supersedes = fields.get("supersedes_id")
-    if supersedes is not None and (isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1):
+    if supersedes is not None and (
+        isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1
+    ):
         raise invalid("supersedes_id", "invalid", f"expected a decision id (got {supersedes!r})")
     return Decision(
         case_ref=case_ref,
@@ -349,8 +379,9 @@ def make_decision(fields: dict[str, Any]) -> Decision:
         request=_checked("request", parse_code, Request, str(fields["request"])),
         outcome=outcome,
         annual_cost_pence=annual_cost,
-        placement_type=_checked("placement_type", parse_optional_code, PlacementType,
-                                fields.get("placement_type")),
+        placement_type=_checked(
+            "placement_type", parse_optional_code, PlacementType, fields.get("placement_type")
+        ),
         provider=_text(fields.get("provider")),
         out_of_county=ooc,
         funder=_checked("funder", parse_optional_code, Funder, fields.get("funder")),
@@ -371,8 +402,9 @@ def share_pct(part: int | None, whole: int | None) -> float | None:
     return round(100.0 * (part or 0) / whole, 1)
 
 
-def next_meeting_on(last_meeting_on: date | None, as_of: date,
-                    cadence_days: int = MEETING_CADENCE_DAYS) -> date | None:
+def next_meeting_on(
+    last_meeting_on: date | None, as_of: date, cadence_days: int = MEETING_CADENCE_DAYS
+) -> date | None:
     """The next fortnightly panel: last + 14 days, rolled forward a fortnight at a time until
     it is on or after as_of (a panel due today is still "next")."""
     if last_meeting_on is None:
@@ -385,8 +417,12 @@ def next_meeting_on(last_meeting_on: date | None, as_of: date,
 
 
 COUNT_FIELDS = (
-    "decisions", *(o.value.replace("-", "_") for o in Outcome), "agreed_annual_cost_pence",
-    "placements_agreed", "out_of_county_agreed", "out_of_county_cost_pence",
+    "decisions",
+    *(o.value.replace("-", "_") for o in Outcome),
+    "agreed_annual_cost_pence",
+    "placements_agreed",
+    "out_of_county_agreed",
+    "out_of_county_cost_pence",
 )
 
 
@@ -403,7 +439,11 @@ def roll_up(groups: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     requests: dict[str, dict[str, Any]] = {r.value: {} for r in Request}
     total: dict[str, Any] = {}
     for g in groups:
-        for acc in (meetings.setdefault(g["meeting_on"], {}), requests.setdefault(g["request"], {}), total):
+        for acc in (
+            meetings.setdefault(g["meeting_on"], {}),
+            requests.setdefault(g["request"], {}),
+            total,
+        ):
             for f in COUNT_FIELDS:
                 acc[f] = acc.get(f, 0) + (g.get(f) or 0)
     return (
@@ -424,7 +464,9 @@ def summary_row(by: str, group: str, counts: dict[str, Any]) -> dict[str, Any]:
     row["placements_agreed"] = counts.get("placements_agreed") or 0
     row["out_of_county_agreed"] = counts.get("out_of_county_agreed") or 0
     row["out_of_county_cost_pence"] = counts.get("out_of_county_cost_pence") or 0
-    row["out_of_county_share_pct"] = share_pct(row["out_of_county_agreed"], row["placements_agreed"])
+    row["out_of_county_share_pct"] = share_pct(
+        row["out_of_county_agreed"], row["placements_agreed"]
+    )
     return row
 
 

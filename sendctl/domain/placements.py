@@ -34,7 +34,7 @@ def fy_label(start_year: int) -> str:
 
 
 def fy_start_year(label: str) -> int:
-    """"2017-18" -> 2017 (labels are always made by fy_label or dates.financial_year)."""
+    """ "2017-18" -> 2017 (labels are always made by fy_label or dates.financial_year)."""
     return int(label[:4])
 
 
@@ -83,8 +83,11 @@ def _share(start: date, end: date) -> Fraction:
 
 def check_period(starts_on: date, ends_on: date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
-        raise invalid("ends_on", "end_before_start",
-                      f"the end {ends_on.isoformat()} is before the start {starts_on.isoformat()}")
+        raise invalid(
+            "ends_on",
+            "end_before_start",
+            f"the end {ends_on.isoformat()} is before the start {starts_on.isoformat()}",
+        )
 
 
 def spread(annual_pence: int, starts_on: date, ends_on: date | None) -> Spread:
@@ -118,8 +121,9 @@ def year_pence(s: Spread, annual_pence: int, fy: str) -> int:
     return 0
 
 
-def by_year(annual_pence: int, starts_on: date, ends_on: date | None,
-            horizon: str | None = None) -> dict[str, int]:
+def by_year(
+    annual_pence: int, starts_on: date, ends_on: date | None, horizon: str | None = None
+) -> dict[str, int]:
     """{financial year: pence} from the first year to the last (or to `horizon`, inclusive, for
     an open-ended placement; a horizon before the end cuts the listing, not the rounding)."""
     s = spread(annual_pence, starts_on, ends_on)
@@ -149,8 +153,12 @@ def parse_growth(text: str | None) -> Fraction | None:
     except (ValueError, ZeroDivisionError):
         raise invalid("growth", "bad_rate", "expected a rate such as 5% or 0.05", text) from None
     if not raw.endswith("%") and abs(value) > 1:
-        raise invalid("growth", "bad_rate",
-                      "a rate without % must be a fraction between -1 and 1 (5% is 0.05)", text)
+        raise invalid(
+            "growth",
+            "bad_rate",
+            "a rate without % must be a fraction between -1 and 1 (5% is 0.05)",
+            text,
+        )
     if not -1 <= value <= 1:
         raise invalid("growth", "bad_rate", "expected a rate between -100% and 100%", text)
     return value
@@ -197,8 +205,9 @@ def outturn(committed: int, paid: int, other: int, new: int) -> int:
     return paid + max(committed - paid, 0) + other + new
 
 
-def forecast(years: list[YearInputs], rate_pence: int, remaining: Fraction,
-             deficit_before: int = 0) -> list[dict[str, Any]]:
+def forecast(
+    years: list[YearInputs], rate_pence: int, remaining: Fraction, deficit_before: int = 0
+) -> list[dict[str, Any]]:
     """Year-by-year forecast and the cumulative deficit (rule: forecast = actuals + open
     commitments + projections).
 
@@ -221,19 +230,21 @@ def forecast(years: list[YearInputs], rate_pence: int, remaining: Fraction,
         variance = None if y.budget_pence is None else y.budget_pence - total
         brought = y.opening_deficit_pence if y.opening_deficit_pence is not None else carried
         carried = brought + (-variance if variance is not None else 0) + y.adjustments_pence
-        out.append({
-            "financial_year": y.financial_year,
-            "budget_pence": y.budget_pence,
-            "committed_pence": y.committed_pence,
-            "paid_pence": y.paid_pence,
-            "other_committed_pence": y.other_committed_pence,
-            "new_placements_pence": new,
-            "forecast_outturn_pence": total,
-            "variance_pence": variance,
-            "deficit_brought_forward_pence": brought,
-            "adjustments_pence": y.adjustments_pence,
-            "deficit_carried_forward_pence": carried,
-        })
+        out.append(
+            {
+                "financial_year": y.financial_year,
+                "budget_pence": y.budget_pence,
+                "committed_pence": y.committed_pence,
+                "paid_pence": y.paid_pence,
+                "other_committed_pence": y.other_committed_pence,
+                "new_placements_pence": new,
+                "forecast_outturn_pence": total,
+                "variance_pence": variance,
+                "deficit_brought_forward_pence": brought,
+                "adjustments_pence": y.adjustments_pence,
+                "deficit_carried_forward_pence": carried,
+            }
+        )
     return out
 
 
@@ -257,7 +268,11 @@ def parse_budget(text: str | None) -> dict[str, int]:
 
     parts = [p.strip() for p in re.split(r"[;,](?=\s*\d{4}[-/]\d{2})", text or "") if p.strip()]
     if not parts:
-        raise invalid("budget", "required", "expected FY=£amount pairs, e.g. 2017-18=£3,825,000,2018-19=£3,790,000")
+        raise invalid(
+            "budget",
+            "required",
+            "expected FY=£amount pairs, e.g. 2017-18=£3,825,000,2018-19=£3,790,000",
+        )
     out: dict[str, int] = {}
     for part in parts:
         fy_text, sep, amount = part.partition("=")
@@ -268,8 +283,9 @@ def parse_budget(text: str | None) -> dict[str, int]:
             pence = parse_pence(amount, "amount")
         except SendctlError as e:
             why = e.message.split(": ", 1)[-1].split(" (got ")[0]
-            raise invalid("budget", "bad_budget", f"{why}; a budget reads 2017-18=£3,825,000",
-                          part) from None
+            raise invalid(
+                "budget", "bad_budget", f"{why}; a budget reads 2017-18=£3,825,000", part
+            ) from None
         fy = financial_year(start)
         if fy in out:
             raise invalid("budget", "duplicate_year", f"{fy} appears twice", part)

@@ -38,8 +38,9 @@ class InvalidInput(SendctlError):
 
     def __init__(self, problems: list[Problem], hint: str | None = None):
         self.problems = list(problems)
-        super().__init__("\n".join(describe(p) for p in self.problems), hint=hint,
-                         exit_code=EXIT_BAD_INPUT)
+        super().__init__(
+            "\n".join(describe(p) for p in self.problems), hint=hint, exit_code=EXIT_BAD_INPUT
+        )
 
 
 class InvalidValue(InvalidInput):
@@ -50,7 +51,8 @@ class InvalidValue(InvalidInput):
         super().__init__([problem], hint=hint)
 
 
-def invalid(field: str, code: str, message: str, value: str | None = None,
-            hint: str | None = None) -> InvalidValue:
+def invalid(
+    field: str, code: str, message: str, value: str | None = None, hint: str | None = None
+) -> InvalidValue:
     """Shorthand: `raise invalid("date_of_birth", "bad_date", "expected a date like 31/03/2018")`."""
     return InvalidValue(Problem(None, field, code, message, value), hint=hint)

@@ -52,8 +52,26 @@ def reference_start(year: int) -> date:
 SEX = ("M", "F")  # UNVERIFIED whether U is allowed in SEN2
 GENDER_CURRENT = {"M": "1", "F": "2"}  # collections up to 2023 sent GenderCurrent instead of Sex
 ETHNICITY_MAIN = (
-    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN", "ABAN",
-    "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    "WBRI",
+    "WIRI",
+    "WIRT",
+    "WOTH",
+    "WROM",
+    "MWBC",
+    "MWBA",
+    "MWAS",
+    "MOTH",
+    "AIND",
+    "APKN",
+    "ABAN",
+    "AOTH",
+    "BCRB",
+    "BAFR",
+    "BOTH",
+    "CHNE",
+    "OOTH",
+    "REFU",
+    "NOBT",
 )
 # Extended codes seen in real returns (accepted on input, kept as given).
 ETHNICITY_EXTENDED = (
@@ -65,10 +83,20 @@ ETHNICITY_EXTENDED = (
 ).split()
 ETHNICITY = ETHNICITY_MAIN + tuple(ETHNICITY_EXTENDED)
 UPN_UNKNOWN = ("UN1", "UN2", "UN3", "UN5", "UN8", "UN9", "UN10")
-REQUEST_SOURCE = {"1": "young person or parent", "2": "school or other education setting",
-                  "3": "health care professional", "4": "social care professional", "5": "other"}
-OUTCOMES = {"Y": "yes", "N": "no", "A": "decision yet to be made", "W": "withdrawn",
-            "H": "historical (decided before the reference period)"}
+REQUEST_SOURCE = {
+    "1": "young person or parent",
+    "2": "school or other education setting",
+    "3": "health care professional",
+    "4": "social care professional",
+    "5": "other",
+}
+OUTCOMES = {
+    "Y": "yes",
+    "N": "no",
+    "A": "decision yet to be made",
+    "W": "withdrawn",
+    "H": "historical (decided before the reference period)",
+}
 REVIEW_OUTCOME = {"A": "amend", "C": "cease", "M": "maintain"}
 # our annual-review decisions -> ReviewOutcome
 REVIEW_DECISION_CODE = {"amend": "A", "cease": "C", "keep": "M"}
@@ -79,12 +107,31 @@ RESIDENTIAL = {"A": "38 to 51 weeks", "B": "52 weeks"}
 WORK_BASED = {"AP": "apprenticeship", "SI": "supported internship", "TR": "traineeship"}
 DIRECT_PAYMENTS = ("0", "1")  # UNVERIFIED: DP's code list was not seen; sent as an indicator
 CEASE_REASON = {
-    "1": "reached maximum age", "2": "needs met without a plan", "3": "moved on to higher education",
-    "4": "moved on to paid employment", "5": "transferred to another LA in England",
-    "6": "no longer wishes to engage in education or training", "7": "moved outside England",
-    "8": "deceased", "9": "other",
+    "1": "reached maximum age",
+    "2": "needs met without a plan",
+    "3": "moved on to higher education",
+    "4": "moved on to paid employment",
+    "5": "transferred to another LA in England",
+    "6": "no longer wishes to engage in education or training",
+    "7": "moved outside England",
+    "8": "deceased",
+    "9": "other",
 }
-SEN_TYPE = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH")
+SEN_TYPE = (
+    "SPLD",
+    "MLD",
+    "SLD",
+    "PMLD",
+    "SEMH",
+    "SLCN",
+    "HI",
+    "VI",
+    "MSI",
+    "PD",
+    "ASD",
+    "DS",
+    "OTH",
+)
 INDICATOR = ("0", "1")
 
 
@@ -98,12 +145,22 @@ def codes_for(item: str, year: int) -> tuple[str, ...]:
 
 
 CODED: dict[str, tuple[str, ...]] = {
-    "sex": SEX, "ethnicity": ETHNICITY, "upn_unknown": UPN_UNKNOWN,
-    "request_source": tuple(REQUEST_SOURCE), "request_outcome": tuple(OUTCOMES),
-    "assessment_outcome": tuple(OUTCOMES), "review_outcome": tuple(REVIEW_OUTCOME),
-    "sen_setting": SEN_SETTING, "plan_res": tuple(RESIDENTIAL), "res": tuple(RESIDENTIAL),
-    "plan_wbp": tuple(WORK_BASED), "wbp": tuple(WORK_BASED), "dp": DIRECT_PAYMENTS,
-    "cease_reason": tuple(CEASE_REASON), "sen_type": SEN_TYPE, "placement_rank": ("1", "2"),
+    "sex": SEX,
+    "ethnicity": ETHNICITY,
+    "upn_unknown": UPN_UNKNOWN,
+    "request_source": tuple(REQUEST_SOURCE),
+    "request_outcome": tuple(OUTCOMES),
+    "assessment_outcome": tuple(OUTCOMES),
+    "review_outcome": tuple(REVIEW_OUTCOME),
+    "sen_setting": SEN_SETTING,
+    "plan_res": tuple(RESIDENTIAL),
+    "res": tuple(RESIDENTIAL),
+    "plan_wbp": tuple(WORK_BASED),
+    "wbp": tuple(WORK_BASED),
+    "dp": DIRECT_PAYMENTS,
+    "cease_reason": tuple(CEASE_REASON),
+    "sen_type": SEN_TYPE,
+    "placement_rank": ("1", "2"),
     "sen_type_rank": ("1", "2"),
 }
 
@@ -184,18 +241,27 @@ PLACEMENT_DETAIL: tuple[Item, ...] = _ESTAB + (
     ("RES", "res", 2024, 9999),
     ("WBP", "wbp", 2024, 9999),
 )
-SEN_NEED: tuple[Item, ...] = (("SENtype", "sen_type", *ALWAYS), ("SENtypeRank", "sen_type_rank", *ALWAYS))
+SEN_NEED: tuple[Item, ...] = (
+    ("SENtype", "sen_type", *ALWAYS),
+    ("SENtypeRank", "sen_type_rank", *ALWAYS),
+)
 
 # module name -> (XML element, items, child modules as (key in the dict, module name, repeats))
 MODULES: dict[str, tuple[str, tuple[Item, ...], tuple[tuple[str, str, bool], ...]]] = {
     "person": ("Person", PERSON, (("requests", "requests", True),)),
-    "requests": ("Requests", REQUESTS, (("assessment", "assessment", False),
-                                        ("active_plans", "active_plans", False))),
+    "requests": (
+        "Requests",
+        REQUESTS,
+        (("assessment", "assessment", False), ("active_plans", "active_plans", False)),
+    ),
     "assessment": ("Assessment", ASSESSMENT, (("named_plan", "named_plan", False),)),
     "named_plan": ("NamedPlan", NAMED_PLAN, (("plan_detail", "plan_detail", True),)),
     "plan_detail": ("PlanDetail", PLAN_DETAIL, ()),
-    "active_plans": ("ActivePlans", ACTIVE_PLANS, (("placement_detail", "placement_detail", True),
-                                                   ("sen_need", "sen_need", True))),
+    "active_plans": (
+        "ActivePlans",
+        ACTIVE_PLANS,
+        (("placement_detail", "placement_detail", True), ("sen_need", "sen_need", True)),
+    ),
     "placement_detail": ("PlacementDetail", PLACEMENT_DETAIL, ()),
     "sen_need": ("SENneed", SEN_NEED, ()),
 }
@@ -213,8 +279,20 @@ def items_for(module: str, year: int) -> tuple[tuple[str, str], ...]:
 
 
 # Fields that are special-category personal data: never echoed in a message, a log or an e-mail.
-PERSONAL = frozenset({"surname", "forename", "date_of_birth", "upn", "uln", "sex", "gender_current",
-                      "ethnicity", "postcode", "upn_unknown"})
+PERSONAL = frozenset(
+    {
+        "surname",
+        "forename",
+        "date_of_birth",
+        "upn",
+        "uln",
+        "sex",
+        "gender_current",
+        "ethnicity",
+        "postcode",
+        "upn_unknown",
+    }
+)
 
 
 # --- identifiers -----------------------------------------------------------------------------
@@ -270,42 +348,57 @@ class Rule:
 
 
 # sendctl's own rule codes (S2-xx), NOT DfE's numbers (DfE's rule texts were not available).
-RULES = {r.code: r for r in (
-    Rule("S2-01", "E", "UPN is 13 characters: a letter, 11 digits, a digit or letter (never I, O, S)"),
-    Rule("S2-02", "E", "UPN check letter (character 1) is right"),
-    Rule("S2-03", "E", "UPN characters 2-4 are a known LA number"),
-    Rule("S2-04", "Q", "UPN is not used by another child in the return"),
-    Rule("S2-05", "E", "ULN is 10 digits with a valid check digit"),
-    Rule("S2-06", "E", "UPN, ULN or a reason the UPN is unknown is given"),
-    Rule("S2-07", "E", "UPN-unknown reason is UN1, UN2, UN3, UN5, UN8, UN9 or UN10"),
-    Rule("S2-10", "E", "surname, forename, date of birth, sex and ethnicity are given"),
-    Rule("S2-11", "E", "every coded item is in its code list for the collection year"),
-    Rule("S2-12", "E", "every date is a real date written YYYY-MM-DD"),
-    Rule("S2-13", "E", "every indicator is 0 or 1"),
-    Rule("S2-14", "E", "header: year, survey day and LA code are the collection's"),
-    Rule("S2-15", "Q", "born on or before survey day and aged 0-24 on 31 August before it"),
-    Rule("S2-20", "E", "request outcome date is on or after the request was received"),
-    Rule("S2-21", "E", "assessment outcome date is on or after the request and its decision"),
-    Rule("S2-22", "E", "cease date on or after plan start; leaving date on or after entry"),
-    Rule("S2-23", "E", "review decision and draft dates on or after the review meeting"),
-    Rule("S2-24", "E", "no date is after survey day"),
-    Rule("S2-25", "Q", "completed work dated before the reference period is coded H"),
-    Rule("S2-26", "Q", "a plan that ceased before the reference period is not returned"),
-    Rule("S2-30", "E", "request outcome Y or N has a date; A, W, H have none"),
-    Rule("S2-31", "E", "an assessment follows only a request outcome Y (or H)"),
-    Rule("S2-32", "E", "assessment outcome N has a date; A, W, H have none"),
-    Rule("S2-33", "E", "a named plan follows only an assessment outcome Y or H"),
-    Rule("S2-34", "E", "named plan has a start date; cease date and cease reason go together"),
-    Rule("S2-35", "E", "each placement gives a URN, a UKPRN or an SEN setting"),
-    Rule("S2-36", "Q", "each placement gives the SEN unit and resourced provision indicators"),
-    Rule("S2-37", "E", "placement ranks are 1 or 2, not repeated, with a rank 1"),
-    Rule("S2-38", "E", "at most two needs, ranks 1 and 2 not repeated, with a rank 1"),
-    Rule("S2-39", "Q", "a plan active on survey day has a placement open that day and a primary need"),
-    Rule("S2-41", "Q", "only one request has a plan active on survey day"),
-    Rule("S2-42", "Q", "transfer LA is a known LA code and not our own"),
-    Rule("S2-43", "Q", "a review outcome has its meeting and decision dates"),
-    Rule("S2-44", "Q", "SEN setting OTH/NIEO or cease reason 9: COLLECT will ask for an explanation"),
-)}
+RULES = {
+    r.code: r
+    for r in (
+        Rule(
+            "S2-01",
+            "E",
+            "UPN is 13 characters: a letter, 11 digits, a digit or letter (never I, O, S)",
+        ),
+        Rule("S2-02", "E", "UPN check letter (character 1) is right"),
+        Rule("S2-03", "E", "UPN characters 2-4 are a known LA number"),
+        Rule("S2-04", "Q", "UPN is not used by another child in the return"),
+        Rule("S2-05", "E", "ULN is 10 digits with a valid check digit"),
+        Rule("S2-06", "E", "UPN, ULN or a reason the UPN is unknown is given"),
+        Rule("S2-07", "E", "UPN-unknown reason is UN1, UN2, UN3, UN5, UN8, UN9 or UN10"),
+        Rule("S2-10", "E", "surname, forename, date of birth, sex and ethnicity are given"),
+        Rule("S2-11", "E", "every coded item is in its code list for the collection year"),
+        Rule("S2-12", "E", "every date is a real date written YYYY-MM-DD"),
+        Rule("S2-13", "E", "every indicator is 0 or 1"),
+        Rule("S2-14", "E", "header: year, survey day and LA code are the collection's"),
+        Rule("S2-15", "Q", "born on or before survey day and aged 0-24 on 31 August before it"),
+        Rule("S2-20", "E", "request outcome date is on or after the request was received"),
+        Rule("S2-21", "E", "assessment outcome date is on or after the request and its decision"),
+        Rule("S2-22", "E", "cease date on or after plan start; leaving date on or after entry"),
+        Rule("S2-23", "E", "review decision and draft dates on or after the review meeting"),
+        Rule("S2-24", "E", "no date is after survey day"),
+        Rule("S2-25", "Q", "completed work dated before the reference period is coded H"),
+        Rule("S2-26", "Q", "a plan that ceased before the reference period is not returned"),
+        Rule("S2-30", "E", "request outcome Y or N has a date; A, W, H have none"),
+        Rule("S2-31", "E", "an assessment follows only a request outcome Y (or H)"),
+        Rule("S2-32", "E", "assessment outcome N has a date; A, W, H have none"),
+        Rule("S2-33", "E", "a named plan follows only an assessment outcome Y or H"),
+        Rule("S2-34", "E", "named plan has a start date; cease date and cease reason go together"),
+        Rule("S2-35", "E", "each placement gives a URN, a UKPRN or an SEN setting"),
+        Rule("S2-36", "Q", "each placement gives the SEN unit and resourced provision indicators"),
+        Rule("S2-37", "E", "placement ranks are 1 or 2, not repeated, with a rank 1"),
+        Rule("S2-38", "E", "at most two needs, ranks 1 and 2 not repeated, with a rank 1"),
+        Rule(
+            "S2-39",
+            "Q",
+            "a plan active on survey day has a placement open that day and a primary need",
+        ),
+        Rule("S2-41", "Q", "only one request has a plan active on survey day"),
+        Rule("S2-42", "Q", "transfer LA is a known LA code and not our own"),
+        Rule("S2-43", "Q", "a review outcome has its meeting and decision dates"),
+        Rule(
+            "S2-44",
+            "Q",
+            "SEN setting OTH/NIEO or cease reason 9: COLLECT will ask for an explanation",
+        ),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -352,8 +445,13 @@ def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterat
         yield fail("S2-06", "upn", "no UPN, no ULN and no reason the UPN is unknown")
     if unk and unk not in UPN_UNKNOWN:
         yield fail("S2-07", "upn_unknown", RULES["S2-07"].text)
-    needed = ("surname", "forename", "date_of_birth", "sex" if year >= 2024 else "gender_current",
-              "ethnicity")
+    needed = (
+        "surname",
+        "forename",
+        "date_of_birth",
+        "sex" if year >= 2024 else "gender_current",
+        "ethnicity",
+    )
     for f in needed:
         if not p.get(f):
             yield fail("S2-10", f, "missing")
@@ -362,7 +460,9 @@ def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterat
         aug31 = date(census.year - 1, 8, 31)
         age = aug31.year - dob.year - ((aug31.month, aug31.day) < (dob.month, dob.day))
         if dob > census or not 0 <= age <= 24:
-            yield fail("S2-15", "date_of_birth", "born after survey day or aged outside 0-24 on 31 August")
+            yield fail(
+                "S2-15", "date_of_birth", "born after survey day or aged outside 0-24 on 31 August"
+            )
 
     # every item of every module: codes, dates, indicators, nothing after survey day
     for module, rec in walk(p):
@@ -377,7 +477,10 @@ def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterat
                 d = _date(v)
                 if d is None:
                     yield fail("S2-12", f, "not a date written YYYY-MM-DD")
-                elif d > census and f not in ("date_of_birth", "phase_due_on"):  # a due date may lie ahead
+                elif d > census and f not in (
+                    "date_of_birth",
+                    "phase_due_on",
+                ):  # a due date may lie ahead
                     yield fail("S2-24", f, f"after survey day {census.isoformat()}")
             elif f in INDICATORS and v not in INDICATOR:
                 yield fail("S2-13", f, f"expected 0 or 1 (got {v!r})")
@@ -435,15 +538,21 @@ def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterat
             active_requests += 1
         if ap is None:
             if active:
-                yield fail("S2-39", "active_plans", "plan active on survey day without active plan details")
+                yield fail(
+                    "S2-39", "active_plans", "plan active on survey day without active plan details"
+                )
             continue
         places = ap.get("placement_detail", [])
         for pl in places:
             e, lv = _date(pl.get("entry_on")), _date(pl.get("leaving_on"))
             if e and lv and lv < e:
                 yield fail("S2-22", "leaving_on", "before the entry date")
-        open_on_census = [pl for pl in places if (_date(pl.get("entry_on")) or date.min) <= census
-                          and (_date(pl.get("leaving_on")) or date.max) >= census]
+        open_on_census = [
+            pl
+            for pl in places
+            if (_date(pl.get("entry_on")) or date.min) <= census
+            and (_date(pl.get("leaving_on")) or date.max) >= census
+        ]
         # placements attended one after another may each be rank 1: ranks are checked among
         # those open on survey day
         yield from _placements(fail, places, "placement_detail", ranked=open_on_census)
@@ -460,56 +569,100 @@ def check_person(p: dict[str, Any], year: int, lea: str | None = None) -> Iterat
             d = _date(ap.get(f))
             if meet and d and d < meet:
                 yield fail("S2-23", f, "before the review meeting")
-        if ap.get("review_outcome") and not (ap.get("review_meeting_on") and ap.get("last_review_on")):
+        if ap.get("review_outcome") and not (
+            ap.get("review_meeting_on") and ap.get("last_review_on")
+        ):
             yield fail("S2-43", "review_outcome", "outcome without meeting and decision dates")
         tla = ap.get("transfer_la")
         if tla and (tla not in LA_CODES or tla == lea):
             yield fail("S2-42", "transfer_la", f"not another LA's code (got {tla!r})")
     if active_requests > 1:
-        yield fail("S2-41", "requests", f"{active_requests} requests with a plan active on survey day")
+        yield fail(
+            "S2-41", "requests", f"{active_requests} requests with a plan active on survey day"
+        )
 
 
-def _placements(fail: Callable[[str, str, str], Failure], places: list[dict[str, Any]], module: str, ranked: list[dict[str, Any]] | None = None) -> Iterator[Failure]:
+def _placements(
+    fail: Callable[[str, str, str], Failure],
+    places: list[dict[str, Any]],
+    module: str,
+    ranked: list[dict[str, Any]] | None = None,
+) -> Iterator[Failure]:
     for pl in places:
         if not (pl.get("urn") or pl.get("ukprn") or pl.get("sen_setting")):
             yield fail("S2-35", "urn", f"{module}: no URN, UKPRN or SEN setting")
         elif pl.get("sen_unit") is None or pl.get("resourced_provision") is None:
-            yield fail("S2-36", "sen_unit", f"{module}: SEN unit / resourced provision indicators not given")
+            yield fail(
+                "S2-36",
+                "sen_unit",
+                f"{module}: SEN unit / resourced provision indicators not given",
+            )
         if pl.get("sen_setting") in ("OTH", "NIEO"):
-            yield fail("S2-44", "sen_setting", f"SEN setting {pl['sen_setting']}: prepare an explanation")
+            yield fail(
+                "S2-44", "sen_setting", f"SEN setting {pl['sen_setting']}: prepare an explanation"
+            )
     ranked = places if ranked is None else ranked
     ranks = [pl.get("placement_rank") for pl in ranked]
-    if ranked and (len(set(ranks)) != len(ranks) or "1" not in ranks
-                   or any(r not in ("1", "2") for r in ranks)):
-        yield fail("S2-37", "placement_rank", f"{module}: ranks must be 1 or 2, not repeated, with a rank 1")
+    if ranked and (
+        len(set(ranks)) != len(ranks) or "1" not in ranks or any(r not in ("1", "2") for r in ranks)
+    ):
+        yield fail(
+            "S2-37",
+            "placement_rank",
+            f"{module}: ranks must be 1 or 2, not repeated, with a rank 1",
+        )
 
 
-INDICATORS = frozenset({"rya", "request_mediation", "request_tribunal", "assessment_mediation",
-                        "assessment_tribunal", "other_mediation", "other_tribunal", "week20", "pb",
-                        "oa", "sen_unit", "resourced_provision"})
+INDICATORS = frozenset(
+    {
+        "rya",
+        "request_mediation",
+        "request_tribunal",
+        "assessment_mediation",
+        "assessment_tribunal",
+        "other_mediation",
+        "other_tribunal",
+        "week20",
+        "pb",
+        "oa",
+        "sen_unit",
+        "resourced_provision",
+    }
+)
 
 
 def walk(p: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(module, record) for the person and every record under it, in document order."""
+
     def visit(module: str, rec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
         yield module, rec
         for key, child, repeats in MODULES[module][2]:
             v = rec.get(key)
             if v is None:
                 continue
-            for r in (v if repeats else [v]):
+            for r in v if repeats else [v]:
                 yield from visit(child, r)
+
     yield from visit("person", p)
 
 
 def check_header(header: dict[str, Any], year: int, lea: str | None) -> Iterator[Failure]:
     if header.get("year") != str(year):
-        yield Failure("S2-14", "E", "(header)", "year", f"expected {year} (got {header.get('year')!r})")
+        yield Failure(
+            "S2-14", "E", "(header)", "year", f"expected {year} (got {header.get('year')!r})"
+        )
     if header.get("reference_date") != census_date(year).isoformat():
-        yield Failure("S2-14", "E", "(header)", "reference_date",
-                      f"expected survey day {census_date(year).isoformat()}")
+        yield Failure(
+            "S2-14",
+            "E",
+            "(header)",
+            "reference_date",
+            f"expected survey day {census_date(year).isoformat()}",
+        )
     if lea and header.get("lea") != lea:
-        yield Failure("S2-14", "E", "(header)", "lea", f"expected {lea} (got {header.get('lea')!r})")
+        yield Failure(
+            "S2-14", "E", "(header)", "lea", f"expected {lea} (got {header.get('lea')!r})"
+        )
 
 
 # --- the mapping: our records -> one child's return (replayed to survey day) ------------------
@@ -521,13 +674,19 @@ class CaseData:
 
     case: dict[str, Any]
     person: dict[str, Any] | None = None
-    assessments: list[dict[str, Any]] | None = None  # assessments rows received on or before survey day
+    assessments: list[dict[str, Any]] | None = (
+        None  # assessments rows received on or before survey day
+    )
     requests: list[dict[str, Any]] | None = None  # sen2_requests rows
     plan: dict[str, Any] | None = None  # sen2_plans row
     placements: list[dict[str, Any]] | None = None  # sen2_placements rows
     needs: list[dict[str, Any]] | None = None  # sen2_needs rows
-    review: dict[str, Any] | None = None  # the last reviews row with a meeting on or before survey day
-    ended: dict[str, Any] | None = None  # {"cease_on", "cease_reason", "transfer_la"} from plan events
+    review: dict[str, Any] | None = (
+        None  # the last reviews row with a meeting on or before survey day
+    )
+    ended: dict[str, Any] | None = (
+        None  # {"cease_on", "cease_reason", "transfer_la"} from plan events
+    )
 
 
 # our assessment outcomes -> AssessmentOutcome
@@ -541,10 +700,17 @@ def _upto(v: str | None, day: str) -> str | None:
     return v if v and v <= day else None
 
 
-def _request_from_assessment(a: dict[str, Any], s: dict[str, Any] | None, census: str) -> dict[str, Any]:
+def _request_from_assessment(
+    a: dict[str, Any], s: dict[str, Any] | None, census: str
+) -> dict[str, Any]:
     s = s or {}
-    rq = {"received_on": a["received_on"], "request_source": s.get("request_source"),
-          "exported": s.get("exported"), "_assessment_id": a["id"], "_plan": s.get("plan", 0)}
+    rq = {
+        "received_on": a["received_on"],
+        "request_source": s.get("request_source"),
+        "exported": s.get("exported"),
+        "_assessment_id": a["id"],
+        "_plan": s.get("plan", 0),
+    }
     for f in _ZERO_REQUEST:
         rq[f] = s.get(f) or "0"
     # what the clocks recorded (up to census day) comes first; an outcome kept from a previous
@@ -554,19 +720,30 @@ def _request_from_assessment(a: dict[str, Any], s: dict[str, Any] | None, census
         rq["request_outcome"] = "Y" if a["decision"] == "assess" else "N"
         rq["request_outcome_on"] = decided
     elif s.get("request_outcome"):
-        rq["request_outcome"], rq["request_outcome_on"] = s["request_outcome"], s.get("request_outcome_on")
+        rq["request_outcome"], rq["request_outcome_on"] = (
+            s["request_outcome"],
+            s.get("request_outcome_on"),
+        )
     else:
         rq["request_outcome"], rq["request_outcome_on"] = "A", None
-    if rq["request_outcome"] in ("Y", "H") and (a["decision"] == "assess" or s.get("assessment_outcome")):
+    if rq["request_outcome"] in ("Y", "H") and (
+        a["decision"] == "assess" or s.get("assessment_outcome")
+    ):
         asm = {f: s.get(f) or "0" for f in _ZERO_ASSESS}
         concluded = _upto(a["concluded_on"], census)
         if concluded and a["outcome"] in _ASSESS_OUTCOME:
-            asm["assessment_outcome"], asm["assessment_outcome_on"] = _ASSESS_OUTCOME[a["outcome"]], concluded
+            asm["assessment_outcome"], asm["assessment_outcome_on"] = (
+                _ASSESS_OUTCOME[a["outcome"]],
+                concluded,
+            )
         elif s.get("assessment_outcome"):
             asm["assessment_outcome"] = s["assessment_outcome"]
             asm["assessment_outcome_on"] = s.get("assessment_outcome_on")
         elif _upto(a["draft_on"], census):
-            asm["assessment_outcome"], asm["assessment_outcome_on"] = "Y", None  # issuing, plan pending
+            asm["assessment_outcome"], asm["assessment_outcome_on"] = (
+                "Y",
+                None,
+            )  # issuing, plan pending
         else:
             asm["assessment_outcome"], asm["assessment_outcome_on"] = "A", None
         asm["week20"] = s.get("week20") or ("1" if a["exception_reason"] else "0")
@@ -593,7 +770,11 @@ def _historic(rq: dict[str, Any], ref0: str) -> None:
         for f in _ZERO_REQUEST:
             rq[f] = None
     a = rq.get("assessment")
-    if a and a.get("assessment_outcome") in ("Y", "N") and (a.get("assessment_outcome_on") or "9") < ref0:
+    if (
+        a
+        and a.get("assessment_outcome") in ("Y", "N")
+        and (a.get("assessment_outcome_on") or "9") < ref0
+    ):
         a["assessment_outcome"], a["assessment_outcome_on"] = "H", None
         for f in _ZERO_ASSESS + ("week20",):
             a[f] = None
@@ -602,8 +783,12 @@ def _historic(rq: dict[str, Any], ref0: str) -> None:
 def _pending(rq: dict[str, Any]) -> bool:
     a = rq.get("assessment")
     return rq.get("request_outcome") == "A" or bool(
-        a and (a.get("assessment_outcome") == "A"
-               or (a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))))
+        a
+        and (
+            a.get("assessment_outcome") == "A"
+            or (a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))
+        )
+    )
 
 
 def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
@@ -613,16 +798,29 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
     ref0 = reference_start(year).isoformat()
     c = d.case
     sp = d.person or {}
-    p = {"case_ref": c["case_ref"], "surname": c["surname"], "forename": c["forename"],
-         "date_of_birth": c["date_of_birth"], "sex": sp.get("sex"),
-         "gender_current": GENDER_CURRENT.get(sp.get("sex") or ""),
-         "ethnicity": sp.get("ethnicity"), "postcode": sp.get("postcode"), "upn": c.get("upn") or None,
-         "uln": sp.get("uln"), "upn_unknown": sp.get("upn_unknown")}
+    p = {
+        "case_ref": c["case_ref"],
+        "surname": c["surname"],
+        "forename": c["forename"],
+        "date_of_birth": c["date_of_birth"],
+        "sex": sp.get("sex"),
+        "gender_current": GENDER_CURRENT.get(sp.get("sex") or ""),
+        "ethnicity": sp.get("ethnicity"),
+        "postcode": sp.get("postcode"),
+        "upn": c.get("upn") or None,
+        "uln": sp.get("uln"),
+        "upn_unknown": sp.get("upn_unknown"),
+    }
 
     extras = {s["assessment_id"]: s for s in d.requests or [] if s.get("assessment_id") is not None}
-    requests = [_request_from_assessment(a, extras.get(a["id"]), census) for a in d.assessments or []]
-    requests += [_request_from_row(s) for s in d.requests or []
-                 if s.get("assessment_id") is None and (s.get("received_on") or "") <= census]
+    requests = [
+        _request_from_assessment(a, extras.get(a["id"]), census) for a in d.assessments or []
+    ]
+    requests += [
+        _request_from_row(s)
+        for s in d.requests or []
+        if s.get("assessment_id") is None and (s.get("received_on") or "") <= census
+    ]
     for rq in requests:
         _historic(rq, ref0)
 
@@ -637,50 +835,79 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
     if plan_returned:
         carrier = next((r for r in requests if r.get("_plan")), None)
         if carrier is None:
-            issued = [r for r in requests if r.get("assessment", {}) and r["assessment"].get("_issued")]
+            issued = [
+                r for r in requests if r.get("assessment", {}) and r["assessment"].get("_issued")
+            ]
             carrier = issued[-1] if issued else None
         if carrier is None:
-            carrier = {"received_on": None, "request_outcome": "H",
-                       "assessment": {"assessment_outcome": "H"}}
+            carrier = {
+                "received_on": None,
+                "request_outcome": "H",
+                "assessment": {"assessment_outcome": "H"},
+            }
             requests.insert(0, carrier)
         if carrier.get("assessment") is None:
             carrier["assessment"] = {"assessment_outcome": "H"}
-        places = sorted(d.placements or [], key=lambda r: (r["kind"], r["placement_rank"], r.get("entry_on") or ""))
+        places = sorted(
+            d.placements or [],
+            key=lambda r: (r["kind"], r["placement_rank"], r.get("entry_on") or ""),
+        )
         carrier["assessment"]["named_plan"] = {
-            "start_on": start, **{f: plan_row.get(f) for f in ("plan_res", "plan_wbp", "pb", "oa", "dp")},
-            "cease_on": cease_on, "cease_reason": cease_reason,
-            "plan_detail": [{f: pl.get(f) for _, f, *_ in PLAN_DETAIL} for pl in places if pl["kind"] == "named"],
+            "start_on": start,
+            **{f: plan_row.get(f) for f in ("plan_res", "plan_wbp", "pb", "oa", "dp")},
+            "cease_on": cease_on,
+            "cease_reason": cease_reason,
+            "plan_detail": [
+                {f: pl.get(f) for _, f, *_ in PLAN_DETAIL} for pl in places if pl["kind"] == "named"
+            ],
         }
         if active:
             rv = d.review or {}
             decided = _upto(rv.get("decided_on"), census)
-            attended = [pl for pl in places if pl["kind"] == "attended"
-                        and (pl.get("entry_on") or "") <= census and (pl.get("leaving_on") or "9") >= ref0]
+            attended = [
+                pl
+                for pl in places
+                if pl["kind"] == "attended"
+                and (pl.get("entry_on") or "") <= census
+                and (pl.get("leaving_on") or "9") >= ref0
+            ]
             needs = {n["sen_type_rank"]: n["sen_type"] for n in d.needs or []}
             if "1" not in needs and c.get("primary_need") in SEN_TYPE:
                 needs["1"] = c["primary_need"]
             carrier["active_plans"] = {
                 # TransferLA: a plan transferred in during the reference year (or since)
-                "transfer_la": (ended.get("transfer_la") if (ended.get("moved_in_on") or "") >= ref0 else None)
+                "transfer_la": (
+                    ended.get("transfer_la") if (ended.get("moved_in_on") or "") >= ref0 else None
+                )
                 or plan_row.get("transfer_la"),
                 "review_meeting_on": rv.get("meeting_on"),
-                "review_outcome": REVIEW_DECISION_CODE.get(rv.get("decision") or "") if decided else None,
+                "review_outcome": REVIEW_DECISION_CODE.get(rv.get("decision") or "")
+                if decided
+                else None,
                 "review_draft_on": _upto(plan_row.get("review_draft_on"), census),
                 "phase_due_on": plan_row.get("phase_due_on"),
                 "phase_final_on": _upto(plan_row.get("phase_final_on"), census),
                 "last_review_on": decided,
                 "placement_detail": [
-                    {**{f: pl.get(f) for _, f, *_ in PLACEMENT_DETAIL},
-                     "leaving_on": _upto(pl.get("leaving_on"), census)} for pl in attended],
+                    {
+                        **{f: pl.get(f) for _, f, *_ in PLACEMENT_DETAIL},
+                        "leaving_on": _upto(pl.get("leaving_on"), census),
+                    }
+                    for pl in attended
+                ],
                 "sen_need": [{"sen_type": needs[r], "sen_type_rank": r} for r in sorted(needs)],
             }
 
-    kept = [rq for rq in requests
-            if rq.get("assessment", {}) and rq["assessment"].get("named_plan") is not None
-            or _pending(rq)
-            or (rq.get("received_on") or "") >= ref0
-            or (rq.get("request_outcome_on") or "") >= ref0
-            or ((rq.get("assessment") or {}).get("assessment_outcome_on") or "") >= ref0]
+    kept = [
+        rq
+        for rq in requests
+        if rq.get("assessment", {})
+        and rq["assessment"].get("named_plan") is not None
+        or _pending(rq)
+        or (rq.get("received_on") or "") >= ref0
+        or (rq.get("request_outcome_on") or "") >= ref0
+        or ((rq.get("assessment") or {}).get("assessment_outcome_on") or "") >= ref0
+    ]
     if not kept:
         return None
     for rq in kept:
@@ -701,11 +928,29 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
 _YES_NO = {"1": "1", "0": "0", "y": "1", "n": "0", "yes": "1", "no": "0", "true": "1", "false": "0"}
 _POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}\Z")
 ITEM_KINDS = {
-    "sex": "code", "ethnicity": "code", "postcode": "postcode", "uln": "uln", "upn_unknown": "code",
-    "request_source": "code", "rya": "flag", "plan_res": "code", "plan_wbp": "code", "pb": "flag",
-    "oa": "flag", "dp": "code", "transfer_la": "la", "urn": "urn", "ukprn": "ukprn",
-    "sen_setting": "code", "sen_setting_other": "text", "placement_from": "date", "sen_unit": "flag",
-    "resourced_provision": "flag", "res": "code", "wbp": "code", "secondary_need": "need",
+    "sex": "code",
+    "ethnicity": "code",
+    "postcode": "postcode",
+    "uln": "uln",
+    "upn_unknown": "code",
+    "request_source": "code",
+    "rya": "flag",
+    "plan_res": "code",
+    "plan_wbp": "code",
+    "pb": "flag",
+    "oa": "flag",
+    "dp": "code",
+    "transfer_la": "la",
+    "urn": "urn",
+    "ukprn": "ukprn",
+    "sen_setting": "code",
+    "sen_setting_other": "text",
+    "placement_from": "date",
+    "sen_unit": "flag",
+    "resourced_provision": "flag",
+    "res": "code",
+    "wbp": "code",
+    "secondary_need": "need",
     "sen_type": "need",
 }
 
@@ -734,13 +979,21 @@ def clean_item(field: str, text: str) -> tuple[str | None, str | None]:
         v = re.sub(r"\s+", " ", t.upper())
         return (v, None) if _POSTCODE.match(v) else (None, "expected a UK postcode like LE15 6HP")
     if kind == "uln":
-        return (t, None) if uln_valid(t) else (None, "expected a 10-digit ULN with a valid check digit")
+        return (
+            (t, None)
+            if uln_valid(t)
+            else (None, "expected a 10-digit ULN with a valid check digit")
+        )
     if kind == "la":
         return (t, None) if t in LA_CODES else (None, "expected a 3-digit DfE local authority code")
     if kind == "urn":
         return (t, None) if re.fullmatch(r"[0-9]{6}", t) else (None, "expected a 6-digit URN")
     if kind == "ukprn":
-        return (t, None) if re.fullmatch(r"1[0-9]{7}", t) else (None, "expected an 8-digit UKPRN starting 1")
+        return (
+            (t, None)
+            if re.fullmatch(r"1[0-9]{7}", t)
+            else (None, "expected an 8-digit UKPRN starting 1")
+        )
     if kind == "date":
         from sendctl.domain.dates import BadDate, parse_date
 
@@ -785,13 +1038,20 @@ def match_key(p: dict[str, Any]) -> tuple[Any, ...]:
         return ("upn", p["upn"])
     if p.get("uln"):
         return ("uln", p["uln"])
-    return ("name", (p.get("surname") or "").lower(), (p.get("forename") or "").lower(), p.get("date_of_birth"))
+    return (
+        "name",
+        (p.get("surname") or "").lower(),
+        (p.get("forename") or "").lower(),
+        p.get("date_of_birth"),
+    )
 
 
 _PERSONAL_ELEMENTS = {el for el, f, *_ in PERSON if f in PERSONAL}
 
 
-def compare_child(last: dict[str, Any], now: dict[str, Any], year: int) -> list[tuple[str, str | None, str | None]]:
+def compare_child(
+    last: dict[str, Any], now: dict[str, Any], year: int
+) -> list[tuple[str, str | None, str | None]]:
     """(path, last value, value now) for every item of the `year` collection that differs;
     personal items say only that they changed."""
     a, b = flatten(last, year), flatten(now, year)
@@ -799,7 +1059,13 @@ def compare_child(last: dict[str, Any], now: dict[str, Any], year: int) -> list[
     for path in sorted(set(a) | set(b), key=lambda k: (k.count("/"), k)):
         if a.get(path) != b.get(path):
             if path in _PERSONAL_ELEMENTS:
-                rows.append((path, "(recorded)" if a.get(path) else None, "(changed)" if b.get(path) else None))
+                rows.append(
+                    (
+                        path,
+                        "(recorded)" if a.get(path) else None,
+                        "(changed)" if b.get(path) else None,
+                    )
+                )
             else:
                 rows.append((path, a.get(path), b.get(path)))
     return rows

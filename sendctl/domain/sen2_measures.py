@@ -19,38 +19,91 @@ SIX_WEEKS, SIXTEEN_WEEKS, TWENTY_WEEKS, FIFTY_TWO_WEEKS, FOUR_WEEKS = 42, 112, 1
 
 # figure -> (section, published item, how it is counted)
 FIGURES: dict[str, tuple[str, str, str]] = {
-    "requests_received": ("requests", "requests_received_in_year",
-                          "requests received in the calendar year (outcome not H)"),
+    "requests_received": (
+        "requests",
+        "requests_received_in_year",
+        "requests received in the calendar year (outcome not H)",
+    ),
     "requests_assess": ("requests", "requests_decided_to_assess", "of those, RequestOutcome Y"),
-    "requests_not_assess": ("requests", "requests_decided_not_to_assess", "of those, RequestOutcome N"),
-    "requests_not_decided": ("requests", "requests_decision_not_made", "of those, RequestOutcome A"),
+    "requests_not_assess": (
+        "requests",
+        "requests_decided_not_to_assess",
+        "of those, RequestOutcome N",
+    ),
+    "requests_not_decided": (
+        "requests",
+        "requests_decision_not_made",
+        "of those, RequestOutcome A",
+    ),
     "requests_withdrawn": ("requests", "requests_withdrawn", "of those, RequestOutcome W"),
-    "requests_within_6_weeks": ("requests", "request_outcome_six_weeks",
-                                "decided (Y or N) within 6 weeks (42 days) of receipt, reg 5(1)"),
+    "requests_within_6_weeks": (
+        "requests",
+        "request_outcome_six_weeks",
+        "decided (Y or N) within 6 weeks (42 days) of receipt, reg 5(1)",
+    ),
     "requests_over_6_weeks": ("requests", "request_outcome_over_6_weeks", "decided after 6 weeks"),
-    "assessments_issued": ("assessments", "assess_issued",
-                           "AssessmentOutcome Y with the plan issued in the year"),
-    "assessments_not_issued": ("assessments", "assess_not_issued",
-                               "AssessmentOutcome N decided in the year"),
-    "no_plan_within_16_weeks": ("assessments", "outcome_decision_within_time",
-                                "decision not to issue notified within 16 weeks (112 days) of the request, reg 10(1)"),
-    "no_plan_over_16_weeks": ("assessments", "outcome_decision_over_time", "notified after 16 weeks"),
-    "plans_issued": ("timeliness", "plans_issued_den",
-                     "plans issued in the year after an assessment (exception cases included)"),
-    "plans_within_20_weeks": ("timeliness", "plans_issued_within_20_weeks",
-                              "issued within 20 weeks (140 days) of the request, reg 13(2)"),
-    "plans_20_to_52_weeks": ("timeliness", "plans_issued_gt20weeks_ltYear", "issued after 20 and within 52 weeks"),
-    "plans_after_52_weeks": ("timeliness", "plans_issued_gt_1_year", "issued after 52 weeks (364 days)"),
-    "plans_issued_ex": ("timeliness", "plans_issued_den_ex",
-                        "plans issued in the year, cases with a 20-week exception (Week20 = 1) left out"),
-    "plans_within_20_weeks_ex": ("timeliness", "plans_issued_20_weeks_ex", "of those, within 20 weeks"),
+    "assessments_issued": (
+        "assessments",
+        "assess_issued",
+        "AssessmentOutcome Y with the plan issued in the year",
+    ),
+    "assessments_not_issued": (
+        "assessments",
+        "assess_not_issued",
+        "AssessmentOutcome N decided in the year",
+    ),
+    "no_plan_within_16_weeks": (
+        "assessments",
+        "outcome_decision_within_time",
+        "decision not to issue notified within 16 weeks (112 days) of the request, reg 10(1)",
+    ),
+    "no_plan_over_16_weeks": (
+        "assessments",
+        "outcome_decision_over_time",
+        "notified after 16 weeks",
+    ),
+    "plans_issued": (
+        "timeliness",
+        "plans_issued_den",
+        "plans issued in the year after an assessment (exception cases included)",
+    ),
+    "plans_within_20_weeks": (
+        "timeliness",
+        "plans_issued_within_20_weeks",
+        "issued within 20 weeks (140 days) of the request, reg 13(2)",
+    ),
+    "plans_20_to_52_weeks": (
+        "timeliness",
+        "plans_issued_gt20weeks_ltYear",
+        "issued after 20 and within 52 weeks",
+    ),
+    "plans_after_52_weeks": (
+        "timeliness",
+        "plans_issued_gt_1_year",
+        "issued after 52 weeks (364 days)",
+    ),
+    "plans_issued_ex": (
+        "timeliness",
+        "plans_issued_den_ex",
+        "plans issued in the year, cases with a 20-week exception (Week20 = 1) left out",
+    ),
+    "plans_within_20_weeks_ex": (
+        "timeliness",
+        "plans_issued_20_weeks_ex",
+        "of those, within 20 weeks",
+    ),
     "new_plans": ("plans", "new_ehc_plans", "named plans starting in the year"),
     "caseload": ("plans", "caseload", "plans in force on census day"),
-    "reviews_decided_within_4_weeks": ("reviews", "decision_4_weeks",
-                                       "annual review decision notified within 4 weeks (28 days) of the meeting, reg 20"),
+    "reviews_decided_within_4_weeks": (
+        "reviews",
+        "decision_4_weeks",
+        "annual review decision notified within 4 weeks (28 days) of the meeting, reg 20",
+    ),
     "reviews_decided_over_4_weeks": ("reviews", "decision_over_4_weeks", "notified after 4 weeks"),
-    **{f"ceased_reason_{c}": ("ceased", f"ceased ({c})", f"plans ceased in the year: {t}")
-       for c, t in CEASE_REASON.items()},
+    **{
+        f"ceased_reason_{c}": ("ceased", f"ceased ({c})", f"plans ceased in the year: {t}")
+        for c, t in CEASE_REASON.items()
+    },
 }
 
 
@@ -77,19 +130,34 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
     for rq in p.get("requests", []):
         recv, ro = _d(rq.get("received_on")), rq.get("request_outcome")
         rod = _d(rq.get("request_outcome_on"))
-        label = f"request received {_long(recv)}" if recv else "request (received date not recorded)"
+        label = (
+            f"request received {_long(recv)}" if recv else "request (received date not recorded)"
+        )
         # requests
         if ro == "H" or not in_year(recv):
-            why = (f"{label}: decided before {span} (H)" if ro == "H"
-                   else f"{label}: not received in {span}")
-            for f in ("requests_received", "requests_assess", "requests_not_assess",
-                      "requests_not_decided", "requests_withdrawn", "requests_within_6_weeks",
-                      "requests_over_6_weeks"):
+            why = (
+                f"{label}: decided before {span} (H)"
+                if ro == "H"
+                else f"{label}: not received in {span}"
+            )
+            for f in (
+                "requests_received",
+                "requests_assess",
+                "requests_not_assess",
+                "requests_not_decided",
+                "requests_withdrawn",
+                "requests_within_6_weeks",
+                "requests_over_6_weeks",
+            ):
                 yield f, False, why
         else:
             yield "requests_received", True, f"{label}, in {span}"
-            for f, code in (("requests_assess", "Y"), ("requests_not_assess", "N"),
-                            ("requests_not_decided", "A"), ("requests_withdrawn", "W")):
+            for f, code in (
+                ("requests_assess", "Y"),
+                ("requests_not_assess", "N"),
+                ("requests_not_decided", "A"),
+                ("requests_withdrawn", "W"),
+            ):
                 yield f, ro == code, f"{label}: request outcome {ro}"
             if ro in ("Y", "N") and rod and recv is not None:  # recv is in the year here
                 days = (rod - recv).days
@@ -113,7 +181,9 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
         elif not aod:
             why = f"{label}: assessment outcome {ao}, no plan issued or refused yet"
         else:
-            why = f"{label}: assessment outcome {ao} on {_long(aod)}" + ("" if in_year(aod) else f", not in {span}")
+            why = f"{label}: assessment outcome {ao} on {_long(aod)}" + (
+                "" if in_year(aod) else f", not in {span}"
+            )
         yield "assessments_issued", issued, why
         yield "assessments_not_issued", no_plan, why
         if no_plan and recv and aod is not None:  # no_plan implies aod is in the year
@@ -127,8 +197,9 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
         if issued and recv and aod is not None:  # issued implies aod is in the year
             days = (aod - recv).days
             exc = a.get("week20") == "1"
-            w = (f"{label}, final plan {_long(aod)}: {days // 7} weeks {days % 7} days"
-                 + (" (20-week exception applies)" if exc else ""))
+            w = f"{label}, final plan {_long(aod)}: {days // 7} weeks {days % 7} days" + (
+                " (20-week exception applies)" if exc else ""
+            )
             yield "plans_issued", True, w
             yield "plans_within_20_weeks", days <= TWENTY_WEEKS, w
             yield "plans_20_to_52_weeks", TWENTY_WEEKS < days <= FIFTY_TWO_WEEKS, w
@@ -137,8 +208,14 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             yield "plans_within_20_weeks_ex", not exc and days <= TWENTY_WEEKS, w
         else:
             w = why if not issued else f"{label}: received date not recorded"
-            for f in ("plans_issued", "plans_within_20_weeks", "plans_20_to_52_weeks", "plans_after_52_weeks",
-                      "plans_issued_ex", "plans_within_20_weeks_ex"):
+            for f in (
+                "plans_issued",
+                "plans_within_20_weeks",
+                "plans_20_to_52_weeks",
+                "plans_after_52_weeks",
+                "plans_issued_ex",
+                "plans_within_20_weeks_ex",
+            ):
                 yield f, False, w
         plan = a.get("named_plan") if a else None
         if plan is None:
@@ -147,13 +224,25 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
         s = f"plan started {_long(start)}" if start else "plan (no start date)"
         yield "new_plans", in_year(start), s + ("" if in_year(start) else f", not in {span}")
         active = start is not None and start <= census and (cease is None or cease > census)
-        yield "caseload", active, (f"{s}, in force on census day {_long(census)}" if active
-                                   else f"{s}, ceased {_long(cease)}" if cease else s)
+        yield (
+            "caseload",
+            active,
+            (
+                f"{s}, in force on census day {_long(census)}"
+                if active
+                else f"{s}, ceased {_long(cease)}"
+                if cease
+                else s
+            ),
+        )
         reason = plan.get("cease_reason")
         for c in CEASE_REASON:
             hit = in_year(cease) and reason == c
-            yield (f"ceased_reason_{c}", hit,
-                   f"{s}, ceased {_long(cease)} reason {reason}" if cease else f"{s}, not ceased")
+            yield (
+                f"ceased_reason_{c}",
+                hit,
+                f"{s}, ceased {_long(cease)} reason {reason}" if cease else f"{s}, not ceased",
+            )
         ap = rq.get("active_plans")
         meet = _d(ap.get("review_meeting_on")) if ap else None
         dec = _d(ap.get("last_review_on")) if ap else None
@@ -163,9 +252,12 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             yield "reviews_decided_within_4_weeks", days <= FOUR_WEEKS, w
             yield "reviews_decided_over_4_weeks", days > FOUR_WEEKS, w
         else:
-            w = ("no annual review meeting recorded" if not meet else
-                 f"annual review meeting {_long(meet)}: " + ("no decision recorded" if not dec
-                                                            else f"decision {_long(dec)} not in {span}"))
+            w = (
+                "no annual review meeting recorded"
+                if not meet
+                else f"annual review meeting {_long(meet)}: "
+                + ("no decision recorded" if not dec else f"decision {_long(dec)} not in {span}")
+            )
             for f in ("reviews_decided_within_4_weeks", "reviews_decided_over_4_weeks"):
                 yield f, False, w
 
@@ -175,9 +267,14 @@ def explain(p: dict[str, Any] | None, year: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if p is None:
         for f in FIGURES:
-            rows.append({"figure": f, "counted": False,
-                         "why": "not in this return: no plan in force or ceased, and no request or "
-                                "assessment in the year or still open on census day"})
+            rows.append(
+                {
+                    "figure": f,
+                    "counted": False,
+                    "why": "not in this return: no plan in force or ceased, and no request or "
+                    "assessment in the year or still open on census day",
+                }
+            )
         return rows
     seen: set[str] = set()
     for f, counted, why in evaluate(p, year):

@@ -51,8 +51,14 @@ def add_months(month: str, n: int) -> str:
     return f"{k // 12:04d}-{k % 12 + 1:02d}"
 
 
-def transfer_burndown(burndown: list[dict[str, Any]], total: int, as_of: date, deadline: date,
-                      rate_per_month: float | None, max_months_after_deadline: int = 12) -> ChartData:
+def transfer_burndown(
+    burndown: list[dict[str, Any]],
+    total: int,
+    as_of: date,
+    deadline: date,
+    rate_per_month: float | None,
+    max_months_after_deadline: int = 12,
+) -> ChartData:
     """Series 'left' (statements not yet concluded at each month's end, up to the as-of month),
     'straight' (from `total` in the first month to 0 in the deadline's month, evenly) and
     'forecast' (from the as-of month at `rate_per_month` until 0, shown past the deadline when
@@ -63,8 +69,14 @@ def transfer_burndown(burndown: list[dict[str, Any]], total: int, as_of: date, d
     as_of_month = as_of.isoformat()[:7]
     left_by_month = {r["month"]: r["remaining"] for r in burndown}
     first = burndown[0]["month"]
-    now_left = next((r["remaining"] for r in reversed(burndown)
-                     if r["remaining"] is not None and r["month"] <= as_of_month), total)
+    now_left = next(
+        (
+            r["remaining"]
+            for r in reversed(burndown)
+            if r["remaining"] is not None and r["month"] <= as_of_month
+        ),
+        total,
+    )
     last = max(deadline_month, burndown[-1]["month"])
     if rate_per_month and now_left:
         end = add_months(as_of_month, math.ceil(now_left / rate_per_month))
@@ -72,8 +84,10 @@ def transfer_burndown(burndown: list[dict[str, Any]], total: int, as_of: date, d
     months = month_range(first, last)
     n_dl = months.index(deadline_month) if deadline_month in months else len(months) - 1
     left = tuple(left_by_month.get(m) if m <= as_of_month else None for m in months)
-    straight = tuple(round(total * (n_dl - i) / n_dl, 1) if n_dl and i <= n_dl else None
-                     for i in range(len(months)))
+    straight = tuple(
+        round(total * (n_dl - i) / n_dl, 1) if n_dl and i <= n_dl else None
+        for i in range(len(months))
+    )
     forecast: list[float | None] = [None] * len(months)
     if rate_per_month and as_of_month in months:
         k = months.index(as_of_month)
@@ -82,9 +96,12 @@ def transfer_burndown(burndown: list[dict[str, Any]], total: int, as_of: date, d
             forecast[i] = round(v, 1)
             if v == 0:
                 break
-    return ChartData("Statements left", tuple(months),
-                     (Series("left", left), Series("straight", straight), Series("forecast", tuple(forecast))),
-                     "statements")
+    return ChartData(
+        "Statements left",
+        tuple(months),
+        (Series("left", left), Series("straight", straight), Series("forecast", tuple(forecast))),
+        "statements",
+    )
 
 
 def fy_month_ends(fy: str) -> list[date]:
@@ -98,14 +115,18 @@ def fy_month_ends(fy: str) -> list[date]:
     return out
 
 
-def spend_against_limit(fund: str, fy: str, spent_to_month_end: list[int | None], limit_pence: int,
-                        limit_name: str) -> ChartData:
+def spend_against_limit(
+    fund: str, fy: str, spent_to_month_end: list[int | None], limit_pence: int, limit_name: str
+) -> ChartData:
     """Series 'spent' (pence spent in the year up to each month's end; None for months not yet
     ended) and 'limit' (the same amount every month: what may be spent this year)."""
     months = tuple(d.isoformat()[:7] for d in fy_month_ends(fy))
-    return ChartData(f"{fund}: spent in {fy} against its {limit_name}", months,
-                     (Series("spent", tuple(spent_to_month_end)), Series("limit", (limit_pence,) * 12)),
-                     "pence")
+    return ChartData(
+        f"{fund}: spent in {fy} against its {limit_name}",
+        months,
+        (Series("spent", tuple(spent_to_month_end)), Series("limit", (limit_pence,) * 12)),
+        "pence",
+    )
 
 
 def clocks_due_by_week(rows: list[dict[str, Any]], as_of: date, weeks: int = 8) -> ChartData:
@@ -123,6 +144,9 @@ def clocks_due_by_week(rows: list[dict[str, Any]], as_of: date, weeks: int = 8) 
         elif days < 7 * weeks:
             due[days // 7] += 1
     labels = tuple((as_of + timedelta(days=7 * i)).isoformat() for i in range(weeks))
-    return ChartData(f"Clocks falling due each week from {as_of.isoformat()}", labels,
-                     (Series("due", tuple(due)), Series("overdue", (overdue,) + (None,) * (weeks - 1))),
-                     "clocks")
+    return ChartData(
+        f"Clocks falling due each week from {as_of.isoformat()}",
+        labels,
+        (Series("due", tuple(due)), Series("overdue", (overdue,) + (None,) * (weeks - 1))),
+        "clocks",
+    )

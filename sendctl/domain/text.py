@@ -14,8 +14,14 @@ from collections.abc import Iterable
 # bidirectional embeddings, overrides and isolates, and the line/paragraph separators.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
-_NAMES = {"\x1b": "ESC (a terminal escape sequence)", "\x9b": "CSI (a terminal escape sequence)",
-          "\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "a NUL byte"}
+_NAMES = {
+    "\x1b": "ESC (a terminal escape sequence)",
+    "\x9b": "CSI (a terminal escape sequence)",
+    "\t": "a tab",
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\x00": "a NUL byte",
+}
 
 
 def control_character(text: str | None) -> str | None:
@@ -29,7 +35,9 @@ def control_character(text: str | None) -> str | None:
         return None
     ch = m.group()
     what = _NAMES.get(ch) or (
-        "a Unicode direction control" if "\u202a" <= ch <= "\u2069" else f"the control character U+{ord(ch):04X}"
+        "a Unicode direction control"
+        if "\u202a" <= ch <= "\u2069"
+        else f"the control character U+{ord(ch):04X}"
     )
     return f"contains {what}; only plain text is accepted"
 
@@ -67,8 +75,9 @@ def nearest(value: str, candidates: Iterable[str | None], n: int = 3) -> list[st
         for k in by_key:
             if k in close:
                 continue
-            best = max((SequenceMatcher(None, w, kw).ratio() for w in words for kw in k.split()),
-                       default=0)
+            best = max(
+                (SequenceMatcher(None, w, kw).ratio() for w in words for kw in k.split()), default=0
+            )
             if best >= 0.8:
                 scored.append((-best, k))
         close += [k for _, k in sorted(scored)][: n - len(close)]

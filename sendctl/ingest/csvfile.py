@@ -144,7 +144,9 @@ class CsvSource:
             self.size = os.fstat(f.fileno()).st_size
             if self.size == 0:
                 f.close()
-                raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
+                raise SendctlError(
+                    f"{self.name}: the file is empty; expected a header row and data"
+                )
         return f
 
     # -- decoding -------------------------------------------------------------------------
@@ -164,7 +166,10 @@ class CsvSource:
             )
 
     def _is_utf8(self) -> bool:
-        return (self.encoding or "utf-8").replace("-", "").replace("_", "").lower() in ("utf8", "utf8sig")
+        return (self.encoding or "utf-8").replace("-", "").replace("_", "").lower() in (
+            "utf8",
+            "utf8sig",
+        )
 
     def _fast_encoding(self, f, head: bytes) -> str | None:
         """The codec for a regular file that decodes cleanly throughout, has no NUL byte and
@@ -279,8 +284,11 @@ class CsvSource:
                         hint="try --encoding cp1252 (Excel on Windows) or --encoding utf-8",
                     ) from None
                 if utf8_seen:
-                    why = "a UTF-8 byte-order mark" if utf8_seen == 1 and enc == "utf-8-sig" else (
-                        f"UTF-8 text on line {utf8_seen}")
+                    why = (
+                        "a UTF-8 byte-order mark"
+                        if utf8_seen == 1 and enc == "utf-8-sig"
+                        else (f"UTF-8 text on line {utf8_seen}")
+                    )
                     raise SendctlError(
                         f"{self.name}:{lineno}: not valid UTF-8 (byte {bad!r}), though the file is "
                         f"UTF-8 ({why}): a damaged or mixed file; nothing was read",
@@ -392,7 +400,9 @@ class CsvSource:
                     msg = "a quoted field is never closed (unterminated quote)"
                 raise SendctlError(f"{self.name}:{next_line}: not readable as CSV: {msg}") from None
         if not self.columns:
-            raise SendctlError(f"{self.name}: no header row; expected column names on the first line")
+            raise SendctlError(
+                f"{self.name}: no header row; expected column names on the first line"
+            )
         if not self.data_rows:
             raise SendctlError(
                 f"{self.name}: a header but no data rows; nothing to import",
@@ -405,10 +415,14 @@ class CsvSource:
         for i, key in self.columns.items():
             if i < len(cells) and _CONTROL.search(cells[i]):
                 found = True
-                message = ("contains a control character (such as a terminal escape); "
-                           "only printable text is accepted")
+                message = (
+                    "contains a control character (such as a terminal escape); "
+                    "only printable text is accepted"
+                )
                 if self.problems is None:
-                    raise SendctlError(f"{self.name}:{line}: {self._headings.get(key, key)}: {message}")
+                    raise SendctlError(
+                        f"{self.name}:{line}: {self._headings.get(key, key)}: {message}"
+                    )
                 self.problems.add(line, key, message, None, "control_character")
         return found
 
@@ -439,9 +453,12 @@ class CsvSource:
             found = ", ".join(self._headings.get(k, k) for k in self.columns.values())
             raise SendctlError(
                 f"{self.name}:{line}: missing required column(s): {', '.join(missing)}",
-                hint=(f"the first line should name the columns; recognised: {found}"
-                      if found else "the first line should name the columns (case_ref, ...); "
-                      "is the header row missing?").replace("case_ref, ...", ", ".join(sorted(self.required))),
+                hint=(
+                    f"the first line should name the columns; recognised: {found}"
+                    if found
+                    else "the first line should name the columns (case_ref, ...); "
+                    "is the header row missing?"
+                ).replace("case_ref, ...", ", ".join(sorted(self.required))),
             )
         if not self.columns:
             raise SendctlError(f"{self.name}:{line}: no recognised column names in the header")

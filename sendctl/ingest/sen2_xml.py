@@ -23,14 +23,32 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.sen2 import INPUT_ALIASES, MODULES
 
 _HEADER = {
-    "header": {"collectiondetails": None, "source": None, "dmo": "dmo", "dco": "dco", "dsco": "dsco"},
-    "collectiondetails": {"collection": "collection", "year": "year", "referencedate": "reference_date"},
-    "source": {"sourcelevel": "source_level", "lea": "lea", "softwarecode": "software_code",
-               "release": "release", "serialno": "serial_no", "datetime": "date_time"},
+    "header": {
+        "collectiondetails": None,
+        "source": None,
+        "dmo": "dmo",
+        "dco": "dco",
+        "dsco": "dsco",
+    },
+    "collectiondetails": {
+        "collection": "collection",
+        "year": "year",
+        "referencedate": "reference_date",
+    },
+    "source": {
+        "sourcelevel": "source_level",
+        "lea": "lea",
+        "softwarecode": "software_code",
+        "release": "release",
+        "serialno": "serial_no",
+        "datetime": "date_time",
+    },
 }
 # module -> {lower-case element: field} and {lower-case element: (key, child module, repeats)}
 _ITEMS = {m: {el.lower(): f for el, f, *_ in spec[1]} for m, spec in MODULES.items()}
-_CHILDREN = {m: {MODULES[c][0].lower(): (k, c, rep) for k, c, rep in spec[2]} for m, spec in MODULES.items()}
+_CHILDREN = {
+    m: {MODULES[c][0].lower(): (k, c, rep) for k, c, rep in spec[2]} for m, spec in MODULES.items()
+}
 _ALIASES = {k: v.lower() for k, v in INPUT_ALIASES.items()}
 
 
@@ -69,8 +87,10 @@ class _Handler(ContentHandler):
 
     # the lexical handler's DTD events: a DOCTYPE is refused
     def startDTD(self, *a):
-        raise NotSen2(f"{self.name}:{self.line()}: a document type declaration is not allowed in a SEN2 return;"
-                      " nothing was imported")
+        raise NotSen2(
+            f"{self.name}:{self.line()}: a document type declaration is not allowed in a SEN2 return;"
+            " nothing was imported"
+        )
 
     def endDTD(self): ...
     def startCDATA(self): ...
@@ -87,8 +107,10 @@ class _Handler(ContentHandler):
         self.text = []
         if not self.stack:
             if key != "message":
-                raise NotSen2(f"{self.name}:{self.line()}: not a SEN2 return: the root element is <{name}>,"
-                              " expected <Message>; nothing was imported")
+                raise NotSen2(
+                    f"{self.name}:{self.line()}: not a SEN2 return: the root element is <{name}>,"
+                    " expected <Message>; nothing was imported"
+                )
             self.stack.append((name, "message", None))
             return
         parent_el, kind, rec = self.stack[-1]
@@ -188,15 +210,20 @@ def read_return(path: Path | str) -> tuple[dict, Iterator[tuple[dict, int]]]:
             return feed()
         except xml.sax.SAXParseException as e:
             f.close()
-            raise NotSen2(f"{name}:{e.getLineNumber()}: not well-formed XML ({e.getMessage()});"
-                          " nothing was imported") from None
+            raise NotSen2(
+                f"{name}:{e.getLineNumber()}: not well-formed XML ({e.getMessage()});"
+                " nothing was imported"
+            ) from None
         except BaseException:
             f.close()
             raise
 
     more = True
-    while more and not handler.done and not (handler.stack and handler.stack[-1][1] == "persons"
-                                             and handler.header):
+    while (
+        more
+        and not handler.done
+        and not (handler.stack and handler.stack[-1][1] == "persons" and handler.header)
+    ):
         more = step()
     if not handler.stack and not handler.header and not handler.done:
         f.close()

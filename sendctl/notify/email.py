@@ -1,8 +1,8 @@
-"""Deadline warning emails as data: one plain-text EmailMessage per recipient (design §6).
+"""Deadline warning emails as data: one plain-text EmailMessage per recipient.
 
 Pure: no network, no database, no clock (the caller passes `as_of` and the Date header time).
 
-Privacy (HELPERS "Personal data"; design §6): a message carries only the case reference, the
+Privacy: a message carries only the case reference, the
 child's forename, the clock, its due date and the days left. Rows are read by key, so a
 surname, UPN or date of birth in the input can never reach a message.
 
@@ -57,7 +57,9 @@ def clean_address(text: str | None, field: str) -> str:
     addr = address_or_none(text)
     if addr is None:
         shown = _CONTROL_RE.sub(" ", text or "")[:80]
-        raise SendctlError(f"{field}: not a single email address like name@example.org (got {shown!r})")
+        raise SendctlError(
+            f"{field}: not a single email address like name@example.org (got {shown!r})"
+        )
     return addr
 
 
@@ -89,7 +91,7 @@ def clock_text(clock: str) -> str:
 
 
 def subject(n_due: int, n_overdue: int) -> str:
-    """`[sendctl] N deadlines due, M overdue` (design §6): integers only, so header-safe."""
+    """`[sendctl] N deadlines due, M overdue`: integers only, so header-safe."""
     return f"[sendctl] {int(n_due)} deadlines due, {int(n_overdue)} overdue"
 
 
@@ -111,8 +113,13 @@ def body_text(rows: list[dict], as_of: date, within: int) -> str:
     )
     table = tabulate(
         [
-            [_cell(r["case_ref"]), _cell(r.get("forename")), clock_text(r["clock"]),
-             date.fromisoformat(r["due_on"]).strftime("%a %d %b %Y"), days_text(int(r["days_left"]))]
+            [
+                _cell(r["case_ref"]),
+                _cell(r.get("forename")),
+                clock_text(r["clock"]),
+                date.fromisoformat(r["due_on"]).strftime("%a %d %b %Y"),
+                days_text(int(r["days_left"])),
+            ]
             for r in rows
         ],
         headers=["case ref", "forename", "clock", "due date", "days"],
@@ -158,15 +165,19 @@ def build_message(
     body = body_text(rows, as_of, within)
     # ASCII goes as 7bit (table lines stay whole, well under the 998-octet limit); a forename
     # like Zoë makes it quoted-printable, which every client decodes.
-    msg.set_content(body, subtype="plain", charset="utf-8",
-                    cte="7bit" if body.isascii() else "quoted-printable")
+    msg.set_content(
+        body, subtype="plain", charset="utf-8", cte="7bit" if body.isascii() else "quoted-printable"
+    )
     return msg
 
 
 def readable(msg: EmailMessage) -> str:
     """Headers and the decoded body, for --dry-run (no transfer encoding in the way)."""
-    head = "".join(f"{k}: {v}\n" for k, v in msg.items()
-                   if k not in ("Content-Transfer-Encoding", "MIME-Version"))
+    head = "".join(
+        f"{k}: {v}\n"
+        for k, v in msg.items()
+        if k not in ("Content-Transfer-Encoding", "MIME-Version")
+    )
     return f"{head}\n{msg.get_content()}"
 
 
@@ -230,5 +241,7 @@ def plan_messages(
     outgoing = []
     for addr in sorted(groups):
         mine = sorted(groups[addr], key=_sort_key)
-        outgoing.append(Outgoing(addr, mine, build_message(addr, mine, sender, as_of, within, sent_at)))
+        outgoing.append(
+            Outgoing(addr, mine, build_message(addr, mine, sender, as_of, within, sent_at))
+        )
     return Plan(outgoing, unrouted, [r for r in rerouted if manager], skipped)

@@ -1,4 +1,4 @@
-"""SMTP settings and the sender (design §6).
+"""SMTP settings and the sender.
 
 Settings come from the environment (SENDCTL_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM,
 _STARTTLS, _SSL), else from `config.ini` in the app folder, section `[smtp]`, with the keys
@@ -73,7 +73,7 @@ def _read_config(app_dir: Path | None) -> tuple[dict[str, str], Path | None]:
     for k, v in parser.items("smtp"):
         k = k.lower()
         if k.startswith("sendctl_smtp_"):
-            k = k[len("sendctl_smtp_"):]
+            k = k[len("sendctl_smtp_") :]
         if k in KEYS:
             values[k] = v.strip()
     return values, path
@@ -87,10 +87,14 @@ def _flag(value: str | None, name: str) -> bool:
         return True
     if v in _FALSE:
         return False
-    raise SendctlError(f"{name}: expected yes/no, true/false, on/off or 1/0 (got {value.strip()[:20]!r})")
+    raise SendctlError(
+        f"{name}: expected yes/no, true/false, on/off or 1/0 (got {value.strip()[:20]!r})"
+    )
 
 
-def load_settings(env: Mapping[str, str] | None = None, app_dir: Path | None = None) -> SmtpSettings:
+def load_settings(
+    env: Mapping[str, str] | None = None, app_dir: Path | None = None
+) -> SmtpSettings:
     """Resolve the SMTP settings; a missing or bad one is a SendctlError naming it.
 
     Args:
@@ -148,12 +152,14 @@ def load_settings(env: Mapping[str, str] | None = None, app_dir: Path | None = N
     if user and password is None:
         raise SendctlError(
             f"SMTP setting {env_name('password')} is not set (needed because "
-            f"{env_name('user')} is)", hint=where_hint
+            f"{env_name('user')} is)",
+            hint=where_hint,
         )
     if password and not user:
         raise SendctlError(
             f"SMTP setting {env_name('user')} is not set (needed because "
-            f"{env_name('password')} is)", hint=where_hint
+            f"{env_name('password')} is)",
+            hint=where_hint,
         )
     source = "environment" if path is None else f"environment and {path}"
     return SmtpSettings(host, port, sender, user, password, security, source)
@@ -293,8 +299,11 @@ def send_all(
                 continue
             if refused:  # one recipient per message, so this is that one
                 code, text = next(iter(refused.values()))
-                failures.append(Failure(item.recipient, settings.where,
-                                        f"recipient refused ({code} {_text(text)})"))
+                failures.append(
+                    Failure(
+                        item.recipient, settings.where, f"recipient refused ({code} {_text(text)})"
+                    )
+                )
                 continue
             on_sent(item)
     finally:

@@ -20,8 +20,9 @@ class Mark:
     label: str  # for the legend
 
 
-def _grid_line_chart(chart: ChartData, marks: dict[str, Mark], height: int, width: int,
-                     unicode: bool) -> list[list[tuple[str, str | None]]]:
+def _grid_line_chart(
+    chart: ChartData, marks: dict[str, Mark], height: int, width: int, unicode: bool
+) -> list[list[tuple[str, str | None]]]:
     n = len(chart.x)
     values = [v for s in chart.series if s.name in marks for v in s.values if v is not None]
     top = max(values + [1])
@@ -50,13 +51,15 @@ def _grid_line_chart(chart: ChartData, marks: dict[str, Mark], height: int, widt
             text = x[:4] if x.endswith("-01") else x
             pos = i * step
             if pos > last_end + 1 and pos + len(text) <= len(ticks):
-                ticks[pos:pos + len(text)] = list(text)
+                ticks[pos : pos + len(text)] = list(text)
                 last_end = pos + len(text)
     lines.append([(" " * label_w + "".join(ticks).rstrip(), "dim")])
     return lines
 
 
-def _legend(marks: dict[str, Mark], unicode: bool, width: int) -> list[list[tuple[str, str | None]]]:
+def _legend(
+    marks: dict[str, Mark], unicode: bool, width: int
+) -> list[list[tuple[str, str | None]]]:
     """The marks with their meaning, as many to a line as fit in `width`."""
     lines: list[list[tuple[str, str | None]]] = [[]]
     used = 0
@@ -70,25 +73,41 @@ def _legend(marks: dict[str, Mark], unicode: bool, width: int) -> list[list[tupl
     return lines
 
 
-def burndown_chart(chart: ChartData, deadline: str, rate_per_month: float | None,
-                   forecast_finish: str | None, width: int, unicode: bool = True,
-                   height: int = 12) -> list[list[tuple[str, str | None]]]:
+def burndown_chart(
+    chart: ChartData,
+    deadline: str,
+    rate_per_month: float | None,
+    forecast_finish: str | None,
+    width: int,
+    unicode: bool = True,
+    height: int = 12,
+) -> list[list[tuple[str, str | None]]]:
     """Statements left by month against the straight line to zero and the forecast."""
     late = forecast_finish is not None and forecast_finish > deadline
     marks = {
         "straight": Mark("·", ".", "cyan", f"straight line to zero by {deadline}"),
-        "forecast": Mark("×", "x", "red" if late else "green",
-                         f"forecast at {rate_per_month:g} a month" + (f" (done {forecast_finish})"
-                                                                      if forecast_finish else "")),
+        "forecast": Mark(
+            "×",
+            "x",
+            "red" if late else "green",
+            f"forecast at {rate_per_month:g} a month"
+            + (f" (done {forecast_finish})" if forecast_finish else ""),
+        ),
         "left": Mark("●", "o", "bold", "statements left"),
     }
     if not rate_per_month:
         del marks["forecast"]
     title = [(f"{chart.title}, by month", "bold")]
-    return [title, *_grid_line_chart(chart, marks, height, width, unicode), *_legend(marks, unicode, width)]
+    return [
+        title,
+        *_grid_line_chart(chart, marks, height, width, unicode),
+        *_legend(marks, unicode, width),
+    ]
 
 
-def spend_bars(chart: ChartData, width: int, unicode: bool = True) -> list[list[tuple[str, str | None]]]:
+def spend_bars(
+    chart: ChartData, width: int, unicode: bool = True
+) -> list[list[tuple[str, str | None]]]:
     """One bar a month of the spend to date, with the limit marked; red once past it."""
     spent = chart.get("spent").values
     limit = chart.get("limit").values[0]
@@ -106,14 +125,29 @@ def spend_bars(chart: ChartData, width: int, unicode: bool = True) -> list[list[
         bar = [full if i < n else empty for i in range(bar_w)]
         bar[at] = lim
         style = "red" if v > limit else "green"
-        lines.append([(month + " ", None), ("".join(bar[:at]), style), (bar[at], "yellow"),
-                      ("".join(bar[at + 1:]), style), (" " + format_pence(v).rjust(money_w), None)])
-    lines.append([(lim, "yellow"), (f" limit {format_pence(limit)}   ", None), (full, "green"),
-                  (" spent to the end of the month", None)])
+        lines.append(
+            [
+                (month + " ", None),
+                ("".join(bar[:at]), style),
+                (bar[at], "yellow"),
+                ("".join(bar[at + 1 :]), style),
+                (" " + format_pence(v).rjust(money_w), None),
+            ]
+        )
+    lines.append(
+        [
+            (lim, "yellow"),
+            (f" limit {format_pence(limit)}   ", None),
+            (full, "green"),
+            (" spent to the end of the month", None),
+        ]
+    )
     return lines
 
 
-def weekly_bars(chart: ChartData, width: int, unicode: bool = True) -> list[list[tuple[str, str | None]]]:
+def weekly_bars(
+    chart: ChartData, width: int, unicode: bool = True
+) -> list[list[tuple[str, str | None]]]:
     """Clocks falling due each week (and those already overdue) as bars."""
     due = chart.get("due").values
     overdue = chart.get("overdue").values[0] or 0
@@ -121,9 +155,17 @@ def weekly_bars(chart: ChartData, width: int, unicode: bool = True) -> list[list
     bar_w = max(10, width - 24)
     full = "█" if unicode else "#"
     lines: list[list[tuple[str, str | None]]] = [[(chart.title, "bold")]]
-    lines.append([("overdue now".ljust(15), None), (full * round(overdue / top * bar_w), "red"), (f" {overdue}", None)])
+    lines.append(
+        [
+            ("overdue now".ljust(15), None),
+            (full * round(overdue / top * bar_w), "red"),
+            (f" {overdue}", None),
+        ]
+    )
     for week, n in zip(chart.x, due, strict=True):
-        lines.append([(f"w/c {week} ", None), (full * round(n / top * bar_w), "yellow"), (f" {n}", None)])
+        lines.append(
+            [(f"w/c {week} ", None), (full * round(n / top * bar_w), "yellow"), (f" {n}", None)]
+        )
     return lines
 
 
@@ -149,7 +191,11 @@ def print_charts(charts: list, kind: str, terminal: bool, out=None) -> None:
     """kind 'spend' (spend_against_limit charts) or 'weekly' (clocks_due_by_week)."""
     width, unicode = _width_and_unicode(terminal, out)
     for chart in charts:
-        lines = spend_bars(chart, width, unicode) if kind == "spend" else weekly_bars(chart, width, unicode)
+        lines = (
+            spend_bars(chart, width, unicode)
+            if kind == "spend"
+            else weekly_bars(chart, width, unicode)
+        )
         print_lines([[("", None)], *lines], terminal, out)
 
 
@@ -179,12 +225,22 @@ def print_burndown(status: dict, terminal: bool, out=None) -> None:
 
     from sendctl.domain.series import transfer_burndown
 
-    chart = transfer_burndown(status["burndown"], status["total"], date.fromisoformat(status["as_of"]),
-                              date.fromisoformat(status["deadline_on"]),
-                              status.get("rate_per_month_last_8_weeks"))
+    chart = transfer_burndown(
+        status["burndown"],
+        status["total"],
+        date.fromisoformat(status["as_of"]),
+        date.fromisoformat(status["deadline_on"]),
+        status.get("rate_per_month_last_8_weeks"),
+    )
     if not chart.x:
         return
     width, unicode = _width_and_unicode(terminal, out)
-    lines = burndown_chart(chart, status["deadline_on"], status.get("rate_per_month_last_8_weeks"),
-                           status.get("forecast_finish_on"), width, unicode)
+    lines = burndown_chart(
+        chart,
+        status["deadline_on"],
+        status.get("rate_per_month_last_8_weeks"),
+        status.get("forecast_finish_on"),
+        width,
+        unicode,
+    )
     print_lines([[("", None)], *lines], terminal, out)

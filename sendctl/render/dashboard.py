@@ -64,8 +64,10 @@ def _forecast_line(t: dict) -> str:
         return "all statements concluded"
     if t["forecast_finish_on"]:
         verdict = "on track" if t["on_track"] else "LATE"
-        return (f"forecast finish {t['forecast_finish_on']} at {t['rate_per_month_last_8_weeks']}/month "
-                f"(last 8 weeks) vs deadline {t['deadline_on']}: {verdict}")
+        return (
+            f"forecast finish {t['forecast_finish_on']} at {t['rate_per_month_last_8_weeks']}/month "
+            f"(last 8 weeks) vs deadline {t['deadline_on']}: {verdict}"
+        )
     return f"no transfers concluded in the last 8 weeks: no forecast; deadline {t['deadline_on']}"
 
 
@@ -93,9 +95,13 @@ def plain_text(d: dict) -> str:
     c = d["clocks"]
     out = [f"sendctl status as at {d['as_of']}", ""]
     out.append("TRANSFERS (statements to EHC plans, statutory end 31 March 2018)")
-    out.append(f"  done {t['concluded']} of {t['total']} ({_pct(t['pct_done'])}): "
-               f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased")
-    out.append(f"  in progress {t['in_progress']}; not started {t['not_started']}; overdue {t['overdue']}")
+    out.append(
+        f"  done {t['concluded']} of {t['total']} ({_pct(t['pct_done'])}): "
+        f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased"
+    )
+    out.append(
+        f"  in progress {t['in_progress']}; not started {t['not_started']}; overdue {t['overdue']}"
+    )
     out.append(f"  {_needed_line(t)}")
     out.append(f"  {_forecast_line(t)}")
     rows = burndown_sample(t["burndown"], d["as_of"])
@@ -109,16 +115,20 @@ def plain_text(d: dict) -> str:
     width = max(len(v) for v in CLOCK_LABELS.values())
     out.append(f"  {'clock'.ljust(width)}  overdue  due")
     for row in c["by_clock"]:
-        out.append(f"  {CLOCK_LABELS.get(row['clock'], row['clock']).ljust(width)}  "
-                   f"{row['overdue']:>7}  {row['due']:>3}")
+        out.append(
+            f"  {CLOCK_LABELS.get(row['clock'], row['clock']).ljust(width)}  "
+            f"{row['overdue']:>7}  {row['due']:>3}"
+        )
     out.append(f"  {'total'.ljust(width)}  {c['overdue']:>7}  {c['due']:>3}")
     out.append("")
     out.append("HIGH NEEDS PANEL")
     out.extend("  " + line for line in _panel_lines(d["panel"]))
     out.append("")
     out.append("FUNDS")
-    out.append(f"  {'fund':<10} {'allocation':>13} {'approved':>12} {'spent':>12} {'committed':>12} "
-               f"{'remaining':>13} {'used':>6}")
+    out.append(
+        f"  {'fund':<10} {'allocation':>13} {'approved':>12} {'spent':>12} {'committed':>12} "
+        f"{'remaining':>13} {'used':>6}"
+    )
     for f in _table_funds(d):
         approved = format_pence(f["approved_pence"]) if f["approved_pence"] is not None else "-"
         out.append(
@@ -146,9 +156,11 @@ def high_needs_line(h: dict) -> str:
     """High needs 2017-18: budget, forecast outturn (placements, payments, new ones), variance."""
     v = h["variance_pence"]
     word = "" if v is None else " (overspend)" if v < 0 else " (underspend)" if v > 0 else ""
-    return (f"high needs {h['financial_year']}: budget {format_pence(h['budget_pence']) or '-'}, "
-            f"forecast outturn {format_pence(h['forecast_outturn_pence'])}, "
-            f"variance {format_pence(v) or '-'}{word}")
+    return (
+        f"high needs {h['financial_year']}: budget {format_pence(h['budget_pence']) or '-'}, "
+        f"forecast outturn {format_pence(h['forecast_outturn_pence'])}, "
+        f"variance {format_pence(v) or '-'}{word}"
+    )
 
 
 def print_rich(d: dict) -> None:
@@ -163,10 +175,14 @@ def print_rich(d: dict) -> None:
 
     tr = Table.grid(padding=(0, 1))
     tr.add_column()
-    tr.add_row(f"[bold]{t['concluded']}[/bold] of {t['total']} done ({_pct(t['pct_done'])}): "
-               f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased")
-    tr.add_row(f"in progress [bold]{t['in_progress']}[/bold]  not started [bold]{t['not_started']}[/bold]  "
-               f"overdue [{'red' if t['overdue'] else 'green'}]{t['overdue']}[/]")
+    tr.add_row(
+        f"[bold]{t['concluded']}[/bold] of {t['total']} done ({_pct(t['pct_done'])}): "
+        f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased"
+    )
+    tr.add_row(
+        f"in progress [bold]{t['in_progress']}[/bold]  not started [bold]{t['not_started']}[/bold]  "
+        f"overdue [{'red' if t['overdue'] else 'green'}]{t['overdue']}[/]"
+    )
     tr.add_row(_needed_line(t))
     colour = "green" if t["on_track"] else "red"
     tr.add_row(f"[{colour}]{_forecast_line(t)}[/{colour}]")
@@ -180,10 +196,16 @@ def print_rich(d: dict) -> None:
         bar = burndown_bar(r["remaining"], r["target"], top)
         late = r["remaining"] is not None and r["remaining"] > r["target"]
         col = "red" if late else "green"
-        bd.add_row(r["month"], "" if r["remaining"] is None else str(r["remaining"]),
-                   f"[{col}]{bar.replace('#', '█')}[/{col}]")
-    transfers = Panel(Group(tr, "[dim]statements left (█) vs straight line to zero (|)[/dim]", bd),
-                      title="Transfers: statements to EHC plans by 31 March 2018", title_align="left")
+        bd.add_row(
+            r["month"],
+            "" if r["remaining"] is None else str(r["remaining"]),
+            f"[{col}]{bar.replace('#', '█')}[/{col}]",
+        )
+    transfers = Panel(
+        Group(tr, "[dim]statements left (█) vs straight line to zero (|)[/dim]", bd),
+        title="Transfers: statements to EHC plans by 31 March 2018",
+        title_align="left",
+    )
 
     ct = Table(box=None, pad_edge=False, show_edge=False)
     ct.add_column("clock", no_wrap=True)
@@ -199,18 +221,31 @@ def print_rich(d: dict) -> None:
 
     bars = con.width >= 100  # on a narrow terminal the % alone, so every amount fits in full
     ft = Table(box=None, pad_edge=False, show_edge=False, padding=(0, 1, 0, 0))
-    for name, just in (("fund", "left"), ("allocation", "right"), ("approved", "right"), ("spent", "right"),
-                       ("committed", "right"), ("remaining", "right"), ("used", "left")):
+    for name, just in (
+        ("fund", "left"),
+        ("allocation", "right"),
+        ("approved", "right"),
+        ("spent", "right"),
+        ("committed", "right"),
+        ("remaining", "right"),
+        ("used", "left"),
+    ):
         ft.add_column(name, justify=just, no_wrap=True)
     for f in _table_funds(d):
         pct = f["pct_used"] or 0.0
         filled = min(8, round(pct * 8 / 100))
         colour = "red" if pct > 90 else "yellow" if pct > 75 else "green"
         approved = format_pence(f["approved_pence"]) if f["approved_pence"] is not None else "-"
-        ft.add_row(f["code"], format_pence(f["allocation_pence"]), approved, format_pence(f["spent_pence"]),
-                   format_pence(f["committed_pence"]), format_pence(f["remaining_pence"]),
-                   (f"[{colour}]{'█' * filled}{'░' * (8 - filled)}[/{colour}] " if bars else "")
-                   + f"[{colour}]{_pct(f['pct_used'])}[/{colour}]")
+        ft.add_row(
+            f["code"],
+            format_pence(f["allocation_pence"]),
+            approved,
+            format_pence(f["spent_pence"]),
+            format_pence(f["committed_pence"]),
+            format_pence(f["remaining_pence"]),
+            (f"[{colour}]{'█' * filled}{'░' * (8 - filled)}[/{colour}] " if bars else "")
+            + f"[{colour}]{_pct(f['pct_used'])}[/{colour}]",
+        )
     fund_body = ft if d["funds"] else "no funds (run 'sendctl init')"
     if d.get("high_needs"):
         h = d["high_needs"]

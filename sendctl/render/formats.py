@@ -96,9 +96,7 @@ def write_csv(rows: Iterable[dict], fields: list[str], out: TextIO) -> None:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(fields)
     for r in rows:
-        w.writerow(
-            [neutralise_cell("" if r.get(f) is None else r.get(f)) for f in fields]
-        )
+        w.writerow([neutralise_cell("" if r.get(f) is None else r.get(f)) for f in fields])
 
 
 def write_json(rows: Iterable[dict], out: TextIO) -> None:
@@ -161,15 +159,18 @@ def open_output(output: Path | None, for_csv: bool = False, binary: bool = False
         return _NoClose(sys.stdout)
     path = Path(output)
     if path.is_symlink():
-        raise SendctlError(f"--output {output}: is a symbolic link; not followed",
-                           hint="give the real file name")
+        raise SendctlError(
+            f"--output {output}: is a symbolic link; not followed", hint="give the real file name"
+        )
     if path.is_dir():
         raise SendctlError(f"--output {output}: is a folder; give a file name")
     if not path.parent.is_dir():
         raise SendctlError(f"--output {output}: folder {str(path.parent)!r} does not exist")
     if path.exists() and not stat.S_ISREG(path.stat().st_mode):
-        raise SendctlError(f"--output {output}: not a regular file (a device, pipe or socket); "
-                           "not written", hint="use '-' to write to standard output")
+        raise SendctlError(
+            f"--output {output}: not a regular file (a device, pipe or socket); not written",
+            hint="use '-' to write to standard output",
+        )
     if _is_database(path):
         raise SendctlError(
             f"--output {output}: is a SQLite database (or its -wal/-shm/-journal file); not overwritten",
@@ -184,8 +185,9 @@ def open_output(output: Path | None, for_csv: bool = False, binary: bool = False
         try:
             fd = os.open(path, os.O_WRONLY | nofollow | getattr(os, "O_NONBLOCK", 0))
         except OSError as e:  # swapped for a link or a pipe since the checks above
-            raise SendctlError(f"--output {output}: cannot be opened safely ({e.strerror}); "
-                               "not written") from None
+            raise SendctlError(
+                f"--output {output}: cannot be opened safely ({e.strerror}); not written"
+            ) from None
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             os.close(fd)
@@ -200,9 +202,11 @@ def open_output(output: Path | None, for_csv: bool = False, binary: bool = False
             return _OutputFile(stream, path, False)
         os.ftruncate(fd, 0)
         if stat.S_IMODE(info.st_mode) & 0o077:
-            sys.stderr.write(f"Warning: --output {output}: readable by others (mode "
-                             f"{oct(stat.S_IMODE(info.st_mode))}), left as it was; chmod 600 it "
-                             "if it holds personal data\n")
+            sys.stderr.write(
+                f"Warning: --output {output}: readable by others (mode "
+                f"{oct(stat.S_IMODE(info.st_mode))}), left as it was; chmod 600 it "
+                "if it holds personal data\n"
+            )
     info = os.fstat(fd)
     _written.add((info.st_dev, info.st_ino))
     if binary:
@@ -277,7 +281,9 @@ def _is_database(path: Path) -> bool:
     """True for a SQLite file, or a -wal/-shm/-journal file beside one (truncating either
     would destroy the live database)."""
     candidates = [path] + [
-        path.with_name(path.name[: -len(s)]) for s in ("-wal", "-shm", "-journal") if path.name.endswith(s)
+        path.with_name(path.name[: -len(s)])
+        for s in ("-wal", "-shm", "-journal")
+        if path.name.endswith(s)
     ]
     for c in candidates:
         try:
@@ -323,17 +329,19 @@ def emit(
         from sendctl.render.tables import print_table
 
         if to_stdout:
-            return print_table(rows, columns, title=title, empty_message=empty_message,
-                               out=paged or sys.stdout)
+            return print_table(
+                rows, columns, title=title, empty_message=empty_message, out=paged or sys.stdout
+            )
         with open_output(output) as out:
-            return print_table(rows, columns, title=title, empty_message=empty_message, out=out,
-                               colour=False)
+            return print_table(
+                rows, columns, title=title, empty_message=empty_message, out=out, colour=False
+            )
     if fmt == "xlsx":
         from sendctl.render.xlsx import write_xlsx  # loads XlsxWriter: only when asked for
 
         return write_xlsx(rows, columns, output, sheet=title or "sendctl")
     counter = _Counter(rows)
-    with (_NoClose(paged) if paged else open_output(output, for_csv=fmt == "csv")) as out:
+    with _NoClose(paged) if paged else open_output(output, for_csv=fmt == "csv") as out:
         if fmt == "csv":
             write_csv((machine_row(r, columns) for r in counter), machine_fields(columns), out)
         elif fmt == "json":
@@ -354,7 +362,9 @@ class _Counter:
             yield r
 
 
-def emit_record(record: dict, fmt: str | None, output: Path | None = None, title: str | None = None) -> None:
+def emit_record(
+    record: dict, fmt: str | None, output: Path | None = None, title: str | None = None
+) -> None:
     """One object (a dashboard, a summary): JSON as an object, otherwise key/value lines."""
     fmt = resolve_format(fmt, output)
     if fmt == "xlsx":

@@ -95,8 +95,9 @@ def stream():
         _proc = subprocess.Popen(command(), stdin=subprocess.PIPE, env=env)
     except OSError:  # no such pager: print straight through
         return None
-    _stream = io.TextIOWrapper(_proc.stdin, encoding=real.encoding or "utf-8",
-                               errors="replace", write_through=False)
+    _stream = io.TextIOWrapper(
+        _proc.stdin, encoding=real.encoding or "utf-8", errors="replace", write_through=False
+    )
     return _stream
 
 

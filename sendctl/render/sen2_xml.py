@@ -49,12 +49,22 @@ class Sen2Writer:
         self.g.startElement("Message", _NO_ATTRS)
         self._open("Header", 1)
         self._open("CollectionDetails", 2)
-        for name, key in (("Collection", "collection"), ("Year", "year"), ("ReferenceDate", "reference_date")):
+        for name, key in (
+            ("Collection", "collection"),
+            ("Year", "year"),
+            ("ReferenceDate", "reference_date"),
+        ):
             self._leaf(name, str(h[key]), 3)
         self._close("CollectionDetails", 2)
         self._open("Source", 2)
-        for name, key in (("SourceLevel", "source_level"), ("LEA", "lea"), ("SoftwareCode", "software_code"),
-                          ("Release", "release"), ("SerialNo", "serial_no"), ("DateTime", "date_time")):
+        for name, key in (
+            ("SourceLevel", "source_level"),
+            ("LEA", "lea"),
+            ("SoftwareCode", "software_code"),
+            ("Release", "release"),
+            ("SerialNo", "serial_no"),
+            ("DateTime", "date_time"),
+        ):
             self._leaf(name, str(h[key]), 3)
         self._close("Source", 2)
         self._close("Header", 1)
@@ -76,7 +86,7 @@ class Sen2Writer:
             v = rec.get(key)
             if v is None:
                 continue
-            for r in (v if repeats else [v]):
+            for r in v if repeats else [v]:
                 self._record(child, r, depth + 1)
         self._close(element, depth)
 

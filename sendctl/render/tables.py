@@ -29,8 +29,26 @@ MIN_TEXT = 8  # a free-text column is not shrunk below this (or its header)
 SAMPLE = 1000  # rows measured for the widths; later rows stream through with the same widths
 DUE_SOON_DAYS = 14
 # keys whose values are references or short codes wherever they appear (never wrapped)
-CODE_KEYS = frozenset({"case_ref", "ref", "code", "fund", "id", "upn", "clock", "status", "state",
-                       "event", "outcome", "action", "kind", "request", "decision", "financial_year"})  # a clock due within this many days is drawn amber
+CODE_KEYS = frozenset(
+    {
+        "case_ref",
+        "ref",
+        "code",
+        "fund",
+        "id",
+        "upn",
+        "clock",
+        "status",
+        "state",
+        "event",
+        "outcome",
+        "action",
+        "kind",
+        "request",
+        "decision",
+        "financial_year",
+    }
+)  # a clock due within this many days is drawn amber
 
 RED, AMBER, BOLD, DIM, RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
@@ -158,7 +176,10 @@ def print_table(
     width = width or terminal_width()
     if colour is None:
         colour = colour_enabled(sys.stdout)
-    unicode = "utf" in (getattr(out, "encoding", None) or getattr(sys.stdout, "encoding", "") or "").lower()
+    unicode = (
+        "utf"
+        in (getattr(out, "encoding", None) or getattr(sys.stdout, "encoding", "") or "").lower()
+    )
     ellipsis, rule_char = ("…", "─") if unicode else ("~", "-")
     cols = [c for c in columns if c.human]
     kinds = [effective_kind(c) for c in cols]
@@ -192,7 +213,9 @@ def print_table(
             cells = [cell_text(r.get(c.key), k) for c, k in zip(cols, kinds, strict=True)]
         text = line([cells[i] for i in shown])
         urgency = row_urgency(r) if colour else None
-        out.write((styled(text, RED if urgency == "overdue" else AMBER) if urgency else text) + "\n")
+        out.write(
+            (styled(text, RED if urgency == "overdue" else AMBER) if urgency else text) + "\n"
+        )
         n += 1
     if dropped:
         names = [_header(cols[i]) for i in dropped if _header(cols[i]).strip()] or ["the bars"]
@@ -204,7 +227,9 @@ def dropped_note(names: list[str], width: int) -> str:
     """One line naming the columns left out and how to see them, at most `width` long."""
     for k in range(len(names), 0, -1):
         more = f" and {len(names) - k} more" if k < len(names) else ""
-        note = f"Left out at {width} columns: {', '.join(names[:k])}{more} (--format plain shows all)."
+        note = (
+            f"Left out at {width} columns: {', '.join(names[:k])}{more} (--format plain shows all)."
+        )
         if len(note) <= width:
             return note
     return f"{len(names)} columns left out (--format plain shows all)."[:width]
@@ -221,5 +246,9 @@ def console(stderr: bool = False):
     stream = pager.current()
     if stream is None:
         return Console(highlight=False)
-    return Console(file=stream, highlight=False, force_terminal=colour_enabled(sys.stdout),
-                   width=terminal_width())
+    return Console(
+        file=stream,
+        highlight=False,
+        force_terminal=colour_enabled(sys.stdout),
+        width=terminal_width(),
+    )

@@ -56,7 +56,9 @@ def cell(value, kind: str) -> str:
     return _quoted(str(value))
 
 
-def write_typed_csv(rows: Iterable[dict], fields: list[str], types: dict[str, str], out: TextIO) -> int:
+def write_typed_csv(
+    rows: Iterable[dict], fields: list[str], types: dict[str, str], out: TextIO
+) -> int:
     """Write rows (typed values) with the header `fields`; types maps a field to int, money or
     date (others are text). Returns the number of rows written."""
     kinds = [types.get(f, "text") for f in fields]

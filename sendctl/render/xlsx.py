@@ -43,7 +43,9 @@ def field_name(c: Column) -> str:
 
 
 def _is_date_column(c: Column) -> bool:
-    return c.kind == "date" or c.key.endswith(("_on", "_date")) or c.key in ("date", "date_of_birth")
+    return (
+        c.kind == "date" or c.key.endswith(("_on", "_date")) or c.key in ("date", "date_of_birth")
+    )
 
 
 def cell(value, c: Column):
@@ -120,12 +122,17 @@ def write_xlsx(
 def _write(f, rows: Iterable[dict], columns: list[Column], sheet: str) -> int:
     import xlsxwriter
 
-    wb = xlsxwriter.Workbook(f, {
-        "constant_memory": True,
-        # Nothing is guessed from text: a string stays a string, never a formula, number or link.
-        "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False,
-        "default_date_format": DATE_FORMAT,
-    })
+    wb = xlsxwriter.Workbook(
+        f,
+        {
+            "constant_memory": True,
+            # Nothing is guessed from text: a string stays a string, never a formula, number or link.
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "default_date_format": DATE_FORMAT,
+        },
+    )
     ws = wb.add_worksheet(re.sub(r"[\[\]:*?/\\']", " ", sheet).strip()[:31] or "sendctl")
     fmt = {
         "date": wb.add_format({"num_format": DATE_FORMAT}),

@@ -45,8 +45,14 @@ def backup(session: Session, dest: Path, force: bool = False) -> int:
     size = backup_to(session.connect(), session.db_path, dest, force=force)
     try:
         with session.transaction() as conn:
-            record(conn, session.actor(), "database", session.db_path.name, "backup",
-                   after={"dest": str(Path(dest).resolve()), "bytes": size})
+            record(
+                conn,
+                session.actor(),
+                "database",
+                session.db_path.name,
+                "backup",
+                after={"dest": str(Path(dest).resolve()), "bytes": size},
+            )
     except SendctlError:  # a read-only folder or mount: the copy is made, just not recorded
         pass
     return size
@@ -75,9 +81,18 @@ def restore(session: Session, backup_file: Path) -> RestoreResult:
     session.close()
     aside = restore_from(backup_file, session.db_path)
     with session.transaction() as conn:
-        record(conn, session.actor(), "database", session.db_path.name, "restore",
-               after={"from": str(Path(backup_file).resolve()),
-                      "kept_aside": str(aside) if aside else None, "schema_version": version})
+        record(
+            conn,
+            session.actor(),
+            "database",
+            session.db_path.name,
+            "restore",
+            after={
+                "from": str(Path(backup_file).resolve()),
+                "kept_aside": str(aside) if aside else None,
+                "schema_version": version,
+            },
+        )
     return RestoreResult(version, aside)
 
 
@@ -92,4 +107,3 @@ def refuse_unless_demo(path: Path) -> None:
             f"--db {path}: not replaced: {why}; --force rebuilds only a demo database",
             hint="give the demo another file name with --db",
         )
-

@@ -33,30 +33,53 @@ def normalise_need_filter(text: str | None) -> str | None:
         raise InvalidInput([Problem(None, "primary_need", "bad_code", p.problem, text)]) from None
 
 
-def list_cases(session: Session, *, plan: str | None = None, need: str | None = None,
-               caseworker: str | None = None, setting: str | None = None,
-               out_of_county: bool | None = None, search: str | None = None) -> list[dict]:
+def list_cases(
+    session: Session,
+    *,
+    plan: str | None = None,
+    need: str | None = None,
+    caseworker: str | None = None,
+    setting: str | None = None,
+    out_of_county: bool | None = None,
+    search: str | None = None,
+) -> list[dict]:
     """The register ordered by case reference, filtered."""
     from sendctl.storage.cases import list_cases as query
 
     need = normalise_need_filter(need)
-    rows = list(query(session.connect(), plan=plan, need=need, caseworker=caseworker,
-                      setting=setting, out_of_county=out_of_county, search=search))
+    rows = list(
+        query(
+            session.connect(),
+            plan=plan,
+            need=need,
+            caseworker=caseworker,
+            setting=setting,
+            out_of_county=out_of_county,
+            search=search,
+        )
+    )
     if not rows:
         note_unmatched(session, caseworker=caseworker, setting=setting, need=need)
     return rows
 
 
-def note_unmatched(session: Session, caseworker: str | None = None, setting: str | None = None,
-                   need: str | None = None) -> bool:
+def note_unmatched(
+    session: Session,
+    caseworker: str | None = None,
+    setting: str | None = None,
+    need: str | None = None,
+) -> bool:
     """Warn (session.warn) about each filter that matches no case at all, with the nearest
     values that exist, so an empty answer is never mistaken for good news. True if any."""
     from sendctl.storage.cases import unmatched_filters
 
     found = unmatched_filters(session.connect(), caseworker=caseworker, setting=setting, need=need)
     for field, value, near in found:
-        what = {"caseworker": "caseworker (name or e-mail)", "setting": "setting",
-                "need": "primary need"}[field]
+        what = {
+            "caseworker": "caseworker (name or e-mail)",
+            "setting": "setting",
+            "need": "primary need",
+        }[field]
         tail = f"; nearest: {', '.join(near)}" if near else "; the register has none to suggest"
         if field == "need":
             tail = f"; needs in the register: {', '.join(near)}" if near else ""
@@ -92,11 +115,19 @@ def _history(conn, ref: str) -> list[dict]:
         before = json.loads(r["before_json"]) if r["before_json"] else None
         after = json.loads(r["after_json"]) if r["after_json"] else None
         changed = sorted((before or {}) | (after or {})) if r["action"] == "update" else []
-        out.append({
-            "at_utc": r["at_utc"], "officer": r["officer"], "command": r["command"],
-            "entity": r["entity"], "entity_key": r["entity_key"], "action": r["action"],
-            "fields": ", ".join(changed), "before": before, "after": after,
-        })
+        out.append(
+            {
+                "at_utc": r["at_utc"],
+                "officer": r["officer"],
+                "command": r["command"],
+                "entity": r["entity"],
+                "entity_key": r["entity_key"],
+                "action": r["action"],
+                "fields": ", ".join(changed),
+                "before": before,
+                "after": after,
+            }
+        )
     return out
 
 
@@ -105,8 +136,9 @@ def _validated(row: dict, as_of: date, check_age: bool = True) -> dict:
 
     case, problems = validate_case(row, as_of, check_age=check_age)
     if problems:
-        raise InvalidInput([Problem(None, p.field, "invalid", p.problem, p.value)
-                            for p in problems])
+        raise InvalidInput(
+            [Problem(None, p.field, "invalid", p.problem, p.value) for p in problems]
+        )
     return case
 
 
@@ -137,8 +169,9 @@ def update_case(session: Session, ref: str, changes: dict, as_of: date) -> list[
 
     changes = {k: v.strip() for k, v in changes.items() if v is not None}
     if not changes:
-        raise SendctlError("nothing to change",
-                           hint="give at least one --FIELD VALUE, e.g. --caseworker NAME")
+        raise SendctlError(
+            "nothing to change", hint="give at least one --FIELD VALUE, e.g. --caseworker NAME"
+        )
     with session.transaction() as conn:
         old = need_case(conn, ref)
         row = {k: "" if v is None else str(v) for k, v in old.items()}

@@ -19,15 +19,20 @@ def spend_by_month(session: Session, as_of: date, fy: str | None = None) -> list
     fy = fy or financial_year(as_of)
     ends = fy_month_ends(fy)
     # each month's end; the month holding as_of up to as_of; later months have no figure yet
-    by_month = [fund_balances(conn, min(d, as_of), fy) if d.replace(day=1) <= as_of else None
-                for d in ends]
+    by_month = [
+        fund_balances(conn, min(d, as_of), fy) if d.replace(day=1) <= as_of else None for d in ends
+    ]
     year_end = fund_balances(conn, min(as_of, ends[-1]), fy)
     charts = []
     for f in year_end:
         if f["allocation_pence"] is None:
             continue
-        spent = [next((r["spent_pence"] for r in month if r["code"] == f["code"]), 0)
-                 if month is not None else None for month in by_month]
+        spent = [
+            next((r["spent_pence"] for r in month if r["code"] == f["code"]), 0)
+            if month is not None
+            else None
+            for month in by_month
+        ]
         if f.get("approved_pence"):
             limit, name = f["approved_pence"], "approval"
         elif f.get("kind") == "capital":
@@ -43,5 +48,7 @@ def clocks_by_week(session: Session, as_of: date, weeks: int = 8, caseworker: st
     from sendctl.domain.series import clocks_due_by_week
     from sendctl.storage.clocks import deadline_rows
 
-    rows = deadline_rows(session.connect(), as_of, 7 * weeks, None, caseworker, include_upcoming=False)
+    rows = deadline_rows(
+        session.connect(), as_of, 7 * weeks, None, caseworker, include_upcoming=False
+    )
     return clocks_due_by_week(list(rows), as_of, weeks)

@@ -31,8 +31,16 @@ from pathlib import Path
 from sendctl.services.session import Session
 
 DEMO_AS_OF = "2017-04-18"  # the Cabinet report's date: the register as at April 2017
-DEMO_FILES = ("cases.csv", "events.csv", "further.csv", "panel.csv", "spend.csv", "capital.csv", "placements.csv",
-              "high_needs.csv")
+DEMO_FILES = (
+    "cases.csv",
+    "events.csv",
+    "further.csv",
+    "panel.csv",
+    "spend.csv",
+    "capital.csv",
+    "placements.csv",
+    "high_needs.csv",
+)
 # The high needs block of a small county's Dedicated Schools Grant: about £3.8 million in
 # 2017-18, then held flat in cash as the proposed national formula caps the authority's
 # funding (the Cabinet report of 18 April 2017, 4.2). Illustrative figures.
@@ -65,8 +73,10 @@ def _opening_register(examples: Path, dest: Path) -> int:
             if row["clock"] == "register" and row["event"] == "opening":
                 issued = row["date"] if row["detail"] == "statement" else ""
                 openings[row["case_ref"]] = (row["detail"], issued)
-    with open(examples / "cases.csv", encoding="utf-8", newline="") as f, \
-            open(dest, "w", encoding="utf-8", newline="") as out:
+    with (
+        open(examples / "cases.csv", encoding="utf-8", newline="") as f,
+        open(dest, "w", encoding="utf-8", newline="") as out,
+    ):
         reader = csv.DictReader(f)
         w = csv.DictWriter(out, fieldnames=reader.fieldnames, lineterminator="\n")
         w.writeheader()
@@ -90,13 +100,20 @@ def replay_events(session: Session, events_csv: Path) -> dict[str, int]:
     actor = session.actor()
     with open(events_csv, encoding="utf-8", newline="") as f, session.transaction() as conn:
         for line, row in enumerate(csv.DictReader(f), 2):
-            clock, event, ref, detail = row["clock"], row["event"], row["case_ref"], row["detail"] or None
+            clock, event, ref, detail = (
+                row["clock"],
+                row["event"],
+                row["case_ref"],
+                row["detail"] or None,
+            )
             if clock == "register":
                 continue
             on = date.fromisoformat(row["date"])
             try:
                 if clock == "transfer" and event == "start":
-                    C.start_transfer(conn, actor, ref, on, date.fromisoformat(detail) if detail else None)
+                    C.start_transfer(
+                        conn, actor, ref, on, date.fromisoformat(detail) if detail else None
+                    )
                 elif clock == "transfer":
                     C.record_transfer_event(conn, actor, ref, event, on, reason=detail)
                 elif clock == "assessment" and event == "request":
@@ -108,8 +125,14 @@ def replay_events(session: Session, events_csv: Path) -> dict[str, int]:
                 elif clock == "review" and event == "amended-final":
                     C.record_plan_event(conn, actor, ref, "amended-final", on)
                 elif clock == "review" and event.startswith("decision-"):
-                    C.record_review(conn, actor, ref, date.fromisoformat(detail),
-                                    decision=event[len("decision-"):], decided_on=on)
+                    C.record_review(
+                        conn,
+                        actor,
+                        ref,
+                        date.fromisoformat(detail),
+                        decision=event[len("decision-") :],
+                        decided_on=on,
+                    )
                 else:
                     raise SendctlError(f"unknown event {clock} {event}")
             except SendctlError as e:
@@ -139,14 +162,17 @@ def replay_further(session: Session, further_csv: Path) -> int:
                 if kind == "review" and event == "proposals":
                     meeting = conn.execute(
                         "SELECT max(meeting_on) FROM reviews WHERE case_ref = ? AND meeting_on <= ?",
-                        (ref, on.isoformat())).fetchone()[0]
+                        (ref, on.isoformat()),
+                    ).fetchone()[0]
                     done = record_event(conn, actor, ref, kind, event, on, meeting)
                 elif kind == "la" and event == "transferred-in":
                     record_plan_event(conn, actor, ref, "move-in", on, None, "from another LA")
                     done = record_event(conn, actor, ref, kind, event, on, row["detail"] or None)
                 else:
                     answers = ids[int(row["ref"])] if row["ref"] else None
-                    done = record_event(conn, actor, ref, kind, event, on, row["detail"] or None, answers)
+                    done = record_event(
+                        conn, actor, ref, kind, event, on, row["detail"] or None, answers
+                    )
             except SendctlError as e:
                 raise SendctlError(f"{further_csv.name}:{line}: {e.message}") from None
             ids[line] = done["id"]
@@ -179,8 +205,14 @@ def build_database(session: Session, path: Path) -> dict:
     tmp = path.with_name(f".{path.name}.building-{os.getpid()}")
     _remove(tmp)
     # The build's own session on the temporary file: same officer, the command "demo".
-    build = Session(db_path=tmp, officer_name=session.officer_name, quiet=session.quiet,
-                    command=session.command, warn=session.warn, info=session.info)
+    build = Session(
+        db_path=tmp,
+        officer_name=session.officer_name,
+        quiet=session.quiet,
+        command=session.command,
+        warn=session.warn,
+        info=session.info,
+    )
     say = session.info if not session.quiet else (lambda _m: None)
     stats: dict = {}
     try:
@@ -190,35 +222,58 @@ def build_database(session: Session, path: Path) -> dict:
             opening = Path(td) / "cases-before-2014-09.csv"
             n_open = _opening_register(examples, opening)
             res = imports.import_cases(build, opening, register_day)
-            say(f"Imported the register as it stood before September 2014: {res.added:,} cases "
-                f"({n_open} with their plan of the time)")
+            say(
+                f"Imported the register as it stood before September 2014: {res.added:,} cases "
+                f"({n_open} with their plan of the time)"
+            )
         stats["clocks"] = replay_events(build, examples / "events.csv")
         stats["further"] = replay_further(build, examples / "further.csv")
-        say("Replayed events.csv: " + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items()))
+        say(
+            "Replayed events.csv: "
+            + ", ".join(f"{n:,} {k} events" for k, n in stats["clocks"].items())
+        )
         say(f"Replayed further.csv: {stats['further']} advice, review, move and appeal events")
         res = imports.import_cases(build, examples / "cases.csv", register_day)
-        say(f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
-            f"{res.updated} updated, {res.unchanged} unchanged")
+        say(
+            f"Imported cases.csv (the register as at {DEMO_AS_OF}): {res.added} added, "
+            f"{res.updated} updated, {res.unchanged} unchanged"
+        )
         from sendctl.services.placements import add_high_needs_fund
 
-        add_high_needs_fund(build, "high-needs", "High needs block (DSG)", DEMO_HIGH_NEEDS_BUDGET,
-                            cost_centre="SEN-HNB", account_code="5310")
-        pres = imports.import_panel(build, examples / "placements.csv", source="demo placements.csv")
-        say(f"Added the high needs block ({DEMO_HIGH_NEEDS_BUDGET}); imported placements.csv:"
-            f" {pres.added} placements agreed before 2017")
+        add_high_needs_fund(
+            build,
+            "high-needs",
+            "High needs block (DSG)",
+            DEMO_HIGH_NEEDS_BUDGET,
+            cost_centre="SEN-HNB",
+            account_code="5310",
+        )
+        pres = imports.import_panel(
+            build, examples / "placements.csv", source="demo placements.csv"
+        )
+        say(
+            f"Added the high needs block ({DEMO_HIGH_NEEDS_BUDGET}); imported placements.csv:"
+            f" {pres.added} placements agreed before 2017"
+        )
         pres = imports.import_panel(build, examples / "panel.csv", source="demo panel.csv")
         say(f"Imported panel.csv: {pres.added} panel decisions")
         sres = imports.import_spend(build, examples / "spend.csv")
-        say(f"Imported spend.csv: {sres.added} postings and commitments "
-            f"({format_pence(sres.total_pence)}), 2017-18 onwards")
+        say(
+            f"Imported spend.csv: {sres.added} postings and commitments "
+            f"({format_pence(sres.total_pence)}), 2017-18 onwards"
+        )
         hres = imports.import_spend(build, examples / "high_needs.csv")
-        say(f"Imported high_needs.csv: {hres.added} high needs commitments for 2017-18"
-            f" ({format_pence(hres.total_pence)})")
+        say(
+            f"Imported high_needs.csv: {hres.added} high needs commitments for 2017-18"
+            f" ({format_pence(hres.total_pence)})"
+        )
         from sendctl.services.capital import load_programme
 
         cap = load_programme(build, examples / "capital.csv")
-        say(f"Loaded capital.csv: {cap.get('project', 0)} capital projects, a consultation with "
-            f"{cap.get('response', 0)} response tallies, {cap.get('status', 0)} status changes")
+        say(
+            f"Loaded capital.csv: {cap.get('project', 0)} capital projects, a consultation with "
+            f"{cap.get('response', 0)} response tallies, {cap.get('status', 0)} status changes"
+        )
         build.close()
         for suffix in ("-wal", "-shm", "-journal"):  # an old demo's side files
             old = Path(f"{path}{suffix}")
@@ -245,11 +300,14 @@ def pointers(session: Session, as_of: date) -> DemoPointers:
     from sendctl.storage.cases import counts_by_plan
 
     conn = session.connect()
-    first = conn.execute(
-        "SELECT t.case_ref FROM transfers t WHERE t.concluded_on IS NULL AND t.due_on < ?"
-        " ORDER BY t.due_on, t.case_ref LIMIT 1",
-        (as_of.isoformat(),),
-    ).fetchone() or conn.execute(
-        "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1"
-    ).fetchone()
+    first = (
+        conn.execute(
+            "SELECT t.case_ref FROM transfers t WHERE t.concluded_on IS NULL AND t.due_on < ?"
+            " ORDER BY t.due_on, t.case_ref LIMIT 1",
+            (as_of.isoformat(),),
+        ).fetchone()
+        or conn.execute(
+            "SELECT case_ref FROM cases WHERE plan_type = 'statement' ORDER BY case_ref LIMIT 1"
+        ).fetchone()
+    )
     return DemoPointers(counts_by_plan(conn), first[0] if first else None)

@@ -16,8 +16,16 @@ from sendctl.services.clocks import not_future
 from sendctl.services.session import Session
 
 
-def record(session: Session, ref: str, kind: str, event: str, on: date, today: date,
-           detail: str | None = None, ref_id: int | None = None) -> dict:
+def record(
+    session: Session,
+    ref: str,
+    kind: str,
+    event: str,
+    on: date,
+    today: date,
+    detail: str | None = None,
+    ref_id: int | None = None,
+) -> dict:
     """Record one event of a further clock (refused when its clock is not running)."""
     from sendctl.storage.further import record_event
 
@@ -34,9 +42,15 @@ def void(session: Session, event_id: int, reason: str) -> dict:
         return void_event(conn, session.actor(), event_id, reason)
 
 
-def record_review(session: Session, ref: str, meeting_on: date, decision: str | None,
-                  decided_on: date | None, steps: dict[str, date | None],
-                  today: date) -> tuple[dict | None, list[dict]]:
+def record_review(
+    session: Session,
+    ref: str,
+    meeting_on: date,
+    decision: str | None,
+    decided_on: date | None,
+    steps: dict[str, date | None],
+    today: date,
+) -> tuple[dict | None, list[dict]]:
     """A review meeting (and its decision), with the steps of its cycle (notice, advice,
     report), in one transaction. A meeting already recorded is left as it is unless a decision
     is given.
@@ -53,13 +67,20 @@ def record_review(session: Session, ref: str, meeting_on: date, decision: str | 
     for field, on in wanted.items():
         not_future(field, on, today)
     with session.transaction() as conn:
-        known = conn.execute("SELECT 1 FROM reviews WHERE case_ref = ? AND meeting_on = ?",
-                             (ref, meeting_on.isoformat())).fetchone() is not None
+        known = (
+            conn.execute(
+                "SELECT 1 FROM reviews WHERE case_ref = ? AND meeting_on = ?",
+                (ref, meeting_on.isoformat()),
+            ).fetchone()
+            is not None
+        )
         row = None
         if decision is not None or decided_on is not None or not known or not wanted:
             row = write_review(conn, session.actor(), ref, meeting_on, decision, decided_on)
-        return row, [record_event(conn, session.actor(), ref, "review", step, on, meeting_on.isoformat())
-                     for step, on in wanted.items()]
+        return row, [
+            record_event(conn, session.actor(), ref, "review", step, on, meeting_on.isoformat())
+            for step, on in wanted.items()
+        ]
 
 
 def proposals(session: Session, ref: str, on: date, today: date) -> dict:
@@ -68,16 +89,25 @@ def proposals(session: Session, ref: str, on: date, today: date) -> dict:
 
     not_future("proposals", on, today)
     with session.transaction() as conn:
-        row = conn.execute("SELECT max(meeting_on) FROM reviews WHERE case_ref = ? AND meeting_on <= ?",
-                           (ref, on.isoformat())).fetchone()
+        row = conn.execute(
+            "SELECT max(meeting_on) FROM reviews WHERE case_ref = ? AND meeting_on <= ?",
+            (ref, on.isoformat()),
+        ).fetchone()
         if row is None or row[0] is None:
-            raise SendctlError(f"{ref}: no review meeting on or before {on.isoformat()}",
-                               hint="record the meeting first: sendctl reviews record REF --meeting DATE")
+            raise SendctlError(
+                f"{ref}: no review meeting on or before {on.isoformat()}",
+                hint="record the meeting first: sendctl reviews record REF --meeting DATE",
+            )
         return record_event(conn, session.actor(), ref, "review", "proposals", on, row[0])
 
 
-def advice_list(session: Session, as_of: date, adviser: str | None = None,
-                overdue: bool = False, within: int = 14) -> list[dict]:
+def advice_list(
+    session: Session,
+    as_of: date,
+    adviser: str | None = None,
+    overdue: bool = False,
+    within: int = 14,
+) -> list[dict]:
     """Every advice request with its 6-week due date and status on `as_of`: the backlog by
     adviser, the educational psychology list first."""
     from sendctl.domain import counting as C
@@ -102,11 +132,23 @@ def advice_list(session: Session, as_of: date, adviser: str | None = None,
             status = "due" if (due - as_of).days <= within else "upcoming"
         if overdue and status != "overdue":
             continue
-        out.append({**r, "received_on": received.isoformat() if received else None,
-                    "due_on": due.isoformat(), "status": status,
-                    "days_left": (due - as_of).days if received is None else None})
-    out.sort(key=lambda r: (order.get(r["adviser"], 99), r["status"] not in ("overdue", "due"),
-                            r["due_on"], r["id"]))
+        out.append(
+            {
+                **r,
+                "received_on": received.isoformat() if received else None,
+                "due_on": due.isoformat(),
+                "status": status,
+                "days_left": (due - as_of).days if received is None else None,
+            }
+        )
+    out.sort(
+        key=lambda r: (
+            order.get(r["adviser"], 99),
+            r["status"] not in ("overdue", "due"),
+            r["due_on"],
+            r["id"],
+        )
+    )
     return out
 
 
@@ -116,11 +158,16 @@ def representations_warning(session: Session, ref: str, final_on: date) -> str |
     from sendctl.storage.clocks import case_clocks
 
     for c in case_clocks(session.connect(), ref, final_on):
-        if c["rule_id"] == "representations_15d" and c["status"] == "missed" \
-                and final_on.isoformat() in c["detail"]:
-            return (f"{ref}: final plan issued {final_on.isoformat()} before the period for "
-                    f"representations ended ({c['due_on']}) and none are recorded: SEND Regs 2014 "
-                    "reg 13(1) gives at least 15 days beginning with the day the draft was served")
+        if (
+            c["rule_id"] == "representations_15d"
+            and c["status"] == "missed"
+            and final_on.isoformat() in c["detail"]
+        ):
+            return (
+                f"{ref}: final plan issued {final_on.isoformat()} before the period for "
+                f"representations ended ({c['due_on']}) and none are recorded: SEND Regs 2014 "
+                "reg 13(1) gives at least 15 days beginning with the day the draft was served"
+            )
     return None
 
 

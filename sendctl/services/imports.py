@@ -41,8 +41,14 @@ class ProblemList:
         self.count = 0
         self._kept: list[tuple[int, int, Problem]] = []
 
-    def add(self, line: int | None, field: str, message: str, value: str | None = None,
-            code: str = "invalid") -> None:
+    def add(
+        self,
+        line: int | None,
+        field: str,
+        message: str,
+        value: str | None = None,
+        code: str = "invalid",
+    ) -> None:
         self.count += 1
         self._kept.append((line or 0, self.count, Problem(line, field, code, message, value)))
         if len(self._kept) >= 4 * self.limit:
@@ -50,7 +56,7 @@ class ProblemList:
 
     def _trim(self) -> None:
         self._kept.sort(key=lambda k: (k[0], k[1]))
-        del self._kept[self.limit:]
+        del self._kept[self.limit :]
 
     @property
     def problems(self) -> list[Problem]:
@@ -67,8 +73,9 @@ class ImportRefused(SendctlError):
         columns: {field: the heading as written in the file} for naming fields.
     """
 
-    def __init__(self, name: str, problems: list[Problem], count: int, columns: dict[str, str],
-                 dry_run: bool):
+    def __init__(
+        self, name: str, problems: list[Problem], count: int, columns: dict[str, str], dry_run: bool
+    ):
         self.name, self.problems, self.count, self.columns = name, problems, count, columns
         self.dry_run = dry_run
         super().__init__(self.render(lambda f: f), exit_code=EXIT_BAD_INPUT)
@@ -113,8 +120,18 @@ class ImportResult:
 Progress = Callable[[int, int], None]  # (bytes read, file size)
 
 
-def _pipeline(session, kind: str, file: Path | str, aliases, required, encoding: str | None,
-              dry_run: bool, load, conn=None, progress: Progress | None = None) -> ImportResult:
+def _pipeline(
+    session,
+    kind: str,
+    file: Path | str,
+    aliases,
+    required,
+    encoding: str | None,
+    dry_run: bool,
+    load,
+    conn=None,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Read FILE, hand its rows to `load(conn, rows, problems, src, result, tick)` inside one
     transaction, refuse the whole file on any problem; a dry run rolls the same block back.
 
@@ -142,15 +159,23 @@ def _pipeline(session, kind: str, file: Path | str, aliases, required, encoding:
         load(conn, rows, problems, src, result, tick)
         result.encoding = src.detected_encoding
         if problems.count:
-            raise ImportRefused(src.name, problems.problems, problems.count, src.headings(), dry_run)
+            raise ImportRefused(
+                src.name, problems.problems, problems.count, src.headings(), dry_run
+            )
     return result
 
 
 # --- cases ------------------------------------------------------------------------------------
 
 
-def import_cases(session, file: Path | str, as_of: date, encoding: str | None = None,
-                 dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
+def import_cases(
+    session,
+    file: Path | str,
+    as_of: date,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Validate FILE and upsert its cases by case_ref: all rows or none.
 
     New references are added, changed rows updated (each changed field audited), identical
@@ -168,11 +193,18 @@ def import_cases(session, file: Path | str, as_of: date, encoding: str | None = 
 
     def load(conn, rows, problems, src, result, tick):
         # the SEN2 return's person items (optional columns) go to their own table
-        rows, finish = split_person_items(session, conn, rows, set(src.columns.values()), problems,
-                                          Path(src.name).name)
+        rows, finish = split_person_items(
+            session, conn, rows, set(src.columns.values()), problems, Path(src.name).name
+        )
         res = load_cases(
-            conn, session.actor(), rows, set(src.columns.values()), as_of,
-            errors=problems, source=Path(src.name).name, progress=tick,
+            conn,
+            session.actor(),
+            rows,
+            set(src.columns.values()),
+            as_of,
+            errors=problems,
+            source=Path(src.name).name,
+            progress=tick,
             bulk=src.size > BULK_BYTES,
         )
         finish()
@@ -181,8 +213,18 @@ def import_cases(session, file: Path | str, as_of: date, encoding: str | None = 
         result.fields_changed = res.fields_changed
 
     try:
-        return _pipeline(session, "cases", file, ALIASES | PERSON_ALIASES, REQUIRED, encoding, dry_run, load,
-                         conn=conn, progress=progress)
+        return _pipeline(
+            session,
+            "cases",
+            file,
+            ALIASES | PERSON_ALIASES,
+            REQUIRED,
+            encoding,
+            dry_run,
+            load,
+            conn=conn,
+            progress=progress,
+        )
     finally:
         if conn is not None:
             conn.close()
@@ -202,8 +244,13 @@ def _empty_register():
 # --- panel decisions ----------------------------------------------------------------------------
 
 
-def import_panel(session, file: Path | str, encoding: str | None = None, dry_run: bool = False,
-                 source: str | None = None) -> ImportResult:
+def import_panel(
+    session,
+    file: Path | str,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    source: str | None = None,
+) -> ImportResult:
     """Insert FILE's panel decisions, skipping those already recorded: all rows or none.
 
     source: recorded on each decision (default "import FILE").
@@ -212,8 +259,9 @@ def import_panel(session, file: Path | str, encoding: str | None = None, dry_run
     from sendctl.storage.panel import import_decisions
 
     def load(conn, rows, problems, src, result, tick):
-        res = import_decisions(conn, session.actor(), rows, problems,
-                               source=source or f"import {Path(src.name).name}")
+        res = import_decisions(
+            conn, session.actor(), rows, problems, source=source or f"import {Path(src.name).name}"
+        )
         result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
 
     return _pipeline(session, "panel", file, CSV_ALIASES, CSV_REQUIRED, encoding, dry_run, load)
@@ -224,8 +272,9 @@ def import_panel(session, file: Path | str, encoding: str | None = None, dry_run
 SPEND_REQUIRED = ("fund", "date", "amount", "description")
 
 
-def import_spend(session, file: Path | str, encoding: str | None = None,
-                 dry_run: bool = False) -> ImportResult:
+def import_spend(
+    session, file: Path | str, encoding: str | None = None, dry_run: bool = False
+) -> ImportResult:
     """Post FILE's payments and commitments, skipping rows an earlier import posted: all or none.
 
     Balances are checked row by row against a running balance per fund (one SUM per fund at
@@ -238,4 +287,6 @@ def import_spend(session, file: Path | str, encoding: str | None = None,
         result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
         result.total_pence, result.warnings = res.total_pence, res.warnings
 
-    return _pipeline(session, "spend", file, IMPORT_ALIASES, SPEND_REQUIRED, encoding, dry_run, load)
+    return _pipeline(
+        session, "spend", file, IMPORT_ALIASES, SPEND_REQUIRED, encoding, dry_run, load
+    )

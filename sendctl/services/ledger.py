@@ -86,12 +86,16 @@ def update_fund(session, code: str, cost_centre: str | None, account_code: str |
         return S.update_fund_codes(conn, session.actor(), code, cost_centre, account_code)
 
 
-def post(session, fund: str, amount_pence: int, posted_on: date, description: str, **details) -> S.Posted:
+def post(
+    session, fund: str, amount_pence: int, posted_on: date, description: str, **details
+) -> S.Posted:
     """A payment or (commit=True) a commitment; details as storage.ledger.post_spend takes them.
     Refused past the allocation or the approved total unless allow_overspend with a reason."""
     refuse_future(posted_on, session.today)
     with session.transaction() as conn:
-        return S.post_spend(conn, session.actor(), fund, amount_pence, posted_on, description, **details)
+        return S.post_spend(
+            conn, session.actor(), fund, amount_pence, posted_on, description, **details
+        )
 
 
 class Publication:
@@ -120,7 +124,9 @@ def transparency(
     if start is not None and end is not None and start > end:
         from sendctl.domain.problems import invalid
 
-        raise invalid("date_to", "before_start", f"{end.isoformat()} is before the start {start.isoformat()}")
+        raise invalid(
+            "date_to", "before_start", f"{end.isoformat()} is before the start {start.isoformat()}"
+        )
     if threshold_pence < 0:
         from sendctl.domain.problems import invalid
 
@@ -133,12 +139,29 @@ def funds(session) -> list[dict]:
     return S.list_funds(session.connect())
 
 
-def add_fund(session, code: str, name: str, kind: str, allocation_pence: int,
-             profile: dict[str, int] | None = None, cost_centre: str | None = None,
-             account_code: str | None = None) -> None:
+def add_fund(
+    session,
+    code: str,
+    name: str,
+    kind: str,
+    allocation_pence: int,
+    profile: dict[str, int] | None = None,
+    cost_centre: str | None = None,
+    account_code: str | None = None,
+) -> None:
     """A new fund (audited); its allocation is fixed once added."""
     with session.transaction() as conn:
-        S.add_fund(conn, session.actor(), code, name, kind, allocation_pence, profile, cost_centre, account_code)
+        S.add_fund(
+            conn,
+            session.actor(),
+            code,
+            name,
+            kind,
+            allocation_pence,
+            profile,
+            cost_centre,
+            account_code,
+        )
 
 
 def approve(session, code: str, amount_pence: int, ref: str, on: date) -> int:
@@ -148,12 +171,21 @@ def approve(session, code: str, amount_pence: int, ref: str, on: date) -> int:
         return S.approve(conn, session.actor(), code, amount_pence, ref, on)
 
 
-def settle(session, entry_id: int, on: date, amount_pence: int | None = None, invoice_ref: str | None = None,
-           allow_overspend: bool = False, reason: str | None = None) -> S.Posted:
+def settle(
+    session,
+    entry_id: int,
+    on: date,
+    amount_pence: int | None = None,
+    invoice_ref: str | None = None,
+    allow_overspend: bool = False,
+    reason: str | None = None,
+) -> S.Posted:
     """A commitment becomes actual; a different amount releases the rest (or takes more)."""
     refuse_future(on, session.today)
     with session.transaction() as conn:
-        return S.settle(conn, session.actor(), entry_id, on, amount_pence, invoice_ref, allow_overspend, reason)
+        return S.settle(
+            conn, session.actor(), entry_id, on, amount_pence, invoice_ref, allow_overspend, reason
+        )
 
 
 def reverse(session, entry_id: int, reason: str, on: date) -> S.Posted:

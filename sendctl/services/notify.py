@@ -27,8 +27,15 @@ def one_run_at_a_time(session: Session, dry_run: bool) -> Iterator[None]:
         yield
 
 
-def plan(session: Session, day: date, within: int, caseworker: str | None, manager: str | None,
-         sender: str, sent_at: datetime):
+def plan(
+    session: Session,
+    day: date,
+    within: int,
+    caseworker: str | None,
+    manager: str | None,
+    sender: str,
+    sent_at: datetime,
+):
     """The messages to send today (notify.email.plan_messages), leaving out what was sent."""
     from sendctl.notify.email import plan_messages
     from sendctl.storage.clocks import deadline_rows

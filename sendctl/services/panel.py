@@ -31,25 +31,49 @@ def record_decision(session: Session, **fields) -> Recorded:
 
 def check_range(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_to < date_from:
-        raise invalid("date_to", "bad_range",
-                      f"{date_to.isoformat()} is before the start {date_from.isoformat()}")
+        raise invalid(
+            "date_to",
+            "bad_range",
+            f"{date_to.isoformat()} is before the start {date_from.isoformat()}",
+        )
 
 
-def list_decisions(session: Session, *, meeting_on: date | None = None,
-                   date_from: date | None = None, date_to: date | None = None,
-                   case_ref: str | None = None, request: str | None = None,
-                   outcome: str | None = None, include_superseded: bool = False) -> list[dict]:
+def list_decisions(
+    session: Session,
+    *,
+    meeting_on: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    case_ref: str | None = None,
+    request: str | None = None,
+    outcome: str | None = None,
+    include_superseded: bool = False,
+) -> list[dict]:
     """Decisions in meeting order; superseded ones only with include_superseded."""
     from sendctl.storage.panel import list_decisions as query
 
     check_range(date_from, date_to)
-    return list(query(session.connect(), meeting_on=meeting_on, date_from=date_from,
-                      date_to=date_to, case_ref=case_ref, request=request, outcome=outcome,
-                      include_superseded=include_superseded))
+    return list(
+        query(
+            session.connect(),
+            meeting_on=meeting_on,
+            date_from=date_from,
+            date_to=date_to,
+            case_ref=case_ref,
+            request=request,
+            outcome=outcome,
+            include_superseded=include_superseded,
+        )
+    )
 
 
-def summarise(session: Session, date_from: date | None, date_to: date | None, as_of: date,
-              include_superseded: bool = False) -> tuple[list[dict], date]:
+def summarise(
+    session: Session,
+    date_from: date | None,
+    date_to: date | None,
+    as_of: date,
+    include_superseded: bool = False,
+) -> tuple[list[dict], date]:
     """Summary rows (by meeting, by request type, total) for meetings in the range and not
     after `as_of`.
 

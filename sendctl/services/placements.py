@@ -16,9 +16,16 @@ from sendctl.services.session import Session
 RATE_WINDOW_DAYS = 365  # new placements arrive at the rate of the last 12 months' panels
 
 
-def list_placements(session: Session, as_of: date, *, active_on: date | None = None,
-                    out_of_county: bool | None = None, provider: str | None = None,
-                    placement_type: str | None = None, case_ref: str | None = None) -> list[dict]:
+def list_placements(
+    session: Session,
+    as_of: date,
+    *,
+    active_on: date | None = None,
+    out_of_county: bool | None = None,
+    provider: str | None = None,
+    placement_type: str | None = None,
+    case_ref: str | None = None,
+) -> list[dict]:
     """Current placements as at as_of (see storage.placements), with this year's commitment."""
     from sendctl.domain import placements as P
     from sendctl.domain.dates import financial_year
@@ -32,23 +39,35 @@ def list_placements(session: Session, as_of: date, *, active_on: date | None = N
             raise invalid("placement_type", "unknown_code", str(e).split(": ", 1)[-1]) from None
     fy = financial_year(as_of)
     out = []
-    for r in list_rows(session.connect(), as_of, active_on=active_on, out_of_county=out_of_county,
-                       provider=provider, placement_type=placement_type, case_ref=case_ref):
-        s = P.Spread(r.pop("first_fy"), r.pop("first_fy_pence"), r.pop("last_fy"), r.pop("last_fy_pence"))
+    for r in list_rows(
+        session.connect(),
+        as_of,
+        active_on=active_on,
+        out_of_county=out_of_county,
+        provider=provider,
+        placement_type=placement_type,
+        case_ref=case_ref,
+    ):
+        s = P.Spread(
+            r.pop("first_fy"), r.pop("first_fy_pence"), r.pop("last_fy"), r.pop("last_fy_pence")
+        )
         r["financial_year"] = fy
         r["this_year_pence"] = P.year_pence(s, r["annual_cost_pence"], fy)
         out.append(r)
     return out
 
 
-def end_placement(session: Session, placement_id: int, ends_on: date, reason: str,
-                  decided_on: date) -> dict:
+def end_placement(
+    session: Session, placement_id: int, ends_on: date, reason: str, decided_on: date
+) -> dict:
     """Record that a placement ends on ends_on (a new row; the old one stays). Returns the new row."""
     from sendctl.storage.placements import end, get
 
     reason = (reason or "").strip()
     if not reason:
-        raise invalid("reason", "required", "must not be empty (why the placement ends; it is audited)")
+        raise invalid(
+            "reason", "required", "must not be empty (why the placement ends; it is audited)"
+        )
     with session.transaction() as conn:
         new_id = end(conn, session.actor(), placement_id, ends_on, reason, decided_on)
         return get(conn, new_id)
@@ -57,9 +76,15 @@ def end_placement(session: Session, placement_id: int, ends_on: date, reason: st
 # --- the high needs fund ---------------------------------------------------------------------------
 
 
-def add_high_needs_fund(session: Session, code: str, name: str, budget: str,
-                        allocation_pence: int | None = None, cost_centre: str | None = None,
-                        account_code: str | None = None) -> dict:
+def add_high_needs_fund(
+    session: Session,
+    code: str,
+    name: str,
+    budget: str,
+    allocation_pence: int | None = None,
+    cost_centre: str | None = None,
+    account_code: str | None = None,
+) -> dict:
     """A `high-needs` fund: its budget per financial year is its profile, the allocation their sum
     (a given allocation must equal it). Only one: placements commit to it."""
     from sendctl.domain.ledger import check_fund_code
@@ -73,17 +98,23 @@ def add_high_needs_fund(session: Session, code: str, name: str, budget: str,
     if allocation_pence is not None and allocation_pence != total:
         from sendctl.domain.money import format_pence
 
-        raise invalid("allocation", "not_budget_total",
-                      f"a high-needs fund's allocation is its budgets' total, {format_pence(total)}")
+        raise invalid(
+            "allocation",
+            "not_budget_total",
+            f"a high-needs fund's allocation is its budgets' total, {format_pence(total)}",
+        )
     with session.transaction() as conn:
         existing = high_needs_fund(conn)
         if existing is not None:
             from sendctl.domain.errors import SendctlError
 
-            raise SendctlError(f"there is already a high-needs fund ({existing['code']}); placements"
-                               " commit to one high needs budget")
-        add_fund(conn, session.actor(), code, name, "high-needs", total, years, cost_centre,
-                 account_code)
+            raise SendctlError(
+                f"there is already a high-needs fund ({existing['code']}); placements"
+                " commit to one high needs budget"
+            )
+        add_fund(
+            conn, session.actor(), code, name, "high-needs", total, years, cost_centre, account_code
+        )
     return {"code": code, "allocation_pence": total, "budget": years}
 
 
@@ -93,8 +124,11 @@ def _fund(conn) -> dict:
 
     fund = high_needs_fund(conn)
     if fund is None:
-        raise SendctlError("no high-needs fund yet", hint="add one: sendctl funds add high-needs"
-                           " --name \"High needs block\" --kind high-needs --budget 2017-18=£3,825,000")
+        raise SendctlError(
+            "no high-needs fund yet",
+            hint="add one: sendctl funds add high-needs"
+            ' --name "High needs block" --kind high-needs --budget 2017-18=£3,825,000',
+        )
     return fund
 
 
@@ -125,13 +159,17 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
     budget = S.budgets(conn, fund["code"])
     ledger = S.ledger_by_year(conn, fund["code"], as_of)
     entries = S.deficit_entries(conn, fund["code"], as_of)
-    before = sum(e["amount_pence"] for e in entries if e["financial_year"] < first and e["kind"] != "opening")
+    before = sum(
+        e["amount_pence"] for e in entries if e["financial_year"] < first and e["kind"] != "opening"
+    )
     openings = {e["financial_year"]: e["amount_pence"] for e in entries if e["kind"] == "opening"}
     last_opening = max((fy for fy in openings if fy < first), default=None)
     if last_opening is not None:
         before = openings[last_opening] + sum(
-            e["amount_pence"] for e in entries
-            if last_opening <= e["financial_year"] < first and e["kind"] != "opening")
+            e["amount_pence"]
+            for e in entries
+            if last_opening <= e["financial_year"] < first and e["kind"] != "opening"
+        )
     known = sorted(budget)
     inputs, flat = [], []
     for i, fy in enumerate(fys):
@@ -141,19 +179,27 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
             flat.append(fy)
         # Later years: no payments yet; the current year's open orders recur at the same level.
         paid, other = ledger.get(fy, (0, 0)) if i == 0 else (0, inputs[0].other_committed_pence)
-        adj = sum(e["amount_pence"] for e in entries if e["financial_year"] == fy and e["kind"] != "opening")
+        adj = sum(
+            e["amount_pence"]
+            for e in entries
+            if e["financial_year"] == fy and e["kind"] != "opening"
+        )
         inputs.append(P.YearInputs(fy, b, committed[fy], paid, other, adj, openings.get(fy)))
     remaining = P.remaining_share(as_of)
     if rate_growth is None:
         n, rate = S.agreed_rate(conn, as_of, as_of - timedelta(days=RATE_WINDOW_DAYS - 1))
-        basis = (f"new placements: {format_pence(rate)} of annual cost a year, the {n} high-needs"
-                 f" placement(s) agreed at panels in the 12 months to {as_of.isoformat()}")
+        basis = (
+            f"new placements: {format_pence(rate)} of annual cost a year, the {n} high-needs"
+            f" placement(s) agreed at panels in the 12 months to {as_of.isoformat()}"
+        )
     else:
         n, run = S.run_rate(conn, as_of)
         rate = P.round_half_up(run * rate_growth)
-        basis = (f"new placements: {format_pence(rate)} of annual cost a year, growth of"
-                 f" {float(rate_growth * 100):g}% on the {format_pence(run)} a year of the {n}"
-                 f" placement(s) running on {as_of.isoformat()}")
+        basis = (
+            f"new placements: {format_pence(rate)} of annual cost a year, growth of"
+            f" {float(rate_growth * 100):g}% on the {format_pence(run)} a year of the {n}"
+            f" placement(s) running on {as_of.isoformat()}"
+        )
     rows = P.forecast(inputs, rate, remaining, before)
     assumptions = [
         f"as at {as_of.isoformat()}; fund {fund['code']}; {first} is the current year",
@@ -168,11 +214,15 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
         "variance = budget - forecast outturn (negative: overspend, which adds to the deficit)",
     ]
     if flat:
-        assumptions.append(f"no budget set for {', '.join(flat)}: the last budget set"
-                           f" ({known[-1]}, {format_pence(budget[known[-1]])}) held flat")
+        assumptions.append(
+            f"no budget set for {', '.join(flat)}: the last budget set"
+            f" ({known[-1]}, {format_pence(budget[known[-1]])}) held flat"
+        )
     if last_opening is not None or openings:
-        assumptions.append("deficit: the recorded opening figure replaces the running position in"
-                           " its year; adjustments and write-offs counted in their year")
+        assumptions.append(
+            "deficit: the recorded opening figure replaces the running position in"
+            " its year; adjustments and write-offs counted in their year"
+        )
     for r in rows:
         r["assumed_rate_pence"] = rate
         r["budget_assumed"] = r["financial_year"] in flat
@@ -204,25 +254,42 @@ def balances(session: Session, as_of: date, fy: str | None = None) -> list[dict]
         total = P.outturn(placed, paid, other, 0)
         b = budget.get(year)
         outstanding = max(placed - paid, 0) + other
-        out.append({
-            "code": fund["code"], "name": fund["name"], "kind": "high-needs", "level": "budget",
-            "financial_year": year, "split": None, "allocation_pence": b, "budget_pence": b,
-            "approved_pence": None, "placements_committed_pence": placed,
-            "committed_pence": outstanding, "spent_pence": paid, "paid_pence": paid,
-            "forecast_outturn_pence": total,
-            "remaining_pence": None if b is None else b - paid - outstanding,
-            "variance_pence": None if b is None else b - total,
-            "pct_used": None if not b else round(100.0 * total / b, 1),
-        })
+        out.append(
+            {
+                "code": fund["code"],
+                "name": fund["name"],
+                "kind": "high-needs",
+                "level": "budget",
+                "financial_year": year,
+                "split": None,
+                "allocation_pence": b,
+                "budget_pence": b,
+                "approved_pence": None,
+                "placements_committed_pence": placed,
+                "committed_pence": outstanding,
+                "spent_pence": paid,
+                "paid_pence": paid,
+                "forecast_outturn_pence": total,
+                "remaining_pence": None if b is None else b - paid - outstanding,
+                "variance_pence": None if b is None else b - total,
+                "pct_used": None if not b else round(100.0 * total / b, 1),
+            }
+        )
         if fy:
             for s in S.committed_split(conn, as_of, year):
                 where = "out of county" if s["out_of_county"] else "in county"
-                out.append({
-                    "code": fund["code"], "name": fund["name"], "kind": "high-needs",
-                    "level": "split", "financial_year": year,
-                    "split": f"{where}, {s['placement_type']}", "placements": s["placements"],
-                    "placements_committed_pence": s["committed_pence"],
-                })
+                out.append(
+                    {
+                        "code": fund["code"],
+                        "name": fund["name"],
+                        "kind": "high-needs",
+                        "level": "split",
+                        "financial_year": year,
+                        "split": f"{where}, {s['placement_type']}",
+                        "placements": s["placements"],
+                        "placements_committed_pence": s["committed_pence"],
+                    }
+                )
     return out
 
 
@@ -235,8 +302,16 @@ def status_line(session: Session, as_of: date) -> dict | None:
         return None
     f = forecast(session, as_of, years=1)
     r = f.rows[0]
-    return {k: r[k] for k in ("financial_year", "budget_pence", "forecast_outturn_pence",
-                              "variance_pence", "deficit_carried_forward_pence")} | {"fund": f.fund}
+    return {
+        k: r[k]
+        for k in (
+            "financial_year",
+            "budget_pence",
+            "forecast_outturn_pence",
+            "variance_pence",
+            "deficit_carried_forward_pence",
+        )
+    } | {"fund": f.fund}
 
 
 # --- the deficit -----------------------------------------------------------------------------------
@@ -244,8 +319,16 @@ def status_line(session: Session, as_of: date) -> dict | None:
 DEFICIT_KINDS = ("opening", "adjustment", "write-off")
 
 
-def record_deficit(session: Session, kind: str, amount_pence: int, ref: str, *,
-                   on: date | None = None, fy: str | None = None, reason: str | None = None) -> dict:
+def record_deficit(
+    session: Session,
+    kind: str,
+    amount_pence: int,
+    ref: str,
+    *,
+    on: date | None = None,
+    fy: str | None = None,
+    reason: str | None = None,
+) -> dict:
     """One entry in the deficit ledger: an opening deficit brought forward into fy, an adjustment
     (+ adds to the deficit, - reduces it) or a write-off (reduces it; its reference required)."""
     from sendctl.domain.dates import financial_year, parse_financial_year
@@ -257,12 +340,17 @@ def record_deficit(session: Session, kind: str, amount_pence: int, ref: str, *,
     reason = (reason or "").strip() or None
     if kind == "opening":
         if fy is None:
-            raise invalid("fy", "required", "the financial year the deficit is brought forward into")
+            raise invalid(
+                "fy", "required", "the financial year the deficit is brought forward into"
+            )
         start, _ = parse_financial_year(fy, "--fy")
         on, label = start, financial_year(start)
         if amount_pence < 0:
-            raise invalid("amount", "negative", "an opening deficit is not negative (record a"
-                          " surplus as an adjustment)")
+            raise invalid(
+                "amount",
+                "negative",
+                "an opening deficit is not negative (record a surplus as an adjustment)",
+            )
     else:
         if on is None:
             raise invalid("on", "required", "the date of the adjustment")
@@ -277,10 +365,16 @@ def record_deficit(session: Session, kind: str, amount_pence: int, ref: str, *,
             raise invalid("amount", "zero", "an adjustment of £0.00 changes nothing")
     with session.transaction() as conn:
         fund = _fund(conn)
-        new_id = add_deficit_entry(conn, session.actor(), fund["code"], kind, label, on,
-                                   amount_pence, ref, reason)
-    return {"id": new_id, "fund": fund["code"], "kind": kind, "financial_year": label,
-            "amount_pence": amount_pence}
+        new_id = add_deficit_entry(
+            conn, session.actor(), fund["code"], kind, label, on, amount_pence, ref, reason
+        )
+    return {
+        "id": new_id,
+        "fund": fund["code"],
+        "kind": kind,
+        "financial_year": label,
+        "amount_pence": amount_pence,
+    }
 
 
 def deficit_entries(session: Session, as_of: date) -> list[dict]:
@@ -290,7 +384,9 @@ def deficit_entries(session: Session, as_of: date) -> list[dict]:
     return rows(conn, _fund(conn)["code"], as_of)
 
 
-def with_effects(session: Session, rows: list[dict], date_from: date | None, date_to: date) -> list[dict]:
+def with_effects(
+    session: Session, rows: list[dict], date_from: date | None, date_to: date
+) -> list[dict]:
     """panel summary rows with the placements their decisions made: how many, the full-year
     effect (annual cost) and the in-year effect (their cost to date_to's financial year)."""
     from sendctl.domain.placements import add_effects

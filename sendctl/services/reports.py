@@ -24,11 +24,25 @@ def sen2_figures(session: Session, year: int) -> dict:
     return build(session.connect(), year)
 
 
-def audit_trail(session: Session, *, since: date | None = None, officer: str | None = None,
-                case_ref: str | None = None, entity: str | None = None,
-                limit: int | None = None) -> list[dict]:
+def audit_trail(
+    session: Session,
+    *,
+    since: date | None = None,
+    officer: str | None = None,
+    case_ref: str | None = None,
+    entity: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
     """Audit rows, newest first."""
     from sendctl.storage.audit import audit_rows
 
-    return list(audit_rows(session.connect(), since_utc=since.isoformat() if since else None,
-                           officer=officer, case_ref=case_ref, entity=entity, limit=limit))
+    return list(
+        audit_rows(
+            session.connect(),
+            since_utc=since.isoformat() if since else None,
+            officer=officer,
+            case_ref=case_ref,
+            entity=entity,
+            limit=limit,
+        )
+    )

@@ -36,7 +36,9 @@ def la_code(session: Session, lea: str | None) -> str:
 
         lea = get_setting(session.connect(), "lea")
     if lea is None:
-        raise SendctlError("the LA's DfE code is not known", hint="give --lea, e.g. --lea 857 (Rutland)")
+        raise SendctlError(
+            "the LA's DfE code is not known", hint="give --lea, e.g. --lea 857 (Rutland)"
+        )
     if lea not in LA_CODES:
         raise invalid("lea", "bad_code", "expected a 3-digit DfE local authority code", lea)
     return lea
@@ -46,13 +48,22 @@ def header(year: int, lea: str, generated_at: str, serial_no: int = 1) -> dict:
     from sendctl import __version__
     from sendctl.domain import sen2 as S
 
-    return {"collection": S.HEADER_COLLECTION, "year": year,
-            "reference_date": S.census_date(year).isoformat(), "source_level": S.HEADER_SOURCE_LEVEL,
-            "lea": lea, "software_code": S.SOFTWARE_CODE, "release": __version__,
-            "serial_no": serial_no, "date_time": generated_at}
+    return {
+        "collection": S.HEADER_COLLECTION,
+        "year": year,
+        "reference_date": S.census_date(year).isoformat(),
+        "source_level": S.HEADER_SOURCE_LEVEL,
+        "lea": lea,
+        "software_code": S.SOFTWARE_CODE,
+        "release": __version__,
+        "serial_no": serial_no,
+        "date_time": generated_at,
+    }
 
 
-def xml_return(session: Session, year: int, lea: str | None, generated_at: str) -> tuple[dict, Iterator[dict]]:
+def xml_return(
+    session: Session, year: int, lea: str | None, generated_at: str
+) -> tuple[dict, Iterator[dict]]:
     """The return's header and its children (a stream) for the writer."""
     return header(year, la_code(session, lea), generated_at), persons(session, year)
 
@@ -84,9 +95,12 @@ def check(session: Session, year: int, lea: str | None = None) -> CheckResult:
         if len(refs) > 1:
             for ref in refs:
                 others = ", ".join(r for r in refs if r != ref)
-                found.append(Failure("S2-04", RULES["S2-04"].severity, ref, "upn",
-                                     f"same UPN as {others}"))
-    return CheckResult(n, [f for f in found if f.severity == "E"], [f for f in found if f.severity != "E"])
+                found.append(
+                    Failure("S2-04", RULES["S2-04"].severity, ref, "upn", f"same UPN as {others}")
+                )
+    return CheckResult(
+        n, [f for f in found if f.severity == "E"], [f for f in found if f.severity != "E"]
+    )
 
 
 def measures(session: Session, year: int) -> list[dict]:
@@ -95,9 +109,16 @@ def measures(session: Session, year: int) -> list[dict]:
     from sendctl.domain.sen2_measures import FIGURES, totals
 
     t = totals(persons(session, year), year)
-    return [{"section": f"sen2_{sec}", "figure": f, "sen2_item": item, "value": t[f],
-             "how_counted": f"{how} (person-level return {year}, reference year {year - 1})"}
-            for f, (sec, item, how) in FIGURES.items()]
+    return [
+        {
+            "section": f"sen2_{sec}",
+            "figure": f,
+            "sen2_item": item,
+            "value": t[f],
+            "how_counted": f"{how} (person-level return {year}, reference year {year - 1})",
+        }
+        for f, (sec, item, how) in FIGURES.items()
+    ]
 
 
 def explain(session: Session, year: int, case_ref: str) -> list[dict]:
@@ -113,12 +134,21 @@ def explain(session: Session, year: int, case_ref: str) -> list[dict]:
 PERSON_ITEMS = ("sex", "ethnicity", "postcode", "uln", "upn_unknown")
 PLAN_ITEMS = ("plan_res", "plan_wbp", "pb", "oa", "dp", "transfer_la")
 REQUEST_ITEMS = ("request_source", "rya")
-PLACE_ITEMS = ("urn", "ukprn", "sen_setting", "sen_setting_other", "sen_unit", "resourced_provision",
-               "res", "wbp")
+PLACE_ITEMS = (
+    "urn",
+    "ukprn",
+    "sen_setting",
+    "sen_setting_other",
+    "sen_unit",
+    "resourced_provision",
+    "res",
+    "wbp",
+)
 
 
-def update_items(session: Session, ref: str, items: dict, case_changes: dict | None = None,
-                 as_of=None) -> list[str]:
+def update_items(
+    session: Session, ref: str, items: dict, case_changes: dict | None = None, as_of=None
+) -> list[str]:
     """`cases update`: the case's own fields (services.cases) and the return's items, in one
     transaction; each change audited (personal items by name only). Returns the changed names.
 
@@ -143,8 +173,16 @@ def update_items(session: Session, ref: str, items: dict, case_changes: dict | N
         raise InvalidInput(problems)
     new_place = any(clean.get(f) for f in ("urn", "ukprn", "sen_setting"))
     if new_place and not clean.get("placement_from"):
-        raise InvalidInput([Problem(None, "placement_from", "required",
-                                    "the day the child started at the new placement is needed")])
+        raise InvalidInput(
+            [
+                Problem(
+                    None,
+                    "placement_from",
+                    "required",
+                    "the day the child started at the new placement is needed",
+                )
+            ]
+        )
     changed: list[str] = []
     with session.transaction() as conn:
         if case_changes and any(v is not None for v in case_changes.values()):
@@ -155,7 +193,9 @@ def update_items(session: Session, ref: str, items: dict, case_changes: dict | N
         actor = session.actor()
         person = {f: clean[f] for f in PERSON_ITEMS if f in clean}
         if person:
-            changed += store.upsert_row(conn, actor, "sen2_person", ref, store.PERSON_FIELDS, person, personal=True)
+            changed += store.upsert_row(
+                conn, actor, "sen2_person", ref, store.PERSON_FIELDS, person, personal=True
+            )
         plan = {f: clean[f] for f in PLAN_ITEMS if f in clean}
         if plan:
             changed += store.upsert_row(conn, actor, "sen2_plans", ref, store.PLAN_FIELDS, plan)
@@ -188,17 +228,24 @@ def _value_problems(p: dict, line: int, problems) -> None:
                 continue
             shown = None if f in PERSONAL else v
             if (f.endswith("_on") or f == "date_of_birth") and _date(v) is None:
-                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "expected a date YYYY-MM-DD", shown)
+                problems.add(
+                    line, f"{MODULES[module][0]}/{names[f]}", "expected a date YYYY-MM-DD", shown
+                )
             elif f in CODED and v not in CODED[f]:
-                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "not in the SEN2 code list", shown)
+                problems.add(
+                    line, f"{MODULES[module][0]}/{names[f]}", "not in the SEN2 code list", shown
+                )
             elif f in INDICATORS and v not in ("0", "1"):
                 problems.add(line, f"{MODULES[module][0]}/{names[f]}", "expected 0 or 1", shown)
     for f in ("surname", "forename", "date_of_birth"):
         if not p.get(f):
             problems.add(line, f"Person/{names[f]}", "missing")
     if plans > 1:
-        problems.add(line, "Person/Requests/Assessment/NamedPlan",
-                     "more than one named plan for one child: sendctl keeps one plan per child")
+        problems.add(
+            line,
+            "Person/Requests/Assessment/NamedPlan",
+            "more than one named plan for one child: sendctl keeps one plan per child",
+        )
 
 
 def import_return(session: Session, path, dry_run: bool = False) -> dict:
@@ -222,8 +269,10 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
         year = int(header.get("year") or "")
         census = date.fromisoformat(header.get("reference_date") or census_date(year).isoformat())
     except ValueError:
-        raise SendctlError(f"{name}: Message/Header/CollectionDetails: Year and ReferenceDate must be"
-                           " a year and a date YYYY-MM-DD; nothing was imported") from None
+        raise SendctlError(
+            f"{name}: Message/Header/CollectionDetails: Year and ReferenceDate must be"
+            " a year and a date YYYY-MM-DD; nothing was imported"
+        ) from None
     problems = ProblemList()
     out = {"children": 0, "added": 0, "refreshed": 0, "requests": 0, "year": year}
     conn = session.connect(write=True)
@@ -237,23 +286,46 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             if problems.count > before:
                 continue
             ref = p.get("upn") or p.get("uln") or f"SEN2-{year}-{out['children']:05d}"
-            plan = next((rq["assessment"]["named_plan"] for rq in p["requests"]
-                         if rq.get("assessment") and rq["assessment"].get("named_plan")), None)
-            needs = [n for rq in p["requests"] if rq.get("active_plans")
-                     for n in rq["active_plans"].get("sen_need") or [] if n.get("sen_type_rank") == "1"]
+            plan = next(
+                (
+                    rq["assessment"]["named_plan"]
+                    for rq in p["requests"]
+                    if rq.get("assessment") and rq["assessment"].get("named_plan")
+                ),
+                None,
+            )
+            needs = [
+                n
+                for rq in p["requests"]
+                if rq.get("active_plans")
+                for n in rq["active_plans"].get("sen_need") or []
+                if n.get("sen_type_rank") == "1"
+            ]
             old = store.find_case(conn, ref, p.get("upn"))
             if old is not None:
                 ref = old["case_ref"]
             if ref in seen:
-                problems.add(line, "Person/UPN", "a second child with the same UPN or ULN in this file")
+                problems.add(
+                    line, "Person/UPN", "a second child with the same UPN or ULN in this file"
+                )
                 continue
             seen.add(ref)
-            row = {"case_ref": ref, "upn": p.get("upn") or "", "forename": p["forename"],
-                   "surname": p["surname"], "date_of_birth": p["date_of_birth"],
-                   "plan_type": "ehcp" if plan and plan.get("start_on") else (old or {}).get("plan_type") or "sen_support",
-                   "plan_issued_on": (plan or {}).get("start_on") or (old or {}).get("plan_issued_on") or "",
-                   "primary_need": needs[0]["sen_type"] if needs and needs[0]["sen_type"] in NEED_CODES
-                   else (old or {}).get("primary_need") or ""}
+            row = {
+                "case_ref": ref,
+                "upn": p.get("upn") or "",
+                "forename": p["forename"],
+                "surname": p["surname"],
+                "date_of_birth": p["date_of_birth"],
+                "plan_type": "ehcp"
+                if plan and plan.get("start_on")
+                else (old or {}).get("plan_type") or "sen_support",
+                "plan_issued_on": (plan or {}).get("start_on")
+                or (old or {}).get("plan_issued_on")
+                or "",
+                "primary_need": needs[0]["sen_type"]
+                if needs and needs[0]["sen_type"] in NEED_CODES
+                else (old or {}).get("primary_need") or "",
+            }
             if old:
                 row = {**{k: "" if v is None else str(v) for k, v in old.items()}, **row}
             case, bad = validate_case(row, census, check_age=False)
@@ -290,12 +362,24 @@ def compare(session: Session, year: int, last_path) -> list[dict]:
     for p in persons(session, year):
         old = last.pop(match_key(p), None)
         if old is None:
-            rows.append({"child": p["case_ref"], "change": "new", "field": None, "last": None, "now": None})
+            rows.append(
+                {"child": p["case_ref"], "change": "new", "field": None, "last": None, "now": None}
+            )
             continue
         for path, a, b in compare_child(old[0], p, year):
-            changed.append({"child": p["case_ref"], "change": "changed", "field": path, "last": a, "now": b})
+            changed.append(
+                {"child": p["case_ref"], "change": "changed", "field": path, "last": a, "now": b}
+            )
     for _p, line in sorted(last.values(), key=lambda x: x[1]):
-        rows.append({"child": f"{last_path} line {line}", "change": "gone", "field": None, "last": None, "now": None})
+        rows.append(
+            {
+                "child": f"{last_path} line {line}",
+                "change": "gone",
+                "field": None,
+                "last": None,
+                "now": None,
+            }
+        )
     return rows + changed
 
 

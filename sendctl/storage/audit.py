@@ -19,7 +19,7 @@ def utc_now() -> str:
 def _json(value) -> str | None:
     if value is None:
         return None
-    import json  # here, not at the top: start-up of read-only commands (issue 10)
+    import json  # here, not at the top: start-up of read-only commands
 
     return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False)
 
@@ -44,8 +44,17 @@ def record(
     conn.execute(
         "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
         " before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (utc_now(), actor.officer, actor.command, entity, str(key), case_ref, action,
-         _json(before), _json(after)),
+        (
+            utc_now(),
+            actor.officer,
+            actor.command,
+            entity,
+            str(key),
+            case_ref,
+            action,
+            _json(before),
+            _json(after),
+        ),
     )
 
 

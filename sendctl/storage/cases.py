@@ -19,8 +19,19 @@ from sendctl.storage.audit import Actor, record, record_many, utc_now
 BATCH = 500  # rows per SELECT ... IN (...) and executemany (well under SQLite's variable limit)
 
 LIST_FIELDS = (
-    "case_ref", "upn", "forename", "surname", "date_of_birth", "setting", "setting_type",
-    "out_of_county", "year_group", "primary_need", "plan_type", "plan_issued_on", "caseworker",
+    "case_ref",
+    "upn",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "setting",
+    "setting_type",
+    "out_of_county",
+    "year_group",
+    "primary_need",
+    "plan_type",
+    "plan_issued_on",
+    "caseworker",
     "caseworker_email",
 )
 
@@ -140,7 +151,9 @@ def import_cases(
         """Leave primary-key mode: every reference so far goes into the TEMP table."""
         if state["temp"]:
             return
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_refs (case_ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS import_refs (case_ref TEXT PRIMARY KEY) WITHOUT ROWID"
+        )
         conn.execute("DELETE FROM temp.import_refs")
         if state["pk"]:  # the register was empty: cases holds exactly the refs loaded so far
             audit_first_load()
@@ -154,16 +167,24 @@ def import_cases(
         before = set()
         for i in range(0, len(batch_refs), BATCH):
             part = batch_refs[i : i + BATCH]
-            before.update(r[0] for r in conn.execute(
-                f"SELECT case_ref FROM temp.import_refs WHERE case_ref IN ({', '.join('?' * len(part))})", part))
+            before.update(
+                r[0]
+                for r in conn.execute(
+                    f"SELECT case_ref FROM temp.import_refs WHERE case_ref IN ({', '.join('?' * len(part))})",
+                    part,
+                )
+            )
         local: set[str] = set()
         for line, ref in refs:
             if ref in before or ref in local:
-                pending.append((line, 0, "case_ref", "duplicate reference (it is on an earlier line too)", ref))
+                pending.append(
+                    (line, 0, "case_ref", "duplicate reference (it is on an earlier line too)", ref)
+                )
             else:
                 local.add(ref)
         conn.executemany(
-            "INSERT OR IGNORE INTO temp.import_refs (case_ref) VALUES (?)", ((r,) for r in local))
+            "INSERT OR IGNORE INTO temp.import_refs (case_ref) VALUES (?)", ((r,) for r in local)
+        )
 
     def write_first_load() -> bool:
         """Insert the batch into the empty register; False (nothing written) on a duplicate."""
@@ -221,10 +242,16 @@ def import_cases(
             res.updated += 1
             res.fields_changed.update(diff)
             updates.append(tuple(c[f] for f in compare) + (now, c["case_ref"]))
-            audits.append((
-                "case", c["case_ref"], c["case_ref"], "update",
-                {f: old[f] for f in diff}, {f: c[f] for f in diff},
-            ))
+            audits.append(
+                (
+                    "case",
+                    c["case_ref"],
+                    c["case_ref"],
+                    "update",
+                    {f: old[f] for f in diff},
+                    {f: c[f] for f in diff},
+                )
+            )
         batch.clear()
         if inserts:
             conn.executemany(insert_sql, inserts)
@@ -267,12 +294,22 @@ def import_cases(
         conn.execute(clock_trigger)
     if not errors.count:
         set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
-        record(conn, actor, "case_import", source or "-", "import", after={
-            "file": source, "rows": res.rows, "added": res.added, "updated": res.updated,
-            "unchanged": res.unchanged, "as_of": as_of.isoformat(),
-        })
+        record(
+            conn,
+            actor,
+            "case_import",
+            source or "-",
+            "import",
+            after={
+                "file": source,
+                "rows": res.rows,
+                "added": res.added,
+                "updated": res.updated,
+                "unchanged": res.unchanged,
+                "as_of": as_of.isoformat(),
+            },
+        )
     return res
-
 
 
 # --- year groups ----------------------------------------------------------------------------------
@@ -281,8 +318,10 @@ def import_cases(
 # containing the date began (1 September); N1 = -2, N2 = -1, R = 0. tests/test_year_offsets.py
 # proves these SQL expressions equal to sendctl.domain.engine.year_group / year_number.
 _ACADEMIC = "(CAST(substr({d}, 1, 4) AS INTEGER) - (CAST(substr({d}, 6, 2) AS INTEGER) < 9))"
-YEAR_NUMBER_SQL = ("(CASE year_group WHEN 'N1' THEN -2 WHEN 'N2' THEN -1 WHEN 'R' THEN 0"
-                   " ELSE CAST(year_group AS INTEGER) END)")
+YEAR_NUMBER_SQL = (
+    "(CASE year_group WHEN 'N1' THEN -2 WHEN 'N2' THEN -1 WHEN 'R' THEN 0"
+    " ELSE CAST(year_group AS INTEGER) END)"
+)
 
 
 def set_year_offsets(conn: sqlite3.Connection, as_of: date, where: str, params: dict) -> None:
@@ -294,7 +333,8 @@ def set_year_offsets(conn: sqlite3.Connection, as_of: date, where: str, params: 
         f"UPDATE cases SET year_offset = coalesce({YEAR_NUMBER_SQL} - {derived}, 0)"
         f" WHERE ({where}) AND date_of_birth IS NOT NULL"
         f" AND year_offset IS NOT coalesce({YEAR_NUMBER_SQL} - {derived}, 0)",
-        {**params, "as_of": as_of.isoformat()})
+        {**params, "as_of": as_of.isoformat()},
+    )
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -361,33 +401,63 @@ def list_cases(
         yield dict(r)
 
 
-def unmatched_filters(conn: sqlite3.Connection, caseworker: str | None = None,
-                      setting: str | None = None, need: str | None = None) -> list[tuple[str, str, list[str]]]:
+def unmatched_filters(
+    conn: sqlite3.Connection,
+    caseworker: str | None = None,
+    setting: str | None = None,
+    need: str | None = None,
+) -> list[tuple[str, str, list[str]]]:
     """The filters that match no case in the whole register, each with the nearest values
     that do exist: [(field, value, nearest)]. An empty answer to a filter that matches nobody
     is most often a misspelling, not good news."""
     from sendctl.domain.text import nearest
 
     out = []
-    if caseworker and conn.execute(
-        "SELECT NOT EXISTS (SELECT 1 FROM cases WHERE caseworker = ? COLLATE NOCASE)"
-        " AND NOT EXISTS (SELECT 1 FROM cases WHERE caseworker_email = ? COLLATE NOCASE)",
-        (caseworker, caseworker),
-    ).fetchone()[0]:
-        names = [r[0] for r in conn.execute(
-            "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL")]
-        emails = [r[0] for r in conn.execute(
-            "SELECT DISTINCT caseworker_email FROM cases WHERE caseworker_email IS NOT NULL")]
+    if (
+        caseworker
+        and conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM cases WHERE caseworker = ? COLLATE NOCASE)"
+            " AND NOT EXISTS (SELECT 1 FROM cases WHERE caseworker_email = ? COLLATE NOCASE)",
+            (caseworker, caseworker),
+        ).fetchone()[0]
+    ):
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL"
+            )
+        ]
+        emails = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT caseworker_email FROM cases WHERE caseworker_email IS NOT NULL"
+            )
+        ]
         out.append(("caseworker", caseworker, nearest(caseworker, names + emails)))
-    if setting and not conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM cases WHERE setting LIKE ? ESCAPE '\\')", (like_pattern(setting),)
-    ).fetchone()[0]:
-        settings = [r[0] for r in conn.execute("SELECT DISTINCT setting FROM cases WHERE setting IS NOT NULL")]
+    if (
+        setting
+        and not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM cases WHERE setting LIKE ? ESCAPE '\\')",
+            (like_pattern(setting),),
+        ).fetchone()[0]
+    ):
+        settings = [
+            r[0]
+            for r in conn.execute("SELECT DISTINCT setting FROM cases WHERE setting IS NOT NULL")
+        ]
         out.append(("setting", setting, nearest(setting, settings)))
-    if need and not conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM cases WHERE primary_need = ?)", (need,)
-    ).fetchone()[0]:
-        needs = [r[0] for r in conn.execute("SELECT DISTINCT primary_need FROM cases WHERE primary_need IS NOT NULL")]
+    if (
+        need
+        and not conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM cases WHERE primary_need = ?)", (need,)
+        ).fetchone()[0]
+    ):
+        needs = [
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT primary_need FROM cases WHERE primary_need IS NOT NULL"
+            )
+        ]
         out.append(("need", need, sorted(needs)))
     return out
 
@@ -395,15 +465,24 @@ def unmatched_filters(conn: sqlite3.Connection, caseworker: str | None = None,
 def similar_refs(conn: sqlite3.Connection, ref: str) -> list[str]:
     """Existing case references a mistyped `ref` may have meant: the same ignoring case first
     (rcc-0010 for RCC-0010), else close spellings among references sharing its first letters."""
-    same = [r[0] for r in conn.execute(
-        "SELECT case_ref FROM cases WHERE case_ref = ? COLLATE NOCASE ORDER BY case_ref LIMIT 3", (ref,))]
+    same = [
+        r[0]
+        for r in conn.execute(
+            "SELECT case_ref FROM cases WHERE case_ref = ? COLLATE NOCASE ORDER BY case_ref LIMIT 3",
+            (ref,),
+        )
+    ]
     if same:
         return same
     from difflib import get_close_matches
 
     head = like_pattern(ref[:3])[1:]  # 'abc%': references starting the same way
-    pool = [r[0] for r in conn.execute(
-        "SELECT case_ref FROM cases WHERE case_ref LIKE ? ESCAPE '\\' LIMIT 5000", (head,))]
+    pool = [
+        r[0]
+        for r in conn.execute(
+            "SELECT case_ref FROM cases WHERE case_ref LIKE ? ESCAPE '\\' LIMIT 5000", (head,)
+        )
+    ]
     import re
 
     def key(r: str) -> str:  # RCC-010 and rcc-0010 alike: case and leading zeros aside
@@ -415,7 +494,8 @@ def similar_refs(conn: sqlite3.Connection, ref: str) -> list[str]:
 
 def get_case(conn: sqlite3.Connection, ref: str) -> dict | None:
     r = conn.execute(
-        f"SELECT {', '.join(FIELDS)}, created_utc, updated_utc FROM cases WHERE case_ref = ?", (ref,)
+        f"SELECT {', '.join(FIELDS)}, created_utc, updated_utc FROM cases WHERE case_ref = ?",
+        (ref,),
     ).fetchone()
     return dict(r) if r else None
 
@@ -423,8 +503,10 @@ def get_case(conn: sqlite3.Connection, ref: str) -> dict | None:
 def need_case(conn: sqlite3.Connection, ref: str) -> dict:
     case = get_case(conn, ref)
     if case is None:
-        raise SendctlError(f"no case with reference {ref!r}",
-                           hint=ref_hint(conn, ref, "see 'sendctl cases list --search TEXT'"))
+        raise SendctlError(
+            f"no case with reference {ref!r}",
+            hint=ref_hint(conn, ref, "see 'sendctl cases list --search TEXT'"),
+        )
     return case
 
 
@@ -438,7 +520,9 @@ def counts_by_plan(conn: sqlite3.Connection) -> dict[str, int]:
     """{plan_type: cases} (SQL aggregation over the plan_type index)."""
     return {
         r[0]: r[1]
-        for r in conn.execute("SELECT plan_type, COUNT(*) FROM cases GROUP BY plan_type ORDER BY plan_type")
+        for r in conn.execute(
+            "SELECT plan_type, COUNT(*) FROM cases GROUP BY plan_type ORDER BY plan_type"
+        )
     }
 
 
@@ -473,6 +557,13 @@ def update_case(conn: sqlite3.Connection, actor: Actor, old: dict, new: dict) ->
         f"UPDATE cases SET {', '.join(f'{f} = ?' for f in diff)}, updated_utc = ? WHERE case_ref = ?",
         [new[f] for f in diff] + [utc_now(), old["case_ref"]],
     )
-    record(conn, actor, "case", old["case_ref"], "update",
-           before={f: old.get(f) for f in diff}, after={f: new.get(f) for f in diff})
+    record(
+        conn,
+        actor,
+        "case",
+        old["case_ref"],
+        "update",
+        before={f: old.get(f) for f in diff},
+        after={f: new.get(f) for f in diff},
+    )
     return diff

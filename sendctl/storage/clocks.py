@@ -42,8 +42,10 @@ def _case(conn: sqlite3.Connection, case_ref: str) -> dict:
     if row is None:
         from sendctl.storage.cases import ref_hint
 
-        raise SendctlError(f"{case_ref}: no such case", hint=ref_hint(
-            conn, case_ref, "check the reference with 'sendctl cases list --search'"))
+        raise SendctlError(
+            f"{case_ref}: no such case",
+            hint=ref_hint(conn, case_ref, "check the reference with 'sendctl cases list --search'"),
+        )
     return dict(row)
 
 
@@ -51,7 +53,9 @@ def _setting_text(case: dict) -> str:
     return f"{case.get('setting') or ''} {case.get('setting_type') or ''}".lower()
 
 
-def _log_event(conn, actor: Actor, case_ref: str, clock: str, event: str, on: date, detail=None) -> None:
+def _log_event(
+    conn, actor: Actor, case_ref: str, clock: str, event: str, on: date, detail=None
+) -> None:
     conn.execute(
         "INSERT INTO clock_events (case_ref, clock, event, event_on, detail, officer, recorded_utc)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -87,7 +91,9 @@ _TRANSFER_COLS = (
 
 
 def _transfer(conn, case_ref: str) -> dict | None:
-    row = conn.execute(f"SELECT {_TRANSFER_COLS} FROM transfers WHERE case_ref = ?", (case_ref,)).fetchone()
+    row = conn.execute(
+        f"SELECT {_TRANSFER_COLS} FROM transfers WHERE case_ref = ?", (case_ref,)
+    ).fetchone()
     return dict(row) if row else None
 
 
@@ -100,23 +106,33 @@ def _engine_transfer_due(conn, case_ref: str, started_on: date, notice_on: date)
     h = replace(case_history(conn, case_ref), transfer=E.Transfer(started_on, notice_on))
     k = next((k for k in E.case_clocks(h, started_on) if k.clock == "transfer"), None)
     if k is None:
-        raise SendctlError(f"{case_ref}: no statement in force on {started_on.isoformat()}"
-                           + (f" (it was made on {h.plan_made_on})" if h.plan_made_on else ""))
+        raise SendctlError(
+            f"{case_ref}: no statement in force on {started_on.isoformat()}"
+            + (f" (it was made on {h.plan_made_on})" if h.plan_made_on else "")
+        )
     per_child = E.per_child_limit(started_on, notice_on)[0]
-    statutory = min(E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form))
+    statutory = min(
+        E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form)
+    )
     basis = f"{R.CLOCK_RULE_BY_ID[k.rule_id].legal_ref}"
     anchor_on = k.anchor_on or started_on
     return K.TransferDue(k.due_on, anchor_on, per_child, statutory[0], basis)
 
 
 def start_transfer(
-    conn: sqlite3.Connection, actor: Actor, case_ref: str, started_on: date, notice_on: date | None = None
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_ref: str,
+    started_on: date,
+    notice_on: date | None = None,
 ) -> dict:
     """Start a statement's transfer review; returns the stored transfer."""
     case = _case(conn, case_ref)
     existing = _transfer(conn, case_ref)
     if existing:
-        raise SendctlError(f"{case_ref}: a transfer review already started on {existing['started_on']}")
+        raise SendctlError(
+            f"{case_ref}: a transfer review already started on {existing['started_on']}"
+        )
     if case["plan_type"] != "statement":
         raise SendctlError(
             f"{case_ref}: only a child with a statement has a transfer review (plan type is {case['plan_type']})"
@@ -148,14 +164,26 @@ def start_transfer(
         " :draft_on, :concluded_on, :outcome, :cease_reason, :statement_made_on, :now, :now)",
         {**row, "now": now},
     )
-    _log_event(conn, actor, case_ref, "transfer", "start", started_on,
-               f"notice {notice_on.isoformat()}; due {due.due_on.isoformat()} ({due.basis})")
+    _log_event(
+        conn,
+        actor,
+        case_ref,
+        "transfer",
+        "start",
+        started_on,
+        f"notice {notice_on.isoformat()}; due {due.due_on.isoformat()} ({due.basis})",
+    )
     record(conn, actor, "transfer", case_ref, "start", None, row, case_ref=case_ref)
     return row
 
 
 def record_transfer_event(
-    conn: sqlite3.Connection, actor: Actor, case_ref: str, event: str, on: date, reason: str | None = None
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_ref: str,
+    event: str,
+    on: date,
+    reason: str | None = None,
 ) -> dict:
     """Record draft-issued / final-issued / no-plan / ceased; returns the updated transfer.
 
@@ -165,11 +193,15 @@ def record_transfer_event(
     state = None
     if before:
         last = conn.execute(
-            "SELECT max(event_on) FROM clock_events WHERE case_ref = ? AND clock = 'transfer'", (case_ref,)
+            "SELECT max(event_on) FROM clock_events WHERE case_ref = ? AND clock = 'transfer'",
+            (case_ref,),
         ).fetchone()[0]
         state = K.TransferState(
-            _d(before["started_on"]), _d(before["draft_on"]), _d(before["concluded_on"]),
-            before["outcome"], _d(last),
+            _d(before["started_on"]),
+            _d(before["draft_on"]),
+            _d(before["concluded_on"]),
+            before["outcome"],
+            _d(last),
         )
     K.check_transfer_event(state, event, on, case_ref, reason)
     refuse_after_end(conn, case_ref, f"transfer event {event}", on)
@@ -183,7 +215,14 @@ def record_transfer_event(
     conn.execute(
         "UPDATE transfers SET draft_on = ?, concluded_on = ?, outcome = ?, cease_reason = ?, updated_utc = ?"
         " WHERE case_ref = ?",
-        (after["draft_on"], after["concluded_on"], after["outcome"], after["cease_reason"], utc_now(), case_ref),
+        (
+            after["draft_on"],
+            after["concluded_on"],
+            after["outcome"],
+            after["cease_reason"],
+            utc_now(),
+            case_ref,
+        ),
     )
     _log_event(conn, actor, case_ref, "transfer", event, on, reason)
     record(conn, actor, "transfer", case_ref, event, before, after, case_ref=case_ref)
@@ -193,8 +232,10 @@ def record_transfer_event(
 
 
 TRANSFER_STATES = ("not_started", "in_progress", "concluded")
-_STATEMENTS = ("(c.plan_type = 'statement' OR EXISTS (SELECT 1 FROM transfers t"
-               " WHERE t.case_ref = c.case_ref))")
+_STATEMENTS = (
+    "(c.plan_type = 'statement' OR EXISTS (SELECT 1 FROM transfers t"
+    " WHERE t.case_ref = c.case_ref))"
+)
 
 
 def _transfer_row(c, h, as_of: date) -> dict | None:
@@ -208,10 +249,16 @@ def _transfer_row(c, h, as_of: date) -> dict | None:
     state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
     if k.status == "not_applicable":
         state = "concluded"  # the statement ceased (cases end) without a transfer
-    statutory = min(E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form))[0]
-    concluded_on = t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
+    statutory = min(
+        E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form)
+    )[0]
+    concluded_on = (
+        t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
+    )
     return {
-        "case_ref": c["case_ref"], "forename": c["forename"], "caseworker": c["caseworker"],
+        "case_ref": c["case_ref"],
+        "forename": c["forename"],
+        "caseworker": c["caseworker"],
         "state": state,
         "notice_on": _iso(t.notice_on) if t else None,
         "started_on": _iso(t.started_on) if t else None,
@@ -219,10 +266,14 @@ def _transfer_row(c, h, as_of: date) -> dict | None:
         "statutory_due_on": statutory.isoformat(),
         "draft_on": _iso(t.draft_on) if t else None,
         "concluded_on": _iso(concluded_on),
-        "outcome": (t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)),
+        "outcome": (
+            t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)
+        ),
         "cease_reason": None,
         "days_left": k.days_left if state != "concluded" else None,
-        "past_statutory_deadline": (concluded_on > statutory) if concluded_on else (as_of > statutory),
+        "past_statutory_deadline": (concluded_on > statutory)
+        if concluded_on
+        else (as_of > statutory),
         "rule_id": k.rule_id,
         "legal_ref": k.legal_ref,
     }
@@ -234,8 +285,12 @@ def _transfer_rows(conn: sqlite3.Connection, as_of: date, caseworker: str | None
     if caseworker:
         where += " AND c.caseworker = :caseworker COLLATE NOCASE"
         params["caseworker"] = caseworker
-    reasons = {r[0]: r[1] for r in conn.execute(
-        "SELECT case_ref, cease_reason FROM transfers WHERE cease_reason IS NOT NULL")}
+    reasons = {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT case_ref, cease_reason FROM transfers WHERE cease_reason IS NOT NULL"
+        )
+    }
     for c, h in histories(conn, where, params):
         row = _transfer_row(c, h, as_of)
         if row is not None:
@@ -253,7 +308,9 @@ def transfer_list(
 ) -> Iterator[dict]:
     """`transfers list`: one row per statement in the programme, soonest due first ()."""
     if state and state not in TRANSFER_STATES:
-        raise invalid("state", "invalid", f"expected one of {', '.join(TRANSFER_STATES)} (got {state!r})")
+        raise invalid(
+            "state", "invalid", f"expected one of {', '.join(TRANSFER_STATES)} (got {state!r})"
+        )
     out = []
     for _, r in _transfer_rows(conn, as_of, caseworker):
         if state and r["state"] != state:
@@ -279,7 +336,10 @@ def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None
     group_of: dict[str, str | None] = {}
     if by:
         col = _BY[by]
-        group_of = {r[0]: r[1] for r in conn.execute(f"SELECT case_ref, {col} FROM cases c WHERE {_STATEMENTS}")}
+        group_of = {
+            r[0]: r[1]
+            for r in conn.execute(f"SELECT case_ref, {col} FROM cases c WHERE {_STATEMENTS}")
+        }
     per: dict = {}
     for c, r in _transfer_rows(conn, as_of):
         g = per.setdefault(group_of.get(c["case_ref"]) if by else None, dict.fromkeys(keys, 0))
@@ -297,12 +357,28 @@ def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None
         r = per[grp]
         for k in totals:
             totals[k] += r[k]
-        g = K.transfer_progress(as_of, r["not_started"], r["in_progress"], r["ehcp_issued"],
-                                r["no_plan"], r["ceased"], r["recent"])
+        g = K.transfer_progress(
+            as_of,
+            r["not_started"],
+            r["in_progress"],
+            r["ehcp_issued"],
+            r["no_plan"],
+            r["ceased"],
+            r["recent"],
+        )
         g["overdue"] = r["overdue"]
-        groups.append({by or "group": grp or "(none)", **{k: v for k, v in g.items() if k != "as_of"}})
-    summary = K.transfer_progress(as_of, totals["not_started"], totals["in_progress"], totals["ehcp_issued"],
-                                  totals["no_plan"], totals["ceased"], totals["recent"])
+        groups.append(
+            {by or "group": grp or "(none)", **{k: v for k, v in g.items() if k != "as_of"}}
+        )
+    summary = K.transfer_progress(
+        as_of,
+        totals["not_started"],
+        totals["in_progress"],
+        totals["ehcp_issued"],
+        totals["no_plan"],
+        totals["ceased"],
+        totals["recent"],
+    )
     summary["overdue"] = totals["overdue"]
     by_month = {
         r[0]: r[1]
@@ -329,18 +405,27 @@ _ASSESS_COLS = (
 
 def _open_assessment(conn, case_ref: str) -> dict | None:
     row = conn.execute(
-        f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND concluded_on IS NULL", (case_ref,)
+        f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND concluded_on IS NULL",
+        (case_ref,),
     ).fetchone()
     return dict(row) if row else None
 
 
 def _check_exception(exception: str | None) -> None:
     if exception is not None and exception not in R.ASSESSMENT_EXCEPTIONS:
-        raise invalid("exception", "invalid", f"expected one of {', '.join(R.ASSESSMENT_EXCEPTIONS)} (got {exception!r})")
+        raise invalid(
+            "exception",
+            "invalid",
+            f"expected one of {', '.join(R.ASSESSMENT_EXCEPTIONS)} (got {exception!r})",
+        )
 
 
 def request_assessment(
-    conn: sqlite3.Connection, actor: Actor, case_ref: str, received_on: date, exception: str | None = None
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_ref: str,
+    received_on: date,
+    exception: str | None = None,
 ) -> dict:
     """A request for an EHC needs assessment received: the 6/16/20-week clocks start."""
     _case(conn, case_ref)
@@ -355,24 +440,52 @@ def request_assessment(
         "SELECT max(concluded_on) FROM assessments WHERE case_ref = ?", (case_ref,)
     ).fetchone()[0]
     if last and received_on.isoformat() < last:
-        raise invalid("received", "invalid", f"{received_on.isoformat()}: before the previous assessment concluded ({last})")
+        raise invalid(
+            "received",
+            "invalid",
+            f"{received_on.isoformat()}: before the previous assessment concluded ({last})",
+        )
     due = K.assessment_due(received_on)
     now = utc_now()
     cur = conn.execute(
         "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on, final_due_on,"
         " exception_reason, created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (case_ref, received_on.isoformat(), due.decision_on.isoformat(), due.no_plan_on.isoformat(),
-         due.final_on.isoformat(), exception, now, now),
+        (
+            case_ref,
+            received_on.isoformat(),
+            due.decision_on.isoformat(),
+            due.no_plan_on.isoformat(),
+            due.final_on.isoformat(),
+            exception,
+            now,
+            now,
+        ),
     )
-    row = dict(conn.execute(f"SELECT {_ASSESS_COLS} FROM assessments WHERE id = ?", (cur.lastrowid,)).fetchone())
-    _log_event(conn, actor, case_ref, "assessment", "request", received_on,
-               f"decision due {row['decision_due_on']}; final plan due {row['final_due_on']}")
+    row = dict(
+        conn.execute(
+            f"SELECT {_ASSESS_COLS} FROM assessments WHERE id = ?", (cur.lastrowid,)
+        ).fetchone()
+    )
+    _log_event(
+        conn,
+        actor,
+        case_ref,
+        "assessment",
+        "request",
+        received_on,
+        f"decision due {row['decision_due_on']}; final plan due {row['final_due_on']}",
+    )
     record(conn, actor, "assessment", row["id"], "request", None, row, case_ref=case_ref)
     return row
 
 
 def record_assessment_event(
-    conn: sqlite3.Connection, actor: Actor, case_ref: str, event: str, on: date, exception: str | None = None
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_ref: str,
+    event: str,
+    on: date,
+    exception: str | None = None,
 ) -> dict:
     """decision-to-assess / refused / draft-issued / final-issued / no-plan on the open request.
 
@@ -384,11 +497,16 @@ def record_assessment_event(
     if before:
         last = conn.execute(
             "SELECT max(event_on) FROM clock_events WHERE case_ref = ? AND clock = 'assessment'"
-            " AND event_on >= ?", (case_ref, before["received_on"]),
+            " AND event_on >= ?",
+            (case_ref, before["received_on"]),
         ).fetchone()[0]
         state = K.AssessmentState(
-            _d(before["received_on"]), _d(before["decided_on"]), _d(before["draft_on"]),
-            None, None, _d(last),
+            _d(before["received_on"]),
+            _d(before["decided_on"]),
+            _d(before["draft_on"]),
+            None,
+            None,
+            _d(last),
         )
     K.check_assessment_event(state, event, on, case_ref)
     after = dict(before)
@@ -411,14 +529,24 @@ def record_assessment_event(
         " updated_utc = :now WHERE id = :id",
         {**after, "now": utc_now()},
     )
-    _log_event(conn, actor, case_ref, "assessment", event, on, f"exception: {exception}" if exception else None)
+    _log_event(
+        conn,
+        actor,
+        case_ref,
+        "assessment",
+        event,
+        on,
+        f"exception: {exception}" if exception else None,
+    )
     record(conn, actor, "assessment", after["id"], event, before, after, case_ref=case_ref)
     if event == "final-issued":
         _set_ehcp(conn, actor, case, on)
     return after
 
 
-def assessment_list(conn: sqlite3.Connection, as_of: date, year: int | None = None) -> Iterator[dict]:
+def assessment_list(
+    conn: sqlite3.Connection, as_of: date, year: int | None = None
+) -> Iterator[dict]:
     """Every assessment request (or those received in calendar `year`), with its clocks and
     whether the final plan came within 20 weeks; exception cases carry their reason."""
     params = {"as_of": as_of.isoformat()}
@@ -457,7 +585,9 @@ def assessment_timeliness(conn: sqlite3.Connection, year: int) -> dict:
         (f"{year:04d}-01-01", f"{year + 1:04d}-01-01"),
     ).fetchone()
     out = {"year": year, **dict(row)}
-    out["pct_within_20_weeks"] = round(100.0 * out["within_20_weeks"] / out["plans"], 1) if out["plans"] else None
+    out["pct_within_20_weeks"] = (
+        round(100.0 * out["within_20_weeks"] / out["plans"], 1) if out["plans"] else None
+    )
     n = out["plans_excluding_exceptions"]
     out["pct_within_20_weeks_excluding_exceptions"] = (
         round(100.0 * out["within_20_weeks_excluding_exceptions"] / n, 1) if n else None
@@ -481,9 +611,15 @@ def record_review(
     completes it. The next review falls due 12 months (under-5s 6) from the meeting."""
     case = _case(conn, case_ref)
     if case["plan_type"] not in ("ehcp", "statement"):
-        raise SendctlError(f"{case_ref}: annual reviews are for a plan or statement (plan type is {case['plan_type']})")
+        raise SendctlError(
+            f"{case_ref}: annual reviews are for a plan or statement (plan type is {case['plan_type']})"
+        )
     if decision is not None and decision not in K.REVIEW_DECISIONS:
-        raise invalid("decision", "invalid", f"expected one of {', '.join(K.REVIEW_DECISIONS)} (got {decision!r})")
+        raise invalid(
+            "decision",
+            "invalid",
+            f"expected one of {', '.join(K.REVIEW_DECISIONS)} (got {decision!r})",
+        )
     if decision is None and decided_on is not None:
         raise invalid("decision_date", "invalid", "give --decision too")
     if decision is not None and decided_on is None:
@@ -492,9 +628,17 @@ def record_review(
     if decided_on is not None:
         refuse_after_end(conn, case_ref, "a review decision", decided_on)
     if decided_on is not None and decided_on < meeting_on:
-        raise invalid("decision_date", "invalid", f"{decided_on.isoformat()}: before the meeting ({meeting_on.isoformat()})")
+        raise invalid(
+            "decision_date",
+            "invalid",
+            f"{decided_on.isoformat()}: before the meeting ({meeting_on.isoformat()})",
+        )
     if case["plan_issued_on"] and meeting_on.isoformat() < case["plan_issued_on"]:
-        raise invalid("meeting", "invalid", f"{meeting_on.isoformat()}: before the plan was issued ({case['plan_issued_on']})")
+        raise invalid(
+            "meeting",
+            "invalid",
+            f"{meeting_on.isoformat()}: before the plan was issued ({case['plan_issued_on']})",
+        )
     existing = conn.execute(
         "SELECT id, case_ref, meeting_on, decision_due_on, decision, decided_on FROM reviews"
         " WHERE case_ref = ? AND meeting_on = ?",
@@ -508,8 +652,10 @@ def record_review(
                 f"{case_ref}: the review of {meeting_on.isoformat()} already has a decision ({before['decision']})"
             )
         if decision is None:
-            raise SendctlError(f"{case_ref}: the review of {meeting_on.isoformat()} is already recorded",
-                               hint="add --decision keep|amend|cease to record the LA's decision")
+            raise SendctlError(
+                f"{case_ref}: the review of {meeting_on.isoformat()} is already recorded",
+                hint="add --decision keep|amend|cease to record the LA's decision",
+            )
         after = {**before, "decision": decision, "decided_on": decided_on.isoformat()}
         conn.execute(
             "UPDATE reviews SET decision = ?, decided_on = ?, updated_utc = ? WHERE id = ?",
@@ -518,9 +664,15 @@ def record_review(
         _log_event(conn, actor, case_ref, "review", f"decision-{decision}", decided_on)
         record(conn, actor, "review", before["id"], "decision", before, after, case_ref=case_ref)
         return after
-    latest = conn.execute("SELECT max(meeting_on) FROM reviews WHERE case_ref = ?", (case_ref,)).fetchone()[0]
+    latest = conn.execute(
+        "SELECT max(meeting_on) FROM reviews WHERE case_ref = ?", (case_ref,)
+    ).fetchone()[0]
     if latest and meeting_on.isoformat() < latest:
-        raise invalid("meeting", "invalid", f"{meeting_on.isoformat()}: reviews are recorded in date order; the last was on {latest}")
+        raise invalid(
+            "meeting",
+            "invalid",
+            f"{meeting_on.isoformat()}: reviews are recorded in date order; the last was on {latest}",
+        )
     after = {
         "case_ref": case_ref,
         "meeting_on": meeting_on.isoformat(),
@@ -534,14 +686,25 @@ def record_review(
         {**after, "now": now},
     )
     after = {"id": cur.lastrowid, **after}
-    _log_event(conn, actor, case_ref, "review", "meeting", meeting_on, f"decision due {after['decision_due_on']}")
+    _log_event(
+        conn,
+        actor,
+        case_ref,
+        "review",
+        "meeting",
+        meeting_on,
+        f"decision due {after['decision_due_on']}",
+    )
     if decision:
         _log_event(conn, actor, case_ref, "review", f"decision-{decision}", decided_on)
     record(conn, actor, "review", after["id"], "meeting", None, after, case_ref=case_ref)
     from sendctl.domain import engine as E
 
-    nxt = [k for k in E.case_clocks(case_history(conn, case_ref), meeting_on)
-           if k.clock == "annual_review" and k.status != "guidance"]
+    nxt = [
+        k
+        for k in E.case_clocks(case_history(conn, case_ref), meeting_on)
+        if k.clock == "annual_review" and k.status != "guidance"
+    ]
     after["next_review_due_on"] = _iso(nxt[0].due_on) if nxt else None
     return after
 
@@ -621,26 +784,53 @@ def histories(conn: sqlite3.Connection, where: str = "", params: dict | None = N
     cases = conn.execute(
         "SELECT c.case_ref, c.forename, c.date_of_birth, c.setting, c.setting_type, c.plan_type, c.primary_need,"
         " c.plan_issued_on, c.caseworker, c.caseworker_email, c.year_offset, c.stays_sixth_form"
-        f" FROM cases c {'WHERE ' + where if where else ''} ORDER BY c.case_ref", params)
-    transfers = _Lookahead(_merge(conn.execute(
-        "SELECT case_ref, started_on, notice_on, draft_on, concluded_on, outcome, statement_made_on"
-        " FROM transfers"
-        f" WHERE {cond} ORDER BY case_ref", params)))
-    assessments = _Lookahead(_merge(conn.execute(
-        "SELECT case_ref, received_on, decided_on, decision, draft_on, concluded_on, outcome,"
-        f" exception_reason FROM assessments WHERE {cond} ORDER BY case_ref, received_on, id", params)))
-    reviews = _Lookahead(_merge(conn.execute(
-        "SELECT case_ref, meeting_on, decision, decided_on FROM reviews"
-        f" WHERE {cond} ORDER BY case_ref, meeting_on", params)))
-    events = _Lookahead(_merge(conn.execute(
-        "SELECT case_ref, event, event_on, reason FROM plan_events e"
-        f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
-        " AND e.event != 'void' ORDER BY case_ref, event_on, id", params)))
+        f" FROM cases c {'WHERE ' + where if where else ''} ORDER BY c.case_ref",
+        params,
+    )
+    transfers = _Lookahead(
+        _merge(
+            conn.execute(
+                "SELECT case_ref, started_on, notice_on, draft_on, concluded_on, outcome, statement_made_on"
+                " FROM transfers"
+                f" WHERE {cond} ORDER BY case_ref",
+                params,
+            )
+        )
+    )
+    assessments = _Lookahead(
+        _merge(
+            conn.execute(
+                "SELECT case_ref, received_on, decided_on, decision, draft_on, concluded_on, outcome,"
+                f" exception_reason FROM assessments WHERE {cond} ORDER BY case_ref, received_on, id",
+                params,
+            )
+        )
+    )
+    reviews = _Lookahead(
+        _merge(
+            conn.execute(
+                "SELECT case_ref, meeting_on, decision, decided_on FROM reviews"
+                f" WHERE {cond} ORDER BY case_ref, meeting_on",
+                params,
+            )
+        )
+    )
+    events = _Lookahead(
+        _merge(
+            conn.execute(
+                "SELECT case_ref, event, event_on, reason FROM plan_events e"
+                f" WHERE {cond} AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
+                " AND e.event != 'void' ORDER BY case_ref, event_on, id",
+                params,
+            )
+        )
+    )
     further = _Lookahead(_merge(conn.execute(LIVE_EVENTS_SQL.format(cond=cond), params)))
     for c in cases:
         ref = c["case_ref"]
-        h = build_history(c, transfers.take(ref), assessments.take(ref), reviews.take(ref),
-                          events.take(ref), E)
+        h = build_history(
+            c, transfers.take(ref), assessments.take(ref), reviews.take(ref), events.take(ref), E
+        )
         more = further.take(ref)
         yield c, (replace(h, further=as_events(more)) if more else h)
 
@@ -651,22 +841,37 @@ def build_history(c, transfer_rows, assessment_rows, review_rows, event_rows, E=
         from sendctl.domain import engine as E
     t = None
     for r in transfer_rows:
-        t = E.Transfer(_d(r["started_on"]), _d(r["notice_on"]), _d(r["draft_on"]),
-                       _d(r["concluded_on"]), r["outcome"])
+        t = E.Transfer(
+            _d(r["started_on"]),
+            _d(r["notice_on"]),
+            _d(r["draft_on"]),
+            _d(r["concluded_on"]),
+            r["outcome"],
+        )
     assessments = tuple(
-        E.Assessment(_d(r["received_on"]), _d(r["decided_on"]), r["decision"], _d(r["draft_on"]),
-                     _d(r["concluded_on"]), r["outcome"], r["exception_reason"])
+        E.Assessment(
+            _d(r["received_on"]),
+            _d(r["decided_on"]),
+            r["decision"],
+            _d(r["draft_on"]),
+            _d(r["concluded_on"]),
+            r["outcome"],
+            r["exception_reason"],
+        )
         for r in assessment_rows
     )
-    reviews = tuple(E.Review(_d(r["meeting_on"]), r["decision"], _d(r["decided_on"])) for r in review_rows)
+    reviews = tuple(
+        E.Review(_d(r["meeting_on"]), r["decision"], _d(r["decided_on"])) for r in review_rows
+    )
     # The register's plan before any recorded event made an EHC plan: a transfer review means
     # the child held a statement; an EHC plan that an assessment made was not there before.
     plan_type, made = c["plan_type"], _d(c["plan_issued_on"])
     if t is not None:
         plan_type = "statement"
         made = _d(transfer_rows[-1]["statement_made_on"])
-    elif plan_type == "ehcp" and any(a.outcome == "ehcp_issued" and a.concluded_on == made
-                                     for a in assessments):
+    elif plan_type == "ehcp" and any(
+        a.outcome == "ehcp_issued" and a.concluded_on == made for a in assessments
+    ):
         plan_type, made = None, None
     amended, ended, end_reason, moved_in, moved_last = [], None, None, None, None
     stays = bool(c["stays_sixth_form"])
@@ -737,10 +942,17 @@ def deadline_rows(
             if clock is not None and k.clock != clock:
                 continue
             row = {
-                "case_ref": c["case_ref"], "forename": c["forename"], "clock": k.clock,
-                "due_on": k.due_on.isoformat(), "status": k.status, "days_left": k.days_left,
-                "caseworker": c["caseworker"], "caseworker_email": c["caseworker_email"],
-                "detail": k.detail, "rule_id": k.rule_id, "legal_ref": k.legal_ref,
+                "case_ref": c["case_ref"],
+                "forename": c["forename"],
+                "clock": k.clock,
+                "due_on": k.due_on.isoformat(),
+                "status": k.status,
+                "days_left": k.days_left,
+                "caseworker": c["caseworker"],
+                "caseworker_email": c["caseworker_email"],
+                "detail": k.detail,
+                "rule_id": k.rule_id,
+                "legal_ref": k.legal_ref,
             }
             if explain:
                 row["explain"] = k.explain()
@@ -768,11 +980,15 @@ def clock_dict(k) -> dict:
     }
 
 
-def case_clocks(conn: sqlite3.Connection, case_ref: str, as_of: date, within: int = 14) -> list[dict]:
+def case_clocks(
+    conn: sqlite3.Connection, case_ref: str, as_of: date, within: int = 14
+) -> list[dict]:
     """Every clock of one child, running or finished, as the clock engine computes them."""
     from sendctl.domain import engine as E
 
-    return [clock_dict(k) for k in E.case_clocks(case_history(conn, case_ref), as_of, within, ENGLAND)]
+    return [
+        clock_dict(k) for k in E.case_clocks(case_history(conn, case_ref), as_of, within, ENGLAND)
+    ]
 
 
 def case_events(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
@@ -790,9 +1006,15 @@ def case_events(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
 # --- the plan's lifecycle: end, moves, the amended final plan --------------------------------------
 
 END_REASONS = {
-    "1": "maximum age", "2": "needs met without a plan", "3": "higher education",
-    "4": "paid employment", "5": "moved to another English LA", "6": "no longer engaging",
-    "7": "left England", "8": "deceased", "9": "other",
+    "1": "maximum age",
+    "2": "needs met without a plan",
+    "3": "higher education",
+    "4": "paid employment",
+    "5": "moved to another English LA",
+    "6": "no longer engaging",
+    "7": "left England",
+    "8": "deceased",
+    "9": "other",
 }
 
 
@@ -804,7 +1026,9 @@ def _ended(conn, case_ref: str) -> dict | None:
         "  AND k.event = e.event AND k.event_on = e.event_on) AS id"
         " FROM plan_events e WHERE e.case_ref = ? AND e.event IN ('end', 'move-out')"
         " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
-        " ORDER BY e.event_on, e.id LIMIT 1", (case_ref,)).fetchone()
+        " ORDER BY e.event_on, e.id LIMIT 1",
+        (case_ref,),
+    ).fetchone()
     return dict(row) if row else None
 
 
@@ -820,8 +1044,15 @@ def refuse_after_end(conn, case_ref: str, what: str, on: date) -> None:
         )
 
 
-def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, event: str, on: date,
-                      reason: str | None = None, detail: str | None = None) -> dict:
+def record_plan_event(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    case_ref: str,
+    event: str,
+    on: date,
+    reason: str | None = None,
+    detail: str | None = None,
+) -> dict:
     """end / move-out / move-in / amended-final, checked against the case's lifecycle."""
 
     case = _case(conn, case_ref)
@@ -830,43 +1061,77 @@ def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, eve
     end = _ended(conn, case_ref)
     if event in ("end", "move-out"):
         if reason not in END_REASONS:
-            raise SendctlError(f"--reason: expected a SEN2 cease reason 1-9 "
-                               f"({'; '.join(f'{k} {v}' for k, v in END_REASONS.items())}) (got {reason!r})")
+            raise SendctlError(
+                f"--reason: expected a SEN2 cease reason 1-9 "
+                f"({'; '.join(f'{k} {v}' for k, v in END_REASONS.items())}) (got {reason!r})"
+            )
         if end is not None:
             raise SendctlError(
                 f"{case_ref}: the plan already ended ({end['event']} event #{end['id']} of {end['event_on']});"
-                " a second end is refused")
+                " a second end is refused"
+            )
         plan = h.plan_in_force()
         if plan is None:
             made = full.ehcp_made_on() or full.plan_made_on
             raise SendctlError(
                 f"{case_ref}: no statement or EHC plan in force on {on.isoformat()}"
-                + (f" (the plan was made on {made.isoformat()}: an end before the start is refused)"
-                   if made and made > on else ""))
+                + (
+                    f" (the plan was made on {made.isoformat()}: an end before the start is refused)"
+                    if made and made > on
+                    else ""
+                )
+            )
         made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
         if made is not None and on < made:
-            raise SendctlError(f"{case_ref}: an end on {on.isoformat()} is before the plan was made ({made})")
+            raise SendctlError(
+                f"{case_ref}: an end on {on.isoformat()} is before the plan was made ({made})"
+            )
         if plan == "statement" and h.transfer is not None and h.transfer.concluded_on is None:
             raise SendctlError(
                 f"{case_ref}: the statement is under transfer review (started {h.transfer.started_on});"
-                " record its end with 'transfers record REF ceased'")
+                " record its end with 'transfers record REF ceased'"
+            )
     elif event == "amended-final":
         refuse_after_end(conn, case_ref, "an amended final plan", on)
         if h.plan_in_force() != "ehcp":
             raise SendctlError(f"{case_ref}: no EHC plan in force on {on.isoformat()} to amend")
     elif event == "move-in":
         if case["plan_type"] != "ehcp":
-            raise SendctlError(f"{case_ref}: only an EHC plan transfers between authorities (reg 15);"
-                               f" the case's plan type is {case['plan_type']}")
+            raise SendctlError(
+                f"{case_ref}: only an EHC plan transfers between authorities (reg 15);"
+                f" the case's plan type is {case['plan_type']}"
+            )
     now = utc_now()
     cur = conn.execute(
         "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, officer, recorded_utc)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", (case_ref, event, on.isoformat(), reason, detail, actor.officer, now))
-    row = {"id": cur.lastrowid, "case_ref": case_ref, "event": event, "event_on": on.isoformat(),
-           "reason": reason, "detail": detail}
-    _log_event(conn, actor, case_ref, "plan", event, on, "; ".join(
-        x for x in (f"reason {reason} ({END_REASONS[reason]})" if reason in END_REASONS else "",
-                    detail or "") if x) or None)
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (case_ref, event, on.isoformat(), reason, detail, actor.officer, now),
+    )
+    row = {
+        "id": cur.lastrowid,
+        "case_ref": case_ref,
+        "event": event,
+        "event_on": on.isoformat(),
+        "reason": reason,
+        "detail": detail,
+    }
+    _log_event(
+        conn,
+        actor,
+        case_ref,
+        "plan",
+        event,
+        on,
+        "; ".join(
+            x
+            for x in (
+                f"reason {reason} ({END_REASONS[reason]})" if reason in END_REASONS else "",
+                detail or "",
+            )
+            if x
+        )
+        or None,
+    )
     record(conn, actor, "plan_event", row["id"], event, None, row, case_ref=case_ref)
     return row
 
@@ -876,31 +1141,56 @@ def record_plan_event(conn: sqlite3.Connection, actor: Actor, case_ref: str, eve
 _VOIDABLE = {"transfer": "transfer", "assessment": "assessment", "review": "review", "plan": "plan"}
 
 
-def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], event_id: int, reason: str,
-               today: date) -> dict:
+def void_event(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    clocks: tuple[str, ...],
+    event_id: int,
+    reason: str,
+    today: date,
+) -> dict:
     """Void one recorded event (an audited correction): the event stays in clock_events, a
     'void' event is added, and the clock state it set is put back. Only the latest event of
     that clock for the case can be voided (later events were recorded on top of it)."""
     if not reason or not reason.strip():
         raise invalid("reason", "invalid", "required (say why the event is wrong)")
-    ev = conn.execute("SELECT id, case_ref, clock, event, event_on, detail FROM clock_events WHERE id = ?",
-                      (event_id,)).fetchone()
+    ev = conn.execute(
+        "SELECT id, case_ref, clock, event, event_on, detail FROM clock_events WHERE id = ?",
+        (event_id,),
+    ).fetchone()
     if ev is None or ev["clock"] not in clocks or ev["event"] == "void":
-        raise SendctlError(f"EVENT_ID {event_id}: no {' or '.join(clocks)} event with that id",
-                           hint="the ids are in 'sendctl cases show REF' under Events")
+        raise SendctlError(
+            f"EVENT_ID {event_id}: no {' or '.join(clocks)} event with that id",
+            hint="the ids are in 'sendctl cases show REF' under Events",
+        )
     ref = ev["case_ref"]
     clock = ev["clock"]
-    voided = {int(r[0]) for r in conn.execute(
-        "SELECT substr(detail, 2, instr(detail, ' ') - 2) FROM clock_events"
-        " WHERE case_ref = ? AND clock = ? AND event = 'void'", (ref, clock)) if r[0] and r[0].isdigit()}
+    voided = {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT substr(detail, 2, instr(detail, ' ') - 2) FROM clock_events"
+            " WHERE case_ref = ? AND clock = ? AND event = 'void'",
+            (ref, clock),
+        )
+        if r[0] and r[0].isdigit()
+    }
     if event_id in voided:
         raise SendctlError(f"EVENT_ID {event_id}: already voided")
-    latest = max((r[0] for r in conn.execute(
-        "SELECT id FROM clock_events WHERE case_ref = ? AND clock = ? AND event != 'void'", (ref, clock))
-        if r[0] not in voided), default=None)
+    latest = max(
+        (
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM clock_events WHERE case_ref = ? AND clock = ? AND event != 'void'",
+                (ref, clock),
+            )
+            if r[0] not in voided
+        ),
+        default=None,
+    )
     if latest != event_id:
         raise SendctlError(
-            f"EVENT_ID {event_id}: {ref} has a later {clock} event (#{latest}); void the latest first")
+            f"EVENT_ID {event_id}: {ref} has a later {clock} event (#{latest}); void the latest first"
+        )
     case = _case(conn, ref)
     on = date.fromisoformat(ev["event_on"])
     if clock == "transfer":
@@ -914,16 +1204,27 @@ def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], 
                 after["draft_on"] = None
             else:
                 after.update(concluded_on=None, outcome=None, cease_reason=None)
-            conn.execute("UPDATE transfers SET draft_on = ?, concluded_on = ?, outcome = ?, cease_reason = ?,"
-                         " updated_utc = ? WHERE case_ref = ?",
-                         (after["draft_on"], after["concluded_on"], after["outcome"], after["cease_reason"],
-                          utc_now(), ref))
+            conn.execute(
+                "UPDATE transfers SET draft_on = ?, concluded_on = ?, outcome = ?, cease_reason = ?,"
+                " updated_utc = ? WHERE case_ref = ?",
+                (
+                    after["draft_on"],
+                    after["concluded_on"],
+                    after["outcome"],
+                    after["cease_reason"],
+                    utc_now(),
+                    ref,
+                ),
+            )
             if ev["event"] == "final-issued":
                 _unset_ehcp(conn, actor, case, "statement", None)
         record(conn, actor, "transfer", ref, "void", before, after, case_ref=ref)
     elif clock == "assessment":
-        a = conn.execute(f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ?"
-                         " ORDER BY received_on DESC, id DESC LIMIT 1", (ref,)).fetchone()
+        a = conn.execute(
+            f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ?"
+            " ORDER BY received_on DESC, id DESC LIMIT 1",
+            (ref,),
+        ).fetchone()
         before = dict(a)
         after = dict(a)
         if ev["event"] == "request":
@@ -936,37 +1237,71 @@ def void_event(conn: sqlite3.Connection, actor: Actor, clocks: tuple[str, ...], 
                 after["draft_on"] = None
             if ev["event"] in ("refused", "final-issued", "no-plan"):
                 after.update(concluded_on=None, outcome=None)
-            conn.execute("UPDATE assessments SET decided_on = :decided_on, decision = :decision,"
-                         " draft_on = :draft_on, concluded_on = :concluded_on, outcome = :outcome,"
-                         " updated_utc = :now WHERE id = :id", {**after, "now": utc_now()})
+            conn.execute(
+                "UPDATE assessments SET decided_on = :decided_on, decision = :decision,"
+                " draft_on = :draft_on, concluded_on = :concluded_on, outcome = :outcome,"
+                " updated_utc = :now WHERE id = :id",
+                {**after, "now": utc_now()},
+            )
             if ev["event"] == "final-issued":
                 _unset_ehcp(conn, actor, case, None, None)
         record(conn, actor, "assessment", a["id"], "void", before, after, case_ref=ref)
     elif clock == "review":
-        r = conn.execute("SELECT id, meeting_on, decision, decided_on FROM reviews WHERE case_ref = ?"
-                         " ORDER BY meeting_on DESC LIMIT 1", (ref,)).fetchone()
+        r = conn.execute(
+            "SELECT id, meeting_on, decision, decided_on FROM reviews WHERE case_ref = ?"
+            " ORDER BY meeting_on DESC LIMIT 1",
+            (ref,),
+        ).fetchone()
         before = dict(r)
         if ev["event"] == "meeting":
             conn.execute("DELETE FROM reviews WHERE id = ?", (r["id"],))
             after = None
         else:
             after = {**before, "decision": None, "decided_on": None}
-            conn.execute("UPDATE reviews SET decision = NULL, decided_on = NULL, updated_utc = ? WHERE id = ?",
-                         (utc_now(), r["id"]))
+            conn.execute(
+                "UPDATE reviews SET decision = NULL, decided_on = NULL, updated_utc = ? WHERE id = ?",
+                (utc_now(), r["id"]),
+            )
         record(conn, actor, "review", r["id"], "void", before, after, case_ref=ref)
     elif clock == "plan":
         pe = conn.execute(
             "SELECT id FROM plan_events WHERE case_ref = ? AND event = ? AND event_on = ? AND event != 'void'"
-            " ORDER BY id DESC LIMIT 1", (ref, ev["event"], ev["event_on"])).fetchone()
+            " ORDER BY id DESC LIMIT 1",
+            (ref, ev["event"], ev["event_on"]),
+        ).fetchone()
         if pe is not None:
-            conn.execute("INSERT INTO plan_events (case_ref, event, event_on, reason, detail, voids_id, officer,"
-                         " recorded_utc) VALUES (?, 'void', ?, NULL, ?, ?, ?, ?)",
-                         (ref, today.isoformat(), reason, pe["id"], actor.officer, utc_now()))
-        record(conn, actor, "plan_event", pe["id"] if pe else event_id, "void", None,
-               {"reason": reason}, case_ref=ref)
-    _log_event(conn, actor, ref, clock, "void", today, f"#{event_id} {ev['event']} of {ev['event_on']}: {reason}")
-    return {"id": event_id, "case_ref": ref, "clock": clock, "event": ev["event"], "event_on": on.isoformat(),
-            "reason": reason}
+            conn.execute(
+                "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, voids_id, officer,"
+                " recorded_utc) VALUES (?, 'void', ?, NULL, ?, ?, ?, ?)",
+                (ref, today.isoformat(), reason, pe["id"], actor.officer, utc_now()),
+            )
+        record(
+            conn,
+            actor,
+            "plan_event",
+            pe["id"] if pe else event_id,
+            "void",
+            None,
+            {"reason": reason},
+            case_ref=ref,
+        )
+    _log_event(
+        conn,
+        actor,
+        ref,
+        clock,
+        "void",
+        today,
+        f"#{event_id} {ev['event']} of {ev['event_on']}: {reason}",
+    )
+    return {
+        "id": event_id,
+        "case_ref": ref,
+        "clock": clock,
+        "event": ev["event"],
+        "event_on": on.isoformat(),
+        "reason": reason,
+    }
 
 
 def _unset_ehcp(conn, actor: Actor, case: dict, plan_type: str | None, issued: str | None) -> None:
@@ -979,13 +1314,16 @@ def _unset_ehcp(conn, actor: Actor, case: dict, plan_type: str | None, issued: s
         "SELECT before_json FROM audit_log WHERE entity = 'case' AND entity_key = ? AND action = 'update'"
         " AND json_extract(after_json, '$.plan_type') = 'ehcp'"
         " AND json_extract(after_json, '$.plan_issued_on') = ? ORDER BY id DESC LIMIT 1",
-        (case["case_ref"], fresh["plan_issued_on"])).fetchone()
+        (case["case_ref"], fresh["plan_issued_on"]),
+    ).fetchone()
     if row is not None and row[0]:
         was = json.loads(row[0])
         plan_type, issued = was.get("plan_type") or plan_type, was.get("plan_issued_on")
     back = plan_type or "sen_support"
     before = {"plan_type": fresh["plan_type"], "plan_issued_on": fresh["plan_issued_on"]}
     after = {"plan_type": back, "plan_issued_on": issued}
-    conn.execute("UPDATE cases SET plan_type = ?, plan_issued_on = ?, updated_utc = ? WHERE case_ref = ?",
-                 (back, issued, utc_now(), case["case_ref"]))
+    conn.execute(
+        "UPDATE cases SET plan_type = ?, plan_issued_on = ?, updated_utc = ? WHERE case_ref = ?",
+        (back, issued, utc_now(), case["case_ref"]),
+    )
     record(conn, actor, "case", case["case_ref"], "update", before, after)

@@ -29,6 +29,8 @@ def busy_timeout_ms() -> int:
             hint="unset it for the default of 5000 (5 s)",
         )
     return int(text)
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -106,8 +108,9 @@ def _open_read_only(path: Path, timeout_ms: int) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout_ms / 1000)
 
 
-def connect(path: Path | str, create: bool = False, migrate: bool = True,
-            announce=None) -> sqlite3.Connection:
+def connect(
+    path: Path | str, create: bool = False, migrate: bool = True, announce=None
+) -> sqlite3.Connection:
     """Open (and with create=True, make) the database, then migrate it forward.
 
     create=True is for commands that write: the file is made (mode 0600, before SQLite
@@ -131,8 +134,11 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True,
             hint="reading commands still work there",
         )
     try:
-        conn = _open_read_only(path, timeout_ms) if read_only else sqlite3.connect(
-            path, isolation_level=None, timeout=timeout_ms / 1000)
+        conn = (
+            _open_read_only(path, timeout_ms)
+            if read_only
+            else sqlite3.connect(path, isolation_level=None, timeout=timeout_ms / 1000)
+        )
     except sqlite3.Error as e:
         raise translate_db_error(e, path) from None
     conn.row_factory = sqlite3.Row
@@ -141,7 +147,7 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True,
         _refuse_foreign(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         # INSERT OR REPLACE deletes the row it replaces; without this its DELETE would skip the
-        # append-only triggers (issue 9)
+        # append-only triggers
         conn.execute("PRAGMA recursive_triggers = ON")
         if read_only:
             _check_version_read_only(conn, path)
@@ -159,8 +165,10 @@ def connect(path: Path | str, create: bool = False, migrate: bool = True,
 
                 copy = backup_before_migration(conn, path, version)
                 if announce is not None:
-                    announce(f"Upgrading {path} from schema version {version} to {schema_version()}; "
-                             f"a copy as it was: {copy}")
+                    announce(
+                        f"Upgrading {path} from schema version {version} to {schema_version()}; "
+                        f"a copy as it was: {copy}"
+                    )
             run_migrations(conn)
     except sqlite3.DatabaseError as e:
         conn.close()
@@ -179,12 +187,19 @@ def discard_unused(path: Path) -> bool:
         conn = sqlite3.connect(path, isolation_level=None, timeout=0)
         try:
             conn.execute("BEGIN EXCLUSIVE")  # fails when any other connection has it open
-            tables = [r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
             if "sendctl_migrations" not in tables and tables:
                 return False  # not ours
-            used = any(conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0]
-                       for t in tables if t != "sendctl_migrations")
+            used = any(
+                conn.execute(f'SELECT EXISTS (SELECT 1 FROM "{t}")').fetchone()[0]
+                for t in tables
+                if t != "sendctl_migrations"
+            )
             conn.execute("ROLLBACK")
         finally:
             conn.close()
@@ -245,17 +260,25 @@ def translate_db_error(e: sqlite3.Error, path: Path | str | None = None) -> Send
             hint="run 'sendctl doctor'; restore from a backup if the file is damaged",
         )
     if "readonly" in text or "read-only" in text:
-        return SendctlError(f"{where}cannot write to the database: it is read-only here ({text}); "
-                            "nothing was written")
+        return SendctlError(
+            f"{where}cannot write to the database: it is read-only here ({text}); "
+            "nothing was written"
+        )
     if "disk is full" in text or "disk full" in text:
-        return SendctlError(f"{where}the disk is full: nothing was written",
-                            hint="free some space, then run the command again")
+        return SendctlError(
+            f"{where}the disk is full: nothing was written",
+            hint="free some space, then run the command again",
+        )
     if "unable to open" in text:
-        return SendctlError(f"{where}cannot open the database ({text})",
-                            hint="check the file and its folder exist and are yours")
+        return SendctlError(
+            f"{where}cannot open the database ({text})",
+            hint="check the file and its folder exist and are yours",
+        )
     if "disk I/O error" in text:
-        return SendctlError(f"{where}the disk reported an error ({text}); nothing more was written",
-                            hint="check the disk (full? removed? read-only?) before running again")
+        return SendctlError(
+            f"{where}the disk reported an error ({text}); nothing more was written",
+            hint="check the disk (full? removed? read-only?) before running again",
+        )
     return SendctlError(f"{where}{text}")
 
 

@@ -47,14 +47,20 @@ def check(path: Path) -> tuple[dict, list[str]]:
                     f"{path}: integrity check failed: restore from your latest backup (sendctl backup)"
                 )
             if version < schema_version():
-                problems.append(f"schema version {version} is behind {schema_version()}: run 'sendctl init'")
+                problems.append(
+                    f"schema version {version} is behind {schema_version()}: run 'sendctl init'"
+                )
             elif version > schema_version():
-                problems.append(f"schema version {version} is newer than this sendctl knows: upgrade sendctl")
+                problems.append(
+                    f"schema version {version} is newer than this sendctl knows: upgrade sendctl"
+                )
             if report["journal_mode"] == "delete" and _header_says_wal(path):
                 report["journal_mode"] = "wal"  # read as immutable (read-only folder)
             if report["journal_mode"] == "delete":
                 # a backup copy (backup_to writes one): sendctl makes it wal when it next opens it
-                report["journal_mode"] = "delete (a backup copy: sendctl switches it to wal on next use)"
+                report["journal_mode"] = (
+                    "delete (a backup copy: sendctl switches it to wal on next use)"
+                )
             elif report["journal_mode"] != "wal":
                 problems.append(f"journal mode is {report['journal_mode']}, expected wal")
             tables = [
@@ -81,11 +87,15 @@ def check(path: Path) -> tuple[dict, list[str]]:
         if lost:
             pass  # the -wal problem above says what to do; the file is not shown damaged
         elif "locked" in text or "busy" in text:
-            problems.append(f"{path}: busy: another process holds it; run doctor again in a moment "
-                            "(this says nothing about damage)")
+            problems.append(
+                f"{path}: busy: another process holds it; run doctor again in a moment "
+                "(this says nothing about damage)"
+            )
         elif "unable to open" in text or "readonly" in text or "read-only" in text:
-            problems.append(f"{path}: could not be opened to check it ({text}): check the "
-                            "permissions of the file and its folder; the file may well be fine")
+            problems.append(
+                f"{path}: could not be opened to check it ({text}): check the "
+                "permissions of the file and its folder; the file may well be fine"
+            )
         else:
             problems.append(
                 f"{path}: damaged or not a database ({text}): restore from your latest backup"
@@ -124,7 +134,9 @@ def _lost_wal(path: Path) -> str | None:
     size = wal.stat().st_size if wal.exists() else None
     if size is not None and size >= need:
         return None
-    state = "missing" if size is None else f"{size:,} bytes, shorter than the {need:,} its index counts"
+    state = (
+        "missing" if size is None else f"{size:,} bytes, shorter than the {need:,} its index counts"
+    )
     return (
         f"{wal}: {state} while {shm} says it holds {frames:,} frame(s) of recent commits: another "
         "process probably still has the database open after its -wal was deleted or lost. Stop "
@@ -143,11 +155,18 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
     if dest.is_symlink():
         raise SendctlError(f"backup {dest}: is a symbolic link; give the real file name")
     live = Path(src).resolve()
-    if dest.resolve() in {live, *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal"))}:
-        raise SendctlError(f"backup {dest}: is the live database (or its -wal/-shm/-journal file) itself")
+    if dest.resolve() in {
+        live,
+        *(live.with_name(live.name + s) for s in ("-wal", "-shm", "-journal")),
+    }:
+        raise SendctlError(
+            f"backup {dest}: is the live database (or its -wal/-shm/-journal file) itself"
+        )
     if dest.exists():
         if not force:
-            raise SendctlError(f"backup {dest}: already exists", hint="choose another name or add --force")
+            raise SendctlError(
+                f"backup {dest}: already exists", hint="choose another name or add --force"
+            )
         if not stat.S_ISREG(dest.stat().st_mode):
             raise SendctlError(f"backup {dest}: not a regular file; not replaced")
     # The copy is written beside DEST and renamed over it only when complete: an old backup
@@ -172,10 +191,11 @@ def backup_to(conn: sqlite3.Connection, src: Path, dest: Path, force: bool = Fal
         _discard(tmp)
         text = str(e)
         what = "the disk is full" if "full" in text else text
-        raise SendctlError(f"backup {tmp}: {what}; the copy was removed"
-                           + ("" if not dest.exists() else f" and {dest} left as it was"),
-                           hint="free some space, then run backup again" if "full" in text else None
-                           ) from None
+        raise SendctlError(
+            f"backup {tmp}: {what}; the copy was removed"
+            + ("" if not dest.exists() else f" and {dest} left as it was"),
+            hint="free some space, then run backup again" if "full" in text else None,
+        ) from None
     except OSError as e:
         _discard(tmp)
         raise OSError(e.errno, e.strerror, e.filename or str(tmp)) from None
@@ -209,14 +229,18 @@ def foreign_writes(path: Path, command: str = "demo") -> str | None:
         # Only SELECTs; a read-write connection (unlike mode=ro) removes the -wal/-shm it made.
         conn = sqlite3.connect(path)
         try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if tables and "sendctl_migrations" not in tables:
                 return "it is another program's SQLite database"
             if "audit_log" not in tables:
                 return None
             others = conn.execute(
                 "SELECT command, count(*) FROM audit_log WHERE command IS NOT ? GROUP BY command"
-                " ORDER BY 2 DESC", (command,)).fetchall()
+                " ORDER BY 2 DESC",
+                (command,),
+            ).fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
@@ -226,7 +250,6 @@ def foreign_writes(path: Path, command: str = "demo") -> str | None:
     n = sum(c for _, c in others)
     names = ", ".join(f"'{name}'" for name, _ in others[:3])
     return f"it holds {n:,} change(s) made by other commands ({names}), not only demo data"
-
 
 
 # --- backups before a migration, the history doctor shows, restore ---------------------------------
@@ -254,7 +277,8 @@ def last_backup(conn: sqlite3.Connection, path: Path) -> str:
     try:
         row = conn.execute(
             "SELECT at_utc, after_json FROM audit_log WHERE entity = 'database' AND action = 'backup'"
-            " ORDER BY id DESC LIMIT 1").fetchone()
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone()
     except sqlite3.DatabaseError:
         row = None
     if row:
@@ -273,7 +297,8 @@ def last_notify_run(conn: sqlite3.Connection) -> str:
     try:
         row = conn.execute(
             "SELECT max(sent_utc), count(*), count(DISTINCT recipient) FROM notifications_sent"
-            " WHERE sent_on = (SELECT max(sent_on) FROM notifications_sent)").fetchone()
+            " WHERE sent_on = (SELECT max(sent_on) FROM notifications_sent)"
+        ).fetchone()
     except sqlite3.DatabaseError:
         return "never"
     if not row or not row[0]:
@@ -295,23 +320,31 @@ def check_backup_file(backup: Path) -> int:
     try:
         conn = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if "sendctl_migrations" not in tables:
                 raise SendctlError(f"BACKUP {backup}: not a sendctl database; nothing was changed")
             integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
             if integrity != ["ok"]:
                 raise SendctlError(
                     f"BACKUP {backup}: damaged ({'; '.join(integrity[:2])}); nothing was changed",
-                    hint="try an older backup")
+                    hint="try an older backup",
+                )
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
     except sqlite3.DatabaseError as e:
-        raise SendctlError(f"BACKUP {backup}: damaged or unreadable ({e}); nothing was changed",
-                           hint="try an older backup") from None
+        raise SendctlError(
+            f"BACKUP {backup}: damaged or unreadable ({e}); nothing was changed",
+            hint="try an older backup",
+        ) from None
     if version > schema_version():
-        raise SendctlError(f"BACKUP {backup}: written by a newer sendctl (schema {version}, this one "
-                           f"knows {schema_version()}); nothing was changed", hint="upgrade sendctl first")
+        raise SendctlError(
+            f"BACKUP {backup}: written by a newer sendctl (schema {version}, this one "
+            f"knows {schema_version()}); nothing was changed",
+            hint="upgrade sendctl first",
+        )
     return version
 
 

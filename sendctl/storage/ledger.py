@@ -55,7 +55,9 @@ def get_fund(conn: sqlite3.Connection, code: str) -> dict:
         known = [r[0] for r in conn.execute("SELECT code FROM funds ORDER BY code")]
         raise SendctlError(
             f"fund {code!r} does not exist",
-            hint=f"funds: {', '.join(known)}" if known else "run 'sendctl init' to seed the funds, or 'sendctl funds add'",
+            hint=f"funds: {', '.join(known)}"
+            if known
+            else "run 'sendctl init' to seed the funds, or 'sendctl funds add'",
         )
     return dict(row)
 
@@ -96,29 +98,58 @@ def add_fund(
     if not (name or "").strip():
         raise invalid("name", "invalid", "must not be empty")
     if allocation_pence <= 0:
-        raise invalid("allocation", "invalid", f"must be more than £0.00 (got {format_pence(allocation_pence)})")
+        raise invalid(
+            "allocation",
+            "invalid",
+            f"must be more than £0.00 (got {format_pence(allocation_pence)})",
+        )
     if profile is not None and sum(profile.values()) != allocation_pence:
         raise invalid("profile", "invalid", "the years must sum to the allocation")
     with _tx(conn):
         if conn.execute("SELECT 1 FROM funds WHERE code = ?", (code,)).fetchone():
-            raise SendctlError(f"fund {code!r} already exists; a fund's allocation is not changed in place")
+            raise SendctlError(
+                f"fund {code!r} already exists; a fund's allocation is not changed in place"
+            )
         conn.execute(
             "INSERT INTO funds (code, name, kind, allocation_pence, created_utc, default_cost_centre,"
             " default_account_code) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (code, name.strip(), kind, allocation_pence, utc_now(), _clean(cost_centre), _clean(account_code)),
+            (
+                code,
+                name.strip(),
+                kind,
+                allocation_pence,
+                utc_now(),
+                _clean(cost_centre),
+                _clean(account_code),
+            ),
         )
         conn.executemany(
             "INSERT INTO fund_profiles (fund, financial_year, amount_pence) VALUES (?, ?, ?)",
             [(code, fy, p) for fy, p in (profile or {}).items()],
         )
-        record(conn, actor, "fund", code, "add", after={
-            "name": name.strip(), "kind": kind, "allocation_pence": allocation_pence, "profile": profile or None,
-            "default_cost_centre": _clean(cost_centre), "default_account_code": _clean(account_code),
-        })
+        record(
+            conn,
+            actor,
+            "fund",
+            code,
+            "add",
+            after={
+                "name": name.strip(),
+                "kind": kind,
+                "allocation_pence": allocation_pence,
+                "profile": profile or None,
+                "default_cost_centre": _clean(cost_centre),
+                "default_account_code": _clean(account_code),
+            },
+        )
 
 
 def update_fund_codes(
-    conn: sqlite3.Connection, actor: Actor, code: str, cost_centre: str | None, account_code: str | None
+    conn: sqlite3.Connection,
+    actor: Actor,
+    code: str,
+    cost_centre: str | None,
+    account_code: str | None,
 ) -> dict:
     """Set a fund's default cost centre and/or account code ("" clears one; None leaves it).
 
@@ -128,7 +159,10 @@ def update_fund_codes(
     with _tx(conn):
         fund = get_fund(conn, code)
         after = {}
-        for column, value in (("default_cost_centre", cost_centre), ("default_account_code", account_code)):
+        for column, value in (
+            ("default_cost_centre", cost_centre),
+            ("default_account_code", account_code),
+        ):
             if value is None:
                 continue
             value = _clean(value)
@@ -139,7 +173,9 @@ def update_fund_codes(
                 f"UPDATE funds SET {', '.join(f'{c} = ?' for c in after)} WHERE code = ?",
                 (*after.values(), code),
             )
-            record(conn, actor, "fund", code, "update", before={c: fund[c] for c in after}, after=after)
+            record(
+                conn, actor, "fund", code, "update", before={c: fund[c] for c in after}, after=after
+            )
     return after
 
 
@@ -149,7 +185,9 @@ def approve(
     """An approved drawdown (e.g. Cabinet's £50,000 from the reserve); returns the entry id."""
     ref = (ref or "").strip()
     if not ref:
-        raise invalid("ref", "invalid", "must not be empty (the decision reference, e.g. FP/030317/04)")
+        raise invalid(
+            "ref", "invalid", "must not be empty (the decision reference, e.g. FP/030317/04)"
+        )
     if amount_pence <= 0:
         raise SendctlError(f"AMOUNT: must be more than £0.00 (got {format_pence(amount_pence)})")
     with _tx(conn):
@@ -161,12 +199,31 @@ def approve(
             raise SendctlError(f"{code}: approval {ref} is already recorded")
         bal = balance(conn, code)
         L.check_approval(code, fund["allocation_pence"], bal.approved, amount_pence)
-        entry_id = _insert(conn, actor, {
-            "fund": code, "kind": "approval", "amount_pence": amount_pence,
-            "description": f"Approved drawdown {ref}", "invoice_ref": ref, **L.dated_fields(on),
-        })
-        record(conn, actor, "ledger_entry", entry_id, "approve",
-               after={"fund": code, "amount_pence": amount_pence, "ref": ref, "posted_on": on.isoformat()})
+        entry_id = _insert(
+            conn,
+            actor,
+            {
+                "fund": code,
+                "kind": "approval",
+                "amount_pence": amount_pence,
+                "description": f"Approved drawdown {ref}",
+                "invoice_ref": ref,
+                **L.dated_fields(on),
+            },
+        )
+        record(
+            conn,
+            actor,
+            "ledger_entry",
+            entry_id,
+            "approve",
+            after={
+                "fund": code,
+                "amount_pence": amount_pence,
+                "ref": ref,
+                "posted_on": on.isoformat(),
+            },
+        )
     return entry_id
 
 
@@ -180,7 +237,8 @@ def seed_funds(conn: sqlite3.Connection, actor: Actor) -> int:
         added += 1
     code, amount, ref, on = SEED_APPROVAL
     if not conn.execute(
-        "SELECT 1 FROM ledger_entries WHERE fund = ? AND kind = 'approval' AND invoice_ref = ?", (code, ref)
+        "SELECT 1 FROM ledger_entries WHERE fund = ? AND kind = 'approval' AND invoice_ref = ?",
+        (code, ref),
     ).fetchone():
         approve(conn, actor, code, amount, ref, on)
     return added
@@ -196,7 +254,9 @@ _SUMS = """
 """
 
 
-def balance(conn: sqlite3.Connection, code: str, before: date | None = None, fy: str | None = None) -> L.Balance:
+def balance(
+    conn: sqlite3.Connection, code: str, before: date | None = None, fy: str | None = None
+) -> L.Balance:
     """One fund's balance from its entries (all of them, or those dated before `before`)."""
     fund = get_fund(conn, code)
     where, params = ["fund = ?"], [code]
@@ -206,19 +266,30 @@ def balance(conn: sqlite3.Connection, code: str, before: date | None = None, fy:
     if fy is not None:
         where.append("financial_year <= ?")
         params.append(fy)
-    r = conn.execute(f"SELECT {_SUMS} FROM ledger_entries WHERE {' AND '.join(where)}", params).fetchone()
+    r = conn.execute(
+        f"SELECT {_SUMS} FROM ledger_entries WHERE {' AND '.join(where)}", params
+    ).fetchone()
     return L.Balance(fund["allocation_pence"], r["approved"], r["committed"], r["spent"])
 
 
-def _row(code, name, kind, allocation, approved, committed, spent, level="fund", fy=None,
-         available=None) -> dict:
+def _row(
+    code, name, kind, allocation, approved, committed, spent, level="fund", fy=None, available=None
+) -> dict:
     bal = L.Balance(allocation, approved, committed, spent)
     if level == "fund":
         available = bal.available
     return {
-        "code": code, "name": name, "kind": kind, "level": level, "financial_year": fy,
-        "allocation_pence": allocation, "approved_pence": approved, "committed_pence": committed,
-        "spent_pence": spent, "remaining_pence": bal.remaining, "available_pence": available,
+        "code": code,
+        "name": name,
+        "kind": kind,
+        "level": level,
+        "financial_year": fy,
+        "allocation_pence": allocation,
+        "approved_pence": approved,
+        "committed_pence": committed,
+        "spent_pence": spent,
+        "remaining_pence": bal.remaining,
+        "available_pence": available,
         "pct_used": bal.pct_used,
     }
 
@@ -257,8 +328,17 @@ def fund_balances(conn: sqlite3.Connection, as_of: date, fy: str | None = None) 
         allocation = r["allocation_pence"]
         if fy is not None and r["profiled"]:
             allocation = r["year_profile"] or 0
-        out.append(_row(r["code"], r["name"], r["kind"], allocation, r["approved"],
-                        r["committed"] or 0, r["spent"] or 0))
+        out.append(
+            _row(
+                r["code"],
+                r["name"],
+                r["kind"],
+                allocation,
+                r["approved"],
+                r["committed"] or 0,
+                r["spent"] or 0,
+            )
+        )
     return out
 
 
@@ -282,8 +362,17 @@ def fund_year_balances(conn: sqlite3.Connection, as_of: date, fy: str | None = N
         ORDER BY f.rowid, p.financial_year
     """
     return [
-        _row(r["code"], r["name"], r["kind"], r["amount_pence"], r["approved"], r["committed"] or 0,
-             r["spent"] or 0, level="year", fy=r["financial_year"])
+        _row(
+            r["code"],
+            r["name"],
+            r["kind"],
+            r["amount_pence"],
+            r["approved"],
+            r["committed"] or 0,
+            r["spent"] or 0,
+            level="year",
+            fy=r["financial_year"],
+        )
         for r in conn.execute(sql, params)
     ]
 
@@ -294,9 +383,14 @@ def totals_row(rows: list[dict]) -> dict:
     # approvals has no approved ceiling to count against.
     available = [r["available_pence"] for r in rows if r["available_pence"] is not None]
     return _row(
-        "total", "All funds", "", sum(r["allocation_pence"] for r in rows),
+        "total",
+        "All funds",
+        "",
+        sum(r["allocation_pence"] for r in rows),
         sum(approved) if approved else None,
-        sum(r["committed_pence"] for r in rows), sum(r["spent_pence"] for r in rows), level="total",
+        sum(r["committed_pence"] for r in rows),
+        sum(r["spent_pence"] for r in rows),
+        level="total",
         available=sum(available) if available else None,
     )
 
@@ -310,9 +404,27 @@ class Posted(NamedTuple):
 
 
 _INSERT_COLS = (
-    "fund", "kind", "effect", "posted_on", "financial_year", "period", "amount_pence", "released_pence",
-    "description", "supplier", "supplier_is_individual", "invoice_ref", "category", "cost_centre",
-    "account_code", "reverses_id", "settles_id", "reason", "officer", "recorded_utc", "import_key",
+    "fund",
+    "kind",
+    "effect",
+    "posted_on",
+    "financial_year",
+    "period",
+    "amount_pence",
+    "released_pence",
+    "description",
+    "supplier",
+    "supplier_is_individual",
+    "invoice_ref",
+    "category",
+    "cost_centre",
+    "account_code",
+    "reverses_id",
+    "settles_id",
+    "reason",
+    "officer",
+    "recorded_utc",
+    "import_key",
     "vat_pence",
 )
 
@@ -368,7 +480,9 @@ def prepare_spend(
             hint="to correct a posting use 'sendctl spend reverse ID --reason TEXT'",
         )
     if not (description or "").strip():
-        raise invalid("description", "invalid", "must not be empty (what was bought, for the finance export)")
+        raise invalid(
+            "description", "invalid", "must not be empty (what was bought, for the finance export)"
+        )
     if individual and not _clean(supplier):
         raise invalid("individual", "invalid", "needs --supplier (the person to redact in exports)")
     if vat_pence is not None and not 0 <= vat_pence <= amount_pence:
@@ -392,8 +506,15 @@ def prepare_spend(
     }
 
 
-def _guard(conn, fund: str, outflow: int, fy: str, allow_overspend: bool, reason: str | None,
-           extra: tuple[int, int, int] = (0, 0, 0)) -> tuple[list[str], str | None]:
+def _guard(
+    conn,
+    fund: str,
+    outflow: int,
+    fy: str,
+    allow_overspend: bool,
+    reason: str | None,
+    extra: tuple[int, int, int] = (0, 0, 0),
+) -> tuple[list[str], str | None]:
     """(warnings, refusal overridden) for taking `outflow` more from fund; raises when refused.
 
     extra: (spent, committed, cum-to-fy) pending in the same import, not yet in the table.
@@ -409,8 +530,13 @@ def _guard(conn, fund: str, outflow: int, fy: str, allow_overspend: bool, reason
     profile = fund_profile(conn, fund)
     if profile:
         used = balance(conn, fund, fy=fy)
-        w = L.profile_warning(fund, fy, L.cumulative_profile(profile, fy),
-                              used.spent + used.committed + extra[2], outflow)
+        w = L.profile_warning(
+            fund,
+            fy,
+            L.cumulative_profile(profile, fy),
+            used.spent + used.committed + extra[2],
+            outflow,
+        )
         if w:
             warnings.append(w)
     if refusal:
@@ -447,13 +573,25 @@ def post_spend(
     reason = _check_override(allow_overspend, reason)
     entry = prepare_spend(conn, fund, amount_pence, posted_on, description, **details)
     with _tx(conn):
-        warnings, refusal = _guard(conn, fund, amount_pence, entry["financial_year"], allow_overspend, reason)
+        warnings, refusal = _guard(
+            conn, fund, amount_pence, entry["financial_year"], allow_overspend, reason
+        )
         entry["reason"] = reason if refusal else None
         entry_id = _insert(conn, actor, entry)
-        after = {k: entry[k] for k in ("fund", "kind", "posted_on", "amount_pence", "description", "category")}
+        after = {
+            k: entry[k]
+            for k in ("fund", "kind", "posted_on", "amount_pence", "description", "category")
+        }
         if refusal:
             after.update(overspend=refusal, reason=reason)
-        record(conn, actor, "ledger_entry", entry_id, "post-overspend" if refusal else "post", after=after)
+        record(
+            conn,
+            actor,
+            "ledger_entry",
+            entry_id,
+            "post-overspend" if refusal else "post",
+            after=after,
+        )
     return Posted(entry_id, warnings)
 
 
@@ -465,7 +603,10 @@ def get_entry(conn: sqlite3.Connection, entry_id: int) -> dict:
 
 
 def _reversed(conn, entry_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM ledger_entries WHERE reverses_id = ?", (entry_id,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM ledger_entries WHERE reverses_id = ?", (entry_id,)).fetchone()
+        is not None
+    )
 
 
 def _open_settlement(conn, commitment_id: int) -> int | None:
@@ -492,32 +633,75 @@ def settle(
     reason = _check_override(allow_overspend, reason)
     with _tx(conn):
         c = get_entry(conn, entry_id)
-        problem = L.settlement_problem(c, _reversed(conn, entry_id) if c["kind"] == "commitment" else False,
-                                       _open_settlement(conn, entry_id) if c["kind"] == "commitment" else None, on)
+        problem = L.settlement_problem(
+            c,
+            _reversed(conn, entry_id) if c["kind"] == "commitment" else False,
+            _open_settlement(conn, entry_id) if c["kind"] == "commitment" else None,
+            on,
+        )
         if problem:
             raise SendctlError(problem)
         amount = c["amount_pence"] if amount_pence is None else amount_pence
         if amount <= 0:
-            raise invalid("amount", "invalid", f"must be more than £0.00 (got {format_pence(amount)})")
+            raise invalid(
+                "amount", "invalid", f"must be more than £0.00 (got {format_pence(amount)})"
+            )
         fields = L.dated_fields(on)
-        warnings, refusal = _guard(conn, c["fund"], amount - c["amount_pence"], fields["financial_year"],
-                                   allow_overspend, reason)
-        sid = _insert(conn, actor, {
-            **{k: c[k] for k in ("fund", "description", "supplier", "supplier_is_individual", "category",
-                                 "cost_centre", "account_code")},
-            "invoice_ref": _clean(invoice_ref) or c["invoice_ref"],
-            "kind": "settlement", "amount_pence": amount, "released_pence": c["amount_pence"],
-            "vat_pence": c["vat_pence"] if amount == c["amount_pence"] else None,
-            "settles_id": entry_id, "reason": reason if refusal else None, **fields,
-        })
-        after = {"settles_id": entry_id, "amount_pence": amount, "released_pence": c["amount_pence"],
-                 "posted_on": fields["posted_on"]}
+        warnings, refusal = _guard(
+            conn,
+            c["fund"],
+            amount - c["amount_pence"],
+            fields["financial_year"],
+            allow_overspend,
+            reason,
+        )
+        sid = _insert(
+            conn,
+            actor,
+            {
+                **{
+                    k: c[k]
+                    for k in (
+                        "fund",
+                        "description",
+                        "supplier",
+                        "supplier_is_individual",
+                        "category",
+                        "cost_centre",
+                        "account_code",
+                    )
+                },
+                "invoice_ref": _clean(invoice_ref) or c["invoice_ref"],
+                "kind": "settlement",
+                "amount_pence": amount,
+                "released_pence": c["amount_pence"],
+                "vat_pence": c["vat_pence"] if amount == c["amount_pence"] else None,
+                "settles_id": entry_id,
+                "reason": reason if refusal else None,
+                **fields,
+            },
+        )
+        after = {
+            "settles_id": entry_id,
+            "amount_pence": amount,
+            "released_pence": c["amount_pence"],
+            "posted_on": fields["posted_on"],
+        }
         if refusal:
             after.update(overspend=refusal, reason=reason)
-        record(conn, actor, "ledger_entry", sid, "settle-overspend" if refusal else "settle", after=after)
+        record(
+            conn,
+            actor,
+            "ledger_entry",
+            sid,
+            "settle-overspend" if refusal else "settle",
+            after=after,
+        )
     if amount < c["amount_pence"]:
-        warnings.append(f"settled for {format_pence(amount)}; {format_pence(c['amount_pence'] - amount)} of "
-                        f"the commitment released back to {c['fund']}")
+        warnings.append(
+            f"settled for {format_pence(amount)}; {format_pence(c['amount_pence'] - amount)} of "
+            f"the commitment released back to {c['fund']}"
+        )
     return Posted(sid, warnings)
 
 
@@ -526,26 +710,40 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
     reversal, and a settled commitment (reverse its settlement first)."""
     reason = _clean(reason)
     if not reason:
-        raise invalid("reason", "invalid", "must not be empty (why the entry is reversed; it is audited)")
+        raise invalid(
+            "reason", "invalid", "must not be empty (why the entry is reversed; it is audited)"
+        )
     with _tx(conn):
         e = get_entry(conn, entry_id)
         problem = L.reversal_problem(
-            e, _reversed(conn, entry_id), _open_settlement(conn, entry_id) if e["kind"] == "commitment" else None
+            e,
+            _reversed(conn, entry_id),
+            _open_settlement(conn, entry_id) if e["kind"] == "commitment" else None,
         )
         if problem:
             raise SendctlError(problem)
         if on.isoformat() < e["posted_on"]:
-            raise invalid("date", "invalid", f"{on.isoformat()} is before the entry's date {e['posted_on']}")
+            raise invalid(
+                "date", "invalid", f"{on.isoformat()} is before the entry's date {e['posted_on']}"
+            )
         warnings: list[str] = []
         if e["kind"] == "settlement":
             # the commitment re-opens: it must still fit, as if committed again
             fields = L.dated_fields(on)
             # A correction is never refused, but say so when the fund ends up past its limit.
-            warnings, refusal = _guard(conn, e["fund"], e["released_pence"] - e["amount_pence"],
-                                       fields["financial_year"], True, reason)
+            warnings, refusal = _guard(
+                conn,
+                e["fund"],
+                e["released_pence"] - e["amount_pence"],
+                fields["financial_year"],
+                True,
+                reason,
+            )
             warnings = [w for w in warnings if not w.startswith("overspend allowed")]
             if refusal:
-                warnings.append(f"reversing settlement {entry_id} re-opens commitment {e['settles_id']}: {refusal}")
+                warnings.append(
+                    f"reversing settlement {entry_id} re-opens commitment {e['settles_id']}: {refusal}"
+                )
         if e["kind"] == "approval":
             bal = balance(conn, e["fund"])
             left = (bal.approved or 0) - e["amount_pence"] - bal.spent - bal.committed
@@ -555,16 +753,47 @@ def reverse(conn: sqlite3.Connection, actor: Actor, entry_id: int, reason: str, 
                     f"{format_pence((bal.approved or 0) - e['amount_pence'])} approved against "
                     f"{format_pence(bal.spent + bal.committed)} spent and committed"
                 )
-        rid = _insert(conn, actor, {
-            **{k: e[k] for k in ("fund", "effect", "description", "supplier", "supplier_is_individual",
-                                 "invoice_ref", "category", "cost_centre", "account_code")},
-            "kind": "reversal", "amount_pence": -e["amount_pence"], "released_pence": -e["released_pence"],
-            "vat_pence": None if e["vat_pence"] is None else -e["vat_pence"],
-            "reverses_id": entry_id, "reason": reason, **L.dated_fields(on),
-        })
-        record(conn, actor, "ledger_entry", rid, "reverse", before={"id": entry_id, "kind": e["kind"],
-               "amount_pence": e["amount_pence"]}, after={"reverses_id": entry_id, "reason": reason,
-               "amount_pence": -e["amount_pence"], "posted_on": on.isoformat()})
+        rid = _insert(
+            conn,
+            actor,
+            {
+                **{
+                    k: e[k]
+                    for k in (
+                        "fund",
+                        "effect",
+                        "description",
+                        "supplier",
+                        "supplier_is_individual",
+                        "invoice_ref",
+                        "category",
+                        "cost_centre",
+                        "account_code",
+                    )
+                },
+                "kind": "reversal",
+                "amount_pence": -e["amount_pence"],
+                "released_pence": -e["released_pence"],
+                "vat_pence": None if e["vat_pence"] is None else -e["vat_pence"],
+                "reverses_id": entry_id,
+                "reason": reason,
+                **L.dated_fields(on),
+            },
+        )
+        record(
+            conn,
+            actor,
+            "ledger_entry",
+            rid,
+            "reverse",
+            before={"id": entry_id, "kind": e["kind"], "amount_pence": e["amount_pence"]},
+            after={
+                "reverses_id": entry_id,
+                "reason": reason,
+                "amount_pence": -e["amount_pence"],
+                "posted_on": on.isoformat(),
+            },
+        )
     return Posted(rid, warnings)
 
 
@@ -600,7 +829,9 @@ LIST_COLS = (
 )
 
 
-def iter_entries(conn, fund=None, fy=None, period=None, kind=None, as_of=None, exclude_approvals=False):
+def iter_entries(
+    conn, fund=None, fy=None, period=None, kind=None, as_of=None, exclude_approvals=False
+):
     """Ledger entries in id order, streamed (a million rows never sit in memory)."""
     where, params = _filters(fund, fy, period, kind, as_of, exclude_approvals)
     for r in conn.execute(f"SELECT {LIST_COLS} FROM ledger_entries{where} ORDER BY id", params):
@@ -658,8 +889,21 @@ IMPORT_ALIASES = {
     "amount": ("net amount", "net_amount", "amount (£)", "value"),
     "description": ("extended description", "purpose", "narrative", "details"),
     "supplier": ("supplier name", "beneficiary", "payee", "vendor"),
-    "individual": ("supplier is individual", "supplier_is_individual", "is individual", "personal data", "redact"),
-    "invoice_ref": ("invoice", "invoice ref", "invoice number", "invoice no", "order ref", "reference"),
+    "individual": (
+        "supplier is individual",
+        "supplier_is_individual",
+        "is individual",
+        "personal data",
+        "redact",
+    ),
+    "invoice_ref": (
+        "invoice",
+        "invoice ref",
+        "invoice number",
+        "invoice no",
+        "order ref",
+        "reference",
+    ),
     "category": ("spend category",),
     "cost_centre": ("cost centre", "cost center", "expense area"),
     "account_code": ("account code", "expense code", "subjective code", "subjective"),
@@ -697,7 +941,9 @@ class _Running:
             self.profiles[fund] = fund_profile(self.conn, fund)
         refusal = L.check_posting(fund, self.funds[fund], amount)
         if refusal:
-            raise SendctlError(refusal, hint="to post it anyway, add --allow-overspend --reason TEXT (audited)")
+            raise SendctlError(
+                refusal, hint="to post it anyway, add --allow-overspend --reason TEXT (audited)"
+            )
         profile = self.profiles[fund]
         if not profile:
             return []
@@ -705,7 +951,9 @@ class _Running:
         if key not in self.used_to_fy:
             used = balance(self.conn, fund, fy=fy)
             self.used_to_fy[key] = used.spent + used.committed
-        w = L.profile_warning(fund, fy, L.cumulative_profile(profile, fy), self.used_to_fy[key], amount)
+        w = L.profile_warning(
+            fund, fy, L.cumulative_profile(profile, fy), self.used_to_fy[key], amount
+        )
         return [w] if w else []
 
     def post(self, e: dict) -> None:
@@ -727,7 +975,9 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
 
     fund = row["fund"].strip()
     if fund not in known:
-        raise SendctlError(f"fund: unknown fund {fund!r}; expected one of {', '.join(sorted(known))}")
+        raise SendctlError(
+            f"fund: unknown fund {fund!r}; expected one of {', '.join(sorted(known))}"
+        )
     kind = (row.get("kind") or "actual").strip().lower() or "actual"
     if kind not in ("actual", "commitment"):
         raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
@@ -738,10 +988,17 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
 
         refuse_future(d, today)  # no entry dated after today (the caller's clock)
     return prepare_spend(
-        conn, fund, amount, d, row["description"], supplier=row.get("supplier"),
+        conn,
+        fund,
+        amount,
+        d,
+        row["description"],
+        supplier=row.get("supplier"),
         individual=L.parse_yes_no(row.get("individual", ""), "individual"),
-        invoice_ref=row.get("invoice_ref"), category=row.get("category") or None,
-        cost_centre=row.get("cost_centre"), account_code=row.get("account_code"),
+        invoice_ref=row.get("invoice_ref"),
+        category=row.get("category") or None,
+        cost_centre=row.get("cost_centre"),
+        account_code=row.get("account_code"),
         commit=kind == "commitment",
     )
 
@@ -757,8 +1014,9 @@ def _problem_field(err: SendctlError) -> tuple[str, str]:
     return field.lstrip("-").replace("AMOUNT", "amount"), message
 
 
-def import_entries(conn, actor: Actor, rows, errors, batch: int = 500,
-                   today: date | None = None) -> ImportResult:
+def import_entries(
+    conn, actor: Actor, rows, errors, batch: int = 500, today: date | None = None
+) -> ImportResult:
     """Validate and post finance CSV rows in the caller's transaction, streaming.
 
     Each row is checked on its own (fund, kind, amount, date, description...), then skipped when
@@ -774,8 +1032,10 @@ def import_entries(conn, actor: Actor, rows, errors, batch: int = 500,
     res = ImportResult()
     known = fund_codes(conn)
     running = _Running(conn)
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (base TEXT PRIMARY KEY, n INTEGER NOT NULL)"
-                 " WITHOUT ROWID")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen (base TEXT PRIMARY KEY, n INTEGER NOT NULL)"
+        " WITHOUT ROWID"
+    )
     conn.execute("DELETE FROM temp.import_seen")
     audit: list = []
     for line, row in rows:
@@ -789,9 +1049,13 @@ def import_entries(conn, actor: Actor, rows, errors, batch: int = 500,
         base = L.import_key(e, 0).rsplit(":", 1)[0]
         n = conn.execute(
             "INSERT INTO temp.import_seen (base, n) VALUES (?, 1)"
-            " ON CONFLICT (base) DO UPDATE SET n = n + 1 RETURNING n", (base,)).fetchone()[0]
+            " ON CONFLICT (base) DO UPDATE SET n = n + 1 RETURNING n",
+            (base,),
+        ).fetchone()[0]
         e["import_key"] = f"{base}:{n}"
-        if conn.execute("SELECT 1 FROM ledger_entries WHERE import_key = ?", (e["import_key"],)).fetchone():
+        if conn.execute(
+            "SELECT 1 FROM ledger_entries WHERE import_key = ?", (e["import_key"],)
+        ).fetchone():
             res.duplicates += 1
             continue
         try:
@@ -808,8 +1072,16 @@ def import_entries(conn, actor: Actor, rows, errors, batch: int = 500,
         eid = _insert(conn, actor, e)
         res.added += 1
         res.total_pence += e["amount_pence"]
-        audit.append(("ledger_entry", eid, None, "import", None,
-                      {k: e[k] for k in ("fund", "kind", "posted_on", "amount_pence", "description")}))
+        audit.append(
+            (
+                "ledger_entry",
+                eid,
+                None,
+                "import",
+                None,
+                {k: e[k] for k in ("fund", "kind", "posted_on", "amount_pence", "description")},
+            )
+        )
         if len(audit) >= batch:
             record_many(conn, actor, audit)
             audit.clear()

@@ -64,7 +64,7 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
             conn.execute(stmt)
 
 
-# --- foundation (issue 2) -------------------------------------------------------------------
+# --- foundation -------------------------------------------------------------------
 
 
 @migration
@@ -99,7 +99,7 @@ def m001_create_audit_log(conn):
 @migration
 def m002_create_cases(conn):
     # case_ref is TEXT, kept exactly as the LA writes it ("00123" stays "00123").
-    # year_group is TEXT: N1, N2, R, 1..14 (design §4). Dates are ISO text.
+    # year_group is TEXT: N1, N2, R, 1..14. Dates are ISO text.
     _script(
         conn,
         """
@@ -130,7 +130,7 @@ def m002_create_cases(conn):
     )
 
 
-# --- case register (issue 3): add migrations below, named m1NN_... ------------------------
+# --- case register: add migrations below, named m1NN_... ------------------------
 
 
 @migration
@@ -145,7 +145,8 @@ def m101_cases_caseworker_nocase(conn):
         """,
     )
 
-# --- statutory clocks (issue 4): m2NN_... ---------------------------------------------------
+
+# --- statutory clocks: m2NN_... ---------------------------------------------------
 
 
 @migration
@@ -281,7 +282,7 @@ def m202_create_review_clocks(conn):
     conn.execute(_M202_REVIEW_INSERT.format(ref="c.case_ref"))
 
 
-# --- High Needs Panel (issue 5): m3NN_... ---------------------------------------------------
+# --- High Needs Panel: m3NN_... ---------------------------------------------------
 
 
 @migration
@@ -334,12 +335,12 @@ def m301_create_panel_decisions(conn):
     )
 
 
-# --- funds and ledger (issue 6): m4NN_... ---------------------------------------------------
+# --- funds and ledger: m4NN_... ---------------------------------------------------
 
 
 @migration
 def m401_create_funds(conn):
-    # design §5: a fund's allocation is fixed when it is added; a profile (capital) splits it by
+    # a fund's allocation is fixed when it is added; a profile (capital) splits it by
     # financial year and must sum to it. Balances are never stored: see ledger_entries.
     _script(
         conn,
@@ -363,7 +364,7 @@ def m401_create_funds(conn):
 
 @migration
 def m402_create_ledger_entries(conn):
-    # Append-only (design §5): triggers refuse UPDATE and DELETE; a correction is a reversal.
+    # Append-only: triggers refuse UPDATE and DELETE; a correction is a reversal.
     # effect/released_pence say which balance an entry moves (sendctl/domain/ledger.py), so
     # every balance is one SUM over indexed columns. One reversal per entry (unique index).
     # import_key: SHA-256 of the imported row's fields + occurrence number (re-import safe).
@@ -415,12 +416,13 @@ def m402_create_ledger_entries(conn):
         """,
     )
 
-# --- deadline warnings (issue 7): m5NN_... --------------------------------------------------
+
+# --- deadline warnings: m5NN_... --------------------------------------------------
 
 
 @migration
 def m501_create_notifications_sent(conn):
-    # One row per deadline per message the SMTP server accepted (design §6: idempotent per
+    # One row per deadline per message the SMTP server accepted (idempotent per
     # recipient, case, clock, due date and day). The UNIQUE key leads with sent_on so "what
     # went out today" is an index range. Append-only: it is the record of what was sent.
     _script(
@@ -445,7 +447,7 @@ def m501_create_notifications_sent(conn):
     )
 
 
-# --- performance (issue 10): m6NN_... -------------------------------------------------------
+# --- performance: m6NN_... -------------------------------------------------------
 
 
 @migration
@@ -475,7 +477,7 @@ def m601_covering_report_indexes(conn):
     )
 
 
-# --- capital programme, consultation, published plan (issue 20): m20NN_... -------------------
+# --- capital programme, consultation, published plan: m20NN_... -------------------
 
 
 @migration
@@ -542,7 +544,7 @@ def m2001_create_capital_projects(conn):
     )
 
 
-# --- clock engine and case lifecycle (issue 13) ---------------------------------------------
+# --- clock engine and case lifecycle ---------------------------------------------
 
 
 @migration
@@ -598,7 +600,7 @@ def m203_case_lifecycle(conn):
             conn.execute("UPDATE cases SET year_offset = ? WHERE case_ref = ?", (offset, ref))
 
 
-# --- SEN2 person-level return (issue 18): m7NN_... ------------------------------------------
+# --- SEN2 person-level return: m7NN_... ------------------------------------------
 
 
 @migration
@@ -681,7 +683,7 @@ def m1701_fund_defaults_and_vat(conn):
     )
 
 
-# --- placements and the high needs budget (issue 19): m19NN_... -----------------------------
+# --- placements and the high needs budget: m19NN_... -----------------------------
 
 
 @migration
@@ -746,7 +748,9 @@ def m1902_high_needs_fund_kind(conn):
     # edited in place: the procedure SQLite documents for such changes (ALTER TABLE, "making
     # other kinds of table schema changes"), then the schema version is bumped so every
     # connection re-reads it. Whatever columns later migrations add to funds are untouched.
-    old = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'funds'").fetchone()[0]
+    old = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'funds'"
+    ).fetchone()[0]
     narrow = "CHECK (kind IN ('revenue', 'capital'))"
     if narrow not in old:
         raise RuntimeError("m1902: the funds table's kind CHECK is not the one expected")
@@ -754,7 +758,9 @@ def m1902_high_needs_fund_kind(conn):
     version = conn.execute("PRAGMA schema_version").fetchone()[0]
     conn.execute("PRAGMA writable_schema = ON")
     try:
-        conn.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'funds'", (new,))
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'funds'", (new,)
+        )
         conn.execute(f"PRAGMA schema_version = {version + 1}")
     finally:
         conn.execute("PRAGMA writable_schema = OFF")

@@ -59,9 +59,19 @@ def record_sent(
             conn,
             actor,
             (
-                ("notification", str(rowid), str(r["case_ref"]), "sent", None,
-                 {"recipient": recipient.lower(), "clock": r["clock"], "due_on": r["due_on"],
-                  "sent_on": day})
+                (
+                    "notification",
+                    str(rowid),
+                    str(r["case_ref"]),
+                    "sent",
+                    None,
+                    {
+                        "recipient": recipient.lower(),
+                        "clock": r["clock"],
+                        "due_on": r["due_on"],
+                        "sent_on": day,
+                    },
+                )
                 for r, rowid in added
             ),
         )
@@ -80,7 +90,7 @@ def sent_rows(conn: sqlite3.Connection, sent_on: date | None = None) -> list[dic
 
 @contextmanager
 def exclusive_run(db_path: Path | str, wait_ms: int | None = None):
-    """One sending `deadlines notify` at a time per database (issue 9).
+    """One sending `deadlines notify` at a time per database.
 
     Two runs started together would both read "nothing sent yet" and send every warning twice.
     The run holds an exclusive lock on `<database>.notify-lock` (0600, empty; the OS drops the

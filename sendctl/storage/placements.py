@@ -22,9 +22,24 @@ ENTITY = "placement"
 HIGH_NEEDS_FUNDER = "high-needs-block"
 
 _COLS = (
-    "case_ref", "decision_id", "provider", "placement_type", "out_of_county", "funder",
-    "annual_cost_pence", "starts_on", "ends_on", "first_fy", "first_fy_pence", "last_fy",
-    "last_fy_pence", "cancelled", "action", "replaces_id", "decided_on", "reason",
+    "case_ref",
+    "decision_id",
+    "provider",
+    "placement_type",
+    "out_of_county",
+    "funder",
+    "annual_cost_pence",
+    "starts_on",
+    "ends_on",
+    "first_fy",
+    "first_fy_pence",
+    "last_fy",
+    "last_fy_pence",
+    "cancelled",
+    "action",
+    "replaces_id",
+    "decided_on",
+    "reason",
 )
 _INSERT = (
     f"INSERT INTO placements ({', '.join(_COLS)}, recorded_utc, officer)"
@@ -58,14 +73,21 @@ def _with_spread(row: dict) -> dict:
     starts = date.fromisoformat(row["starts_on"])
     ends = date.fromisoformat(row["ends_on"]) if row.get("ends_on") else None
     s = P.spread(row["annual_cost_pence"], starts, ends)
-    return {**row, "first_fy": s.first_fy, "first_fy_pence": s.first_fy_pence,
-            "last_fy": s.last_fy, "last_fy_pence": s.last_fy_pence}
+    return {
+        **row,
+        "first_fy": s.first_fy,
+        "first_fy_pence": s.first_fy_pence,
+        "last_fy": s.last_fy,
+        "last_fy_pence": s.last_fy_pence,
+    }
 
 
 def get(conn: sqlite3.Connection, placement_id: int) -> dict | None:
     r = conn.execute(
         "SELECT p.*, r.id AS replaced_by FROM placements p LEFT JOIN placements r"
-        " ON r.replaces_id = p.id WHERE p.id = ?", (placement_id,)).fetchone()
+        " ON r.replaces_id = p.id WHERE p.id = ?",
+        (placement_id,),
+    ).fetchone()
     return dict(r) if r else None
 
 
@@ -74,17 +96,23 @@ def _current_for_decision(conn: sqlite3.Connection, decision_id: int) -> dict | 
     r = conn.execute(
         "SELECT p.* FROM placements p WHERE p.decision_id = ? AND NOT EXISTS"
         " (SELECT 1 FROM placements r WHERE r.replaces_id = p.id) ORDER BY p.id DESC LIMIT 1",
-        (decision_id,)).fetchone()
+        (decision_id,),
+    ).fetchone()
     return dict(r) if r else None
 
 
 def places(decision: dict) -> bool:
     """An agreed decision with an annual cost and a start date becomes a placement."""
-    return (decision["outcome"] in AGREED and decision.get("annual_cost_pence") is not None
-            and bool(decision.get("starts_on")))
+    return (
+        decision["outcome"] in AGREED
+        and decision.get("annual_cost_pence") is not None
+        and bool(decision.get("starts_on"))
+    )
 
 
-def from_decision(conn: sqlite3.Connection, actor: Actor, decision_id: int, decision: dict) -> int | None:
+def from_decision(
+    conn: sqlite3.Connection, actor: Actor, decision_id: int, decision: dict
+) -> int | None:
     """Make, replace or cancel the placement that a just-stored panel decision implies; return
     the new placement row's id (None when nothing changed). Caller holds the transaction.
 
@@ -96,66 +124,128 @@ def from_decision(conn: sqlite3.Connection, actor: Actor, decision_id: int, deci
     if decision.get("supersedes_id") is not None:
         old = _current_for_decision(conn, decision["supersedes_id"])
     if places(decision):
-        row = {k: decision.get(k) for k in ("case_ref", "provider", "placement_type", "funder",
-                                            "annual_cost_pence", "starts_on", "ends_on")}
-        row.update(decision_id=decision_id, out_of_county=int(bool(decision.get("out_of_county"))),
-                   cancelled=0, action="superseded" if old else "agreed",
-                   replaces_id=old["id"] if old else None, decided_on=decision["meeting_on"])
+        row = {
+            k: decision.get(k)
+            for k in (
+                "case_ref",
+                "provider",
+                "placement_type",
+                "funder",
+                "annual_cost_pence",
+                "starts_on",
+                "ends_on",
+            )
+        }
+        row.update(
+            decision_id=decision_id,
+            out_of_county=int(bool(decision.get("out_of_county"))),
+            cancelled=0,
+            action="superseded" if old else "agreed",
+            replaces_id=old["id"] if old else None,
+            decided_on=decision["meeting_on"],
+        )
         row = _with_spread(row)
     elif old is not None and not old["cancelled"]:
         row = {k: old[k] for k in _COLS}
-        row.update(cancelled=1, action="cancelled", replaces_id=old["id"],
-                   decided_on=decision["meeting_on"],
-                   reason=f"decision {decision_id} superseded decision {decision['supersedes_id']}")
+        row.update(
+            cancelled=1,
+            action="cancelled",
+            replaces_id=old["id"],
+            decided_on=decision["meeting_on"],
+            reason=f"decision {decision_id} superseded decision {decision['supersedes_id']}",
+        )
     else:
         return None
     new_id = _insert(conn, actor, row)
-    record(conn, actor, ENTITY, str(new_id), row["action"], before=_brief(old),
-           after={"id": new_id, **{k: row[k] for k in _AUDITED}}, case_ref=row["case_ref"])
+    record(
+        conn,
+        actor,
+        ENTITY,
+        str(new_id),
+        row["action"],
+        before=_brief(old),
+        after={"id": new_id, **{k: row[k] for k in _AUDITED}},
+        case_ref=row["case_ref"],
+    )
     return new_id
 
 
-_AUDITED = ("decision_id", "annual_cost_pence", "starts_on", "ends_on", "funder", "cancelled",
-            "replaces_id")
+_AUDITED = (
+    "decision_id",
+    "annual_cost_pence",
+    "starts_on",
+    "ends_on",
+    "funder",
+    "cancelled",
+    "replaces_id",
+)
 
 
 def _brief(row: dict | None) -> dict | None:
     return None if row is None else {"id": row["id"], **{k: row[k] for k in _AUDITED}}
 
 
-def end(conn: sqlite3.Connection, actor: Actor, placement_id: int, ends_on: date, reason: str,
-        decided_on: date) -> int:
+def end(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    placement_id: int,
+    ends_on: date,
+    reason: str,
+    decided_on: date,
+) -> int:
     """A new row: the placement as it was, ending on ends_on (earlier or later than before).
     Caller holds the transaction."""
     old = get(conn, placement_id)
     if old is None:
-        raise SendctlError(f"ID: no placement {placement_id}",
-                           hint="see the ids with 'sendctl placements list'")
+        raise SendctlError(
+            f"ID: no placement {placement_id}", hint="see the ids with 'sendctl placements list'"
+        )
     if old["replaced_by"] is not None:
-        raise SendctlError(f"placement {placement_id} was replaced by placement {old['replaced_by']}",
-                           hint=f"end the current one instead: {old['replaced_by']}")
+        raise SendctlError(
+            f"placement {placement_id} was replaced by placement {old['replaced_by']}",
+            hint=f"end the current one instead: {old['replaced_by']}",
+        )
     if old["cancelled"]:
         raise SendctlError(f"placement {placement_id} was cancelled; there is nothing to end")
     P.check_period(date.fromisoformat(old["starts_on"]), ends_on)
     if old["ends_on"] == ends_on.isoformat():
         raise SendctlError(f"placement {placement_id} already ends on {old['ends_on']}")
     row = {k: old[k] for k in _COLS}
-    row.update(ends_on=ends_on.isoformat(), action="ended", replaces_id=placement_id,
-               decided_on=max(decided_on.isoformat(), old["decided_on"]), reason=reason)
+    row.update(
+        ends_on=ends_on.isoformat(),
+        action="ended",
+        replaces_id=placement_id,
+        decided_on=max(decided_on.isoformat(), old["decided_on"]),
+        reason=reason,
+    )
     row = _with_spread(row)
     new_id = _insert(conn, actor, row)
-    record(conn, actor, ENTITY, str(new_id), "ended", before=_brief(old),
-           after={"id": new_id, **{k: row[k] for k in _AUDITED}, "reason": reason},
-           case_ref=row["case_ref"])
+    record(
+        conn,
+        actor,
+        ENTITY,
+        str(new_id),
+        "ended",
+        before=_brief(old),
+        after={"id": new_id, **{k: row[k] for k in _AUDITED}, "reason": reason},
+        case_ref=row["case_ref"],
+    )
     return new_id
 
 
 # --- reading -----------------------------------------------------------------------------------
 
 
-def list_rows(conn: sqlite3.Connection, as_of: date, *, active_on: date | None = None,
-              out_of_county: bool | None = None, provider: str | None = None,
-              placement_type: str | None = None, case_ref: str | None = None) -> Iterator[dict]:
+def list_rows(
+    conn: sqlite3.Connection,
+    as_of: date,
+    *,
+    active_on: date | None = None,
+    out_of_county: bool | None = None,
+    provider: str | None = None,
+    placement_type: str | None = None,
+    case_ref: str | None = None,
+) -> Iterator[dict]:
     """Current placements as at as_of, oldest start first; streamed."""
     where = [CURRENT]
     params: dict = {"as_of": as_of.isoformat()}
@@ -174,10 +264,12 @@ def list_rows(conn: sqlite3.Connection, as_of: date, *, active_on: date | None =
     if case_ref:
         where.append("p.case_ref = :case_ref")
         params["case_ref"] = case_ref
-    sql = ("SELECT p.id, p.case_ref, p.decision_id, p.provider, p.placement_type, p.out_of_county,"
-           " p.funder, p.annual_cost_pence, p.starts_on, p.ends_on, p.action, p.replaces_id,"
-           " p.decided_on, p.reason, p.first_fy, p.first_fy_pence, p.last_fy, p.last_fy_pence"
-           " FROM placements p WHERE " + " AND ".join(where) + " ORDER BY p.starts_on, p.id")
+    sql = (
+        "SELECT p.id, p.case_ref, p.decision_id, p.provider, p.placement_type, p.out_of_county,"
+        " p.funder, p.annual_cost_pence, p.starts_on, p.ends_on, p.action, p.replaces_id,"
+        " p.decided_on, p.reason, p.first_fy, p.first_fy_pence, p.last_fy, p.last_fy_pence"
+        " FROM placements p WHERE " + " AND ".join(where) + " ORDER BY p.starts_on, p.id"
+    )
     for r in conn.execute(sql, params):
         yield dict(r)
 
@@ -192,8 +284,10 @@ def committed_by_year(conn: sqlite3.Connection, as_of: date, fys: list[str]) -> 
     open-ended ones run on)."""
     cte, params = _years_cte(fys)
     params["as_of"] = as_of.isoformat()
-    sql = (f"{cte} SELECT y.fy, SUM({YEAR_PENCE}) FROM y JOIN placements p ON {IN_YEAR}"
-           f" WHERE {CURRENT} AND {HIGH_NEEDS} GROUP BY y.fy")
+    sql = (
+        f"{cte} SELECT y.fy, SUM({YEAR_PENCE}) FROM y JOIN placements p ON {IN_YEAR}"
+        f" WHERE {CURRENT} AND {HIGH_NEEDS} GROUP BY y.fy"
+    )
     got = {fy: 0 for fy in fys}
     for fy, total in conn.execute(sql, params):
         got[fy] = total or 0
@@ -204,10 +298,12 @@ def committed_split(conn: sqlite3.Connection, as_of: date, fy: str) -> list[dict
     """One year's high-needs commitment by in/out of county and by placement type."""
     cte, params = _years_cte([fy])
     params["as_of"] = as_of.isoformat()
-    sql = (f"{cte} SELECT p.out_of_county, COALESCE(p.placement_type, 'unspecified') AS placement_type,"
-           f" COUNT(*) AS placements, SUM({YEAR_PENCE}) AS committed_pence"
-           f" FROM y JOIN placements p ON {IN_YEAR} WHERE {CURRENT} AND {HIGH_NEEDS}"
-           " GROUP BY p.out_of_county, placement_type ORDER BY p.out_of_county, placement_type")
+    sql = (
+        f"{cte} SELECT p.out_of_county, COALESCE(p.placement_type, 'unspecified') AS placement_type,"
+        f" COUNT(*) AS placements, SUM({YEAR_PENCE}) AS committed_pence"
+        f" FROM y JOIN placements p ON {IN_YEAR} WHERE {CURRENT} AND {HIGH_NEEDS}"
+        " GROUP BY p.out_of_county, placement_type ORDER BY p.out_of_county, placement_type"
+    )
     return [dict(r) for r in conn.execute(sql, params)]
 
 
@@ -218,7 +314,8 @@ def agreed_rate(conn: sqlite3.Connection, as_of: date, since: date) -> tuple[int
         f"SELECT COUNT(*), COALESCE(SUM(p.annual_cost_pence), 0) FROM placements p"
         f" WHERE {CURRENT} AND {HIGH_NEEDS} AND p.decision_id IS NOT NULL"
         " AND p.action IN ('agreed', 'superseded') AND p.decided_on >= :since",
-        {"as_of": as_of.isoformat(), "since": since.isoformat()}).fetchone()
+        {"as_of": as_of.isoformat(), "since": since.isoformat()},
+    ).fetchone()
     return r[0], r[1]
 
 
@@ -228,11 +325,14 @@ def run_rate(conn: sqlite3.Connection, as_of: date) -> tuple[int, int]:
         f"SELECT COUNT(*), COALESCE(SUM(p.annual_cost_pence), 0) FROM placements p"
         f" WHERE {CURRENT} AND {HIGH_NEEDS} AND p.starts_on <= :as_of"
         " AND (p.ends_on IS NULL OR p.ends_on >= :as_of)",
-        {"as_of": as_of.isoformat()}).fetchone()
+        {"as_of": as_of.isoformat()},
+    ).fetchone()
     return r[0], r[1]
 
 
-def effect_by_meeting(conn: sqlite3.Connection, date_from: date | None, date_to: date) -> list[dict]:
+def effect_by_meeting(
+    conn: sqlite3.Connection, date_from: date | None, date_to: date
+) -> list[dict]:
     """Per (meeting, request): the placements the period's decisions made (as the register stands
     at date_to), their annual cost (the full-year effect) and what they commit to date_to's
     financial year (the in-year effect)."""
@@ -242,11 +342,13 @@ def effect_by_meeting(conn: sqlite3.Connection, date_from: date | None, date_to:
     if date_from is not None:
         where.append("d.meeting_on >= :since")
         params["since"] = date_from.isoformat()
-    sql = (f"{cte} SELECT d.meeting_on, d.request, COUNT(*) AS placements_made,"
-           " SUM(p.annual_cost_pence) AS full_year_effect_pence,"
-           f" SUM(CASE WHEN {IN_YEAR} THEN {YEAR_PENCE} ELSE 0 END) AS in_year_effect_pence"
-           " FROM placements p JOIN panel_decisions d ON d.id = p.decision_id CROSS JOIN y"
-           f" WHERE {' AND '.join(where)} GROUP BY d.meeting_on, d.request")
+    sql = (
+        f"{cte} SELECT d.meeting_on, d.request, COUNT(*) AS placements_made,"
+        " SUM(p.annual_cost_pence) AS full_year_effect_pence,"
+        f" SUM(CASE WHEN {IN_YEAR} THEN {YEAR_PENCE} ELSE 0 END) AS in_year_effect_pence"
+        " FROM placements p JOIN panel_decisions d ON d.id = p.decision_id CROSS JOIN y"
+        f" WHERE {' AND '.join(where)} GROUP BY d.meeting_on, d.request"
+    )
     return [dict(r) for r in conn.execute(sql, params)]
 
 
@@ -254,16 +356,22 @@ def effect_by_meeting(conn: sqlite3.Connection, date_from: date | None, date_to:
 
 
 def high_needs_fund(conn: sqlite3.Connection) -> dict | None:
-    r = conn.execute("SELECT code, name, allocation_pence FROM funds WHERE kind = 'high-needs'"
-                     " ORDER BY rowid LIMIT 1").fetchone()
+    r = conn.execute(
+        "SELECT code, name, allocation_pence FROM funds WHERE kind = 'high-needs'"
+        " ORDER BY rowid LIMIT 1"
+    ).fetchone()
     return dict(r) if r else None
 
 
 def budgets(conn: sqlite3.Connection, fund: str) -> dict[str, int]:
     """The fund's budget per financial year (its profile)."""
-    return {r[0]: r[1] for r in conn.execute(
-        "SELECT financial_year, amount_pence FROM fund_profiles WHERE fund = ? ORDER BY financial_year",
-        (fund,))}
+    return {
+        r[0]: r[1]
+        for r in conn.execute(
+            "SELECT financial_year, amount_pence FROM fund_profiles WHERE fund = ? ORDER BY financial_year",
+            (fund,),
+        )
+    }
 
 
 def ledger_by_year(conn: sqlite3.Connection, fund: str, as_of: date) -> dict[str, tuple[int, int]]:
@@ -275,7 +383,8 @@ def ledger_by_year(conn: sqlite3.Connection, fund: str, as_of: date) -> dict[str
         " COALESCE(SUM(CASE WHEN effect = 'committed' THEN amount_pence END), 0)"
         "  - COALESCE(SUM(released_pence), 0)"
         " FROM ledger_entries WHERE fund = ? AND posted_on <= ? GROUP BY financial_year",
-        (fund, as_of.isoformat())):
+        (fund, as_of.isoformat()),
+    ):
         out[r[0]] = (r[1], r[2])
     return out
 
@@ -283,26 +392,68 @@ def ledger_by_year(conn: sqlite3.Connection, fund: str, as_of: date) -> dict[str
 # --- the deficit ---------------------------------------------------------------------------------
 
 
-def add_deficit_entry(conn: sqlite3.Connection, actor: Actor, fund: str, kind: str, fy: str,
-                      posted_on: date, amount_pence: int, ref: str, reason: str | None) -> int:
-    if kind == "opening" and conn.execute(
+def add_deficit_entry(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    fund: str,
+    kind: str,
+    fy: str,
+    posted_on: date,
+    amount_pence: int,
+    ref: str,
+    reason: str | None,
+) -> int:
+    if (
+        kind == "opening"
+        and conn.execute(
             "SELECT 1 FROM high_needs_deficit WHERE fund = ? AND kind = 'opening' AND financial_year = ?",
-            (fund, fy)).fetchone():
-        raise SendctlError(f"an opening deficit for {fy} is already recorded",
-                           hint="correct it with 'sendctl funds deficit adjust' (audited)")
+            (fund, fy),
+        ).fetchone()
+    ):
+        raise SendctlError(
+            f"an opening deficit for {fy} is already recorded",
+            hint="correct it with 'sendctl funds deficit adjust' (audited)",
+        )
     cur = conn.execute(
         "INSERT INTO high_needs_deficit (fund, kind, financial_year, posted_on, amount_pence, ref,"
         " reason, officer, recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (fund, kind, fy, posted_on.isoformat(), amount_pence, ref, reason, actor.officer, utc_now()))
+        (
+            fund,
+            kind,
+            fy,
+            posted_on.isoformat(),
+            amount_pence,
+            ref,
+            reason,
+            actor.officer,
+            utc_now(),
+        ),
+    )
     new_id = cur.lastrowid
-    record(conn, actor, "high_needs_deficit", str(new_id), kind, after={
-        "fund": fund, "financial_year": fy, "posted_on": posted_on.isoformat(),
-        "amount_pence": amount_pence, "ref": ref, "reason": reason})
+    record(
+        conn,
+        actor,
+        "high_needs_deficit",
+        str(new_id),
+        kind,
+        after={
+            "fund": fund,
+            "financial_year": fy,
+            "posted_on": posted_on.isoformat(),
+            "amount_pence": amount_pence,
+            "ref": ref,
+            "reason": reason,
+        },
+    )
     return new_id
 
 
 def deficit_entries(conn: sqlite3.Connection, fund: str, as_of: date) -> list[dict]:
-    return [dict(r) for r in conn.execute(
-        "SELECT id, kind, financial_year, posted_on, amount_pence, ref, reason, officer"
-        " FROM high_needs_deficit WHERE fund = ? AND posted_on <= ? ORDER BY financial_year, id",
-        (fund, as_of.isoformat()))]
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, kind, financial_year, posted_on, amount_pence, ref, reason, officer"
+            " FROM high_needs_deficit WHERE fund = ? AND posted_on <= ? ORDER BY financial_year, id",
+            (fund, as_of.isoformat()),
+        )
+    ]

@@ -14,13 +14,22 @@ from datetime import date
 from sendctl.domain.sen2 import CaseData
 from sendctl.storage.audit import Actor, record, utc_now
 
-_CASE_COLS = "case_ref, upn, forename, surname, date_of_birth, plan_type, plan_issued_on, primary_need"
-_ASSESS_COLS = "id, received_on, decided_on, decision, draft_on, concluded_on, outcome, exception_reason"
+_CASE_COLS = (
+    "case_ref, upn, forename, surname, date_of_birth, plan_type, plan_issued_on, primary_need"
+)
+_ASSESS_COLS = (
+    "id, received_on, decided_on, decision, draft_on, concluded_on, outcome, exception_reason"
+)
 _ORDER = "ORDER BY surname, forename, date_of_birth, upn, case_ref"
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return (
+        conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        is not None
+    )
 
 
 def _candidates_sql(census: str) -> str:
@@ -32,14 +41,18 @@ def _candidates_sql(census: str) -> str:
         {_ORDER}"""
 
 
-def case_data(conn: sqlite3.Connection, census: str, case_ref: str | None = None) -> Iterator[CaseData]:
+def case_data(
+    conn: sqlite3.Connection, census: str, case_ref: str | None = None
+) -> Iterator[CaseData]:
     """Every child who may be in the return (or just `case_ref`), in return order."""
     ends = _has_table(conn, "plan_events")
     params = {"census": census}
     if case_ref is None:
         cases = conn.execute(_candidates_sql(census), params)
     else:
-        cases = conn.execute(f"SELECT {_CASE_COLS} FROM cases WHERE case_ref = :ref", {"ref": case_ref})
+        cases = conn.execute(
+            f"SELECT {_CASE_COLS} FROM cases WHERE case_ref = :ref", {"ref": case_ref}
+        )
     for row in cases:
         yield one_case(conn, dict(row), census, ends)
 
@@ -54,16 +67,25 @@ def one_case(conn: sqlite3.Connection, case: dict, census: str, ends: bool = Fal
     plan = conn.execute("SELECT * FROM sen2_plans WHERE case_ref = ?", (ref,)).fetchone()
     review = conn.execute(
         "SELECT meeting_on, decision, decided_on FROM reviews WHERE case_ref = ? AND meeting_on <= ?"
-        " ORDER BY meeting_on DESC LIMIT 1", (ref, census)).fetchone()
+        " ORDER BY meeting_on DESC LIMIT 1",
+        (ref, census),
+    ).fetchone()
     return CaseData(
         case=case,
         person=dict(person) if person else None,
-        assessments=rows(f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND received_on <= ?"
-                         " ORDER BY received_on, id", census),
+        assessments=rows(
+            f"SELECT {_ASSESS_COLS} FROM assessments WHERE case_ref = ? AND received_on <= ?"
+            " ORDER BY received_on, id",
+            census,
+        ),
         requests=rows("SELECT * FROM sen2_requests WHERE case_ref = ? ORDER BY received_on, id"),
         plan=dict(plan) if plan else None,
-        placements=rows("SELECT * FROM sen2_placements WHERE case_ref = ? ORDER BY kind, placement_rank, id"),
-        needs=rows("SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ? ORDER BY sen_type_rank"),
+        placements=rows(
+            "SELECT * FROM sen2_placements WHERE case_ref = ? ORDER BY kind, placement_rank, id"
+        ),
+        needs=rows(
+            "SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ? ORDER BY sen_type_rank"
+        ),
         review=dict(review) if review else None,
         ended=_ended(conn, ref, census) if ends else None,
     )
@@ -76,7 +98,9 @@ def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
         "SELECT event, event_on, reason, detail FROM plan_events e WHERE case_ref = ? AND event_on <= ?"
         " AND event IN ('end', 'move-out', 'move-in')"
         " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
-        " ORDER BY event_on, id", (ref, census)).fetchall()
+        " ORDER BY event_on, id",
+        (ref, census),
+    ).fetchall()
     out: dict = {}
     for r in rows:
         if r["event"] == "end":
@@ -113,18 +137,63 @@ def get_setting(conn: sqlite3.Connection, key: str) -> str | None:
 # --- writes ----------------------------------------------------------------------------------
 
 PERSON_FIELDS = ("sex", "ethnicity", "postcode", "uln", "upn_unknown")
-PLAN_FIELDS = ("plan_res", "plan_wbp", "pb", "oa", "dp", "cease_on", "cease_reason", "transfer_la",
-               "review_draft_on", "phase_due_on", "phase_final_on")
-REQUEST_FIELDS = ("received_on", "request_source", "rya", "request_outcome", "request_outcome_on",
-                  "request_mediation", "request_tribunal", "exported", "assessment_outcome",
-                  "assessment_outcome_on", "assessment_mediation", "assessment_tribunal",
-                  "other_mediation", "other_tribunal", "week20", "plan", "assessment_id")
-PLACEMENT_FIELDS = ("kind", "placement_rank", "urn", "ukprn", "sen_setting", "sen_setting_other",
-                    "entry_on", "leaving_on", "sen_unit", "resourced_provision", "res", "wbp")
+PLAN_FIELDS = (
+    "plan_res",
+    "plan_wbp",
+    "pb",
+    "oa",
+    "dp",
+    "cease_on",
+    "cease_reason",
+    "transfer_la",
+    "review_draft_on",
+    "phase_due_on",
+    "phase_final_on",
+)
+REQUEST_FIELDS = (
+    "received_on",
+    "request_source",
+    "rya",
+    "request_outcome",
+    "request_outcome_on",
+    "request_mediation",
+    "request_tribunal",
+    "exported",
+    "assessment_outcome",
+    "assessment_outcome_on",
+    "assessment_mediation",
+    "assessment_tribunal",
+    "other_mediation",
+    "other_tribunal",
+    "week20",
+    "plan",
+    "assessment_id",
+)
+PLACEMENT_FIELDS = (
+    "kind",
+    "placement_rank",
+    "urn",
+    "ukprn",
+    "sen_setting",
+    "sen_setting_other",
+    "entry_on",
+    "leaving_on",
+    "sen_unit",
+    "resourced_provision",
+    "res",
+    "wbp",
+)
 
 
-def upsert_row(conn: sqlite3.Connection, actor: Actor, table: str, ref: str, fields: tuple[str, ...],
-               values: dict, personal: bool = False) -> list[str]:
+def upsert_row(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    table: str,
+    ref: str,
+    fields: tuple[str, ...],
+    values: dict,
+    personal: bool = False,
+) -> list[str]:
     """Set a child's one-row SEN2 record (sen2_person, sen2_plans); audited. For personal
     data the audit row names the fields that changed, never their values."""
     old = conn.execute(f"SELECT * FROM {table} WHERE case_ref = ?", (ref,)).fetchone()
@@ -137,9 +206,13 @@ def upsert_row(conn: sqlite3.Connection, actor: Actor, table: str, ref: str, fie
         f"INSERT INTO {table} (case_ref, {', '.join(fields)}, updated_utc) VALUES (?, {', '.join('?' * len(fields))}, ?)"
         f" ON CONFLICT (case_ref) DO UPDATE SET {', '.join(f'{f} = excluded.{f}' for f in fields)},"
         " updated_utc = excluded.updated_utc",
-        (ref, *(new[f] for f in fields), utc_now()))
+        (ref, *(new[f] for f in fields), utc_now()),
+    )
     if personal:
-        before, after = {f: "(recorded)" if old.get(f) else None for f in changed}, {f: "(recorded)" if new[f] else None for f in changed}
+        before, after = (
+            {f: "(recorded)" if old.get(f) else None for f in changed},
+            {f: "(recorded)" if new[f] else None for f in changed},
+        )
     else:
         before, after = {f: old.get(f) for f in changed}, {f: new[f] for f in changed}
     record(conn, actor, table, ref, "update" if old else "create", before, after, case_ref=ref)
@@ -150,7 +223,8 @@ def add_request(conn: sqlite3.Connection, ref: str, values: dict) -> int:
     cols = [f for f in REQUEST_FIELDS if f in values]
     cur = conn.execute(
         f"INSERT INTO sen2_requests (case_ref, {', '.join(cols)}, updated_utc) VALUES (?, {', '.join('?' * len(cols))}, ?)",
-        (ref, *(values[f] for f in cols), utc_now()))
+        (ref, *(values[f] for f in cols), utc_now()),
+    )
     return cur.lastrowid
 
 
@@ -158,7 +232,8 @@ def add_placement(conn: sqlite3.Connection, ref: str, values: dict) -> int:
     cur = conn.execute(
         f"INSERT INTO sen2_placements (case_ref, {', '.join(PLACEMENT_FIELDS)}, updated_utc)"
         f" VALUES (?, {', '.join('?' * len(PLACEMENT_FIELDS))}, ?)",
-        (ref, *(values.get(f) for f in PLACEMENT_FIELDS), utc_now()))
+        (ref, *(values.get(f) for f in PLACEMENT_FIELDS), utc_now()),
+    )
     return cur.lastrowid
 
 
@@ -166,64 +241,104 @@ def set_need(conn: sqlite3.Connection, ref: str, rank: str, need: str | None) ->
     if need is None:
         conn.execute("DELETE FROM sen2_needs WHERE case_ref = ? AND sen_type_rank = ?", (ref, rank))
     else:
-        conn.execute("INSERT OR REPLACE INTO sen2_needs (case_ref, sen_type_rank, sen_type) VALUES (?, ?, ?)",
-                     (ref, rank, need))
+        conn.execute(
+            "INSERT OR REPLACE INTO sen2_needs (case_ref, sen_type_rank, sen_type) VALUES (?, ?, ?)",
+            (ref, rank, need),
+        )
 
 
 def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO sen2_settings (key, value) VALUES (?, ?)", (key, value))
 
 
-def set_latest_request_items(conn: sqlite3.Connection, actor: Actor, ref: str, values: dict) -> list[str]:
+def set_latest_request_items(
+    conn: sqlite3.Connection, actor: Actor, ref: str, values: dict
+) -> list[str]:
     """Items of the child's latest assessment request (its source, RYA)."""
-    a = conn.execute("SELECT id FROM assessments WHERE case_ref = ? ORDER BY received_on DESC, id DESC LIMIT 1",
-                     (ref,)).fetchone()
+    a = conn.execute(
+        "SELECT id FROM assessments WHERE case_ref = ? ORDER BY received_on DESC, id DESC LIMIT 1",
+        (ref,),
+    ).fetchone()
     if a is None:
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError(f"{ref}: no assessment request recorded",
-                           hint=f"record it first: sendctl assessments request {ref} --received DATE")
+        raise SendctlError(
+            f"{ref}: no assessment request recorded",
+            hint=f"record it first: sendctl assessments request {ref} --received DATE",
+        )
     row = conn.execute("SELECT * FROM sen2_requests WHERE assessment_id = ?", (a["id"],)).fetchone()
     if row is None:
         add_request(conn, ref, {"assessment_id": a["id"], **values})
         before = {}
     else:
         before = {f: row[f] for f in values}
-        conn.execute(f"UPDATE sen2_requests SET {', '.join(f'{f} = ?' for f in values)}, updated_utc = ?"
-                     " WHERE id = ?", (*values.values(), utc_now(), row["id"]))
+        conn.execute(
+            f"UPDATE sen2_requests SET {', '.join(f'{f} = ?' for f in values)}, updated_utc = ?"
+            " WHERE id = ?",
+            (*values.values(), utc_now(), row["id"]),
+        )
     changed = [f for f in values if before.get(f) != values[f]]
     if changed:
-        record(conn, actor, "sen2_request", a["id"], "update", {f: before.get(f) for f in changed},
-               {f: values[f] for f in changed}, case_ref=ref)
+        record(
+            conn,
+            actor,
+            "sen2_request",
+            a["id"],
+            "update",
+            {f: before.get(f) for f in changed},
+            {f: values[f] for f in changed},
+            case_ref=ref,
+        )
     return changed
 
 
-def set_current_placement(conn: sqlite3.Connection, actor: Actor, ref: str, values: dict,
-                          start: str | None, left: str | None, new: bool) -> list[str]:
+def set_current_placement(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    ref: str,
+    values: dict,
+    start: str | None,
+    left: str | None,
+    new: bool,
+) -> list[str]:
     """The rank-1 placement: a new establishment is named in the plan and attended from `start`
     (the previous attended one closes on `left`); otherwise the current one's indicators change."""
     if new:
-        conn.execute("UPDATE sen2_placements SET leaving_on = ?, updated_utc = ? WHERE case_ref = ?"
-                     " AND kind = 'attended' AND placement_rank = '1' AND leaving_on IS NULL",
-                     (left, utc_now(), ref))
-        conn.execute("DELETE FROM sen2_placements WHERE case_ref = ? AND kind = 'named' AND placement_rank = '1'",
-                     (ref,))
+        conn.execute(
+            "UPDATE sen2_placements SET leaving_on = ?, updated_utc = ? WHERE case_ref = ?"
+            " AND kind = 'attended' AND placement_rank = '1' AND leaving_on IS NULL",
+            (left, utc_now(), ref),
+        )
+        conn.execute(
+            "DELETE FROM sen2_placements WHERE case_ref = ? AND kind = 'named' AND placement_rank = '1'",
+            (ref,),
+        )
         row = {"placement_rank": "1", "entry_on": start, **values}
-        add_placement(conn, ref, {**row, "kind": "named", "entry_on": None, "res": None, "wbp": None})
+        add_placement(
+            conn, ref, {**row, "kind": "named", "entry_on": None, "res": None, "wbp": None}
+        )
         add_placement(conn, ref, {**row, "kind": "attended"})
         record(conn, actor, "sen2_placement", ref, "create", None, row, case_ref=ref)
         return list(values)
-    cur = conn.execute("SELECT id FROM sen2_placements WHERE case_ref = ? AND placement_rank = '1'"
-                       " AND (kind = 'named' OR leaving_on IS NULL)", (ref,)).fetchall()
+    cur = conn.execute(
+        "SELECT id FROM sen2_placements WHERE case_ref = ? AND placement_rank = '1'"
+        " AND (kind = 'named' OR leaving_on IS NULL)",
+        (ref,),
+    ).fetchall()
     if not cur:
         from sendctl.domain.errors import SendctlError
 
-        raise SendctlError(f"{ref}: no current placement to change",
-                           hint="give --urn, --ukprn or --sen-setting with --placement-from")
+        raise SendctlError(
+            f"{ref}: no current placement to change",
+            hint="give --urn, --ukprn or --sen-setting with --placement-from",
+        )
     for r in cur:
         for f, v in values.items():
             if f in ("res", "wbp"):
-                conn.execute(f"UPDATE sen2_placements SET {f} = ? WHERE id = ? AND kind = 'attended'", (v, r["id"]))
+                conn.execute(
+                    f"UPDATE sen2_placements SET {f} = ? WHERE id = ? AND kind = 'attended'",
+                    (v, r["id"]),
+                )
             else:
                 conn.execute(f"UPDATE sen2_placements SET {f} = ? WHERE id = ?", (v, r["id"]))
     record(conn, actor, "sen2_placement", ref, "update", None, values, case_ref=ref)
@@ -237,7 +352,9 @@ _DECISION = {"A": "amend", "C": "cease", "M": "keep"}
 
 def find_case(conn: sqlite3.Connection, ref: str, upn: str | None) -> dict | None:
     if upn:
-        row = conn.execute("SELECT * FROM cases WHERE upn = ? ORDER BY case_ref LIMIT 1", (upn,)).fetchone()
+        row = conn.execute(
+            "SELECT * FROM cases WHERE upn = ? ORDER BY case_ref LIMIT 1", (upn,)
+        ).fetchone()
         if row:
             return dict(row)
     row = conn.execute("SELECT * FROM cases WHERE case_ref = ?", (ref,)).fetchone()
@@ -252,12 +369,24 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
 
     now = utc_now()
     if refresh:
-        conn.execute("DELETE FROM sen2_requests WHERE case_ref = ? AND assessment_id IS NULL", (ref,))
+        conn.execute(
+            "DELETE FROM sen2_requests WHERE case_ref = ? AND assessment_id IS NULL", (ref,)
+        )
         conn.execute("DELETE FROM sen2_placements WHERE case_ref = ?", (ref,))
         conn.execute("DELETE FROM sen2_needs WHERE case_ref = ?", (ref,))
-    upsert_row(conn, actor, "sen2_person", ref, PERSON_FIELDS, {f: p.get(f) for f in PERSON_FIELDS}, personal=True)
-    live = {r["received_on"]: r["id"] for r in conn.execute(
-        "SELECT id, received_on FROM assessments WHERE case_ref = ?", (ref,))}
+    upsert_row(
+        conn,
+        actor,
+        "sen2_person",
+        ref,
+        PERSON_FIELDS,
+        {f: p.get(f) for f in PERSON_FIELDS},
+        personal=True,
+    )
+    live = {
+        r["received_on"]: r["id"]
+        for r in conn.execute("SELECT id, received_on FROM assessments WHERE case_ref = ?", (ref,))
+    }
     n = 0
     plan_values: dict = {}
     for rq in p["requests"]:
@@ -265,11 +394,26 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
         plan = a.get("named_plan")
         ap = rq.get("active_plans")
         row = {f: rq.get(f) for f in REQUEST_FIELDS if f in rq}
-        row.update({f: a.get(f) for f in ("assessment_outcome", "assessment_outcome_on", "assessment_mediation",
-                                          "assessment_tribunal", "other_mediation", "other_tribunal", "week20")})
+        row.update(
+            {
+                f: a.get(f)
+                for f in (
+                    "assessment_outcome",
+                    "assessment_outcome_on",
+                    "assessment_mediation",
+                    "assessment_tribunal",
+                    "other_mediation",
+                    "other_tribunal",
+                    "week20",
+                )
+            }
+        )
         row["plan"] = 1 if plan is not None else 0
-        pending = rq.get("request_outcome") == "A" or a.get("assessment_outcome") == "A" or (
-            a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))
+        pending = (
+            rq.get("request_outcome") == "A"
+            or a.get("assessment_outcome") == "A"
+            or (a.get("assessment_outcome") == "Y" and not a.get("assessment_outcome_on"))
+        )
         received = rq.get("received_on")
         if received and received in live:
             continue  # already known as a live assessment
@@ -279,15 +423,33 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
             cur = conn.execute(
                 "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on, final_due_on,"
                 " decided_on, decision, created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ref, received, due.decision_on.isoformat(), due.no_plan_on.isoformat(), due.final_on.isoformat(),
-                 decided, "assess" if decided else None, now, now))
+                (
+                    ref,
+                    received,
+                    due.decision_on.isoformat(),
+                    due.no_plan_on.isoformat(),
+                    due.final_on.isoformat(),
+                    decided,
+                    "assess" if decided else None,
+                    now,
+                    now,
+                ),
+            )
             row["assessment_id"] = cur.lastrowid
             for f in ("request_outcome", "request_outcome_on"):
                 row[f] = None  # from the live assessment from now on
             if a.get("assessment_outcome") == "A":
                 row["assessment_outcome"] = None
-            record(conn, actor, "assessment", cur.lastrowid, "request", None,
-                   {"received_on": received, "source": "SEN2 return"}, case_ref=ref)
+            record(
+                conn,
+                actor,
+                "assessment",
+                cur.lastrowid,
+                "request",
+                None,
+                {"received_on": received, "source": "SEN2 return"},
+                case_ref=ref,
+            )
         add_request(conn, ref, row)
         n += 1
         if plan is not None:
@@ -295,16 +457,23 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
             for pl in plan.get("plan_detail") or []:
                 add_placement(conn, ref, {**pl, "kind": "named"})
             if plan.get("cease_on"):
-                exists = conn.execute("SELECT 1 FROM plan_events WHERE case_ref = ? AND event = 'end' AND event_on = ?",
-                                      (ref, plan["cease_on"])).fetchone()
+                exists = conn.execute(
+                    "SELECT 1 FROM plan_events WHERE case_ref = ? AND event = 'end' AND event_on = ?",
+                    (ref, plan["cease_on"]),
+                ).fetchone()
                 if not exists:
                     conn.execute(
                         "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, officer, recorded_utc)"
                         " VALUES (?, 'end', ?, ?, 'from a SEN2 return', ?, ?)",
-                        (ref, plan["cease_on"], plan.get("cease_reason"), actor.officer, now))
+                        (ref, plan["cease_on"], plan.get("cease_reason"), actor.officer, now),
+                    )
         if ap is not None:
-            plan_values.update({f: ap.get(f) for f in ("transfer_la", "review_draft_on", "phase_due_on",
-                                                       "phase_final_on")})
+            plan_values.update(
+                {
+                    f: ap.get(f)
+                    for f in ("transfer_la", "review_draft_on", "phase_due_on", "phase_final_on")
+                }
+            )
             for pl in ap.get("placement_detail") or []:
                 add_placement(conn, ref, {**pl, "kind": "attended"})
             for need in ap.get("sen_need") or []:
@@ -314,8 +483,16 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
                 conn.execute(
                     "INSERT OR IGNORE INTO reviews (case_ref, meeting_on, decision_due_on, decision, decided_on,"
                     " created_utc, updated_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (ref, ap["review_meeting_on"], due.isoformat(), _DECISION.get(ap.get("review_outcome") or ""),
-                     ap.get("last_review_on") if ap.get("review_outcome") else None, now, now))
+                    (
+                        ref,
+                        ap["review_meeting_on"],
+                        due.isoformat(),
+                        _DECISION.get(ap.get("review_outcome") or ""),
+                        ap.get("last_review_on") if ap.get("review_outcome") else None,
+                        now,
+                        now,
+                    ),
+                )
     if plan_values:
         upsert_row(conn, actor, "sen2_plans", ref, PLAN_FIELDS, plan_values)
     record(conn, actor, "sen2_import", ref, "import", None, {"requests": n}, case_ref=ref)
@@ -324,16 +501,23 @@ def import_child(conn: sqlite3.Connection, actor: Actor, ref: str, p: dict, refr
 
 def stage_person_items(conn: sqlite3.Connection, cols: list[str]) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.sen2_person_stage")
-    conn.execute(f"CREATE TEMP TABLE sen2_person_stage (case_ref TEXT PRIMARY KEY, {', '.join(cols)})")
+    conn.execute(
+        f"CREATE TEMP TABLE sen2_person_stage (case_ref TEXT PRIMARY KEY, {', '.join(cols)})"
+    )
 
 
 def stage_rows(conn: sqlite3.Connection, cols: list[str], rows: list[tuple]) -> None:
     if rows:
-        conn.executemany(f"INSERT OR REPLACE INTO temp.sen2_person_stage (case_ref, {', '.join(cols)})"
-                         f" VALUES (?, {', '.join('?' * len(cols))})", rows)
+        conn.executemany(
+            f"INSERT OR REPLACE INTO temp.sen2_person_stage (case_ref, {', '.join(cols)})"
+            f" VALUES (?, {', '.join('?' * len(cols))})",
+            rows,
+        )
 
 
-def apply_staged_person_items(conn: sqlite3.Connection, actor: Actor, cols: list[str], source: str) -> None:
+def apply_staged_person_items(
+    conn: sqlite3.Connection, actor: Actor, cols: list[str], source: str
+) -> None:
     """The file's person items into sen2_person (columns the file has are set, an empty cell
     clears); one audit row naming the fields and the count, never a value."""
     n = conn.execute(
@@ -343,7 +527,8 @@ def apply_staged_person_items(conn: sqlite3.Connection, actor: Actor, cols: list
         f" ON CONFLICT (case_ref) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols)},"
         " updated_utc = excluded.updated_utc"
         f" WHERE {' OR '.join(f'{c} IS NOT excluded.{c}' for c in cols)}",
-        (utc_now(),)).rowcount
+        (utc_now(),),
+    ).rowcount
     conn.execute("DROP TABLE temp.sen2_person_stage")
     if n:
         record(conn, actor, "sen2_person", source, "import", None, {"fields": cols, "rows": n})

@@ -22,16 +22,23 @@ def env(**extra) -> dict:
     return e
 
 
-def cli(db: Path, *args, expect: int | None = 0, timeout: float = 60, umask: int | None = None,
-        **envx) -> subprocess.CompletedProcess:
+def cli(
+    db: Path, *args, expect: int | None = 0, timeout: float = 60, umask: int | None = None, **envx
+) -> subprocess.CompletedProcess:
     """Run `python -m sendctl --db DB ARGS` to completion; check the exit code."""
     pre = None
     if umask is not None:
+
         def pre():
             os.umask(umask)
+
     r = subprocess.run(
         [PY, "-m", "sendctl", "--db", str(db), *map(str, args)],
-        env=env(**envx), capture_output=True, text=True, timeout=timeout, preexec_fn=pre,
+        env=env(**envx),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=pre,
     )
     if expect is not None and r.returncode != expect:
         raise AssertionError(
@@ -44,7 +51,10 @@ def cli(db: Path, *args, expect: int | None = 0, timeout: float = 60, umask: int
 def start(db: Path, *args, **envx) -> subprocess.Popen:
     return subprocess.Popen(
         [PY, "-m", "sendctl", "--db", str(db), *map(str, args)],
-        env=env(**envx), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env(**envx),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -57,11 +67,13 @@ def fingerprint(db: Path) -> dict[str, tuple[int, str]]:
     try:
         out = {}
         schema = conn.execute(
-            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+            "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        ).fetchall()
         out["<schema>"] = (len(schema), hashlib.sha256(repr(schema).encode()).hexdigest())
         out["<user_version>"] = (conn.execute("PRAGMA user_version").fetchone()[0], "")
         for (t,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").fetchall():
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"
+        ).fetchall():
             h = hashlib.sha256()
             n = 0
             for row in conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid'):
@@ -84,8 +96,10 @@ def assert_no_traceback(text: str) -> None:
 
 # --- generated files ------------------------------------------------------------------------
 
-CASE_HEADER = ("case_ref,upn,forename,surname,date_of_birth,setting,setting_type,out_of_county,"
-               "primary_need,plan_type,plan_issued_on,caseworker,caseworker_email\n")
+CASE_HEADER = (
+    "case_ref,upn,forename,surname,date_of_birth,setting,setting_type,out_of_county,"
+    "primary_need,plan_type,plan_issued_on,caseworker,caseworker_email\n"
+)
 NEEDS = ("ASD", "SEMH", "SLCN", "MLD", "SPLD")
 
 
@@ -95,10 +109,12 @@ def case_rows(n: int, prefix: str = "REL", start_at: int = 1, caseworkers: int =
         dob = base + timedelta(days=i % 3650)
         plan = ("statement", "ehcp", "sen_support")[i % 3]
         cw = i % caseworkers
-        yield (f"{prefix}-{i:06d},,Child{i % 97},Surname{i % 89},{dob.isoformat()},"
-               f"Setting {i % 40},Mainstream academy,N,{NEEDS[i % 5]},{plan},"
-               f"{'2012-06-01' if plan != 'sen_support' else ''},Worker {cw},"
-               f"worker{cw}@rutland.example\n")
+        yield (
+            f"{prefix}-{i:06d},,Child{i % 97},Surname{i % 89},{dob.isoformat()},"
+            f"Setting {i % 40},Mainstream academy,N,{NEEDS[i % 5]},{plan},"
+            f"{'2012-06-01' if plan != 'sen_support' else ''},Worker {cw},"
+            f"worker{cw}@rutland.example\n"
+        )
 
 
 def write_cases(path: Path, n: int, **kw) -> Path:
@@ -117,8 +133,10 @@ def write_spend(path: Path, n: int, fund: str = "big", tag: str = "R") -> Path:
         f.write(SPEND_HEADER)
         for i in range(n):
             d = d0 + timedelta(days=i % 360)
-            f.write(f"{fund},{d.isoformat()},{1 + i % 50}.{i % 100:02d},actual,"
-                    f"Row {tag}{i} description,Supplier {i % 30} Ltd,INV-{tag}{i}\n")
+            f.write(
+                f"{fund},{d.isoformat()},{1 + i % 50}.{i % 100:02d},actual,"
+                f"Row {tag}{i} description,Supplier {i % 30} Ltd,INV-{tag}{i}\n"
+            )
     return path
 
 
@@ -136,16 +154,28 @@ def write_panel(path: Path, n: int, n_cases: int, prefix: str = "REL") -> Path:
             meeting = d0 + timedelta(days=14 * (i % 20))
             outcome = OUTCOMES[i % 3]
             cost = "" if outcome == "declined" else f"{1000 + i}.00"  # a refusal carries no cost
-            f.write(f"{ref},{meeting.isoformat()},{REQUESTS[i % 4]},{outcome},"
-                    f"{cost},Provider {i % 7},N\n")
+            f.write(
+                f"{ref},{meeting.isoformat()},{REQUESTS[i % 4]},{outcome},"
+                f"{cost},Provider {i % 7},N\n"
+            )
     return path
 
 
 def seeded_db(db: Path, n_cases: int = 200, caseworkers: int = 4) -> Path:
     """A database with the funds, a big test fund, and n_cases cases (through the CLI)."""
     cli(db, "init")
-    cli(db, "funds", "add", "big", "--name", "Reliability test fund", "--kind", "revenue",
-        "--allocation", "£50,000,000")
+    cli(
+        db,
+        "funds",
+        "add",
+        "big",
+        "--name",
+        "Reliability test fund",
+        "--kind",
+        "revenue",
+        "--allocation",
+        "£50,000,000",
+    )
     if n_cases:
         src = write_cases(db.with_name("seed-cases.csv"), n_cases, caseworkers=caseworkers)
         cli(db, "cases", "import", src, "--as-of", AS_OF)

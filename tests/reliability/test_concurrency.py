@@ -26,18 +26,32 @@ print(json.dumps(codes))
 
 
 def _spend_jobs(w):
-    return [["spend", "post", "big", f"{w + 1}.{i:02d}", "--date", "2017-05-02",
-             "--description", f"worker {w} post {i}", "--invoice", f"W{w}-{i}"]
-            for i in range(POSTS_EACH)]
+    return [
+        [
+            "spend",
+            "post",
+            "big",
+            f"{w + 1}.{i:02d}",
+            "--date",
+            "2017-05-02",
+            "--description",
+            f"worker {w} post {i}",
+            "--invoice",
+            f"W{w}-{i}",
+        ]
+        for i in range(POSTS_EACH)
+    ]
 
 
 def _transfer_jobs(w):
     jobs = []
     for k in range(CASES_EACH):
         ref = f"REL-{3 * (w * CASES_EACH + k + 1):06d}"  # statements: every third case
-        jobs += [["transfers", "start", ref, "--date", "2016-12-20"],
-                 ["transfers", "record", ref, "draft-issued", "--date", "2017-02-01"],
-                 ["transfers", "record", ref, "final-issued", "--date", "2017-03-01"]]
+        jobs += [
+            ["transfers", "start", ref, "--date", "2016-12-20"],
+            ["transfers", "record", ref, "draft-issued", "--date", "2017-02-01"],
+            ["transfers", "record", ref, "final-issued", "--date", "2017-03-01"],
+        ]
     return jobs
 
 
@@ -58,10 +72,16 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     audit0 = count(db, "SELECT count(*) FROM audit_log")
     jobs = [_spend_jobs(w) for w in range(SPEND_WORKERS)]
     jobs += [_transfer_jobs(w) for w in range(TRANSFER_WORKERS)]
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, json.dumps(j)],
-                              env=env(SENDCTL_DB=db, SENDCTL_OFFICER="worker"),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for j in jobs]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, json.dumps(j)],
+            env=env(SENDCTL_DB=db, SENDCTL_OFFICER="worker"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for j in jobs
+    ]
     results = [p.communicate(timeout=150) for p in procs]
     for (out, err), j in zip(results, jobs, strict=True):
         assert "locked" not in err and "busy" not in err, err[-1000:]
@@ -74,7 +94,8 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert count(db, "SELECT sum(amount_pence) FROM ledger_entries WHERE fund = 'big'") == total
     assert count(db, "SELECT count(*) FROM clock_events") == events0 + events
     assert count(db, "SELECT count(*) FROM transfers WHERE outcome = 'ehcp_issued'") == (
-        TRANSFER_WORKERS * CASES_EACH)
+        TRANSFER_WORKERS * CASES_EACH
+    )
     assert count(db, "SELECT count(*) FROM audit_log") >= audit0 + posts + events
     cli(db, "doctor")
     print(f"concurrency: {len(procs)} writer processes, {posts} postings + {events} events, 0 lost")
@@ -83,8 +104,9 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 def test_writer_behind_a_held_lock_exits_4_after_the_busy_timeout(tmp_path):
     db = seeded_db(tmp_path / "held.db", 30)
     cases_csv = tmp_path / "more.csv"
-    cases_csv.write_text("case_ref,forename,surname,date_of_birth,plan_type\n"
-                         "NEW-1,Ann,Example,2010-01-01,ehcp\n")
+    cases_csv.write_text(
+        "case_ref,forename,surname,date_of_birth,plan_type\nNEW-1,Ann,Example,2010-01-01,ehcp\n"
+    )
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -92,8 +114,17 @@ def test_writer_behind_a_held_lock_exits_4_after_the_busy_timeout(tmp_path):
             ("spend", "post", "big", "5", "--date", "2017-05-02", "--description", "held"),
             ("transfers", "start", "REL-000003", "--date", "2016-12-20"),
             ("cases", "import", cases_csv, "--as-of", AS_OF),
-            ("panel", "record", "REL-000003", "--date", "2017-01-05", "--request", "top-up",
-             "--outcome", "agreed"),
+            (
+                "panel",
+                "record",
+                "REL-000003",
+                "--date",
+                "2017-01-05",
+                "--request",
+                "top-up",
+                "--outcome",
+                "agreed",
+            ),
         ]
         for args in writes:
             t0 = time.monotonic()

@@ -18,20 +18,38 @@ def full(run, db_path):
     f = write_cases(db_path.with_name("c.csv"), 9)
     run("cases", "import", f, "--as-of", AS_OF)
     run("transfers", "start", "REL-000003", "--date", "2016-12-20")
-    run("panel", "record", "REL-000003", "--date", "2017-01-05", "--request", "top-up",
-        "--outcome", "agreed", "--annual-cost", "1000")
+    run(
+        "panel",
+        "record",
+        "REL-000003",
+        "--date",
+        "2017-01-05",
+        "--request",
+        "top-up",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "1000",
+    )
     run("spend", "post", "reserve", "100", "--date", "2017-05-02", "--description", "x")
     conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO notifications_sent (recipient, case_ref, clock, due_on, sent_on, "
-                 "sent_utc) VALUES ('a@x.example', 'REL-000003', 'transfer', '2017-04-25', "
-                 "'2017-04-18', '2017-04-18T07:00:00+00:00')")
+    conn.execute(
+        "INSERT INTO notifications_sent (recipient, case_ref, clock, due_on, sent_on, "
+        "sent_utc) VALUES ('a@x.example', 'REL-000003', 'transfer', '2017-04-25', "
+        "'2017-04-18', '2017-04-18T07:00:00+00:00')"
+    )
     conn.commit()
     conn.close()
     return db_path
 
 
-APPEND_ONLY = ["ledger_entries", "panel_decisions", "audit_log", "notifications_sent",
-               "clock_events"]
+APPEND_ONLY = [
+    "ledger_entries",
+    "panel_decisions",
+    "audit_log",
+    "notifications_sent",
+    "clock_events",
+]
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY)
@@ -49,8 +67,11 @@ def test_database_refuses_update_and_delete_of_append_only_rows(full, table):
         assert n >= 1
         col = raw.execute(f"SELECT * FROM {table}").description[1][0]
         for conn in (raw, ours):
-            for sql in (f"UPDATE {table} SET {col} = {col}", f"DELETE FROM {table}",
-                        f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table})"):
+            for sql in (
+                f"UPDATE {table} SET {col} = {col}",
+                f"DELETE FROM {table}",
+                f"DELETE FROM {table} WHERE id = (SELECT max(id) FROM {table})",
+            ):
                 with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                     conn.execute(sql)
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
@@ -86,8 +107,19 @@ def test_files_are_0600_even_with_a_permissive_umask(tmp_path):
     db = tmp_path / "perm.db"
     cli(db, "init", umask=0o022)
     assert _mode(db) == 0o600
-    cli(db, "funds", "add", "big", "--name", "T", "--kind", "revenue", "--allocation", "£1,000,000",
-        umask=0o022)
+    cli(
+        db,
+        "funds",
+        "add",
+        "big",
+        "--name",
+        "T",
+        "--kind",
+        "revenue",
+        "--allocation",
+        "£1,000,000",
+        umask=0o022,
+    )
     # -wal and -shm exist while a writer works: catch them with SIGKILL mid-import
     big = write_cases(tmp_path / "big.csv", 20_000)
     p = start(db, "cases", "import", big, "--as-of", AS_OF)
@@ -140,32 +172,78 @@ def test_errors_name_line_and_field_never_the_childs_personal_data(run, full, db
         f"P-7,,{SECRET_FORENAME},{SECRET_SURNAME},2010-01-01,S,T,N,XYZ,ehcp,,W,w@x.example",
     ]
     f = db_path.with_name("pii.csv")
-    f.write_text("case_ref,upn,forename,surname,date_of_birth,setting,setting_type,out_of_county,"
-                 "primary_need,plan_type,plan_issued_on,caseworker,caseworker_email\n"
-                 + "\n".join(rows) + "\n")
+    f.write_text(
+        "case_ref,upn,forename,surname,date_of_birth,setting,setting_type,out_of_county,"
+        "primary_need,plan_type,plan_issued_on,caseworker,caseworker_email\n"
+        + "\n".join(rows)
+        + "\n"
+    )
     r = run("cases", "import", f, "--as-of", AS_OF, expect=1)
     err = r.stderr
-    for line, field in [(2, "upn"), (3, "date_of_birth"), (4, "surname"), (5, "forename"),
-                        (6, "date_of_birth"), (7, "date_of_birth"), (8, "primary_need")]:
+    for line, field in [
+        (2, "upn"),
+        (3, "date_of_birth"),
+        (4, "surname"),
+        (5, "forename"),
+        (6, "date_of_birth"),
+        (7, "date_of_birth"),
+        (8, "primary_need"),
+    ]:
         assert f"pii.csv:{line}: {field}:" in err, (line, field, err)
     assert "(got 'XYZ')" in err  # a code, not personal data: still echoed
-    for secret in (SECRET_SURNAME, SECRET_FORENAME, SECRET_UPN, SECRET_DOB, "2030-01-01",
-                   "1960-01-01"):
+    for secret in (
+        SECRET_SURNAME,
+        SECRET_FORENAME,
+        SECRET_UPN,
+        SECRET_DOB,
+        "2030-01-01",
+        "1960-01-01",
+    ):
         assert secret not in err, secret
     # single edits follow the same rule
-    for opts in (["--upn", SECRET_UPN], ["--dob", SECRET_DOB], ["--surname", long_name],
-                 ["--forename", long_name]):
+    for opts in (
+        ["--upn", SECRET_UPN],
+        ["--dob", SECRET_DOB],
+        ["--surname", long_name],
+        ["--forename", long_name],
+    ):
         r = run("cases", "update", "REL-000001", *opts, "--as-of", AS_OF, expect=1)
         assert "REL-000001" in r.stderr or opts[0] in r.stderr
         for secret in (SECRET_SURNAME, SECRET_UPN, SECRET_DOB):
             assert secret not in r.stderr, (opts, r.stderr)
-    r = run("cases", "add", "P-9", "--forename", SECRET_FORENAME, "--surname", SECRET_SURNAME,
-            "--dob", SECRET_DOB, "--upn", SECRET_UPN, "--plan", "ehcp", "--as-of", AS_OF, expect=1)
+    r = run(
+        "cases",
+        "add",
+        "P-9",
+        "--forename",
+        SECRET_FORENAME,
+        "--surname",
+        SECRET_SURNAME,
+        "--dob",
+        SECRET_DOB,
+        "--upn",
+        SECRET_UPN,
+        "--plan",
+        "ehcp",
+        "--as-of",
+        AS_OF,
+        expect=1,
+    )
     for secret in (SECRET_SURNAME, SECRET_FORENAME, SECRET_UPN, SECRET_DOB):
         assert secret not in r.stderr, r.stderr
     # a case that does not exist: the reference only
-    r = run("panel", "record", "NOPE-1", "--date", "2017-01-05", "--request", "top-up",
-            "--outcome", "agreed", expect=1)
+    r = run(
+        "panel",
+        "record",
+        "NOPE-1",
+        "--date",
+        "2017-01-05",
+        "--request",
+        "top-up",
+        "--outcome",
+        "agreed",
+        expect=1,
+    )
     assert "NOPE-1" in r.stderr
 
 

@@ -11,28 +11,73 @@ from reliability.hostile import GOOD_ROW, HEADERS
 from reliability.support import AS_OF, assert_no_traceback, fingerprint
 
 EXAMPLES = 100  # per import and strategy: 3 imports x 2 strategies x 100 = 600 runs
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 VALID = {
-    "cases": HEADERS["cases"] + "".join(
+    "cases": HEADERS["cases"]
+    + "".join(
         f"F-{i},,Ann,Example,2010-0{i}-01,School {i},Mainstream,N,ASD,ehcp,2015-01-01,W,w@x.example\n"
-        for i in range(1, 5)),
-    "panel": HEADERS["panel"] + "".join(
-        f"REL-00000{i},2017-01-0{i},top-up,agreed,{i}000.00,Provider {i},N\n" for i in range(1, 5)),
-    "spend": HEADERS["spend"] + "".join(
-        f"big,2017-05-0{i},{i}0.00,actual,Payment {i},Supplier {i} Ltd,INV-{i}\n" for i in range(1, 5)),
+        for i in range(1, 5)
+    ),
+    "panel": HEADERS["panel"]
+    + "".join(
+        f"REL-00000{i},2017-01-0{i},top-up,agreed,{i}000.00,Provider {i},N\n" for i in range(1, 5)
+    ),
+    "spend": HEADERS["spend"]
+    + "".join(
+        f"big,2017-05-0{i},{i}0.00,actual,Payment {i},Supplier {i} Ltd,INV-{i}\n"
+        for i in range(1, 5)
+    ),
 }
 assert all(GOOD_ROW)  # same shapes as the hostile files
 
-NASTY = st.sampled_from([
-    ",", '"', "\n", "\r", "\r\n", "\t", "=", "+", "-", "@", "\x00", "\ufeff", "é", "£", "\u202e",
-    "'; DROP TABLE cases; --", "9" * 40, "-1", "0", "1e308", "NaN", "2017-02-30", "31/13/2017",
-    "Y", "N", "maybe", " " * 3, "\\", "%s", "{0}", "x" * 300, "ehcp", "statement", "agreed",
-])
+NASTY = st.sampled_from(
+    [
+        ",",
+        '"',
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        "=",
+        "+",
+        "-",
+        "@",
+        "\x00",
+        "\ufeff",
+        "é",
+        "£",
+        "\u202e",
+        "'; DROP TABLE cases; --",
+        "9" * 40,
+        "-1",
+        "0",
+        "1e308",
+        "NaN",
+        "2017-02-30",
+        "31/13/2017",
+        "Y",
+        "N",
+        "maybe",
+        " " * 3,
+        "\\",
+        "%s",
+        "{0}",
+        "x" * 300,
+        "ehcp",
+        "statement",
+        "agreed",
+    ]
+)
 MUTATION = st.tuples(
     st.sampled_from(["insert", "delete", "replace", "dup_line", "drop_line", "blank_field"]),
-    st.integers(0, 10_000), st.integers(0, 10_000),
+    st.integers(0, 10_000),
+    st.integers(0, 10_000),
     st.one_of(NASTY, st.text(max_size=6)),
 )
 
@@ -46,7 +91,7 @@ def mutate(text: str, ops) -> str:
         if op == "insert":
             lines[i] = line[:pos] + payload + line[pos:]
         elif op == "delete":
-            lines[i] = line[:pos] + line[pos + 1 + len(payload):]
+            lines[i] = line[:pos] + line[pos + 1 + len(payload) :]
         elif op == "replace":
             cells = line.split(",")
             cells[b % len(cells)] = payload
@@ -69,12 +114,27 @@ def mutate(text: str, ops) -> str:
 def template(run, tmp_path):
     db = tmp_path / "template.db"
     run("--db", db, "init")
-    run("--db", db, "funds", "add", "big", "--name", "Test", "--kind", "revenue",
-        "--allocation", "£1,000,000")
+    run(
+        "--db",
+        db,
+        "funds",
+        "add",
+        "big",
+        "--name",
+        "Test",
+        "--kind",
+        "revenue",
+        "--allocation",
+        "£1,000,000",
+    )
     f = tmp_path / "seed.csv"
-    f.write_text(HEADERS["cases"] + "".join(
-        f"REL-{i:06d},,Ann,Example,2010-01-01,S,T,N,ASD,ehcp,2015-01-01,W,w@x.example\n"
-        for i in range(1, 6)))
+    f.write_text(
+        HEADERS["cases"]
+        + "".join(
+            f"REL-{i:06d},,Ann,Example,2010-01-01,S,T,N,ASD,ehcp,2015-01-01,W,w@x.example\n"
+            for i in range(1, 6)
+        )
+    )
     run("--db", db, "cases", "import", f, "--as-of", AS_OF)
     return db, fingerprint(db)
 

@@ -27,9 +27,13 @@ def seeded(run, db_path):
     run("init")
     run("funds", "add", "big", "--name", "Test", "--kind", "revenue", "--allocation", "£1,000,000")
     f = db_path.with_name("seed.csv")
-    f.write_text(HEADERS["cases"] + "".join(
-        f"REL-{i:06d},,Ann,Example,2010-01-01,S,T,N,ASD,ehcp,2015-01-01,W,w@x.example\n"
-        for i in range(1, 6)))
+    f.write_text(
+        HEADERS["cases"]
+        + "".join(
+            f"REL-{i:06d},,Ann,Example,2010-01-01,S,T,N,ASD,ehcp,2015-01-01,W,w@x.example\n"
+            for i in range(1, 6)
+        )
+    )
     run("cases", "import", f, "--as-of", AS_OF)
     return db_path
 

@@ -12,11 +12,25 @@ from notify_support import SmtpServer, Store
 from reliability.support import AS_OF, assert_no_traceback, fingerprint
 
 SQL_TEXT = [
-    "' OR '1'='1", "x'; DROP TABLE cases; --", '" OR 1=1 --', "REL-000001' --", "%", "_",
-    "\\", "*", "') UNION SELECT name, sql FROM sqlite_master --", "1; DELETE FROM audit_log",
+    "' OR '1'='1",
+    "x'; DROP TABLE cases; --",
+    '" OR 1=1 --',
+    "REL-000001' --",
+    "%",
+    "_",
+    "\\",
+    "*",
+    "') UNION SELECT name, sql FROM sqlite_master --",
+    "1; DELETE FROM audit_log",
 ]
-FORMULA = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
-           "@SUM(1+1)+cmd|' /C calc'!A0", "\t=1+1", "\r=1+1"]
+FORMULA = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 @pytest.fixture
@@ -25,8 +39,10 @@ def data(run, db_path, monkeypatch):
     run("init")
     run("funds", "add", "big", "--name", "Test", "--kind", "revenue", "--allocation", "£100,000")
     f = db_path.with_name("cases.csv")
-    rows = ["case_ref,forename,surname,date_of_birth,plan_type,setting,setting_type,caseworker,"
-            "caseworker_email"]
+    rows = [
+        "case_ref,forename,surname,date_of_birth,plan_type,setting,setting_type,caseworker,"
+        "caseworker_email"
+    ]
     for i, v in enumerate(FORMULA, 1):
         q = '"' + v.replace('"', '""') + '"'
         rows.append(f"REL-00000{i},{q},{q},2009-0{i}-02,statement,{q},{q},{q},cw{i}@x.example")
@@ -34,21 +50,62 @@ def data(run, db_path, monkeypatch):
     run("cases", "import", f, "--as-of", AS_OF)
     run("transfers", "start", "REL-000001", "--date", "2016-12-20")
     for i, v in enumerate(FORMULA, 1):
-        run("panel", "record", f"REL-00000{i}", "--date", "2017-01-05", "--request", "top-up",
-            "--outcome", "agreed", "--provider", v, "--note", v, "--annual-cost", "100")
-        run("--officer", v, "spend", "post", "big", "10", "--date", "2017-05-02",
-            "--description", v, "--supplier", v, "--invoice", v)
+        run(
+            "panel",
+            "record",
+            f"REL-00000{i}",
+            "--date",
+            "2017-01-05",
+            "--request",
+            "top-up",
+            "--outcome",
+            "agreed",
+            "--provider",
+            v,
+            "--note",
+            v,
+            "--annual-cost",
+            "100",
+        )
+        run(
+            "--officer",
+            v,
+            "spend",
+            "post",
+            "big",
+            "10",
+            "--date",
+            "2017-05-02",
+            "--description",
+            v,
+            "--supplier",
+            v,
+            "--invoice",
+            v,
+        )
     return db_path
 
 
 FILTERS = [
-    ("cases", "list", "--search"), ("cases", "list", "--caseworker"), ("cases", "list", "--need"),
-    ("cases", "list", "--setting"), ("panel", "list", "--case"), ("panel", "list", "--request"),
-    ("panel", "list", "--outcome"), ("audit", "--case"), ("audit", "--officer"),
-    ("audit", "--entity"), ("spend", "list", "--fund"), ("spend", "list", "--fy"),
-    ("spend", "export", "--fund"), ("deadlines", "--caseworker"),
-    ("transfers", "list", "--caseworker"), ("cases", "show"), ("funds", "balances", "--fy"),
-    ("audit", "--since"), ("panel", "list", "--date"),
+    ("cases", "list", "--search"),
+    ("cases", "list", "--caseworker"),
+    ("cases", "list", "--need"),
+    ("cases", "list", "--setting"),
+    ("panel", "list", "--case"),
+    ("panel", "list", "--request"),
+    ("panel", "list", "--outcome"),
+    ("audit", "--case"),
+    ("audit", "--officer"),
+    ("audit", "--entity"),
+    ("spend", "list", "--fund"),
+    ("spend", "list", "--fy"),
+    ("spend", "export", "--fund"),
+    ("deadlines", "--caseworker"),
+    ("transfers", "list", "--caseworker"),
+    ("cases", "show"),
+    ("funds", "balances", "--fy"),
+    ("audit", "--since"),
+    ("panel", "list", "--date"),
 ]
 
 
@@ -72,18 +129,30 @@ def test_sql_text_in_filters_matches_nothing_and_changes_nothing(run, data, cmd)
         else:
             low = r.stderr.lower()
             assert r.stderr.startswith("Error: "), r.stderr
-            for leak in ("syntax error", "unrecognized token", "no such column", "operationalerror"):
+            for leak in (
+                "syntax error",
+                "unrecognized token",
+                "no such column",
+                "operationalerror",
+            ):
                 assert leak not in low, r.stderr
     assert fingerprint(data) == before
 
 
 EXPORTS = [
-    ("cases", "list"), ("panel", "list"), ("spend", "list"), ("spend", "export"),
-    ("deadlines", "--all", "--as-of", AS_OF), ("audit",), ("transfers", "list"),
+    ("cases", "list"),
+    ("panel", "list"),
+    ("spend", "list"),
+    ("spend", "export"),
+    ("deadlines", "--all", "--as-of", AS_OF),
+    ("audit",),
+    ("transfers", "list"),
 ]
 
 
-@pytest.mark.parametrize("cmd", EXPORTS, ids=[c[0] + " " + c[1] if len(c) > 1 else c[0] for c in EXPORTS])
+@pytest.mark.parametrize(
+    "cmd", EXPORTS, ids=[c[0] + " " + c[1] if len(c) > 1 else c[0] for c in EXPORTS]
+)
 def test_no_csv_export_cell_starts_a_formula(run, data, tmp_path, cmd):
     out = tmp_path / "export.csv"
     args = [*cmd, "--output", out] + ([] if cmd[:2] == ("spend", "export") else ["--format", "csv"])
@@ -113,9 +182,11 @@ def test_crlf_never_reaches_an_email_header(run, data, db_path, monkeypatch):
     assert "--caseworker-email" in r.stderr
     # data that got in some other way (an older version, a hand edit)
     conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE cases SET caseworker_email = ?, forename = ?, caseworker = ? "
-                 "WHERE case_ref = 'REL-000001'",
-                 ("cw1@x.example" + evil, "Ann" + evil, "Jo" + evil))
+    conn.execute(
+        "UPDATE cases SET caseworker_email = ?, forename = ?, caseworker = ? "
+        "WHERE case_ref = 'REL-000001'",
+        ("cw1@x.example" + evil, "Ann" + evil, "Jo" + evil),
+    )
     conn.commit()
     conn.close()
     with SmtpServer(Store()) as server:
@@ -152,8 +223,11 @@ def _paths(tmp_path, db_path):
     }
 
 
-@pytest.mark.parametrize("cmd", [("cases", "list", "--format", "csv"), ("spend", "export"),
-                                 ("audit", "--format", "json")], ids=lambda c: " ".join(c))
+@pytest.mark.parametrize(
+    "cmd",
+    [("cases", "list", "--format", "csv"), ("spend", "export"), ("audit", "--format", "json")],
+    ids=lambda c: " ".join(c),
+)
 def test_output_path_tricks_are_refused(run, data, db_path, tmp_path, cmd):
     before = fingerprint(data)
     # a live WAL beside the database, as while another sendctl works

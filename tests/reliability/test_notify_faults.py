@@ -34,8 +34,12 @@ def slow_server(monkeypatch):
 def recorded(db):
     conn = sqlite3.connect(db)
     try:
-        return {tuple(r) for r in conn.execute(
-            "SELECT recipient, case_ref, clock, due_on FROM notifications_sent")}
+        return {
+            tuple(r)
+            for r in conn.execute(
+                "SELECT recipient, case_ref, clock, due_on FROM notifications_sent"
+            )
+        }
     finally:
         conn.close()
 
@@ -45,7 +49,8 @@ def recipients(server) -> list[str]:
 
 
 def test_killed_notify_records_only_what_was_accepted_and_rerun_completes(
-        clocks_db, copy_db, slow_server):
+    clocks_db, copy_db, slow_server
+):
     ref = copy_db(clocks_db, "reference.db")
     t0 = time.monotonic()
     cli(ref, *NOTIFY)
