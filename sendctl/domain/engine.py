@@ -390,141 +390,69 @@ def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
 def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
     rx = a.received_on
     exc = f"; exception: {a.exception}" if a.exception else ""
-    out = [
-        _make(
-            "assessment_decision_6w",
-            C.within_weeks(rx, R.ASSESS_DECISION_WEEKS),
+
+    def clock(
+        rule_id: str,
+        weeks: int,
+        done: date | None = None,
+        detail: str = "",
+        status: str | None = None,
+    ) -> Clock:
+        """One of the request's clocks: every one runs from the day the request was received."""
+        return _make(
+            rule_id,
+            C.within_weeks(rx, weeks),
             as_of,
             within,
             "request received",
             rx,
-            a.decided_on,
-            f"{a.decision or 'no decision yet'}{exc}",
+            done,
+            detail,
+            status,
         )
-    ]
-    no_plan_due = C.within_weeks(rx, R.ASSESS_NO_PLAN_WEEKS)
-    final_due = C.within_weeks(rx, R.ASSESS_FINAL_WEEKS)
+
+    na = "not_applicable"
+    decision = clock(
+        "assessment_decision_6w",
+        R.ASSESS_DECISION_WEEKS,
+        a.decided_on,
+        f"{a.decision or 'no decision yet'}{exc}",
+    )
+    no_plan, final = "assessment_no_plan_16w", "assessment_final_20w"
+    no_plan_w, final_w = R.ASSESS_NO_PLAN_WEEKS, R.ASSESS_FINAL_WEEKS
     if a.outcome == "refused":
-        na = "not applicable: refused to assess"
-        out.append(
-            _make(
-                "assessment_no_plan_16w",
-                no_plan_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail=na,
-                status="not_applicable",
-            )
-        )
-        out.append(
-            _make(
-                "assessment_final_20w",
-                final_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail=na,
-                status="not_applicable",
-            )
-        )
-        return out
+        why = "not applicable: refused to assess"
+        return [
+            decision,
+            clock(no_plan, no_plan_w, detail=why, status=na),
+            clock(final, final_w, detail=why, status=na),
+        ]
     # 16 weeks: only a decision NOT to issue a plan meets or breaks it (reg 10(1)); a draft
     # neither meets nor breaks it; a final plan makes it moot.
     if a.outcome == "no_plan":
-        out.append(
-            _make(
-                "assessment_no_plan_16w",
-                no_plan_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                a.concluded_on,
-                f"no-plan decision notified{exc}",
-            )
-        )
+        sixteen = clock(no_plan, no_plan_w, a.concluded_on, f"no-plan decision notified{exc}")
     elif a.outcome == "ehcp_issued":
-        out.append(
-            _make(
-                "assessment_no_plan_16w",
-                no_plan_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail="not applicable: a plan was issued",
-                status="not_applicable",
-            )
-        )
+        sixteen = clock(no_plan, no_plan_w, detail="not applicable: a plan was issued", status=na)
     elif a.draft_on is not None:
-        out.append(
-            _make(
-                "assessment_no_plan_16w",
-                no_plan_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail=f"draft issued {a.draft_on}: the LA is issuing a plan",
-                status="not_applicable",
-            )
+        sixteen = clock(
+            no_plan,
+            no_plan_w,
+            detail=f"draft issued {a.draft_on}: the LA is issuing a plan",
+            status=na,
         )
     else:
-        out.append(
-            _make(
-                "assessment_no_plan_16w",
-                no_plan_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail=f"received {rx}{exc}",
-            )
-        )
+        sixteen = clock(no_plan, no_plan_w, detail=f"received {rx}{exc}")
     # 20 weeks: the final plan (reg 13(2)); not applicable after a no-plan decision.
     if a.outcome == "no_plan":
-        out.append(
-            _make(
-                "assessment_final_20w",
-                final_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail="not applicable: decided not to issue a plan",
-                status="not_applicable",
-            )
+        twenty = clock(
+            final, final_w, detail="not applicable: decided not to issue a plan", status=na
         )
     elif a.outcome == "ehcp_issued":
-        out.append(
-            _make(
-                "assessment_final_20w",
-                final_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                a.concluded_on,
-                f"final plan issued{exc}",
-            )
-        )
+        twenty = clock(final, final_w, a.concluded_on, f"final plan issued{exc}")
     else:
         state = f"draft issued {a.draft_on}" if a.draft_on else f"received {rx}"
-        out.append(
-            _make(
-                "assessment_final_20w",
-                final_due,
-                as_of,
-                within,
-                "request received",
-                rx,
-                detail=f"{state}{exc}",
-            )
-        )
-    return out
+        twenty = clock(final, final_w, detail=f"{state}{exc}")
+    return [decision, sixteen, twenty]
 
 
 # --- annual reviews (CFA 2014 s.44; EA 1996 s.328(5)) and review decisions (reg 20(10)) ---------
