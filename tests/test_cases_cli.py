@@ -20,7 +20,7 @@ def _count(db_path, sql="SELECT COUNT(*) FROM cases", params=()):
 
 
 def _case(run, ref):
-    return run.json("cases", "show", ref)["case"]
+    return run.json("cases", "show", ref, *AS_OF)["case"]
 
 
 def test_cp1252_excel_export_imports(run, db_path):

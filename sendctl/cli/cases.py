@@ -161,10 +161,14 @@ def list_(
             "--search", help="Every word appears in the reference, UPN, forename or surname."
         ),
     ] = None,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """List the register, ordered by case reference, with filters.
+
+    The year group shown is the one for the academic year of --as-of (default today), derived
+    from the date of birth and any out-of-year-group offset; blank once past Year 14.
 
     Example: sendctl cases list --plan statement --caseworker "Priya Shah" --format csv
     """
@@ -179,6 +183,7 @@ def list_(
         setting=setting,
         out_of_county=out_of_county,
         search=search,
+        as_of=as_of_date(as_of),
     )
     emit(rows, _columns(), fmt_value(fmt), output, title="Cases", empty_message="No cases match.")
 
@@ -234,6 +239,7 @@ def _print_show(view, fmt):
         return
     shown = dict(case)
     shown["out_of_county"] = "yes" if case["out_of_county"] else "no"
+    shown["stays_sixth_form"] = "yes" if case.get("stays_sixth_form") else "no"
     emit_record(shown, "plain", title=f"Case {case['case_ref']}")
     sections = [("Clocks", clocks), ("Events", events), ("Panel decisions", panel)]
     for title, rows in sections:
@@ -369,6 +375,15 @@ def update(
     plan_issued: PlanIssuedOpt = None,
     caseworker: CaseworkerOpt = None,
     caseworker_email: EmailOpt = None,
+    stays_sixth_form: Annotated[
+        bool | None,
+        typer.Option(
+            "--stays-sixth-form/--leaves-after-year-11",
+            help="A Year 11 pupil staying in the same school's sixth form has no phase "
+            "transfer after Year 11 (the plan is still reviewed).",
+            show_default=False,
+        ),
+    ] = None,
     as_of: AsOfOpt = None,
     sex: S2.SexOpt = None,
     ethnicity: S2.EthnicityOpt = None,
@@ -418,6 +433,7 @@ def update(
         "plan_issued_on": plan_issued,
         "caseworker": caseworker,
         "caseworker_email": caseworker_email,
+        "stays_sixth_form": None if stays_sixth_form is None else str(int(stays_sixth_form)),
     }
     sen2_items = {
         "sex": sex,

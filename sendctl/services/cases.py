@@ -42,8 +42,10 @@ def list_cases(
     setting: str | None = None,
     out_of_county: bool | None = None,
     search: str | None = None,
+    as_of: date | None = None,
 ) -> list[dict]:
-    """The register ordered by case reference, filtered."""
+    """The register ordered by case reference, filtered; year groups for the academic year of
+    `as_of`."""
     from sendctl.storage.cases import list_cases as query
 
     need = normalise_need_filter(need)
@@ -56,6 +58,7 @@ def list_cases(
             setting=setting,
             out_of_county=out_of_county,
             search=search,
+            as_of=as_of,
         )
     )
     if not rows:
@@ -96,6 +99,7 @@ def show_case(session: Session, ref: str, as_of: date) -> CaseView:
     conn = session.connect()
     case = dict(need_case(conn, ref))
     case["out_of_county"] = bool(case["out_of_county"])
+    case["year_group"] = derived_year_group(case, as_of)
     return CaseView(
         case=case,
         clocks=[dict(r) for r in case_clocks(conn, ref, as_of)],
@@ -103,6 +107,17 @@ def show_case(session: Session, ref: str, as_of: date) -> CaseView:
         panel_decisions=[dict(r) for r in case_decisions(conn, ref)],
         history=_history(conn, ref),
     )
+
+
+def derived_year_group(case: dict, as_of: date) -> str | None:
+    """The year group in the academic year of `as_of`: from the date of birth and the recorded
+    out-of-year-group offset; the recorded year group only when there is no date of birth."""
+    from sendctl.domain import engine as E
+
+    if not case.get("date_of_birth"):
+        return case.get("year_group")
+    dob = date.fromisoformat(case["date_of_birth"])
+    return E.year_label(E.year_group(dob, as_of, case.get("year_offset") or 0))
 
 
 def _history(conn, ref: str) -> list[dict]:
@@ -172,8 +187,17 @@ def update_case(session: Session, ref: str, changes: dict, as_of: date) -> list[
         raise SendctlError(
             "nothing to change", hint="give at least one --FIELD VALUE, e.g. --caseworker NAME"
         )
+    sixth_form = changes.pop("stays_sixth_form", None)
     with session.transaction() as conn:
         old = need_case(conn, ref)
+        sixth_form_changed = []
+        if sixth_form is not None and int(sixth_form) != old["stays_sixth_form"]:
+            from sendctl.storage.cases import set_stays_sixth_form
+
+            set_stays_sixth_form(conn, session.actor(), ref, bool(int(sixth_form)))
+            sixth_form_changed = ["stays_sixth_form"]
+        if not changes:
+            return sixth_form_changed
         row = {k: "" if v is None else str(v) for k, v in old.items()}
         row.update(changes)
         if "date_of_birth" in changes and "year_group" not in changes:
@@ -184,4 +208,4 @@ def update_case(session: Session, ref: str, changes: dict, as_of: date) -> list[
             from sendctl.storage.cases import set_year_offsets
 
             set_year_offsets(conn, as_of, "case_ref = :ref", {"ref": ref})
-        return changed
+        return sixth_form_changed + changed

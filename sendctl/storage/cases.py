@@ -324,6 +324,21 @@ YEAR_NUMBER_SQL = (
 )
 
 
+def year_label_sql(as_of_param: str) -> str:
+    """SQL for the year group label (N1, N2, R, 1-14, else NULL) in the academic year of the
+    date bound to `as_of_param`, from the date of birth and the recorded offset; a case with no
+    date of birth keeps the year group it was given."""
+    n = (
+        f"({_ACADEMIC.format(d=as_of_param)} - {_ACADEMIC.format(d='date_of_birth')} - 5"
+        " + year_offset)"
+    )
+    return (
+        f"(CASE WHEN date_of_birth IS NULL THEN year_group WHEN {n} = -2 THEN 'N1'"
+        f" WHEN {n} = -1 THEN 'N2' WHEN {n} = 0 THEN 'R'"
+        f" WHEN {n} BETWEEN 1 AND 14 THEN CAST({n} AS TEXT) END)"
+    )
+
+
 def set_year_offsets(conn: sqlite3.Connection, as_of: date, where: str, params: dict) -> None:
     """A year group given for the academic year of `as_of` that differs from the one the date
     of birth gives becomes the case's out-of-year-group offset (the year group itself is
@@ -354,8 +369,12 @@ def list_cases(
     setting: str | None = None,
     out_of_county: bool | None = None,
     search: str | None = None,
+    as_of: date | None = None,
 ) -> Iterator[dict]:
     """The register, filtered, ordered by case_ref; streamed (parameterised SQL only).
+
+    The year group is the one for the academic year of `as_of` (derived from the date of birth
+    and the recorded offset); without `as_of`, the year group as recorded.
 
     caseworker matches the name or the e-mail address, ignoring case; setting matches part of
     the setting name, ignoring case; search: every word must appear in the reference, UPN,
@@ -393,7 +412,12 @@ def list_cases(
             " AND sendctl_fold(forename || ' ' || surname) LIKE ? ESCAPE '\\'))"
         )
         params += [pat, pat, pat, pat, folded, folded, folded]
-    sql = f"SELECT {', '.join(LIST_FIELDS)} FROM cases"
+    fields = list(LIST_FIELDS)
+    if as_of is not None:
+        derived = year_label_sql("?")
+        fields[fields.index("year_group")] = f"{derived} AS year_group"
+        params = [as_of.isoformat()] * derived.count("?") + params
+    sql = f"SELECT {', '.join(fields)} FROM cases"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY case_ref"
@@ -494,7 +518,7 @@ def similar_refs(conn: sqlite3.Connection, ref: str) -> list[str]:
 
 def get_case(conn: sqlite3.Connection, ref: str) -> dict | None:
     r = conn.execute(
-        f"SELECT {', '.join(FIELDS)}, created_utc, updated_utc FROM cases WHERE case_ref = ?",
+        f"SELECT {', '.join(FIELDS)}, year_offset, stays_sixth_form, created_utc, updated_utc FROM cases WHERE case_ref = ?",
         (ref,),
     ).fetchone()
     return dict(r) if r else None
@@ -543,6 +567,24 @@ def add_case(conn: sqlite3.Connection, actor: Actor, case: dict) -> None:
         tuple(case[f] for f in FIELDS) + (now, now),
     )
     record(conn, actor, "case", case["case_ref"], "create", after=case)
+
+
+def set_stays_sixth_form(conn: sqlite3.Connection, actor: Actor, ref: str, stays: bool) -> None:
+    """Record whether a Year 11 pupil stays in the same school's sixth form (then there is no
+    phase transfer after Year 11), audited."""
+    conn.execute(
+        "UPDATE cases SET stays_sixth_form = ?, updated_utc = ? WHERE case_ref = ?",
+        (int(stays), utc_now(), ref),
+    )
+    record(
+        conn,
+        actor,
+        "case",
+        ref,
+        "update",
+        before={"stays_sixth_form": not stays},
+        after={"stays_sixth_form": stays},
+    )
 
 
 def update_case(conn: sqlite3.Connection, actor: Actor, old: dict, new: dict) -> list[str]:
