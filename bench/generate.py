@@ -203,7 +203,7 @@ def write_db(n: int, force: bool = False) -> Path:
             [e + (now,) for e in extra],
         )
 
-        # cases (the review_clocks triggers fire per row, as they would for an import)
+        # cases
         statements, plans = [], []
         batch = []
         for c in cases(n, random.Random(SEED)):

@@ -114,18 +114,6 @@ def import_cases(
         ).fetchall():
             rebuild.append(sql)
             conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
-    # The annual-review trigger recomputes one case per INSERT (~8 µs a row); on a first load
-    # it is dropped and review_clocks filled by one INSERT ... SELECT at the end, then the
-    # trigger is put back exactly as it was (DDL is transactional: a rollback restores it).
-    clock_trigger = None
-    if state["pk"] and conn.execute("SELECT 1 FROM review_clocks LIMIT 1").fetchone() is None:
-        found = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'review_clocks_case_insert'"
-        ).fetchone()
-        if found is not None:
-            clock_trigger = found[0]
-            conn.execute("DROP TRIGGER review_clocks_case_insert")
-
     insert_sql = (
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
         f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
@@ -286,12 +274,6 @@ def import_cases(
         conn.execute("DROP TABLE IF EXISTS temp.import_refs")
     for sql in rebuild:  # always: a caller that commits regardless must not lose an index
         conn.execute(sql)
-    if clock_trigger is not None:
-        if not errors.count:
-            from sendctl.storage.clocks import review_clock_sql
-
-            conn.execute(review_clock_sql("c.case_ref")[1])  # every case, as migration m202 does
-        conn.execute(clock_trigger)
     if not errors.count:
         set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
         record(

@@ -709,29 +709,6 @@ def record_review(
     return after
 
 
-def review_clock_sql(ref_expr: str) -> tuple[str, str]:
-    """(DELETE, INSERT) statements that recompute one case's next annual review into
-    review_clocks; ref_expr is the case reference (NEW.case_ref in a trigger). The figures come
-    from rules.py and are written into the statements (triggers cannot take parameters)."""
-    under5 = sql_add_months("r.date_of_birth", str(12 * R.REVIEW_UNDER5_AGE))
-    months = f"(CASE WHEN {under5} > r.anchor_on THEN {int(R.REVIEW_UNDER5_MONTHS)} ELSE {int(R.REVIEW_MONTHS)} END)"
-    delete = f"DELETE FROM review_clocks WHERE case_ref = {ref_expr}"
-    insert = f"""INSERT INTO review_clocks (case_ref, anchor, anchor_on, due_on)
-        SELECT r.case_ref, r.anchor, r.anchor_on, {sql_add_months("r.anchor_on", months)}
-        FROM (SELECT x.case_ref, x.date_of_birth,
-                     CASE WHEN x.last_review > coalesce(x.plan_issued_on, '') THEN 'last review'
-                          ELSE 'plan issued' END AS anchor,
-                     max(coalesce(x.plan_issued_on, ''), coalesce(x.last_review, '')) AS anchor_on
-              FROM (SELECT c.case_ref, c.date_of_birth, c.plan_issued_on,
-                           (SELECT max(v.meeting_on) FROM reviews v WHERE v.case_ref = c.case_ref) AS last_review
-                    FROM cases c
-                    WHERE c.case_ref = {ref_expr} AND c.plan_type IN ('ehcp', 'statement')
-                    LIMIT -1 OFFSET 0) x
-              LIMIT -1 OFFSET 0) r
-        WHERE r.anchor_on != ''"""
-    return delete, insert
-
-
 # --- the clock engine over the database -----------------------------------------------------------
 #
 # Every listing reads its clocks from sendctl.domain.engine: the histories are streamed from

@@ -961,3 +961,23 @@ def m2101_views_in_pounds(conn):
         FROM panel_decisions d LEFT JOIN cases c ON c.case_ref = d.case_ref
         """,
     )
+
+
+# --- derived tables retired ----------------------------------------------------------------------
+
+
+@migration
+def m205_drop_review_clocks(conn):
+    # Every clock, the annual review among them, is computed from the case's history when it
+    # is read; nothing reads review_clocks any more. Its triggers cost every insert and update
+    # of a case a recomputation (an import of 200,000 cases paid about a second for it).
+    _script(
+        conn,
+        """
+        DROP TRIGGER IF EXISTS review_clocks_case_insert;
+        DROP TRIGGER IF EXISTS review_clocks_case_update;
+        DROP TRIGGER IF EXISTS review_clocks_review_insert;
+        DROP TRIGGER IF EXISTS review_clocks_case_delete;
+        DROP TABLE IF EXISTS review_clocks
+        """,
+    )

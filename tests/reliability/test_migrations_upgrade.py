@@ -164,7 +164,8 @@ SAMPLE = {
         (T,),
     ),
 }
-DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}  # kept by sendctl itself
+# kept by sendctl itself (review_clocks: derived from cases by triggers until m205 dropped it)
+DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}
 
 
 def _tables(conn) -> list[str]:
@@ -226,7 +227,7 @@ def test_database_at_every_earlier_version_upgrades_with_data_intact(run, tmp_pa
                 assert [tuple(r) for r in got[: len(rows)]] == [tuple(r) for r in rows]
                 continue
             if table == "review_clocks":
-                continue  # derived from cases by triggers; may be refilled
+                continue  # derived from cases; dropped by m205_drop_review_clocks
             quoted = ", ".join(f'"{c}"' for c in cols)
             got = new_conn.execute(f'SELECT {quoted} FROM "{table}" ORDER BY rowid').fetchall()
             assert [tuple(r) for r in got] == [tuple(r) for r in rows], table
