@@ -291,7 +291,7 @@ NeedOpt = Annotated[
     str | None,
     typer.Option(
         "--need",
-        help="Primary need code: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD OTH (NSA: SEN support only).",
+        help="Primary need code: SPLD MLD SLD PMLD SEMH SLCN HI VI MSI PD ASD DS OTH (DS: Down syndrome, in SEN2 from 2025; NSA: SEN support only).",
     ),
 ]
 PlanIssuedOpt = Annotated[

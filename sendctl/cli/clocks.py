@@ -332,7 +332,10 @@ def assessments_record(
     ref: RefArg,
     event: Annotated[
         AssessmentEvent,
-        typer.Argument(help="decision-to-assess, refused, draft-issued, final-issued or no-plan."),
+        typer.Argument(
+            help="decision-to-assess, refused, draft-issued, final-issued, no-plan or withdrawn"
+            " (the request or the assessment was withdrawn before its decision)."
+        ),
     ],
     date: Annotated[
         str, typer.Option("--date", click_type=DATE, help="Date of the event.", show_default=False)
@@ -345,7 +348,9 @@ def assessments_record(
         ),
     ] = None,
 ) -> None:
-    """Record an event on the child's open assessment; final-issued makes the plan an EHCP.
+    """Record an event on the child's open assessment; final-issued makes the plan an EHCP;
+    withdrawn closes it (before the decision to assess: the request was withdrawn; after it:
+    the assessment was), the SEN2 outcome W.
 
     Example: sendctl assessments record RCC-0107 decision-to-assess --date 2017-02-15
     """

@@ -133,7 +133,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # The DfE SEN type codes (school census and SEN2); NSA only for SEN support.
-NEED_CODES = ("SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH")
+# DS (Down syndrome) joined DfE's SEN type list with the 2025 SEN2 collection; the return's
+# checks refuse it in an earlier year's return (its code list had no DS).
+NEED_CODES = (
+    "SPLD",
+    "MLD",
+    "SLD",
+    "PMLD",
+    "SEMH",
+    "SLCN",
+    "HI",
+    "VI",
+    "MSI",
+    "PD",
+    "ASD",
+    "DS",
+    "OTH",
+)
 NSA = "NSA"
 _NEED_NAMES = {
     "specificlearningdifficulty": "SPLD",
@@ -152,6 +168,8 @@ _NEED_NAMES = {
     "autisticspectrumdisorder": "ASD",
     "autism": "ASD",
     "autismspectrumdisorder": "ASD",
+    "downsyndrome": "DS",
+    "downssyndrome": "DS",
     "other": "OTH",
     "otherdifficultydisability": "OTH",
     "otherdifficultyordisability": "OTH",
@@ -253,7 +271,7 @@ def normalise_plan_type(text: str) -> str:
 def normalise_need(text: str, plan_type: str | None) -> str | None:
     """A DfE SEN type code, upper-case ('asd' -> 'ASD'); empty -> None.
 
-    Rule 23: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH; NSA
+    Rule 23: SPLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, DS, OTH; NSA
     ("SEN support but no specialist assessment") only for SEN support.
     """
     if not text:

@@ -51,7 +51,16 @@ CEASE_REASONS = {
     "needs-met": "Dismet: needs met without a statement",
     "other": "Disoth: other",
 }
-ASSESSMENT_EVENTS = ("decision-to-assess", "refused", "draft-issued", "final-issued", "no-plan")
+# withdrawn: the request (before the decision to assess) or the assessment (before the decision
+# whether to issue a plan) was withdrawn or ceased; the SEN2 return's outcome W.
+ASSESSMENT_EVENTS = (
+    "decision-to-assess",
+    "refused",
+    "draft-issued",
+    "final-issued",
+    "no-plan",
+    "withdrawn",
+)
 REVIEW_DECISIONS = ("keep", "amend", "cease")
 RATE_WINDOW_DAYS = 56  # report setting, not law: "the rate over the last 8 weeks"
 DAYS_PER_MONTH = 365.25 / 12
@@ -190,7 +199,8 @@ def check_assessment_event(
     state: AssessmentState | None, event: str, on: date, case_ref: str
 ) -> None:
     """Event order: request -> decision-to-assess | refused; decision -> draft-issued | no-plan;
-    draft -> final-issued (or no-plan). Dates never go backwards."""
+    draft -> final-issued (or no-plan); withdrawn at any point before the final plan or a
+    decision not to issue one. Dates never go backwards."""
     if event not in ASSESSMENT_EVENTS:
         raise SendctlError(f"EVENT: expected one of {', '.join(ASSESSMENT_EVENTS)} (got {event!r})")
     if state is None:

@@ -85,7 +85,7 @@ class Assessment:
     decision: str | None = None  # assess | refused
     draft_on: date | None = None
     concluded_on: date | None = None
-    outcome: str | None = None  # refused | ehcp_issued | no_plan
+    outcome: str | None = None  # refused | ehcp_issued | no_plan | withdrawn
     exception: str | None = None
 
 
@@ -420,6 +420,15 @@ def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
     )
     no_plan, final = "assessment_no_plan_16w", "assessment_final_20w"
     no_plan_w, final_w = R.ASSESS_NO_PLAN_WEEKS, R.ASSESS_FINAL_WEEKS
+    if a.outcome == "withdrawn":
+        why = f"not applicable: withdrawn {a.concluded_on}"
+        return [
+            decision
+            if a.decided_on
+            else clock("assessment_decision_6w", R.ASSESS_DECISION_WEEKS, detail=why, status=na),
+            clock(no_plan, no_plan_w, detail=why, status=na),
+            clock(final, final_w, detail=why, status=na),
+        ]
     if a.outcome == "refused":
         why = "not applicable: refused to assess"
         return [

@@ -685,8 +685,58 @@ class CaseData:
         None  # the last reviews row with a meeting on or before survey day
     )
     ended: dict[str, Any] | None = (
-        None  # {"cease_on", "cease_reason", "transfer_la"} from plan events
+        None  # {"cease_on", "cease_reason", "transfer_la", "amended_finals"} from plan events
     )
+    # census day of the latest return imported, for a child whose plan items came from one
+    imported_census: str | None = None
+
+
+def _phase_transfer(
+    c: dict[str, Any],
+    plan_row: dict[str, Any],
+    ended: dict[str, Any],
+    census: str,
+    imported_census: str | None = None,
+) -> dict[str, str | None]:
+    """PhaseTransferDueDate and PhaseTransferFinalDate of an active plan.
+
+    The due date is the date SEND Regs 2014 reg 18 names for the amended plan naming the next
+    setting ("before 15 February" of the transfer year, "before 31 March" from secondary school
+    to post-16; UNVERIFIED whether DfE wants that date or the last lawful day before it) for
+    the phase transfer of the academic year of census day, else of the year before (a transfer
+    due in the reference year). The final date is the first amended final plan issued from
+    1 September of that academic year up to census day (`reviews amend REF --final DATE`).
+    Items that came from an imported return are kept as received: recorded values always, and
+    their absence when the return generated is the imported one's collection (or earlier)."""
+    recorded = {
+        "phase_due_on": plan_row.get("phase_due_on"),
+        "phase_final_on": _upto(plan_row.get("phase_final_on"), census),
+    }
+    if recorded["phase_due_on"] or recorded["phase_final_on"]:
+        return recorded
+    if imported_census and census <= imported_census:
+        return recorded  # the imported return's collection (or an earlier one): as received
+    from sendctl.domain.engine import academic_year, phase_transfer_for
+
+    dob = _date(c.get("date_of_birth"))
+    if dob is None:
+        return {"phase_due_on": None, "phase_final_on": None}
+    day = date.fromisoformat(census)
+    for as_of in (day, day.replace(year=day.year - 1)):
+        found = phase_transfer_for(
+            dob,
+            as_of,
+            c.get("year_offset") or 0,
+            f"{c.get('setting') or ''} {c.get('setting_type') or ''}",
+            bool(c.get("stays_sixth_form")),
+        )
+        if found is None:
+            continue
+        due = found[0] + timedelta(days=1)  # the engine gives the last lawful day, "before" it
+        window = date(academic_year(as_of), 9, 1).isoformat()
+        finals = [f for f in ended.get("amended_finals") or [] if window <= f <= census]
+        return {"phase_due_on": due.isoformat(), "phase_final_on": min(finals, default=None)}
+    return {"phase_due_on": None, "phase_final_on": None}
 
 
 # our assessment outcomes -> AssessmentOutcome
@@ -716,9 +766,15 @@ def _request_from_assessment(
     # what the clocks recorded (up to census day) comes first; an outcome kept from a previous
     # return fills in what they do not know
     decided = _upto(a["decided_on"], census)
+    withdrawn = _upto(a["concluded_on"], census) if a["outcome"] == "withdrawn" else None
+    if withdrawn:
+        rq["_withdrawn_on"] = withdrawn  # not in the return (W carries no date); for inclusion
     if decided:
         rq["request_outcome"] = "Y" if a["decision"] == "assess" else "N"
         rq["request_outcome_on"] = decided
+    elif withdrawn:
+        # withdrawn before the decision whether to assess: W, without a date
+        rq["request_outcome"], rq["request_outcome_on"] = "W", None
     elif s.get("request_outcome"):
         rq["request_outcome"], rq["request_outcome_on"] = (
             s["request_outcome"],
@@ -736,6 +792,9 @@ def _request_from_assessment(
                 _ASSESS_OUTCOME[a["outcome"]],
                 concluded,
             )
+        elif withdrawn:
+            # withdrawn before the decision whether to issue a plan: W, without a date
+            asm["assessment_outcome"], asm["assessment_outcome_on"] = "W", None
         elif s.get("assessment_outcome"):
             asm["assessment_outcome"] = s["assessment_outcome"]
             asm["assessment_outcome_on"] = s.get("assessment_outcome_on")
@@ -885,8 +944,7 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
                 if decided
                 else None,
                 "review_draft_on": _upto(plan_row.get("review_draft_on"), census),
-                "phase_due_on": plan_row.get("phase_due_on"),
-                "phase_final_on": _upto(plan_row.get("phase_final_on"), census),
+                **_phase_transfer(c, plan_row, ended, census, d.imported_census),
                 "last_review_on": decided,
                 "placement_detail": [
                     {
@@ -907,13 +965,14 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
         or (rq.get("received_on") or "") >= ref0
         or (rq.get("request_outcome_on") or "") >= ref0
         or ((rq.get("assessment") or {}).get("assessment_outcome_on") or "") >= ref0
+        or (rq.get("_withdrawn_on") or "") >= ref0
     ]
     if not kept:
         return None
     for rq in kept:
         rq.setdefault("assessment", None)
         rq.setdefault("active_plans", None)
-        for k in ("_plan", "_assessment_id"):
+        for k in ("_plan", "_assessment_id", "_withdrawn_on"):
             rq.pop(k, None)
         if rq["assessment"] is not None:
             rq["assessment"].pop("_issued", None)

@@ -52,6 +52,17 @@ FIGURES: dict[str, tuple[str, str, str]] = {
         "assess_not_issued",
         "AssessmentOutcome N decided in the year",
     ),
+    "assessments_not_made": (
+        "assessments",
+        "assess_not_made",
+        "AssessmentOutcome A (no decision yet) after a decision to assess made in the year",
+    ),
+    "assessments_withdrawn": (
+        "assessments",
+        "assess_withdrawn",
+        "AssessmentOutcome W (withdrawn before the decision whether to issue) after a decision"
+        " to assess made in the year",
+    ),
     "no_plan_within_16_weeks": (
         "assessments",
         "outcome_decision_within_time",
@@ -158,7 +169,12 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
                 ("requests_not_decided", "A"),
                 ("requests_withdrawn", "W"),
             ):
-                yield f, ro == code, f"{label}: request outcome {ro}"
+                yield (
+                    f,
+                    ro == code,
+                    f"{label}: request outcome {ro}"
+                    + (" (withdrawn before the decision whether to assess)" if ro == "W" else ""),
+                )
             if ro in ("Y", "N") and rod and recv is not None:  # recv is in the year here
                 days = (rod - recv).days
                 within = days <= SIX_WEEKS
@@ -178,6 +194,8 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             why = f"{label}: no assessment"
         elif ao == "H":
             why = f"{label}: assessment decided before {span} (H)"
+        elif ao == "W":
+            why = f"{label}: assessment withdrawn before the decision whether to issue a plan"
         elif not aod:
             why = f"{label}: assessment outcome {ao}, no plan issued or refused yet"
         else:
@@ -186,6 +204,31 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             )
         yield "assessments_issued", issued, why
         yield "assessments_not_issued", no_plan, why
+        # A and W carry no outcome date: such an assessment belongs to the year in which the
+        # LA decided to assess (UNVERIFIED: DfE's in-year selection of assessments is not
+        # published)
+        assessed_in_year = ro == "Y" and in_year(rod)
+        for f, code in (("assessments_not_made", "A"), ("assessments_withdrawn", "W")):
+            if a is None or ao != code:
+                yield f, False, why
+            elif not assessed_in_year:
+                yield (
+                    f,
+                    False,
+                    f"{label}: assessment outcome {ao}, decision to assess not in {span}",
+                )
+            else:
+                assert rod is not None  # in_year(rod) holds
+                yield (
+                    f,
+                    True,
+                    f"{label}, decided to assess {_long(rod)}: assessment outcome {ao}"
+                    + (
+                        " (withdrawn before the decision whether to issue a plan)"
+                        if ao == "W"
+                        else ""
+                    ),
+                )
         if no_plan and recv and aod is not None:  # no_plan implies aod is in the year
             days = (aod - recv).days
             w = f"{label}, notice that no plan will be issued {_long(aod)}: {days // 7} weeks {days % 7} days"

@@ -153,7 +153,7 @@ def move_out(
     not_future("aware", aware_on, today)
     with session.transaction() as conn:
         row = record_plan_event(
-            conn, session.actor(), ref, "move-out", aware_on, "5", f"to LA {to_la}"
+            conn, session.actor(), ref, "move-out", aware_on, "5", f"to LA {to_la}", la=to_la
         )
         aware = record_event(
             conn,
@@ -193,6 +193,7 @@ def move_in(
             on,
             last_review.isoformat() if last_review else None,
             detail,
+            la=from_la,
         )
         # the new authority's notice to the family (reg 15(4)) runs from the transfer
         record_event(

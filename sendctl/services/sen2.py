@@ -344,6 +344,10 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             raise ImportRefused(name, problems.problems, problems.count, {}, dry_run)
         if header.get("lea"):
             store.set_setting(conn, "lea", header["lea"])
+        # what that return said about phase transfers due by its census day stands (see
+        # domain.sen2._phase_transfer)
+        if census.isoformat() > (store.get_setting(conn, "imported_census") or ""):
+            store.set_setting(conn, "imported_census", census.isoformat())
     return out
 
 

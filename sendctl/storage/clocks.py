@@ -521,6 +521,8 @@ def record_assessment_event(
         after.update(concluded_on=iso, outcome="ehcp_issued")
     elif event == "no-plan":
         after.update(concluded_on=iso, outcome="no_plan")
+    elif event == "withdrawn":
+        after.update(concluded_on=iso, outcome="withdrawn")
     if exception:
         after["exception_reason"] = exception
     conn.execute(
@@ -1029,8 +1031,10 @@ def record_plan_event(
     on: date,
     reason: str | None = None,
     detail: str | None = None,
+    la: str | None = None,
 ) -> dict:
-    """end / move-out / move-in / amended-final, checked against the case's lifecycle."""
+    """end / move-out / move-in / amended-final, checked against the case's lifecycle. `la`:
+    the other authority of a move (the one a plan came from, or went to)."""
 
     case = _case(conn, case_ref)
     full = case_history(conn, case_ref)
@@ -1080,9 +1084,9 @@ def record_plan_event(
             )
     now = utc_now()
     cur = conn.execute(
-        "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, officer, recorded_utc)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (case_ref, event, on.isoformat(), reason, detail, actor.officer, now),
+        "INSERT INTO plan_events (case_ref, event, event_on, reason, detail, la, officer,"
+        " recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (case_ref, event, on.isoformat(), reason, detail, la, actor.officer, now),
     )
     row = {
         "id": cur.lastrowid,
@@ -1091,6 +1095,7 @@ def record_plan_event(
         "event_on": on.isoformat(),
         "reason": reason,
         "detail": detail,
+        "la": la,
     }
     _log_event(
         conn,
@@ -1212,7 +1217,7 @@ def void_event(
                 after.update(decided_on=None, decision=None)
             if ev["event"] == "draft-issued":
                 after["draft_on"] = None
-            if ev["event"] in ("refused", "final-issued", "no-plan"):
+            if ev["event"] in ("refused", "final-issued", "no-plan", "withdrawn"):
                 after.update(concluded_on=None, outcome=None)
             conn.execute(
                 "UPDATE assessments SET decided_on = :decided_on, decision = :decision,"

@@ -981,3 +981,49 @@ def m205_drop_review_clocks(conn):
         DROP TABLE IF EXISTS review_clocks
         """,
     )
+
+
+# --- SEN2 person-level return, continued ---------------------------------------------------------
+
+
+@migration
+def m702_assessment_withdrawn_and_move_la(conn):
+    # A request or an assessment can be withdrawn before its decision (the SEN2 outcome W): the
+    # assessment's outcome gains 'withdrawn'. Widening a CHECK changes nothing stored, so the
+    # stored definition is edited in place as m1902 does for funds (SQLite's documented
+    # procedure for such changes), then the schema version is bumped so connections re-read it.
+    old = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'assessments'"
+    ).fetchone()[0]
+    narrow = "CHECK (outcome IN ('refused', 'ehcp_issued', 'no_plan'))"
+    if narrow not in old:
+        raise RuntimeError("m702: the assessments table's outcome CHECK is not the one expected")
+    new = old.replace(
+        narrow, "CHECK (outcome IN ('refused', 'ehcp_issued', 'no_plan', 'withdrawn'))", 1
+    )
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'assessments'", (new,)
+        )
+        conn.execute(f"PRAGMA schema_version = {version + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
+    conn.execute("SELECT outcome FROM assessments LIMIT 1")  # the edited schema is re-read here
+    # The other authority of a move (the LA a plan transferred in from: the return's TransferLA;
+    # the LA it moved to) as its own column. Moves recorded before kept it only in the detail
+    # text ("from LA 855; ...", "to LA 855"): it is copied out once, with the append-only guard
+    # lifted for that copy alone.
+    _script(
+        conn,
+        """
+        ALTER TABLE plan_events ADD COLUMN la TEXT;
+        DROP TRIGGER plan_events_no_update;
+        UPDATE plan_events SET la = substr(detail, instr(detail, 'LA ') + 3, 3)
+            WHERE event IN ('move-in', 'move-out') AND instr(detail, 'LA ') > 0
+              AND substr(detail, instr(detail, 'LA ') + 3, 3) GLOB '[0-9][0-9][0-9]';
+        CREATE TRIGGER plan_events_no_update BEFORE UPDATE ON plan_events
+        BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END
+        """,
+    )

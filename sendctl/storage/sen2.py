@@ -6,7 +6,6 @@ from a few indexed look-ups, so a county's 20,000 children cost constant memory.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -15,7 +14,8 @@ from sendctl.domain.sen2 import CaseData
 from sendctl.storage.audit import Actor, record, utc_now
 
 _CASE_COLS = (
-    "case_ref, upn, forename, surname, date_of_birth, plan_type, plan_issued_on, primary_need"
+    "case_ref, upn, forename, surname, date_of_birth, plan_type, plan_issued_on, primary_need,"
+    " year_offset, setting, setting_type, stays_sixth_form"
 )
 _ASSESS_COLS = (
     "id, received_on, decided_on, decision, draft_on, concluded_on, outcome, exception_reason"
@@ -46,6 +46,7 @@ def case_data(
 ) -> Iterator[CaseData]:
     """Every child who may be in the return (or just `case_ref`), in return order."""
     ends = _has_table(conn, "plan_events")
+    imported = get_setting(conn, "imported_census")
     params = {"census": census}
     if case_ref is None:
         cases = conn.execute(_candidates_sql(census), params)
@@ -54,10 +55,16 @@ def case_data(
             f"SELECT {_CASE_COLS} FROM cases WHERE case_ref = :ref", {"ref": case_ref}
         )
     for row in cases:
-        yield one_case(conn, dict(row), census, ends)
+        yield one_case(conn, dict(row), census, ends, imported)
 
 
-def one_case(conn: sqlite3.Connection, case: dict, census: str, ends: bool = False) -> CaseData:
+def one_case(
+    conn: sqlite3.Connection,
+    case: dict,
+    census: str,
+    ends: bool = False,
+    imported: str | None = None,
+) -> CaseData:
     ref = case["case_ref"]
 
     def rows(sql, *args):
@@ -88,6 +95,7 @@ def one_case(conn: sqlite3.Connection, case: dict, census: str, ends: bool = Fal
         ),
         review=dict(review) if review else None,
         ended=_ended(conn, ref, census) if ends else None,
+        imported_census=imported if plan else None,
     )
 
 
@@ -95,8 +103,8 @@ def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
     """The plan's end (cessation or a move out) and a move in, from the case lifecycle's plan
     events when that table exists; voided events do not count."""
     rows = conn.execute(
-        "SELECT event, event_on, reason, detail FROM plan_events e WHERE case_ref = ? AND event_on <= ?"
-        " AND event IN ('end', 'move-out', 'move-in')"
+        "SELECT id, event, event_on, reason, la FROM plan_events e WHERE case_ref = ?"
+        " AND event_on <= ? AND event IN ('end', 'move-out', 'move-in', 'amended-final')"
         " AND NOT EXISTS (SELECT 1 FROM plan_events v WHERE v.voids_id = e.id)"
         " ORDER BY event_on, id",
         (ref, census),
@@ -106,12 +114,35 @@ def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
         if r["event"] == "end":
             out.update(cease_on=r["event_on"], cease_reason=_cease_code(r["reason"]))
         elif r["event"] == "move-out":
-            out.update(cease_on=r["event_on"], cease_reason="5")
+            out.update(cease_on=_moved_out_on(conn, ref, r["event_on"]), cease_reason="5")
         elif r["event"] == "move-in":
-            # `cases move-in` writes "from LA 855[; last reviewed ...]" in the detail
-            m = re.search(r"\b(\d{3})\b", r["detail"] or "")
-            out.update(transfer_la=m.group(1) if m else None, moved_in_on=r["event_on"])
+            out.update(transfer_la=r["la"], moved_in_on=r["event_on"])
+        elif r["event"] == "amended-final":
+            out.setdefault("amended_finals", []).append(r["event_on"])
     return out or None
+
+
+def _moved_out_on(conn: sqlite3.Connection, ref: str, aware_on: str) -> str:
+    """The CeaseDate of a plan that moved to another LA. DfE's SEN2 guide (CeaseDate): "the date
+    the EHC plan ended or the date the EHC plan was transferred to another local authority. Do
+    not record the date of the decision to cease." So: the day the plan was transferred
+    (`moves transferred-out`), else the day of the move given with `cases move-out --move`,
+    else, while neither is recorded, the day this LA became aware of the move (the event's own
+    date). A transfer after census day leaves the plan in force on that day (the replay)."""
+    rows = conn.execute(
+        "SELECT event, event_on, detail FROM statutory_events e WHERE case_ref = ? AND kind = 'la'"
+        " AND event IN ('transferred-out', 'aware') AND event_on >= ?"
+        " AND NOT EXISTS (SELECT 1 FROM statutory_events v WHERE v.voids_id = e.id)"
+        " ORDER BY event_on, id",
+        (ref, aware_on),
+    ).fetchall()
+    for r in rows:
+        if r["event"] == "transferred-out":
+            return r["event_on"]
+    for r in rows:
+        if r["event"] == "aware" and r["detail"] and len(r["detail"]) == 10:
+            return r["detail"]  # the move's own day, kept in the aware event's detail
+    return aware_on
 
 
 def _cease_code(reason: str | None) -> str | None:

@@ -1,0 +1,250 @@
+"""The SEN2 return's items recorded where the work happens: withdrawals (outcome W), the DS
+need, the authority a plan moved in from, the cease date of a plan that moved away, and
+phase-transfer dates; each from the command that records it to the XML, the checks and the
+measures."""
+
+import sqlite3
+import xml.etree.ElementTree as ET
+
+import pytest
+
+YEAR = 2025  # reference year: the January 2026 return, census day Thursday 15 January 2026
+
+
+@pytest.fixture
+def reg(run):
+    run("init", "--no-funds")
+
+    def add(ref, dob, plan="sen_support", issued=None, need="ASD"):
+        args = ["cases", "add", ref, "--forename", ref, "--surname", "Test", "--dob", dob]
+        args += ["--plan", plan, "--need", need]
+        if issued:
+            args += ["--plan-issued", issued]
+        run(*args)
+        run("cases", "update", ref, "--sex", "M", "--ethnicity", "WBRI", "--upn-unknown", "UN2")
+
+    run.add = add
+    return run
+
+
+def _xml(run, tmp_path, year=YEAR):
+    out = tmp_path / f"r{year}.xml"
+    run("report", "sen2", "--year", year, "--xml", out, "--lea", "857")
+    return {p.findtext("Forename"): p for p in ET.parse(out).getroot().find("Persons")}
+
+
+def _measures(run, year=YEAR):
+    return {
+        r["figure"]: r["value"]
+        for r in run.json("report", "sen2", "--year", year)
+        if r["section"].startswith("sen2_")
+    }
+
+
+def test_withdrawn_request_and_assessment(reg, tmp_path):
+    # W1: request withdrawn before the decision whether to assess
+    reg.add("W1", "2015-01-01")
+    reg("assessments", "request", "W1", "--received", "2025-03-03")
+    reg("assessments", "record", "W1", "withdrawn", "--date", "2025-03-20")
+    # W2: decided to assess, then withdrawn before the decision whether to issue a plan
+    reg.add("W2", "2015-01-01")
+    reg("assessments", "request", "W2", "--received", "2025-02-03")
+    reg("assessments", "record", "W2", "decision-to-assess", "--date", "2025-03-10")
+    reg("assessments", "record", "W2", "withdrawn", "--date", "2025-05-01")
+    # W3: withdrawn after census day: still undecided (A) in the 2026 return
+    reg.add("W3", "2015-01-01")
+    reg("assessments", "request", "W3", "--received", "2025-12-01")
+    reg("assessments", "record", "W3", "withdrawn", "--date", "2026-02-01")
+    # W4: received in 2024, withdrawn in 2025: returned (work completed in the year), not
+    # counted among the year's requests
+    reg.add("W4", "2015-01-01")
+    reg("assessments", "request", "W4", "--received", "2024-12-02")
+    reg("assessments", "record", "W4", "withdrawn", "--date", "2025-01-10")
+
+    people = _xml(reg, tmp_path)
+    w1 = people["W1"].find("Requests")
+    assert w1.findtext("RequestOutcome") == "W"
+    assert w1.find("RequestOutcomeDate") is None and w1.find("Assessment") is None
+    w2 = people["W2"].find("Requests")
+    assert (w2.findtext("RequestOutcome"), w2.findtext("RequestOutcomeDate")) == ("Y", "2025-03-10")
+    assert w2.findtext("Assessment/AssessmentOutcome") == "W"
+    assert w2.find("Assessment/AssessmentOutcomeDate") is None
+    assert w2.find("Assessment/NamedPlan") is None
+    assert people["W3"].findtext("Requests/RequestOutcome") == "A"
+    assert people["W4"].findtext("Requests/RequestOutcome") == "W"
+
+    m = _measures(reg)
+    assert m["requests_received"] == 3  # W1 W2 W3 (W4 was received in 2024)
+    assert m["requests_withdrawn"] == 1 and m["requests_not_decided"] == 1
+    assert m["assessments_withdrawn"] == 1 and m["assessments_not_made"] == 0
+    rows = reg.json("report", "sen2", "--year", YEAR, "--explain", "W2")
+    by = {(r["figure"], r["counted"]): r["why"] for r in rows}
+    assert by[("assessments_withdrawn", True)] == (
+        "request received 3 Feb 2025, decided to assess 10 Mar 2025: assessment outcome W"
+        " (withdrawn before the decision whether to issue a plan)"
+    )
+    rows = reg.json("report", "sen2", "--year", YEAR, "--explain", "W1")
+    by = {(r["figure"], r["counted"]): r["why"] for r in rows}
+    assert by[("requests_withdrawn", True)].endswith(
+        "(withdrawn before the decision whether to assess)"
+    )
+    # the outcomes pass the checks (W without a date, no assessment after a withdrawn request)
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert not [c for c in checks if c["case_ref"].startswith("W") and c["kind"] == "error"]
+
+    # a withdrawn request stops its clocks, and a new request can follow
+    clocks = reg.json("deadlines", "--as-of", "2025-12-31", "--within", "400", "--format", "json")
+    assert not [c for c in clocks if c["case_ref"] in ("W1", "W2", "W4")]
+    reg("assessments", "request", "W1", "--received", "2025-06-02")
+    # withdrawn only while the request is open, never before it was received
+    reg("assessments", "record", "W2", "withdrawn", "--date", "2025-06-01", expect=1)
+    r = reg("assessments", "record", "W1", "withdrawn", "--date", "2025-05-01", expect=1)
+    assert "before the request was received" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_withdrawal_is_voided_like_any_assessment_event(reg, db_path):
+    reg.add("V", "2015-01-01")
+    reg("assessments", "request", "V", "--received", "2025-03-03")
+    reg("assessments", "record", "V", "withdrawn", "--date", "2025-03-20")
+    conn = sqlite3.connect(db_path)
+    (eid,) = conn.execute(
+        "SELECT id FROM clock_events WHERE event = 'withdrawn' AND case_ref = 'V'"
+    ).fetchone()
+    conn.close()
+    reg("assessments", "void", eid, "--reason", "recorded on the wrong child")
+    rows = reg.json("assessments", "list", "--as-of", "2025-12-31")
+    assert [(r["case_ref"], r["outcome"], r["concluded_on"]) for r in rows] == [("V", None, None)]
+
+
+def test_ds_need_is_recorded_and_emitted_from_2025(reg, tmp_path):
+    reg.add("D1", "2012-01-01", "ehcp", "2020-01-10", need="DS")
+    reg("cases", "update", "D1", "--urn", "123456", "--placement-from", "2020-01-10")
+    reg.add("D2", "2012-01-01", "ehcp", "2020-01-10", need="down syndrome")
+    reg("cases", "update", "D2", "--need", "SLD", "--secondary-need", "DS")
+    people = _xml(reg, tmp_path)
+    needs = people["D1"].findall("Requests/ActivePlans/SENneed")
+    assert [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs] == [("DS", "1")]
+    needs = people["D2"].findall("Requests/ActivePlans/SENneed")
+    assert [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs] == [
+        ("SLD", "1"),
+        ("DS", "2"),
+    ]
+    assert reg.json("cases", "list", "--need", "DS")[0]["case_ref"] == "D1"
+    # the 2024 collection's code list had no DS: its check says so
+    checks = reg.json("report", "sen2", "--year", 2023, "--check", expect=3)
+    assert {(c["rule"], c["case_ref"], c["field"]) for c in checks if c["kind"] == "error"} >= {
+        ("S2-11", "D1", "sen_type")
+    }
+    r = reg("cases", "update", "D1", "--need", "DSX", expect=1)
+    assert "--need" in r.stderr and "DS" in r.stderr
+
+
+def test_transfer_la_is_its_own_field_and_move_out_ceases_on_the_transfer(reg, tmp_path, db_path):
+    reg.add("M1", "2012-01-01", "ehcp", "2020-01-10")
+    reg("cases", "move-in", "M1", "--from-la", "855", "--date", "2025-06-01")
+    reg.add("M2", "2012-01-01", "ehcp", "2020-01-10")
+    reg(
+        "cases", "move-out", "M2", "--to-la", "855", "--aware", "2025-09-01", "--move", "2025-09-20"
+    )
+    reg("moves", "transferred-out", "M2", "--date", "2025-09-25")
+    reg.add("M3", "2012-01-01", "ehcp", "2020-01-10")
+    reg(
+        "cases", "move-out", "M3", "--to-la", "855", "--aware", "2025-09-01", "--move", "2025-09-20"
+    )
+    reg.add("M4", "2012-01-01", "ehcp", "2020-01-10")
+    reg("cases", "move-out", "M4", "--to-la", "855", "--aware", "2025-12-20")
+    reg("moves", "transferred-out", "M4", "--date", "2026-01-20")  # after census day
+    conn = sqlite3.connect(db_path)
+    assert conn.execute(
+        "SELECT case_ref, la FROM plan_events WHERE event IN ('move-in', 'move-out') ORDER BY id"
+    ).fetchall() == [("M1", "855"), ("M2", "855"), ("M3", "855"), ("M4", "855")]
+    conn.close()
+    people = _xml(reg, tmp_path)
+    assert people["M1"].findtext("Requests/ActivePlans/TransferLA") == "855"
+
+    def ceased(name):
+        plan = people[name].find("Requests/Assessment/NamedPlan")
+        return plan.findtext("CeaseDate"), plan.findtext("CeaseReason")
+
+    assert ceased("M2") == ("2025-09-25", "5")  # the day the plan was transferred
+    assert ceased("M3") == ("2025-09-20", "5")  # not transferred yet: the day of the move
+    assert ceased("M4") == (None, None)  # transferred after census day: still ours that day
+    assert people["M4"].find("Requests/ActivePlans") is not None
+
+
+def test_phase_transfer_dates(reg, tmp_path):
+    # Year 6 in 2025/26: transfer to secondary in September 2026, due before 15 Feb 2026
+    reg.add("P6", "2014-10-01", "ehcp", "2020-01-10")
+    reg("reviews", "amend", "P6", "--final", "2026-01-10")
+    # Year 11 in 2025/26: to post-16, due before 31 March 2026; no amended plan yet
+    reg.add("P11", "2009-10-01", "ehcp", "2020-01-10")
+    # Year 7 in 2025/26: the transfer was due before 15 February 2025 (the reference year)
+    reg.add("P7", "2013-10-01", "ehcp", "2020-01-10")
+    reg("reviews", "amend", "P7", "--final", "2025-02-03")
+    # Year 4: no phase transfer
+    reg.add("P4", "2016-10-01", "ehcp", "2020-01-10")
+    people = _xml(reg, tmp_path)
+
+    def phase(name):
+        ap = people[name].find("Requests/ActivePlans")
+        return ap.findtext("PhaseTransferDueDate"), ap.findtext("PhaseTransferFinalDate")
+
+    assert phase("P6") == ("2026-02-15", "2026-01-10")
+    assert phase("P11") == ("2026-03-31", None)
+    assert phase("P7") == ("2025-02-15", "2025-02-03")
+    assert phase("P4") == (None, None)
+    # replayed: the 2025 return (census day 16 January 2025) knew of P7's transfer, not the plan
+    people = _xml(reg, tmp_path, YEAR - 1)
+    ap = people["P7"].find("Requests/ActivePlans")
+    assert (ap.findtext("PhaseTransferDueDate"), ap.findtext("PhaseTransferFinalDate")) == (
+        "2025-02-15",
+        None,
+    )
+
+
+def test_upgrade_copies_the_move_la_out_of_the_detail_and_keeps_plan_events_append_only(
+    tmp_path, monkeypatch
+):
+    from sendctl.storage import migrations
+    from sendctl.storage.db import connect
+
+    k = [m.__name__ for m in migrations.MIGRATIONS].index("m702_assessment_withdrawn_and_move_la")
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    with monkeypatch.context() as m:
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:k])
+        migrations.migrate(conn)
+    for event, detail in (
+        ("move-in", "from LA 855; last reviewed 2017-01-01"),
+        ("move-out", "to LA 931"),
+        ("move-in", "from LA Leicestershire"),
+    ):
+        conn.execute(
+            "INSERT INTO plan_events (case_ref, event, event_on, detail, officer, recorded_utc)"
+            " VALUES ('X', ?, '2017-06-01', ?, 'old', 't')",
+            (event, detail),
+        )
+    conn.close()
+    new = connect(path)
+    try:
+        rows = new.execute("SELECT la, detail FROM plan_events ORDER BY id").fetchall()
+        assert [tuple(r) for r in rows] == [
+            ("855", "from LA 855; last reviewed 2017-01-01"),
+            ("931", "to LA 931"),
+            (None, "from LA Leicestershire"),
+        ]
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            new.execute("UPDATE plan_events SET la = '001'")
+        new.execute(
+            "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on,"
+            " final_due_on, concluded_on, outcome, created_utc, updated_utc)"
+            " VALUES ('X', '2017-01-02', 'a', 'b', 'c', '2017-02-01', 'withdrawn', 't', 't')"
+        )
+        with pytest.raises(sqlite3.IntegrityError):
+            new.execute(
+                "INSERT INTO assessments (case_ref, received_on, decision_due_on, no_plan_due_on,"
+                " final_due_on, outcome, created_utc, updated_utc)"
+                " VALUES ('Y', '2017-01-02', 'a', 'b', 'c', 'lost', 't', 't')"
+            )
+    finally:
+        new.close()
