@@ -25,7 +25,7 @@ def init(
 
     st = state()
     done = init_database(st, seed_funds=not no_funds)
-    verb = "Created" if done.created else "Migrated"
+    verb = "Created" if done.created else "Migrated" if done.migrated else "Up to date:"
     extra = f"; seeded {done.funds_seeded} fund(s)" if done.funds_seeded else ""
     info(f"{verb} {st.db_path} (schema version {done.schema_version}){extra}")
 

@@ -12,6 +12,7 @@ from sendctl.services.session import Session
 class InitResult:
     created: bool
     funds_seeded: int
+    migrated: bool
     schema_version: int
 
 
@@ -20,12 +21,32 @@ def init_database(session: Session, seed_funds: bool = True) -> InitResult:
     from sendctl.storage.ledger import seed_funds as seed
     from sendctl.storage.migrations import schema_version
 
-    existed = session.db_path.exists()
+    # an empty file (touch, or a failed copy) is created, not migrated
+    existed = session.db_path.exists() and session.db_path.stat().st_size > 0
+    before = _stored_version(session.db_path) if existed else 0
     seeded = 0
     with session.transaction() as conn:
         if seed_funds:
             seeded = seed(conn, session.actor())
-    return InitResult(created=not existed, funds_seeded=seeded, schema_version=schema_version())
+    version = schema_version()
+    return InitResult(
+        created=not existed,
+        funds_seeded=seeded,
+        schema_version=version,
+        migrated=existed and before != version,
+    )
+
+
+def _stored_version(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return -1  # not a database: the transaction below says so
+    finally:
+        conn.close()
 
 
 def check_health(session: Session) -> tuple[dict, list[str]]:

@@ -486,9 +486,11 @@ def prepare_spend(
     if individual and not _clean(supplier):
         raise invalid("individual", "invalid", "needs --supplier (the person to redact in exports)")
     if vat_pence is not None and not 0 <= vat_pence <= amount_pence:
-        raise SendctlError(
-            f"--vat: expected between £0.00 and the net amount {format_pence(amount_pence)} "
-            f"(got {format_pence(vat_pence)}); AMOUNT is net of VAT"
+        raise invalid(
+            "vat",
+            "out_of_range",
+            f"expected between £0.00 and the net amount {format_pence(amount_pence)} "
+            f"(got {format_pence(vat_pence)}); the amount is net of VAT",
         )
     return {
         "fund": fund,
@@ -908,6 +910,8 @@ IMPORT_ALIASES = {
     "cost_centre": ("cost centre", "cost center", "expense area"),
     "account_code": ("account code", "expense code", "subjective code", "subjective"),
     "kind": ("type", "entry type"),
+    "vat": ("vat amount", "vat_amount", "vat (£)", "tax"),
+    "project": ("capital project", "project name", "scheme"),
 }
 MAX_WARNINGS = 50
 
@@ -982,6 +986,8 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
     if kind not in ("actual", "commitment"):
         raise SendctlError(f"kind: expected actual or commitment (got {kind!r})")
     amount = parse_pence(row["amount"], "amount")
+    vat = (row.get("vat") or "").strip()
+    vat_pence = parse_pence(vat, "vat") if vat else None
     d = parse_date(row["date"], "date")
     if today is not None:
         from sendctl.domain.dates import refuse_future
@@ -1000,7 +1006,23 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
         cost_centre=row.get("cost_centre"),
         account_code=row.get("account_code"),
         commit=kind == "commitment",
+        vat_pence=vat_pence,
     )
+
+
+def _capital_project(conn, name: str, fund: str) -> int:
+    """The id of the capital project a row names; refused when it is unknown, of another
+    fund, or withdrawn (the same checks as 'spend post --project')."""
+    from sendctl.storage import capital
+
+    p = capital.get_project(conn, name)
+    if p["fund"] != fund:
+        raise invalid(
+            "project", "other_fund", f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}"
+        )
+    if capital.current_status(conn, p["id"])[0] == "withdrawn":
+        raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
+    return p["id"]
 
 
 def _problem_field(err: SendctlError) -> tuple[str, str]:
@@ -1042,6 +1064,8 @@ def import_entries(
         res.rows += 1
         try:
             e = _parse_row(conn, row, known, today)
+            project = (row.get("project") or "").strip()
+            project_id = _capital_project(conn, project, e["fund"]) if project else None
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
@@ -1070,6 +1094,10 @@ def import_entries(
                 res.more_warnings += 1
         running.post(e)
         eid = _insert(conn, actor, e)
+        if project_id is not None:
+            from sendctl.storage.capital import link_spend
+
+            link_spend(conn, actor, eid, project_id)
         res.added += 1
         res.total_pence += e["amount_pence"]
         audit.append(
