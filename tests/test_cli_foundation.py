@@ -32,8 +32,14 @@ def test_init_creates_owner_only_database(run, db_path):
 
 
 def test_init_twice_is_harmless(run):
-    run("init")
-    run("init")
+    assert run("init").stderr.startswith("Created ")
+    assert run("init").stderr.startswith("Up to date: ")
+
+
+def test_init_on_an_empty_file_creates_the_database(run, db_path):
+    db_path.touch()  # an empty file is not an older database to migrate
+    assert run("init").stderr.startswith("Created ")
+    assert run.json("funds", "list")
 
 
 def test_db_option_and_env(run, tmp_path):
