@@ -1018,7 +1018,9 @@ def _capital_project(conn, name: str, fund: str) -> int:
     p = capital.get_project(conn, name)
     if p["fund"] != fund:
         raise invalid(
-            "project", "other_fund", f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}"
+            "project",
+            "other_fund",
+            f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}",
         )
     if capital.current_status(conn, p["id"])[0] == "withdrawn":
         raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
