@@ -278,3 +278,51 @@ def test_a_report_date_before_the_records_is_refused(demo):
     assert "--as-of: 2001-01-01 is before the records begin" in r.stderr
     r = cli("report", "needs", "--as-of", "2001-01-01", expect=1)
     assert "--as-of: nobody held a statement or an EHC plan on 2001-01-01" in r.stderr
+
+
+def test_a_profiled_fund_is_charted_against_its_profile_to_date(run, tmp_path):
+    run("init")
+    run(
+        "cases",
+        "add",
+        "P-1",
+        "--forename",
+        "A",
+        "--surname",
+        "B",
+        "--dob",
+        "2010-01-01",
+        "--plan",
+        "ehcp",
+        "--plan-issued",
+        "2016-01-10",
+        "--as-of",
+        "2017-04-18",
+    )
+    run(
+        "spend",
+        "post",
+        "capital",
+        "£10,000",
+        "--date",
+        "2018-05-10",
+        "--description",
+        "Design",
+        "--category",
+        "design-fees",
+    )
+    out = tmp_path / "update.html"
+    run("report", "cabinet", "--as-of", "2019-05-31", "--output", out)
+    _, points = read_report(out.read_text(encoding="utf-8"))
+
+    def year_profile(fy):
+        rows = run.json("funds", "balances", "--fy", fy, "--as-of", "2019-05-31")
+        return next(r for r in rows if r["code"] == "capital" and r["level"] == "fund")[
+            "allocation_pence"
+        ]
+
+    first, second = year_profile("2018-19"), year_profile("2019-20")
+    assert 0 < first < 50_000_000 and 0 < second
+    assert _point(points, "funds.capital.2018-05-31.limit_pence") == first
+    assert _point(points, "funds.capital.2019-03-31.limit_pence") == first
+    assert _point(points, "funds.capital.2019-04-30.limit_pence") == first + second

@@ -317,9 +317,11 @@ def test_foreign_sqlite_is_refused_before_anything_changes(run, tmp_path):
     assert sqlite3.connect(f).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
 
 
-def test_demo_force_replaces_only_a_demo_database(run, tmp_path):
+def test_demo_force_replaces_only_a_demo_database(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     demo = tmp_path / "demo.db"
-    run("demo", "--db", demo, "--force")
+    run("--db", demo, "demo")  # the global --db names the demo file too
+    assert demo.exists() and not (tmp_path / "sendctl-demo.db").exists()
     run("demo", "--db", demo, "--force")  # a demo over a demo: fine
     run(
         "--db",
@@ -342,6 +344,10 @@ def test_demo_force_replaces_only_a_demo_database(run, tmp_path):
     r = run("demo", "--db", demo, "--force", expect=1)
     assert "not replaced" in r.stderr and "'cases add'" in r.stderr
     assert digest(demo) == before
+    # SENDCTL_DB (set by the test harness, like a real officer's environment) is never the
+    # demo's file: without --db the demo goes to ./sendctl-demo.db
+    run("demo")
+    assert (tmp_path / "sendctl-demo.db").exists() and digest(demo) == before
     text = tmp_path / "notes.txt"
     text.write_text("my notes\n")
     r = run("demo", "--db", text, "--force", expect=1)

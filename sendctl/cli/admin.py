@@ -83,9 +83,14 @@ def backup(
 
 @app.command(short_help="Build a demo database from the examples and show its status.")
 def demo(
+    ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", help="Demo database to build (default: ./sendctl-demo.db)."),
+        typer.Option(
+            "--db",
+            help="Demo database to build (default: the global --db when given, else "
+            "./sendctl-demo.db; SENDCTL_DB is not used, so a demo never lands on the real file).",
+        ),
     ] = None,
     as_of: Annotated[
         str | None,
@@ -99,7 +104,7 @@ def demo(
 
     Example: sendctl demo --db /tmp/demo.db
     """
-    path = db or Path("sendctl-demo.db")
+    path = db or _global_db(ctx) or Path("sendctl-demo.db")
     if path.exists() or path.is_symlink():
         from sendctl.cli._common import confirm_or_force
         from sendctl.services.admin import refuse_unless_demo
@@ -108,6 +113,12 @@ def demo(
 
         confirm_or_force(f"{path} exists; rebuild the demo over it?", force)
     _build_demo(path, as_of)
+
+
+def _global_db(ctx: typer.Context) -> Path | None:
+    """The file of `sendctl --db FILE demo`: given on the command line, not from SENDCTL_DB."""
+    source = ctx.find_root().get_parameter_source("db")
+    return state().db_path if getattr(source, "name", "") == "COMMANDLINE" else None
 
 
 def _build_demo(path: Path, as_of: str | None) -> None:

@@ -391,15 +391,13 @@ def _funds(u: dict) -> str:
     for s in f["funds"]:
         if not any(m["spent_pence"] or m["committed_pence"] for m in s["months"]):
             continue
-        limit = [
-            (m["approved_pence"] if m["approved_pence"] is not None else s["allocation_pence"])
-            for m in s["months"]
-        ]
-        what = (
-            "approved"
-            if any(m["approved_pence"] is not None for m in s["months"])
-            else "allocation"
-        )
+        limit = [_month_limit(s, m) for m in s["months"]]
+        if any(m["approved_pence"] is not None for m in s["months"]):
+            what = "approved"
+        elif any(m.get("profile_to_date_pence") is not None for m in s["months"]):
+            what = "profile to date"
+        else:
+            what = "allocation"
         out.append(
             H.line_chart(
                 f"{s['name']}: spent and committed by the end of each month, against the {what}",
@@ -439,6 +437,16 @@ def _funds(u: dict) -> str:
         )
     out.append(_as_at(u["as_of"], u["how_counted"]["funds"]))
     return "".join(out)
+
+
+def _month_limit(fund: dict, month: dict) -> int:
+    """What the fund may have spent by that month: the approved drawdown, else the cumulative
+    profile to the month's financial year for a profiled fund, else the whole allocation."""
+    if month["approved_pence"] is not None:
+        return month["approved_pence"]
+    if month.get("profile_to_date_pence") is not None:
+        return month["profile_to_date_pence"]
+    return fund["allocation_pence"]
 
 
 # --- 5. capital -------------------------------------------------------------------------------------

@@ -63,8 +63,12 @@ def clock_counts(session: Session, as_of: date) -> dict:
 
 def fund_months(session: Session, as_of: date) -> dict:
     """Each fund at each month end (from the first posting's month to as_of): allocation,
-    approved, spent, committed, remaining, as `funds balances --as-of MONTH_END` gives them."""
+    approved, spent, committed, remaining, as `funds balances --as-of MONTH_END` gives them,
+    and for a profiled fund its cumulative profile to the month's financial year."""
+    from sendctl.domain.dates import financial_year
+    from sendctl.domain.ledger import cumulative_profile
     from sendctl.services.ledger import balances
+    from sendctl.storage.ledger import fund_profile
 
     def fund_balances(_conn, day: date) -> list[dict]:
         # the rows `funds balances --as-of DAY` shows, one per fund (not the total or years)
@@ -77,8 +81,12 @@ def fund_months(session: Session, as_of: date) -> dict:
     ).fetchone()[0]
     months = _month_ends(date.fromisoformat(first), as_of) if first else []
     series: dict[str, dict] = {}
+    profiles: dict[str, dict[str, int]] = {}
     for m in months:
         for f in fund_balances(conn, m):
+            if f["code"] not in profiles:
+                profiles[f["code"]] = fund_profile(conn, f["code"])
+            profile = profiles[f["code"]]
             s = series.setdefault(
                 f["code"],
                 {
@@ -96,6 +104,10 @@ def fund_months(session: Session, as_of: date) -> dict:
                     "spent_pence": f["spent_pence"],
                     "committed_pence": f["committed_pence"],
                     "remaining_pence": f["remaining_pence"],
+                    # a profiled fund may spend only its profile up to the month's year
+                    "profile_to_date_pence": (
+                        cumulative_profile(profile, financial_year(m)) if profile else None
+                    ),
                 }
             )
     now = {f["code"]: f for f in fund_balances(conn, as_of)}
