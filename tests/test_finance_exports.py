@@ -725,3 +725,26 @@ def test_xlsx_is_refused_cleanly_where_there_is_no_listing(run, demo_db, monkeyp
     for cmd in (("cases", "show", "RCC-0010"), ("doctor",), ("status",)):
         r = run(*cmd, "--format", "xlsx", expect=1)
         assert r.stdout == "" and r.stderr.startswith("Error: --format"), (cmd, r.stderr)
+
+
+def test_exports_as_of_a_date_leave_out_later_entries(seeded):
+    pid = int(
+        seeded(
+            "spend", "post", "dfe-grant", "600", "--date", "2017-07-02", "--description", "x"
+        ).stdout
+    )
+    rid = int(
+        seeded("spend", "reverse", pid, "--reason", "duplicate", "--date", "2017-07-03").stdout
+    )
+
+    def ids(*args):
+        return [
+            r.get("transaction_id") or r.get("transaction_number")
+            for r in _csv(seeded(*args).stdout)
+        ]
+
+    assert ids("spend", "export") == [str(pid), str(rid)]
+    assert ids("spend", "export", "--as-of", "2017-07-02") == [str(pid)]
+    assert ids("spend", "export", "--as-of", "01/07/2017") == []
+    assert ids("spend", "transparency", "--fy", "2017-18") == [str(pid), str(rid)]
+    assert ids("spend", "transparency", "--fy", "2017-18", "--as-of", "2017-07-02") == [str(pid)]

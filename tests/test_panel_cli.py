@@ -278,6 +278,24 @@ def test_supersede_replaces_in_list_and_summary_and_all_shows_both(run, cases):
     assert actions == [("1", "supersede"), ("2", "create"), ("1", "create")]
 
 
+def test_list_as_of_a_date_leaves_out_later_meetings_and_corrections(run, cases):
+    base = ("--request", "placement", "--outcome", "agreed", "--out-of-county")
+    record(run, "R1", "--date", "05/01/2017", *base, "--annual-cost", "45000")
+    record(run, "R2", "--date", "02/02/2017", *base, "--annual-cost", "30000")
+    # the February panel corrects January's cost
+    record(run, "R1", "--date", "02/02/2017", *base, "--annual-cost", "40000", "--supersedes", "1")
+
+    def ids(*extra):
+        return [d["id"] for d in run.json("panel", "list", *extra)]
+
+    assert ids() == [2, 3]
+    assert ids("--as-of", "2017-02-02") == [2, 3]
+    assert ids("--as-of", "2017-02-01") == [1]
+    assert ids("--as-of", "2017-01-04") == []
+    earlier = run.json("panel", "list", "--all", "--as-of", "2017-02-01")
+    assert [(d["id"], d["superseded_by"]) for d in earlier] == [(1, None)]
+
+
 def test_supersede_refuses_other_case_and_second_correction(run, cases):
     record(run, "R1", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed")
     r = record(

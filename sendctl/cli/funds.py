@@ -558,6 +558,7 @@ def spend_export(
             help="Add commitments (orders not yet invoiced), typed in `kind`.",
         ),
     ] = False,
+    as_of: AsOfOpt = None,
     fmt: Annotated[
         ExportFmt | None,
         typer.Option(
@@ -576,7 +577,8 @@ def spend_export(
     entry to the one it settles or reverses; vat and gross are filled where VAT was recorded.
     Codes missing on a posting come from its fund's defaults (a warning names rows still without).
     Individuals are REDACTED PERSONAL DATA. CSV: text quoted, dates dd/mm/yyyy, amounts to 2 dp;
-    xlsx: typed cells. The control line gives the row count and the net total.
+    xlsx: typed cells. The control line gives the row count and the net total. --as-of gives
+    the ledger as it stood that day (default today): entries dated after it are left out.
     Example: sendctl spend export --fy 2017-18 --period 6 --output P06.csv
     """
     from sendctl.domain.ledger import EXPORT_FIELDS, EXPORT_TYPES
@@ -587,7 +589,7 @@ def spend_export(
         if fmt
         else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
     )
-    run = export(state(), fund, _fy(fy), period, include_commitments)
+    run = export(state(), fund, _fy(fy), period, include_commitments, as_of_date(as_of))
     if f == "xlsx":
         from sendctl.render.xlsx import write_xlsx
 
@@ -623,6 +625,7 @@ def spend_transparency(
         str,
         typer.Option("--threshold", click_type=AMOUNT, help="Publish payments over this amount."),
     ] = "£500",
+    as_of: AsOfOpt = None,
     fmt: Annotated[
         ExportFmt | None,
         typer.Option(
@@ -639,7 +642,8 @@ def spend_transparency(
     Columns: date, service_area, beneficiary, purpose, amount, irrecoverable_vat,
     merchant_category, transaction_number. Payments to individuals are REDACTED PERSONAL DATA;
     credit notes (reversals) over the threshold are included; commitments are not (nothing paid).
-    --fy gives a financial year, --from/--to any dates (a quarter, say); none: every payment.
+    --fy gives a financial year, --from/--to any dates (a quarter, say); none: every payment;
+    never a payment dated after --as-of (default today).
     Example: sendctl spend transparency --from 01/04/2017 --to 30/06/2017 --output q1.csv
     """
     from sendctl.domain.ledger import TRANSPARENCY_FIELDS, TRANSPARENCY_TYPES
@@ -660,7 +664,7 @@ def spend_transparency(
         if fmt
         else ("xlsx" if output is not None and str(output).lower().endswith(".xlsx") else "csv")
     )
-    pub = transparency(state(), start, end, limit)
+    pub = transparency(state(), start, end, limit, as_of_date(as_of))
     if f == "xlsx":
         from sendctl.render.xlsx import write_xlsx
 

@@ -195,14 +195,16 @@ def list_cmd(
     request: RequestOpt = None,
     outcome: OutcomeOpt = None,
     all_: AllOpt = False,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
-    """List panel decisions in meeting order (superseded ones only with --all).
+    """List panel decisions in meeting order (superseded ones only with --all), as they stood
+    at --as-of (default today): later meetings and later corrections left out.
 
     Example: sendctl panel list --from 01/01/2017 --to 31/03/2017 --outcome agreed --format csv
     """
-    from sendctl.cli._common import opt_date
+    from sendctl.cli._common import as_of_date, opt_date
     from sendctl.domain.panel import Outcome, Request, parse_optional_code
     from sendctl.render.formats import emit
 
@@ -214,6 +216,7 @@ def list_cmd(
         request=parse_optional_code(Request, request, "--request"),
         outcome=parse_optional_code(Outcome, outcome, "--outcome"),
         include_superseded=all_,
+        as_of=as_of_date(as_of),
     )
     from sendctl.services.panel import list_decisions
 

@@ -66,9 +66,11 @@ def export(
     fy: str | None = None,
     period: int | None = None,
     include_commitments: bool = False,
+    as_of: date | None = None,
 ) -> Export:
     """The finance export: actual spend (payments, settlements, their reversals), oldest first;
-    with include_commitments also commitments and their cancellations, typed in `kind`.
+    with include_commitments also commitments and their cancellations, typed in `kind`. With
+    as_of, the ledger as it stood that day (entries dated after it left out).
 
     Codes missing on a posting come from its fund's defaults. An unknown fund is refused here,
     before any output is opened.
@@ -77,7 +79,7 @@ def export(
     if fund:
         S.get_fund(conn, fund)
     effects = L.WITH_COMMITMENT_EFFECTS if include_commitments else L.ACTUAL_EFFECTS
-    return Export(S.iter_export(conn, fund, fy, period, effects), include_commitments)
+    return Export(S.iter_export(conn, fund, fy, period, effects, as_of), include_commitments)
 
 
 def update_fund(session, code: str, cost_centre: str | None, account_code: str | None) -> dict:
@@ -116,11 +118,16 @@ class Publication:
 
 
 def transparency(
-    session, start: date | None, end: date | None, threshold_pence: int = L.TRANSPARENCY_THRESHOLD
+    session,
+    start: date | None,
+    end: date | None,
+    threshold_pence: int = L.TRANSPARENCY_THRESHOLD,
+    as_of: date | None = None,
 ) -> Publication:
-    """Every payment exceeding the threshold, dated start..end inclusive (None: open), for the
-    Local Government Transparency Code: credit notes (reversals) included by their size,
-    commitments never (nothing has been paid), individuals as REDACTED PERSONAL DATA."""
+    """Every payment exceeding the threshold, dated start..end inclusive (None: open) and not
+    after as_of, for the Local Government Transparency Code: credit notes (reversals) included
+    by their size, commitments never (nothing has been paid), individuals as REDACTED PERSONAL
+    DATA."""
     if start is not None and end is not None and start > end:
         from sendctl.domain.problems import invalid
 
@@ -131,6 +138,8 @@ def transparency(
         from sendctl.domain.problems import invalid
 
         raise invalid("threshold", "negative", "must not be negative")
+    if as_of is not None:
+        end = as_of if end is None else min(end, as_of)
     return Publication(S.iter_payments(session.connect(), start, end, threshold_pence))
 
 

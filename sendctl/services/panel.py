@@ -48,8 +48,10 @@ def list_decisions(
     request: str | None = None,
     outcome: str | None = None,
     include_superseded: bool = False,
+    as_of: date | None = None,
 ) -> list[dict]:
-    """Decisions in meeting order; superseded ones only with include_superseded."""
+    """Decisions in meeting order as they stood at as_of (None: all); superseded ones only
+    with include_superseded."""
     from sendctl.storage.panel import list_decisions as query
 
     check_range(date_from, date_to)
@@ -63,6 +65,7 @@ def list_decisions(
             request=request,
             outcome=outcome,
             include_superseded=include_superseded,
+            as_of=as_of,
         )
     )
 

@@ -158,6 +158,8 @@ _LIST_SELECT = (
     " d.supersedes_id, s.id AS superseded_by, d.recorded_utc, d.officer"
     " FROM panel_decisions d LEFT JOIN panel_decisions s ON s.supersedes_id = d.id"
 )
+# As at a date: a correction made at a later meeting does not yet supersede.
+_LIST_SELECT_AS_OF = _LIST_SELECT + " AND s.meeting_on <= :as_of"
 
 
 def _date_range(where: list, params: dict, date_from: date | None, date_to: date | None) -> None:
@@ -179,10 +181,17 @@ def list_decisions(
     request: str | None = None,
     outcome: str | None = None,
     include_superseded: bool = False,
+    as_of: date | None = None,
 ) -> Iterator[dict]:
-    """Decisions in meeting order, filtered; streamed (a million rows never sit in memory)."""
+    """Decisions in meeting order, filtered; streamed (a million rows never sit in memory).
+
+    With as_of, the list as it stood that day: meetings up to it, and a decision counts as
+    superseded only by a correction made at a meeting up to it."""
     where: list[str] = []
     params: dict = {}
+    if as_of is not None:
+        where.append("d.meeting_on <= :as_of")
+        params["as_of"] = as_of.isoformat()
     if meeting_on is not None:
         where.append("d.meeting_on = :meeting_on")
         params["meeting_on"] = meeting_on.isoformat()
@@ -199,7 +208,7 @@ def list_decisions(
     if not include_superseded:
         where.append("s.id IS NULL")
     sql = (
-        _LIST_SELECT
+        (_LIST_SELECT if as_of is None else _LIST_SELECT_AS_OF)
         + (" WHERE " + " AND ".join(where) if where else "")
         + " ORDER BY d.meeting_on, d.id"
     )
