@@ -191,22 +191,12 @@ def post_project_spend(
 ):
     """`spend post ... --project NAME`: the posting (through the service `spend post` calls,
     with every check) and its link to the project, in one transaction. Returns the ledger's Posted(id, warnings)."""
-    from sendctl.domain.problems import invalid
     from sendctl.services.ledger import post
     from sendctl.storage import capital as S
     from sendctl.storage.ledger import Posted
 
     with session.transaction() as conn:
-        p = S.get_project(conn, project)
-        if p["fund"] != fund:
-            raise invalid(
-                "project",
-                "other_fund",
-                f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}",
-            )
-        status, _ = S.current_status(conn, p["id"])
-        if status == "withdrawn":
-            raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
+        p = S.postable_project(conn, project, fund)
         res = post(session, fund, amount_pence, posted_on, description, **details)
         S.link_spend(conn, session.actor(), res.id, p["id"])
         used = S.project_spend(conn, date.max).get(

@@ -66,6 +66,21 @@ _LATEST_STATUS = """
 """
 
 
+def postable_project(conn: sqlite3.Connection, name: str, fund: str) -> dict:
+    """The project a posting to `fund` names; refused when it is unknown, of another fund, or
+    withdrawn from the plan."""
+    p = get_project(conn, name)
+    if p["fund"] != fund:
+        raise invalid(
+            "project",
+            "other_fund",
+            f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}",
+        )
+    if current_status(conn, p["id"])[0] == "withdrawn":
+        raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
+    return p
+
+
 def current_status(
     conn: sqlite3.Connection, project_id: int, as_of: date | None = None
 ) -> tuple[str | None, str | None]:

@@ -1010,21 +1010,10 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
     )
 
 
-def _capital_project(conn, name: str, fund: str) -> int:
-    """The id of the capital project a row names; refused when it is unknown, of another
-    fund, or withdrawn (the same checks as 'spend post --project')."""
-    from sendctl.storage import capital
+def _project_id(conn, name: str, fund: str) -> int:
+    from sendctl.storage.capital import postable_project
 
-    p = capital.get_project(conn, name)
-    if p["fund"] != fund:
-        raise invalid(
-            "project",
-            "other_fund",
-            f"{p['name']!r} is a project of the {p['fund']} fund, not {fund}",
-        )
-    if capital.current_status(conn, p["id"])[0] == "withdrawn":
-        raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
-    return p["id"]
+    return postable_project(conn, name, fund)["id"]
 
 
 def _problem_field(err: SendctlError) -> tuple[str, str]:
@@ -1067,7 +1056,7 @@ def import_entries(
         try:
             e = _parse_row(conn, row, known, today)
             project = (row.get("project") or "").strip()
-            project_id = _capital_project(conn, project, e["fund"]) if project else None
+            project_id = _project_id(conn, project, e["fund"]) if project else None
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
