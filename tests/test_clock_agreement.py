@@ -178,6 +178,7 @@ def test_every_listing_agrees_with_the_engine(cases, as_ofs, within):
         with transaction(conn):
             model = [record(conn, actor, i, c) for i, c in enumerate(cases)]
         try:
+            check_store(conn, model, as_ofs, within)
             for as_of in as_ofs:
                 for upcoming in (False, True):
                     want = sorted(
@@ -237,6 +238,75 @@ def test_every_listing_agrees_with_the_engine(cases, as_ofs, within):
                 )
         finally:
             conn.close()
+
+
+def check_store(conn, model: list[E.History], as_ofs: list[date], within: int) -> None:
+    """The clock store holds the engine's own output: every case recomputed, from the day of
+    its latest event (engine.complete_from), and its rows give, for any day from then on,
+    exactly the running clocks the engine gives for that day. Then the same listings with the
+    store unusable (a read-only database whose store another engine made): all from the
+    engine, the same rows."""
+    from sendctl.storage import clock_store as S
+    from sendctl.storage.clocks import _stored_row, deadline_rows
+
+    assert S.prepare(conn)
+    assert S.stale_count(conn) == 0
+    valid = dict(conn.execute("SELECT case_ref, valid_from FROM clock_cases"))
+    assert valid == {h.case_ref: E.complete_from(h).isoformat() for h in model}
+    # the random days, and the edges of every stored clock (the day before, the day, the
+    # day after its due date, the start of its due window, its window of days)
+    edges = set(as_ofs)
+    for due, start, end in conn.execute("SELECT due_on, applies_from, applies_to FROM case_clocks"):
+        due, start = date.fromisoformat(due), date.fromisoformat(start)
+        for d in (due - timedelta(days=within), due, start):
+            edges.update((d - timedelta(days=1), d, d + timedelta(days=1)))
+        if end < "9000":
+            edges.add(date.fromisoformat(end) + timedelta(days=1))
+            edges.add(date.fromisoformat(end))
+    for as_of in sorted(edges):
+        for upcoming in (False, True):
+            want = sorted(
+                engine_row(h, k)
+                for h in model
+                if E.complete_from(h) <= as_of
+                for k in E.running_clocks(h, as_of, within, upcoming)
+            )
+            got = sorted(
+                (r["case_ref"], r["clock"], r["due_on"], r["status"], r["days_left"], r["rule_id"])
+                for r in (
+                    _stored_row(x, as_of, within, False)
+                    for x in S.stored_running(conn, as_of, within, upcoming)
+                )
+            )
+            assert got == want
+    # a later day than any event: every case from the store, in the listing's order
+    late = date(2030, 1, 1)
+    rows = list(deadline_rows(conn, late, within, include_upcoming=True))
+    assert [(r["due_on"], r["case_ref"], r["clock"]) for r in rows] == sorted(
+        (r["due_on"], r["case_ref"], r["clock"]) for r in rows
+    )
+    # unusable store (another engine's rows, read-only): the engine alone, the same rows
+    stored = {
+        as_of: list(deadline_rows(conn, as_of, within, include_upcoming=True)) for as_of in as_ofs
+    }
+    conn.execute("UPDATE clock_store SET fingerprint = 'another engine'")
+    conn.execute("PRAGMA query_only = ON")
+    try:
+        assert not S.prepare(conn)
+        for as_of in as_ofs:
+            assert list(deadline_rows(conn, as_of, within, include_upcoming=True)) == stored[as_of]
+    finally:
+        conn.execute("PRAGMA query_only = OFF")
+    assert S.prepare(conn)  # writable again: recomputed
+    # a case queued and not recomputed (read-only): that case from the engine, the rest stored
+    conn.execute("INSERT INTO clocks_stale SELECT case_ref FROM cases ORDER BY case_ref LIMIT 1")
+    conn.execute("PRAGMA query_only = ON")
+    try:
+        assert S.prepare(conn)
+        for as_of in as_ofs:
+            assert list(deadline_rows(conn, as_of, within, include_upcoming=True)) == stored[as_of]
+    finally:
+        conn.execute("PRAGMA query_only = OFF")
 
 
 def test_notify_warns_about_exactly_the_engines_due_and_overdue_clocks(run, db_path):

@@ -14,7 +14,7 @@ later event made it moot), `guidance` (not a statutory duty, never a breach).
 
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from sendctl.domain import counting as C
 from sendctl.domain import further_clocks as F
@@ -226,6 +226,20 @@ class Clock:
     detail: str = ""
     days_left: int | None = None
     legal_ref: str = field(default="")
+    # What the status is made of, so that a stored copy can give it for another day (see
+    # standing_clocks): a status fixed whatever the day (met, missed, not_applicable, guidance),
+    # the status a window takes once its last day has passed, and the days (as-of dates) on
+    # which this clock exists at all (a phase transfer in one academic year; the under-5
+    # guidance while the child is under 5; a window of an ended plan once it has closed).
+    fixed_status: str | None = field(default=None, compare=False)
+    when_passed: str | None = field(default=None, compare=False)
+    applies_from: date | None = field(default=None, compare=False)
+    applies_to: date | None = field(default=None, compare=False)
+
+    def applies(self, as_of: date) -> bool:
+        return (self.applies_from is None or self.applies_from <= as_of) and (
+            self.applies_to is None or as_of <= self.applies_to
+        )
 
     def explain(self) -> str:
         """Which rule, which anchor event and which date produced the due date."""
@@ -247,6 +261,23 @@ def _status(due_on: date, as_of: date, within: int, done_on: date | None) -> str
     return "upcoming"
 
 
+def status_on(
+    fixed_status: str | None, when_passed: str | None, due_on: date, as_of: date, within: int
+) -> tuple[str, int | None, bool]:
+    """(status, days left, whether the window has passed) of a clock on as_of from what does
+    not depend on the day: its fixed status (met/missed are fixed once done), the status a
+    window takes once passed, and its last lawful day. The one place a status is decided."""
+    passed = fixed_status is None and when_passed is not None and as_of > due_on
+    st = fixed_status or (when_passed if passed and when_passed else None)
+    st = st or _status(due_on, as_of, within, None)
+    return st, ((due_on - as_of).days if st in RUNNING else None), passed
+
+
+def passed_detail(due_on: date, detail: str) -> str:
+    """The detail of a window whose last day has passed."""
+    return f"period ended {due_on.isoformat()}; {detail}"
+
+
 def _make(
     rule_id: str,
     due_on: date,
@@ -257,12 +288,24 @@ def _make(
     done_on: date | None = None,
     detail: str = "",
     status: str | None = None,
+    when_passed: str | None = None,
 ) -> Clock:
     rule = R.CLOCK_RULE_BY_ID[rule_id]
-    st = status or _status(due_on, as_of, within, done_on)
-    left = (due_on - as_of).days if st in RUNNING else None
+    fixed = status or (_status(due_on, as_of, 0, done_on) if done_on is not None else None)
+    st, left, passed = status_on(fixed, when_passed, due_on, as_of, within)
     return Clock(
-        rule.clock, rule_id, due_on, st, anchor, anchor_on, done_on, detail, left, rule.legal_ref
+        rule.clock,
+        rule_id,
+        due_on,
+        st,
+        anchor,
+        anchor_on,
+        done_on,
+        passed_detail(due_on, detail) if passed else detail,
+        left,
+        rule.legal_ref,
+        fixed,
+        when_passed,
     )
 
 
@@ -544,19 +587,24 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
             f"latest meeting for a decision inside it {words_date(latest)}",
         )
     )
-    if plan == "ehcp" and is_under_5(h.date_of_birth, as_of):
+    if plan == "ehcp" and h.date_of_birth is not None:
         g = C.months_end(on, R.REVIEW_UNDER5_MONTHS)
         if g < due:
+            # shown while the child is under 5 (is_under_5): up to the day before the 5th birthday
+            fifth = C.within_months_after(h.date_of_birth, 12 * R.REVIEW_UNDER5_AGE)
             out.append(
-                _make(
-                    "annual_review_under5_guidance",
-                    g,
-                    as_of,
-                    within,
-                    label,
-                    on,
-                    detail="child under 5: guidance, not a statutory duty",
-                    status="guidance",
+                replace(
+                    _make(
+                        "annual_review_under5_guidance",
+                        g,
+                        as_of,
+                        within,
+                        label,
+                        on,
+                        detail="child under 5: guidance, not a statutory duty",
+                        status="guidance",
+                    ),
+                    applies_to=fifth - timedelta(days=1),
                 )
             )
     return out
@@ -620,7 +668,7 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
     elif made is not None and made >= window_from:
         done, how = made, "EHC plan made"
     detail = f"year {year_label(yg)}; {how + ' ' + done.isoformat() + '; ' if done else ''}{words}"
-    return _make(
+    clock = _make(
         rule_id,
         due,
         as_of,
@@ -629,6 +677,13 @@ def _phase_clock(h: History, as_of: date, within: int) -> Clock | None:
         None,
         done,
         detail,
+    )
+    # the clock of this academic year: another year gives another clock (or none)
+    return replace(
+        clock,
+        applies_from=window_from,
+        applies_to=date(academic_year(as_of) + 1, R.ACADEMIC_YEAR_START_MONTH, 1)
+        - timedelta(days=1),
     )
 
 
@@ -669,14 +724,27 @@ def _further_clocks(
     )
     out = []
     for d in dues:
-        status, detail = d.status, d.detail
-        if d.when_passed and status is None and d.done_on is None and as_of > d.due_on:
-            status, detail = d.when_passed, f"period ended {d.due_on.isoformat()}; {detail}"
         c = _make(
-            d.rule_id, d.due_on, as_of, within, d.anchor, d.anchor_on, d.done_on, detail, status
+            d.rule_id,
+            d.due_on,
+            as_of,
+            within,
+            d.anchor,
+            d.anchor_on,
+            d.done_on,
+            d.detail,
+            d.status,
+            d.when_passed,
         )
-        if h.ended_on is not None and c.status in RUNNING and c.clock not in _OUTLIVE_PLAN:
-            continue  # the plan has ended: its clocks stop
+        if h.ended_on is not None and c.clock not in _OUTLIVE_PLAN:
+            # the plan has ended: its clocks stop. A running clock is left out; a window is
+            # shown again once it has passed (its status then is not a running one).
+            if c.fixed_status in RUNNING or (c.fixed_status is None and c.when_passed is None):
+                continue
+            if c.fixed_status is None and c.when_passed is not None:
+                if c.when_passed in RUNNING:
+                    continue
+                c = replace(c, applies_from=c.due_on + timedelta(days=1))
         out.append(c)
     return out
 
@@ -686,7 +754,14 @@ def case_clocks(
 ) -> list[Clock]:
     """Every clock of one case on as_of (events after as_of ignored), soonest first; running
     clocks before finished ones. `holidays` (bank holidays) serve the working-day clocks."""
-    h = history.as_of(as_of)
+    out = [c for c in _clocks(history.as_of(as_of), as_of, within, holidays) if c.applies(as_of)]
+    out.sort(key=lambda c: (c.status not in RUNNING, c.due_on, c.clock))
+    return out
+
+
+def _clocks(h: History, as_of: date, within: int, holidays: Collection[date]) -> list[Clock]:
+    """Every clock of history h (already cut at as_of), including those whose window of
+    days (Clock.applies) leaves as_of out."""
     out: list[Clock] = []
     t = _transfer_clock(h, as_of, within)
     if t is not None:
@@ -698,8 +773,60 @@ def case_clocks(
     if p is not None:
         out.append(p)
     out.extend(_further_clocks(h, as_of, within, holidays))
-    out.sort(key=lambda c: (c.status not in RUNNING, c.due_on, c.clock))
     return out
+
+
+# --- stored clocks: what a database may keep so that listings need not run the engine ---------
+
+FOREVER = date.max
+
+
+def complete_from(history: History) -> date:
+    """The first day from which nothing in the history is dropped as of that day (its latest
+    dated event): on that day and every later one, history.as_of(day) is history itself.
+    FOREVER when that does not hold (the stored form then never applies)."""
+    days: list[date] = [date.min]
+    t = history.transfer
+    if t is not None:
+        days += [d for d in (t.started_on, t.draft_on, t.concluded_on) if d]
+    for a in history.assessments:
+        days += [d for d in (a.received_on, a.decided_on, a.draft_on, a.concluded_on) if d]
+    for r in history.reviews:
+        days += [d for d in (r.meeting_on, r.decided_on) if d]
+    days += list(history.amended_finals)
+    days += [d for d in (history.ended_on, history.plan_made_on, history.moved_in_on) if d]
+    days += [e.on for e in history.further]
+    day = max(days)
+    return day if history.as_of(day) == history else FOREVER
+
+
+def standing_clocks(
+    history: History, from_day: date, holidays: Collection[date] = frozenset()
+) -> list[Clock]:
+    """Every clock the engine can give for this history on from_day or any later day, in the
+    engine's order, each with what its status is made of (Clock.fixed_status, when_passed)
+    and the days it applies (applies_from/applies_to, never before from_day). For any
+    as_of >= from_day (from_day >= complete_from(history)), case_clocks(history, as_of) is
+    exactly the clocks that apply on as_of, each with status_on(...) for that day."""
+    if from_day < complete_from(history):
+        raise ValueError("from_day is before the history's latest event")
+    h = history
+    out = _clocks(h, from_day, 0, holidays)
+    if h.date_of_birth is not None:  # the phase transfers of the academic years to come
+        a = academic_year(from_day) + 1
+        while (
+            year_group(h.date_of_birth, date(a, R.ACADEMIC_YEAR_START_MONTH, 1), h.year_offset)
+            <= R.SECONDARY_LAST
+        ):
+            p = _phase_clock(h, date(a, R.ACADEMIC_YEAR_START_MONTH, 1), 0)
+            if p is not None:
+                out.append(p)
+            a += 1
+    return [
+        replace(c, applies_from=max(c.applies_from or from_day, from_day))
+        for c in out
+        if c.applies_to is None or c.applies_to >= from_day
+    ]
 
 
 def running_clocks(

@@ -104,8 +104,17 @@ class Session:
         is the same block rolled back at its end."""
         from sendctl.storage.db import transaction
 
-        with transaction(self.connect(write=True), dry_run=dry_run) as conn:
+        conn = self.connect(write=True)
+        outermost = not conn.in_transaction
+        with transaction(conn, dry_run=dry_run) as conn:
             yield conn
+            if outermost and not dry_run:
+                # triggers queued the cases this block changed: their stored clocks are
+                # recomputed by the engine before the block commits (a bulk import's are left
+                # to the next command)
+                from sendctl.storage.clock_store import refresh_if_small
+
+                refresh_if_small(conn)
 
     def close(self, failed: bool = False) -> None:
         """Close the database. failed=True: the command did not succeed, so a database file

@@ -241,20 +241,16 @@ _STATEMENTS = (
 def _transfer_row(c, h, as_of: date) -> dict | None:
     """One statement's transfer as of `as_of`, its due date from the clock engine."""
     from sendctl.domain import engine as E
+    from sendctl.storage.clock_store import transfer_facts
 
     k = next((k for k in E.case_clocks(h, as_of) if k.clock == "transfer"), None)
     if k is None:
         return None
     t = h.as_of(as_of).transfer
-    state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
-    if k.status == "not_applicable":
-        state = "concluded"  # the statement ceased (cases end) without a transfer
+    state, concluded_on, outcome = transfer_facts(h, k, as_of)
     statutory = min(
         E.transfer_groups(h.date_of_birth, h.year_offset, h.setting, h.stays_sixth_form)
     )[0]
-    concluded_on = (
-        t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
-    )
     return {
         "case_ref": c["case_ref"],
         "forename": c["forename"],
@@ -266,9 +262,7 @@ def _transfer_row(c, h, as_of: date) -> dict | None:
         "statutory_due_on": statutory.isoformat(),
         "draft_on": _iso(t.draft_on) if t else None,
         "concluded_on": _iso(concluded_on),
-        "outcome": (
-            t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)
-        ),
+        "outcome": outcome,
         "cease_reason": None,
         "days_left": k.days_left if state != "concluded" else None,
         "past_statutory_deadline": (concluded_on > statutory)
@@ -279,9 +273,14 @@ def _transfer_row(c, h, as_of: date) -> dict | None:
     }
 
 
-def _transfer_rows(conn: sqlite3.Connection, as_of: date, caseworker: str | None = None):
-    where = _STATEMENTS
-    params: dict = {}
+def _transfer_rows(
+    conn: sqlite3.Connection,
+    as_of: date,
+    caseworker: str | None = None,
+    where: str = _STATEMENTS,
+    params: dict | None = None,
+):
+    params = dict(params or {})
     if caseworker:
         where += " AND c.caseworker = :caseworker COLLATE NOCASE"
         params["caseworker"] = caseworker
@@ -333,15 +332,30 @@ def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None
         raise invalid("by", "invalid", f"expected one of {', '.join(_BY)} (got {by!r})")
     recent_from = (as_of - timedelta(days=K.RATE_WINDOW_DAYS)).isoformat()
     keys = ("not_started", "in_progress", "ehcp_issued", "no_plan", "ceased", "recent", "overdue")
+    from sendctl.storage import clock_store as S
+
+    per: dict = {}
+    stored = S.prepare(conn)
+    if stored:  # the clock store's transfer states, counted in SQL
+        for r in S.stored_transfers(conn, as_of, _BY[by] if by else None):
+            g = per.setdefault(r["grp"] if by else None, dict.fromkeys(keys, 0))
+            if r["state"] in ("not_started", "in_progress"):
+                g[r["state"]] += r["n"]
+                g["overdue"] += r["overdue"] or 0
+            else:
+                g[r["outcome"] or "ceased"] += r["n"]
+                g["recent"] += r["recent"] or 0
+    # the cases the store does not answer for on as_of: from the engine
+    where = f"{_STATEMENTS} AND {S.ENGINE_CASES}" if stored else _STATEMENTS
+    params = {"as_of": as_of.isoformat()}
     group_of: dict[str, str | None] = {}
     if by:
-        col = _BY[by]
         group_of = {
             r[0]: r[1]
-            for r in conn.execute(f"SELECT case_ref, {col} FROM cases c WHERE {_STATEMENTS}")
+            for r in conn.execute(f"SELECT case_ref, {_BY[by]} FROM cases c WHERE {where}", params)
         }
-    per: dict = {}
-    for c, r in _transfer_rows(conn, as_of):
+    engine = _transfer_rows(conn, as_of, where=where, params=params)
+    for c, r in engine:
         g = per.setdefault(group_of.get(c["case_ref"]) if by else None, dict.fromkeys(keys, 0))
         if r["state"] in ("not_started", "in_progress"):
             g[r["state"]] += 1
@@ -905,16 +919,77 @@ def deadline_rows(
     Yields dicts: case_ref, forename, clock, due_on (ISO), status (overdue|due|upcoming|
     guidance), days_left (negative when overdue), caseworker, caseworker_email, detail,
     rule_id, legal_ref (and explain with explain=True).
+
+    Streams: the clock store's rows come from an indexed cursor in due date order; the few
+    cases the store does not answer for on as_of (a replay before their latest event, a case
+    not yet recomputed on a read-only database) go through the engine and are merged in.
     """
-    from sendctl.domain import engine as E
+    import heapq
+
+    from sendctl.storage import clock_store as S
 
     if within < 0:
         raise invalid("within", "invalid", f"must be 0 or more days (got {within})")
     if clock is not None and clock not in K.CLOCKS:
         raise invalid("clock", "invalid", f"expected one of {', '.join(K.CLOCKS)} (got {clock!r})")
-    where, params = "", {}
+    stored = S.prepare(conn)
+    where = S.ENGINE_CASES if stored else ""
+    params: dict = {"as_of": as_of.isoformat()}
     if caseworker:
-        where, params = "c.caseworker = :caseworker COLLATE NOCASE", {"caseworker": caseworker}
+        where = (where + " AND " if where else "") + "c.caseworker = :caseworker COLLATE NOCASE"
+        params["caseworker"] = caseworker
+    engine = _engine_deadlines(conn, where, params, as_of, within, clock, include_upcoming, explain)
+    if not stored:
+        yield from engine
+        return
+    rows = (
+        _stored_row(r, as_of, within, explain)
+        for r in S.stored_running(conn, as_of, within, include_upcoming, clock, caseworker)
+    )
+    yield from heapq.merge(rows, engine, key=_deadline_key)
+
+
+def _deadline_key(r: dict) -> tuple:
+    return (r["due_on"], r["case_ref"], r["clock"])
+
+
+def _stored_row(r, as_of: date, within: int, explain: bool) -> dict:
+    from sendctl.domain import engine as E
+
+    due = date.fromisoformat(r["due_on"])
+    status, left, passed = E.status_on(r["fixed_status"], r["when_passed"], due, as_of, within)
+    row = {
+        "case_ref": r["case_ref"],
+        "forename": r["forename"],
+        "clock": r["clock"],
+        "due_on": r["due_on"],
+        "status": status,
+        "days_left": left,
+        "caseworker": r["caseworker"],
+        "caseworker_email": r["caseworker_email"],
+        "detail": E.passed_detail(due, r["detail"]) if passed else r["detail"],
+        "rule_id": r["rule_id"],
+        "legal_ref": R.CLOCK_RULE_BY_ID[r["rule_id"]].legal_ref,
+    }
+    if explain:
+        k = E.Clock(r["clock"], r["rule_id"], due, status, r["anchor"], _d(r["anchor_on"]))
+        row["explain"] = k.explain()
+    return row
+
+
+def _engine_deadlines(
+    conn: sqlite3.Connection,
+    where: str,
+    params: dict,
+    as_of: date,
+    within: int,
+    clock: str | None,
+    include_upcoming: bool,
+    explain: bool,
+) -> list[dict]:
+    """deadline_rows of the cases matching `where`, from the engine run on each history."""
+    from sendctl.domain import engine as E
+
     out = []
     for c, h in histories(conn, where, params):
         for k in E.running_clocks(h, as_of, within, include_upcoming, ENGLAND):
@@ -936,8 +1011,32 @@ def deadline_rows(
             if explain:
                 row["explain"] = k.explain()
             out.append(row)
-    out.sort(key=lambda r: (r["due_on"], r["case_ref"], r["clock"]))
-    yield from out
+    out.sort(key=_deadline_key)
+    return out
+
+
+def clock_counts(conn: sqlite3.Connection, as_of: date, within: int) -> dict[str, dict]:
+    """{clock: {overdue, due}} on as_of: the clocks `status` counts (a guidance reminder is
+    never a breach). Aggregated in SQL over the clock store; the cases it does not answer
+    for are counted from the engine."""
+    from sendctl.storage import clock_store as S
+
+    stored = S.prepare(conn)
+    counts: dict[str, dict] = S.stored_counts(conn, as_of, within) if stored else {}
+    for r in _engine_deadlines(
+        conn,
+        S.ENGINE_CASES if stored else "",
+        {"as_of": as_of.isoformat()},
+        as_of,
+        within,
+        None,
+        False,
+        False,
+    ):
+        if r["status"] in ("overdue", "due"):
+            c = counts.setdefault(r["clock"], {"overdue": 0, "due": 0})
+            c[r["status"]] += 1
+    return counts
 
 
 # --- one case: clocks and history (for `cases show`) ----------------------------------------------

@@ -151,6 +151,7 @@ def connect(
         conn.execute("PRAGMA recursive_triggers = ON")
         if read_only:
             _check_version_read_only(conn, path)
+            conn.execute("PRAGMA query_only = ON")  # says so to code that would write a cache
             return conn
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")

@@ -1027,3 +1027,99 @@ def m702_assessment_withdrawn_and_move_la(conn):
         BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END
         """,
     )
+
+
+# --- the clock store: the clock engine's output kept per case, for listings at scale -------------
+
+
+@migration
+def m1301_clock_store(conn):
+    # A cache that sendctl itself keeps: for each case, the clocks the engine can give on any day from the case's latest event on (case_clocks, only those that
+    # can be running: the listings never show the others), the transfer's state, and from which
+    # day the stored form applies (clock_cases.valid_from). A write to any table a case's
+    # clocks are computed from puts the case in clocks_stale (triggers, so no write path can
+    # forget); sendctl recomputes the queued cases with the engine. clock_store.fingerprint
+    # names the rules and engine that made the rows: another one recomputes everything.
+    # Frozen text: every case starts queued; the computing is the running code's.
+    _script(
+        conn,
+        """
+        CREATE TABLE clocks_stale (case_ref TEXT PRIMARY KEY);
+        CREATE TABLE clock_store (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            fingerprint TEXT NOT NULL
+        );
+        CREATE TABLE clock_cases (
+            case_ref TEXT PRIMARY KEY,
+            valid_from TEXT NOT NULL,
+            transfer_state TEXT,
+            transfer_outcome TEXT,
+            transfer_due_on TEXT,
+            transfer_concluded_on TEXT
+        );
+        CREATE INDEX idx_clock_cases_valid_from ON clock_cases(valid_from);
+        CREATE INDEX idx_clock_cases_transfer ON clock_cases(transfer_state, transfer_outcome,
+            valid_from, transfer_due_on, transfer_concluded_on) WHERE transfer_state IS NOT NULL;
+        CREATE TABLE case_clocks (
+            case_ref TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            clock TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            fixed_status TEXT,
+            when_passed TEXT,
+            anchor TEXT NOT NULL,
+            anchor_on TEXT,
+            detail TEXT NOT NULL,
+            applies_from TEXT NOT NULL,
+            applies_to TEXT NOT NULL,
+            PRIMARY KEY (case_ref, seq)
+        );
+        CREATE INDEX idx_case_clocks_due ON case_clocks(due_on, applies_from, applies_to,
+            when_passed, fixed_status, clock);
+        INSERT INTO clocks_stale (case_ref) SELECT case_ref FROM cases;
+
+        CREATE TRIGGER clocks_stale_case_insert AFTER INSERT ON cases
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_case_update AFTER UPDATE OF case_ref, date_of_birth, setting,
+            setting_type, plan_type, plan_issued_on, year_offset, stays_sixth_form ON cases
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_case_delete AFTER DELETE ON cases
+        BEGIN DELETE FROM case_clocks WHERE case_ref = OLD.case_ref; DELETE FROM clock_cases WHERE case_ref = OLD.case_ref; DELETE FROM clocks_stale WHERE case_ref = OLD.case_ref; END;
+
+        CREATE TRIGGER clocks_stale_transfers_insert AFTER INSERT ON transfers
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_transfers_update AFTER UPDATE ON transfers
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_transfers_delete AFTER DELETE ON transfers
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END;
+
+        CREATE TRIGGER clocks_stale_assessments_insert AFTER INSERT ON assessments
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_assessments_update AFTER UPDATE ON assessments
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_assessments_delete AFTER DELETE ON assessments
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END;
+
+        CREATE TRIGGER clocks_stale_reviews_insert AFTER INSERT ON reviews
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_reviews_update AFTER UPDATE ON reviews
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_reviews_delete AFTER DELETE ON reviews
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END;
+
+        CREATE TRIGGER clocks_stale_plan_events_insert AFTER INSERT ON plan_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_plan_events_update AFTER UPDATE ON plan_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_plan_events_delete AFTER DELETE ON plan_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END;
+
+        CREATE TRIGGER clocks_stale_statutory_events_insert AFTER INSERT ON statutory_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_statutory_events_update AFTER UPDATE ON statutory_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (NEW.case_ref); END;
+        CREATE TRIGGER clocks_stale_statutory_events_delete AFTER DELETE ON statutory_events
+        BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END
+        """,
+    )

@@ -1,7 +1,7 @@
 """The queries behind `status` (the dashboard) and `report sen2`.
 
 The dashboard is built from the other areas' contract functions (transfer_status,
-deadline_rows, panel_overview, fund_balances): this module adds no twin of their SQL. SEN2
+clock_counts, panel_overview, fund_balances): this module adds no twin of their SQL. SEN2
 adds a few grouped queries of its own (one per kind of figure, never a Python loop per case).
 """
 
@@ -21,18 +21,18 @@ def dashboard(conn: sqlite3.Connection, as_of: date, within: int = DASHBOARD_WIT
     overdue, due, by_clock: [{clock, overdue, due}]}, panel: panel_overview(...) plus a
     formatted cost, funds: fund_balances(...) rows plus formatted amounts}.
     """
-    from sendctl.storage.clocks import deadline_rows, transfer_status
+    from sendctl.storage.clocks import clock_counts, transfer_status
     from sendctl.storage.ledger import fund_balances
     from sendctl.storage.panel import panel_overview
 
     transfers = transfer_status(conn, as_of)
 
-    # deadline_rows yields only the overdue and due clocks (not one row per case): counting
-    # them here is cheap, and the SQL stays in one place.
+    # counted in SQL over the clock store (the engine's own output per case); a guidance
+    # reminder is never a breach
     counts = {k: {"clock": k, "overdue": 0, "due": 0} for k in K.CLOCKS}
-    for r in deadline_rows(conn, as_of, within=within):
-        if r["status"] in ("overdue", "due"):  # a guidance reminder is never a breach
-            counts[r["clock"]][r["status"]] += 1
+    for k, c in clock_counts(conn, as_of, within).items():
+        counts[k]["overdue"] += c["overdue"]
+        counts[k]["due"] += c["due"]
     by_clock = [
         c for c in counts.values() if c["clock"] in K.CORE_CLOCKS or c["overdue"] or c["due"]
     ]

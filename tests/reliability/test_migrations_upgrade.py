@@ -164,8 +164,17 @@ SAMPLE = {
         (T,),
     ),
 }
-# kept by sendctl itself (review_clocks: derived from cases by triggers until m205 dropped it)
-DERIVED = {"sendctl_migrations", "review_clocks", "sqlite_sequence"}
+# kept by sendctl itself (review_clocks: derived from cases by triggers until m205 dropped it;
+# the clock store: the engine's output per case, recomputed from the histories)
+DERIVED = {
+    "sendctl_migrations",
+    "review_clocks",
+    "sqlite_sequence",
+    "clocks_stale",
+    "clock_store",
+    "clock_cases",
+    "case_clocks",
+}
 
 
 def _tables(conn) -> list[str]:
