@@ -416,6 +416,22 @@ def test_annual_review_and_phase_transfer_clocks(run, db):
     # the year before Reception (born 1 Mar 2013: A 2016 - C 2012 - 5 = -1): "before 15 February"
     rows = run.json("deadlines", "--as-of", "2016-09-10", "--all", "--clock", "phase_transfer")
     assert ("RCC-003", "2017-02-14") in {(r["case_ref"], r["due_on"]) for r in rows}
+    # a meeting recorded with its decision: the next review is 12 months from the decision, as
+    # the clocks give it
+    r = run(
+        "reviews",
+        "record",
+        "RCC-003",
+        "--meeting",
+        "2017-05-10",
+        "--decision",
+        "keep",
+        "--decision-date",
+        "2017-06-05",
+    )
+    assert "next annual review due 2018-06-04" in r.stderr
+    rows = run.json("deadlines", "--as-of", "2017-06-05", "--all", "--clock", "annual_review")
+    assert ("RCC-003", "2018-06-04") in {(r["case_ref"], r["due_on"]) for r in rows}
 
 
 def test_review_refusals(run, db):

@@ -212,6 +212,18 @@ def test_appeal_window_closes_rather_than_going_overdue():
     assert one(lodged, "2017-08-01", "appeal_window").status == "met"
 
 
+def test_declining_mediation_is_contacting_the_adviser():
+    # reg 33: the parent contacts the adviser and says whether they wish to pursue mediation
+    h = ehcp(
+        [
+            ev(1, "appeal", "decision-notice", "2016-12-31"),
+            ev(2, "appeal", "mediation-declined", "2017-02-23"),
+        ]
+    )
+    c = one(h, "2017-02-24", "mediation_contact_2m")
+    assert (c.status, c.done_on, c.due_on) == ("met", D("2017-02-23"), D("2017-02-28"))
+
+
 def test_tribunal_either_or_steps():
     h = ehcp(
         [

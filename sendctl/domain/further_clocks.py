@@ -315,13 +315,16 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
         later = [e for e in events if e.on >= n.on]
         contact_last = C.within_months_after(n.on, MEDIATION_CONTACT_MONTHS)
         request = _first(later, "mediation-request")
+        # reg 33: the parent must contact the adviser and say whether they wish to pursue
+        # mediation; declining it is that contact as much as asking for it
+        contact = request or _first(later, "mediation-declined")
         out.append(
             Due(
                 "mediation_contact_2m",
                 contact_last,
                 "decision notice sent",
                 n.on,
-                request.on if request else None,
+                contact.on if contact else None,
                 "parent or young person contacts the mediation adviser",
                 when_passed="not_applicable",
             )

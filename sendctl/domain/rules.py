@@ -493,9 +493,10 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
         "12 months / 3 months",
         "months_end",
         "plan made or last reviewed (old LA); the day the plan transferred in",
-        "SEND Regs 2014 reg 15(4)-(5) (paraphrase; the text was not re-read)",
-        "the new authority reviews the plan by the later of the end of the 12 months starting with "
-        "its making or last review, and the end of the 3 months starting with the transfer",
+        "SEND Regs 2014 reg 15(5)",
+        "the new authority must review the EHC plan before the expiry of the later of the period "
+        "of 12 months beginning with the date the plan was made or last reviewed, and the period "
+        "of 3 months beginning with the date of the transfer",
         LAW_START,
     ),
     ClockRule(

@@ -718,7 +718,10 @@ def record_review(
 
     nxt = [
         k
-        for k in E.case_clocks(case_history(conn, case_ref), meeting_on)
+        # as at the decision when there is one: it, not the meeting, starts the next 12 months
+        for k in E.case_clocks(
+            case_history(conn, case_ref), max(meeting_on, decided_on or meeting_on)
+        )
         if k.clock == "annual_review" and k.status != "guidance"
     ]
     after["next_review_due_on"] = _iso(nxt[0].due_on) if nxt else None
