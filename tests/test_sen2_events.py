@@ -248,3 +248,118 @@ def test_upgrade_copies_the_move_la_out_of_the_detail_and_keeps_plan_events_appe
             )
     finally:
         new.close()
+
+
+def _panel(run, ref, starts, *more):
+    run(
+        "panel",
+        "record",
+        ref,
+        "--date",
+        "2025-07-01",
+        "--request",
+        "placement",
+        "--outcome",
+        "agreed",
+        "--annual-cost",
+        "20000",
+        "--starts",
+        starts,
+        *more,
+    )
+
+
+def test_placements_from_panel_decisions_are_the_return_placements(reg, tmp_path, db_path):
+    reg.add("L1", "2012-01-01", "ehcp", "2020-01-10")
+    _panel(reg, "L1", "2025-09-01", "--urn", "012345", "--placement-type", "maintained-special")
+    reg.add("L2", "2012-01-01", "ehcp", "2020-01-10")
+    _panel(reg, "L2", "2025-04-01", "--ukprn", "10001234", "--placement-type", "fe-college")
+    conn = sqlite3.connect(db_path)
+    (pid,) = conn.execute("SELECT id FROM placements WHERE case_ref = 'L2'").fetchone()
+    conn.close()
+    reg("placements", "end", pid, "--date", "2025-12-19", "--reason", "moved on")
+    _panel(reg, "L2", "2026-01-05", "--sen-setting", "EHE", "--annual-cost", "0")
+    reg.add("L3", "2012-01-01", "ehcp", "2020-01-10")
+    _panel(reg, "L3", "2026-02-01", "--urn", "123456")  # starts after census day
+    reg.add("L4", "2012-01-01", "ehcp", "2020-01-10")
+    _panel(reg, "L4", "2025-09-01")  # no establishment named: not the return's
+    people = _xml(reg, tmp_path)
+
+    def detail(name, path):
+        return [[(e.tag, e.text) for e in pl] for pl in people[name].findall(f"Requests/{path}")]
+
+    assert detail("L1", "ActivePlans/PlacementDetail") == [
+        [
+            ("URN", "012345"),
+            ("PlacementRank", "1"),
+            ("EntryDate", "2025-09-01"),
+            ("SENunitIndicator", "0"),
+            ("ResourcedProvisionIndicator", "0"),
+        ]
+    ]
+    assert detail("L1", "Assessment/NamedPlan/PlanDetail") == [
+        [
+            ("URN", "012345"),
+            ("PlacementRank", "1"),
+            ("SENunitIndicator", "0"),
+            ("ResourcedProvisionIndicator", "0"),
+        ]
+    ]
+    got = detail("L2", "ActivePlans/PlacementDetail")
+    assert [dict(pl).get("UKPRN") or dict(pl).get("SENsetting") for pl in got] == [
+        "10001234",
+        "EHE",
+    ]
+    assert [dict(pl).get("LeavingDate") for pl in got] == ["2025-12-19", None]
+    assert detail("L3", "ActivePlans/PlacementDetail") == []
+    assert detail("L4", "ActivePlans/PlacementDetail") == []
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert not [
+        c for c in checks if c["case_ref"] in ("L1", "L2") and c["rule"] in ("S2-35", "S2-37")
+    ]
+
+
+def test_panel_refuses_a_bad_establishment_naming_the_flag(reg):
+    reg.add("L1", "2012-01-01", "ehcp", "2020-01-10")
+    for args, flag in (
+        (("--urn", "12345"), "--urn"),
+        (("--urn", "A12345"), "--urn"),
+        (("--ukprn", "1000123"), "--ukprn"),
+        (("--ukprn", "20001234"), "--ukprn"),
+        (("--sen-setting", "XYZ"), "--sen-setting"),
+        (("--urn", "123456", "--sen-setting", "EHE"), "--sen-setting"),
+    ):
+        r = reg(
+            "panel",
+            "record",
+            "L1",
+            "--date",
+            "2025-07-01",
+            "--request",
+            "placement",
+            "--outcome",
+            "agreed",
+            *args,
+            expect=1,
+        )
+        assert r.stderr.count("\n") == 1 and flag in r.stderr and "Traceback" not in r.stderr
+    assert reg.json("panel", "list") == []
+
+
+def test_panel_import_takes_the_establishment_columns(reg, tmp_path, db_path):
+    reg.add("L1", "2012-01-01", "ehcp", "2020-01-10")
+    f = tmp_path / "panel.csv"
+    f.write_text(
+        "Ref,Date,Request,Decision,Cost,Start,URN,UKPRN\n"
+        "L1,01/07/2025,placement,agreed,20000,01/09/2025,001234,\n"
+    )
+    reg("panel", "import", f)
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT urn, ukprn FROM placements").fetchall() == [("001234", None)]
+    conn.close()
+    f.write_text(
+        "Ref,Date,Request,Decision,Cost,Start,URN\nL1,02/07/2025,placement,agreed,1,01/09/2025,1234\n"
+    )
+    r = reg("panel", "import", f, expect=1)
+    assert "line 2" in r.stderr or ":2:" in r.stderr
+    assert "urn" in r.stderr.lower()

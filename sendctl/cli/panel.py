@@ -140,12 +140,31 @@ def record_cmd(
             click_type=ENTRY_ID,
         ),
     ] = None,
+    urn: Annotated[
+        str | None,
+        typer.Option("--urn", metavar="URN", help="The establishment's URN (6 digits)."),
+    ] = None,
+    ukprn: Annotated[
+        str | None,
+        typer.Option("--ukprn", metavar="UKPRN", help="The provider's UKPRN (8 digits)."),
+    ] = None,
+    sen_setting: Annotated[
+        str | None,
+        typer.Option(
+            "--sen-setting",
+            metavar="CODE",
+            help="No URN or UKPRN: the SEN2 setting code OLA OPA EHE EYP OTH NEET NIEC NIEO.",
+        ),
+    ] = None,
 ) -> None:
     """Record one High Needs Panel decision (audited; correct one with --supersedes ID).
 
     Example: sendctl panel record R0042 --date 02/02/2017 --request placement --outcome agreed
     --annual-cost 52000 --placement-type independent-special --provider "Oak Hill School"
-    --out-of-county --funder high-needs-block
+    --out-of-county --funder high-needs-block --urn 120345
+
+    --urn, --ukprn or --sen-setting identify the establishment for the SEN2 return: the
+    placement the decision makes is the child's attended placement there, from --starts.
     """
     from sendctl.domain.money import format_pence
     from sendctl.services.panel import record_decision
@@ -165,6 +184,9 @@ def record_cmd(
         ends_on=ends,
         note=note,
         supersedes_id=supersedes,
+        urn=urn,
+        ukprn=ukprn,
+        sen_setting=sen_setting,
     )
     new_id, d = done.id, done.decision
     cost = (

@@ -234,6 +234,11 @@ class Decision:
     ends_on: date | None = None
     note: str | None = None
     supersedes_id: int | None = None
+    # the establishment, for the SEN2 return's placement items: its URN (6 digits) or UKPRN
+    # (8 digits), kept as text so leading zeros survive, or an SEN setting code without either
+    urn: str | None = None
+    ukprn: str | None = None
+    sen_setting: str | None = None
 
     def as_row(self) -> dict[str, Any]:
         """Column values for storage (dates as ISO text, the flag as 0/1)."""
@@ -252,6 +257,9 @@ class Decision:
             "ends_on": self.ends_on.isoformat() if self.ends_on else None,
             "note": self.note,
             "supersedes_id": self.supersedes_id,
+            "urn": self.urn,
+            "ukprn": self.ukprn,
+            "sen_setting": self.sen_setting,
         }
 
     def natural_key(self) -> tuple[Any, ...]:
@@ -312,7 +320,30 @@ FIELDS = (
     "ends_on",
     "note",
     "supersedes_id",
+    "urn",
+    "ukprn",
+    "sen_setting",
 )
+
+
+def _establishment(fields: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """URN (6 digits), UKPRN (8 digits, starting 1) and SEN setting code, checked as text;
+    an SEN setting is the return's way to say there is no URN or UKPRN."""
+    from sendctl.domain.sen2 import SEN_SETTING
+
+    urn, ukprn = _text(fields.get("urn")), _text(fields.get("ukprn"))
+    setting = _text(fields.get("sen_setting"))
+    if urn is not None and not re.fullmatch(r"[0-9]{6}", urn):
+        raise invalid("urn", "invalid", "expected a 6-digit URN (the GIAS establishment number)")
+    if ukprn is not None and not re.fullmatch(r"1[0-9]{7}", ukprn):
+        raise invalid("ukprn", "invalid", "expected an 8-digit UKPRN starting 1")
+    if setting is not None:
+        setting = setting.upper()
+        if setting not in SEN_SETTING:
+            raise invalid("sen_setting", "invalid", f"expected one of {', '.join(SEN_SETTING)}")
+        if urn or ukprn:
+            raise invalid("sen_setting", "invalid", "only for a placement without a URN or UKPRN")
+    return urn, ukprn, setting
 
 
 def _checked(field: str, parse: Callable[..., Any], *args: Any) -> Any:
@@ -373,6 +404,7 @@ def make_decision(fields: dict[str, Any]) -> Decision:
         isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1
     ):
         raise invalid("supersedes_id", "invalid", f"expected a decision id (got {supersedes!r})")
+    urn, ukprn, sen_setting = _establishment(fields)
     return Decision(
         case_ref=case_ref,
         meeting_on=meeting_on,
@@ -389,6 +421,9 @@ def make_decision(fields: dict[str, Any]) -> Decision:
         ends_on=ends_on,
         note=_text(fields.get("note")),
         supersedes_id=supersedes,
+        urn=urn,
+        ukprn=ukprn,
+        sen_setting=sen_setting,
     )
 
 
@@ -487,5 +522,8 @@ CSV_ALIASES: dict[str, tuple[str, ...]] = {
     "starts_on": ("Start", "Start date", "Starts", "From"),
     "ends_on": ("End", "End date", "Ends", "To"),
     "note": ("Note", "Notes", "Comments", "Comment"),
+    "urn": ("URN", "School URN", "Establishment URN"),
+    "ukprn": ("UKPRN", "Provider UKPRN"),
+    "sen_setting": ("SEN setting", "SENsetting", "SEN2 setting"),
 }
 CSV_REQUIRED = frozenset({"case_ref", "meeting_on", "request", "outcome"})

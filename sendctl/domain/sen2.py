@@ -689,6 +689,84 @@ class CaseData:
     )
     # census day of the latest return imported, for a child whose plan items came from one
     imported_census: str | None = None
+    # placements made by agreed panel decisions that name the establishment (URN, UKPRN or an
+    # SEN setting), started by census day, each in its latest version (its end date replayed)
+    linked_placements: list[dict[str, Any]] | None = None
+
+
+# The SEN2 indicators a placement type settles: resourced provision is its own type; a SEN
+# unit is a class within a mainstream school, so no other type is one (mainstream: not known).
+def _indicators(placement_type: str | None) -> dict[str, str | None]:
+    if placement_type is None:
+        return {"sen_unit": None, "resourced_provision": None}
+    return {
+        "sen_unit": None if placement_type == "mainstream" else "0",
+        "resourced_provision": "1" if placement_type == "resourced-provision" else "0",
+    }
+
+
+def _from_placements(d: CaseData, census: str) -> list[dict[str, Any]]:
+    """The panel's placements as the return's placements: each is attended from its start to
+    its end (PlacementDetail); the one open on census day is also the setting the plan names
+    (PlanDetail) unless the named setting was recorded otherwise. Rank 1 unless another
+    placement open on census day already holds it (then 2)."""
+    linked = d.linked_placements or []
+    if not linked:
+        return []
+    own = d.placements or []
+
+    def open_on(r: dict[str, Any], start: str, end: str) -> bool:
+        return (r.get(start) or "") <= census and (r.get(end) or "9") >= census
+
+    taken = {
+        r["placement_rank"]
+        for r in own
+        if r["kind"] == "attended" and open_on(r, "entry_on", "leaving_on")
+    }
+    out: list[dict[str, Any]] = []
+    named = any(r["kind"] == "named" for r in own)
+    recorded = {
+        (r.get("urn"), r.get("ukprn"), r.get("sen_setting"), r.get("entry_on"))
+        for r in own
+        if r["kind"] == "attended"
+    }
+    for p in linked:
+        if (p["urn"], p["ukprn"], p["sen_setting"], p["starts_on"]) in recorded:
+            continue  # the same placement recorded for the return itself
+        item = {
+            "urn": p["urn"],
+            "ukprn": p["ukprn"],
+            "sen_setting": p["sen_setting"],
+            "sen_setting_other": None,
+            **_indicators(p["placement_type"]),
+            "res": None,
+            "wbp": None,
+        }
+        is_open = open_on(p, "starts_on", "ends_on")
+        rank = "1"
+        if is_open:
+            rank = "2" if "1" in taken else "1"
+            taken.add(rank)
+        out.append(
+            {
+                **item,
+                "kind": "attended",
+                "placement_rank": rank,
+                "entry_on": p["starts_on"],
+                "leaving_on": p["ends_on"],
+            }
+        )
+        if is_open and not named and rank == "1":
+            out.append(
+                {
+                    **item,
+                    "kind": "named",
+                    "placement_rank": "1",
+                    "entry_on": None,
+                    "leaving_on": None,
+                }
+            )
+    return out
 
 
 def _phase_transfer(
@@ -908,7 +986,7 @@ def build_person(d: CaseData, year: int) -> dict[str, Any] | None:
         if carrier.get("assessment") is None:
             carrier["assessment"] = {"assessment_outcome": "H"}
         places = sorted(
-            d.placements or [],
+            (d.placements or []) + _from_placements(d, census),
             key=lambda r: (r["kind"], r["placement_rank"], r.get("entry_on") or ""),
         )
         carrier["assessment"]["named_plan"] = {

@@ -1123,3 +1123,23 @@ def m1301_clock_store(conn):
         BEGIN INSERT OR IGNORE INTO clocks_stale (case_ref) VALUES (OLD.case_ref); END
         """,
     )
+
+
+@migration
+def m703_placement_establishment(conn):
+    # A panel decision, and the placement it makes, may name the establishment as the SEN2
+    # return identifies it: a URN (6 digits) or UKPRN (8 digits), as text so that leading zeros
+    # survive, or an SEN setting code when there is neither. The return's attended placements
+    # (PlacementDetail) come from these rows with their start and end dates. Nullable columns:
+    # every existing row stays as it was.
+    _script(
+        conn,
+        """
+        ALTER TABLE panel_decisions ADD COLUMN urn TEXT;
+        ALTER TABLE panel_decisions ADD COLUMN ukprn TEXT;
+        ALTER TABLE panel_decisions ADD COLUMN sen_setting TEXT;
+        ALTER TABLE placements ADD COLUMN urn TEXT;
+        ALTER TABLE placements ADD COLUMN ukprn TEXT;
+        ALTER TABLE placements ADD COLUMN sen_setting TEXT
+        """,
+    )

@@ -41,6 +41,9 @@ COLUMNS = (
     "ends_on",
     "note",
     "supersedes_id",
+    "urn",
+    "ukprn",
+    "sen_setting",
 )
 _INSERT = (
     f"INSERT INTO panel_decisions ({', '.join(COLUMNS)}, recorded_utc, officer, source)"
@@ -397,4 +400,7 @@ _CSV_NAMES = {
     "starts_on": "starts_on",
     "ends_on": "ends_on",
     "note": "note",
+    "urn": "urn",
+    "ukprn": "ukprn",
+    "sen_setting": "sen_setting",
 }

@@ -40,6 +40,9 @@ _COLS = (
     "replaces_id",
     "decided_on",
     "reason",
+    "urn",
+    "ukprn",
+    "sen_setting",
 )
 _INSERT = (
     f"INSERT INTO placements ({', '.join(_COLS)}, recorded_utc, officer)"
@@ -134,6 +137,9 @@ def from_decision(
                 "annual_cost_pence",
                 "starts_on",
                 "ends_on",
+                "urn",
+                "ukprn",
+                "sen_setting",
             )
         }
         row.update(

@@ -94,6 +94,17 @@ def one_case(
             "SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ? ORDER BY sen_type_rank"
         ),
         review=dict(review) if review else None,
+        linked_placements=rows(
+            "SELECT p.placement_type, p.urn, p.ukprn, p.sen_setting, p.starts_on, p.ends_on"
+            " FROM placements p WHERE p.case_ref = ?"
+            " AND (p.urn IS NOT NULL OR p.ukprn IS NOT NULL OR p.sen_setting IS NOT NULL)"
+            # the latest version of each (an ending recorded late still dates the end): the
+            # replay to census day goes by its start and end dates
+            " AND p.cancelled = 0 AND p.starts_on <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM placements r WHERE r.replaces_id = p.id)"
+            " ORDER BY p.starts_on, p.id",
+            census,
+        ),
         ended=_ended(conn, ref, census) if ends else None,
         imported_census=imported if plan else None,
     )
