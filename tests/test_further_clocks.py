@@ -4,6 +4,7 @@ the statute's words: each due date, and the status the day before, on and after 
 clock end to end through the CLI (deadlines, notify, cases show, status, --explain)."""
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -589,3 +590,58 @@ def test_move_out_clock_end_to_end(run, child):
         c["rule_id"]: c for c in run.json("cases", "show", child, "--as-of", "2018-01-10")["clocks"]
     }
     assert shown["la_transfer_out_15wd"]["status"] == "met"
+
+
+# --- statuses worked by hand: excused lateness, a decision notified with the proposals ---------
+
+
+def test_a_late_act_with_a_statutory_exception_is_excused_not_missed():
+    # reg 13(3): the authority "need not comply with the time limit" for the reasons of reg 10(4)
+    late = E.Assessment(
+        D("2017-01-09"),
+        D("2017-02-10"),
+        "assess",
+        None,
+        D("2017-05-30"),
+        "ehcp_issued",
+        exception="school-closure",
+    )
+    h = E.History("A", D("2010-01-01"), None, assessments=(late,))
+    final = [c for c in E.case_clocks(h, D("2017-06-01")) if c.clock == "assessment_final"][0]
+    assert (final.due_on, final.status) == (D("2017-05-29"), "excused")
+    decision = [c for c in E.case_clocks(h, D("2017-06-01")) if c.clock == "assessment_decision"]
+    assert decision[0].status == "met"  # on time: the exception does not change it
+    on_time = E.History("A", D("2010-01-01"), None, assessments=(replace(late, exception=None),))
+    final = [c for c in E.case_clocks(on_time, D("2017-06-01")) if c.clock == "assessment_final"]
+    assert final[0].status == "missed"
+    # reg 8(2): advice late because the family missed the appointment
+    h = ehcp(
+        [
+            ev(1, "advice", "request", "2017-02-06", detail="ep"),
+            ev(2, "advice", "received", "2017-03-21", ref_id=1, detail="missed-appointment"),
+        ]
+    )
+    assert one(h, "2017-04-01", "advice_reg8_6w").status == "excused"
+
+
+def test_amendment_proposals_notify_the_review_decision():
+    # reg 22(2)(a): the proposals are the notice of the decision to amend
+    meeting = ev(1, "review", "proposals", "2017-06-14", detail="2017-05-17")
+    h = ehcp([meeting], reviews=(E.Review(D("2017-05-17")),))
+    c = one(h, "2017-08-11", "review_decision_4w")
+    assert (c.due_on, c.done_on, c.status) == (D("2017-06-14"), D("2017-06-14"), "met")
+    review = [
+        k for k in E.case_clocks(h, D("2017-08-11"), 14, ENGLAND) if k.clock == "annual_review"
+    ]
+    assert review[0].anchor_on == D("2017-06-14") and review[0].due_on == D("2018-06-13")
+
+
+def test_a_plan_moved_in_says_its_3_months():
+    h = replace(
+        ehcp(made="2016-03-10"),
+        moved_in_on=D("2018-01-09"),
+        moved_in_last_review=D("2017-03-10"),
+    )
+    c = [k for k in E.case_clocks(h, D("2018-01-10"), 14, ENGLAND) if k.clock == "annual_review"][0]
+    assert c.due_on == D("2018-04-08") and "in the 3 months starting with 9 Jan 2018" in c.detail
+    assert c.legal_ref == "SEND Regs 2014 reg 15(5)"

@@ -8,8 +8,10 @@ Replay: `history.as_of(d)` drops every event dated after d, so any past day show
 service would have seen then, whatever day the events were typed in.
 
 Statuses: `due` (within the window), `overdue` (past its last lawful day), `upcoming`, `met` /
-`missed` (the event happened on or before / after the last lawful day), `not_applicable` (a
-later event made it moot), `guidance` (not a statutory duty, never a breach).
+`missed` (the event happened on or before / after the last lawful day), `excused` (after it,
+for a reason the statute says relieves the authority of the time limit, recorded with the
+event), `not_applicable` (a later event made it moot), `guidance` (not a statutory duty,
+never a breach).
 """
 
 from collections.abc import Collection
@@ -441,10 +443,15 @@ def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
         detail: str = "",
         status: str | None = None,
     ) -> Clock:
-        """One of the request's clocks: every one runs from the day the request was received."""
+        """One of the request's clocks: every one runs from the day the request was received.
+        Done late with an exception recorded, it is excused: regs 5(4), 10(4) and 13(3) say the
+        authority need not comply with the time limit for those reasons."""
+        due = C.within_weeks(rx, weeks)
+        if status is None and a.exception and done is not None and done > due:
+            status = "excused"
         return _make(
             rule_id,
-            C.within_weeks(rx, weeks),
+            due,
             as_of,
             within,
             "request received",
@@ -510,6 +517,20 @@ def _assessment_clocks(a: Assessment, as_of: date, within: int) -> list[Clock]:
 # --- annual reviews (CFA 2014 s.44; EA 1996 s.328(5)) and review decisions (reg 20(10)) ---------
 
 
+def review_decided_on(h: History, r: Review) -> date | None:
+    """When the decision on a review was notified: the decision as recorded, else the day the
+    amendment proposals were sent (reg 22(2)(a): they are the notice of a decision to amend)."""
+    if r.decided_on is not None:
+        return r.decided_on
+    meeting = r.meeting_on.isoformat()
+    sent = [
+        e.on
+        for e in h.further
+        if e.kind == "review" and e.event == "proposals" and e.detail == meeting
+    ]
+    return min(sent) if sent else None
+
+
 def review_anchor(h: History) -> tuple[str, date] | None:
     """What the current 12-month period starts with: the plan first made, then the date the
     last review was concluded (the decision notified; the meeting where that is all that is
@@ -524,10 +545,11 @@ def review_anchor(h: History) -> tuple[str, date] | None:
     ):
         anchor = ("last reviewed by the old LA", h.moved_in_last_review)
     for r in h.reviews:
-        concluded = r.decided_on or r.meeting_on
+        decided = review_decided_on(h, r)
+        concluded = decided or r.meeting_on
         if made is not None and r.meeting_on < made:
             continue  # a review of the statement before the EHC plan was made
-        label = "review concluded" if r.decided_on else "review meeting"
+        label = "review concluded" if decided else "review meeting"
         if anchor is None or concluded >= anchor[1]:
             anchor = (label, concluded)
     return anchor
@@ -543,8 +565,13 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
     out = []
     plan = h.plan_in_force()
     for r in h.reviews:
-        if h.ended_on is not None and r.decided_on is None:
+        decided = review_decided_on(h, r)
+        if h.ended_on is not None and decided is None:
             continue
+        if r.decided_on is None and decided is not None:
+            what = "amend: notified with the amendment proposals (reg 22(2)(a))"
+        else:
+            what = r.decision or "decision not yet notified"
         out.append(
             _make(
                 "review_decision_4w",
@@ -553,8 +580,8 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
                 within,
                 "review meeting",
                 r.meeting_on,
-                r.decided_on,
-                r.decision or "decision not yet notified",
+                decided,
+                what,
             )
         )
     if plan is None:
@@ -575,6 +602,7 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
         if after_move > due:
             due, label, on = after_move, "transferred in", h.moved_in_on
     latest = C.weeks_before(due, R.REVIEW_DECISION_WEEKS)
+    months = R.MOVE_IN_REVIEW_MONTHS if label == "transferred in" else R.REVIEW_MONTHS
     out.append(
         _make(
             rule,
@@ -583,7 +611,7 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
             within,
             label,
             on,
-            detail=f"in the 12 months starting with {words_date(on)}: by {words_date(due)}; "
+            detail=f"in the {months} months starting with {words_date(on)}: by {words_date(due)}; "
             f"latest meeting for a decision inside it {words_date(latest)}",
         )
     )
@@ -719,7 +747,11 @@ def _further_clocks(
         h.further,
         served=served,
         finals=finals,
-        meetings=[(r.meeting_on, r.decision, r.decided_on) for r in h.reviews],
+        meetings=[
+            (r.meeting_on, r.decision or ("amend" if decided else None), decided)
+            for r in h.reviews
+            for decided in [review_decided_on(h, r)]
+        ],
         holidays=holidays,
     )
     out = []

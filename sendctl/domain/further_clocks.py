@@ -138,10 +138,19 @@ def advice_clocks(events: list[Event]) -> list[Due]:
         got = _first(events, "received", ref_id=req.id)
         due = C.within_weeks(req.on, ADVICE_WEEKS)
         detail = f"{req.detail} advice (request {req.id})"
-        if got is not None and got.detail:
-            detail += f"; late reply excused under reg 8(2): {got.detail}" if got.on > due else ""
+        excused = got is not None and bool(got.detail) and got.on > due
+        if excused and got is not None:
+            detail += f"; late reply excused under reg 8(2): {got.detail}"
         out.append(
-            Due("advice_reg8_6w", due, "request sent", req.on, got.on if got else None, detail)
+            Due(
+                "advice_reg8_6w",
+                due,
+                "request sent",
+                req.on,
+                got.on if got else None,
+                detail,
+                status="excused" if excused else None,
+            )
         )
     return out
 
@@ -294,14 +303,17 @@ def reassessment_clocks(events: list[Event]) -> list[Due]:
             (e for e in events if e.event in ("final", "no-amendment") and e.on >= n.on), None
         )
         exc = f"; exception: {n.detail}" if n.detail else ""
+        due = C.within_weeks(n.on, REASSESSMENT_WEEKS)
+        late = done is not None and done.on > due
         out.append(
             Due(
                 "reassessment_14w",
-                C.within_weeks(n.on, REASSESSMENT_WEEKS),
+                due,
                 "re-assessment notice",
                 n.on,
                 done.on if done else None,
                 f"re-assessment{exc}",
+                status="excused" if late and n.detail else None,
             )
         )
     return out

@@ -125,7 +125,9 @@ def advice_list(
         if received is not None and received > as_of:
             received = None
         if received is not None:
-            status = "met" if received <= due else "missed"
+            # a late reply with a reason recorded is excused (reg 8(2)), as the clock says
+            late = "excused" if r["exception"] else "missed"
+            status = "met" if received <= due else late
         elif as_of > due:
             status = "overdue"
         else:
