@@ -51,7 +51,7 @@ def clocks(db_path, monkeypatch):
         "T006": ("transfer", "2017-09-01"),  # outside the window
     }
 
-    def deadline_rows(conn, as_of, within=14, clock=None, caseworker=None):
+    def deadline_rows(conn, as_of, within=14, clock=None, caseworker=None, email_order=None):
         people = {
             r["case_ref"]: dict(r)
             for r in conn.execute(
@@ -76,6 +76,10 @@ def clocks(db_path, monkeypatch):
                     "caseworker": p["caseworker"],
                     "caseworker_email": p["caseworker_email"],
                 }
+            )
+        if email_order is not None:  # grouped by recipient, as deadline_rows gives them
+            return iter(
+                sorted(out, key=lambda r: (email_order.get(r["caseworker_email"], -1), r["due_on"]))
             )
         return iter(sorted(out, key=lambda r: r["due_on"]))
 

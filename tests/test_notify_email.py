@@ -201,3 +201,58 @@ def test_non_ascii_forename_survives_the_transfer_encoding():
     assert msg["Content-Transfer-Encoding"] == "quoted-printable"
     back = message_from_bytes(msg.as_bytes(policy=policy.SMTP), policy=policy.default)
     assert "Zoë" in back.get_content()
+
+
+@pytest.mark.parametrize("manager", [None, "boss@rutland.example", "Sam@rutland.example"])
+def test_streamed_plan_gives_the_same_messages_one_recipient_at_a_time(manager):
+    """Rows grouped by recipient_order (as deadline_rows gives them to `deadlines notify`):
+    the same messages, recipients, rows and counts as plan_messages over the rows in any
+    order, although only one recipient's rows are held at a time."""
+    from sendctl.notify.email import StreamedPlan, recipient_order
+
+    emails = [
+        "jo@rutland.example",
+        "Jo@Rutland.example",  # the same person, typed differently
+        "sam@rutland.example",
+        None,
+        "",
+        "not an address",
+        "a@b.example, c@d.example",
+        "zed@rutland.example",
+    ]
+    rows = [
+        row(
+            f"R{i:03d}",
+            f"2017-04-{10 + i % 15:02d}",
+            ("due", "overdue", "upcoming")[i % 3],
+            1,
+            email=emails[i % len(emails)],
+            clock=("transfer", "annual_review")[i % 2],
+        )
+        for i in range(60)
+    ]
+    already = {sent_key("sam@rutland.example", rows[2])}
+    want = plan_messages(rows, manager, already, SENDER, AS_OF, 14)
+    order = recipient_order({r["caseworker_email"] for r in rows}, manager)
+    grouped = sorted(
+        rows, key=lambda r: (order[r["caseworker_email"]], r["due_on"], r["case_ref"], r["clock"])
+    )
+    got = StreamedPlan(grouped, manager, already, SENDER, AS_OF, 14)
+    messages = list(got.outgoing())
+    assert [(o.recipient, o.rows) for o in messages] == [
+        (o.recipient, o.rows) for o in want.outgoing
+    ]
+    assert [o.message.get_content() for o in messages] == [
+        o.message.get_content() for o in want.outgoing
+    ]
+    assert (got.messages, got.rows, got.already_sent) == (
+        len(want.outgoing),
+        sum(len(o.rows) for o in want.outgoing),
+        want.already_sent,
+    )
+    assert sorted(r["case_ref"] for r in got.unrouted) == sorted(
+        r["case_ref"] for r in want.unrouted
+    )
+    assert sorted(r["case_ref"] for r in got.rerouted) == sorted(
+        r["case_ref"] for r in want.rerouted
+    )

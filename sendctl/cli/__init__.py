@@ -87,6 +87,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "moves_app",
         "Post-16 moves (5 months) and plans moved in (6 weeks).",
     ),
+    "clocks": (
+        "sendctl.cli.admin",
+        "clocks_app",
+        "The stored clocks: the clock engine's output kept per case for the listings.",
+    ),
     "deadlines": (
         "sendctl.cli",
         "deadlines_app",

@@ -1,4 +1,4 @@
-"""init | doctor | backup | restore | demo: the database file itself."""
+"""init | doctor | backup | restore | demo | clocks refresh: the database file itself."""
 
 from pathlib import Path
 from typing import Annotated
@@ -201,3 +201,29 @@ def restore(
     if done.kept_aside:
         info(f"Kept the database it replaced as {done.kept_aside}")
     info(f"Restored {st.db_path} from {backup_file}")
+
+
+clocks_app = new_app(
+    "The stored clocks: the clock engine's output kept per case for the listings.\n\n"
+    "Example: sendctl clocks refresh",
+    short_help="The stored clocks: the clock engine's output kept per case for the listings.",
+)
+
+
+@clocks_app.command(
+    "refresh", short_help="Recompute the stored clocks of the cases queued since the last run."
+)
+def clocks_refresh(
+    all_: Annotated[
+        bool, typer.Option("--all", help="Recompute every case, not only the queued ones.")
+    ] = False,
+) -> None:
+    """Recompute the stored clocks of every case changed since they were last computed (a
+    bulk import queues its cases; any listing would do it first anyway). Prints how many.
+
+    Example: sendctl clocks refresh
+    """
+    from sendctl.services.clocks import refresh_store
+
+    n = refresh_store(state(), everything=all_)
+    info(f"Clocks recomputed for {n:,} case(s)")

@@ -79,38 +79,40 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
 
         note_unmatched(st, caseworker=caseworker)  # a misspelt name in cron: said, not silent
     plan = make_plan(st, day, within, caseworker, manager, sender, datetime.now(UTC))
-
-    for ref in sorted({str(r["case_ref"]) for r in plan.rerouted}):
-        warn(f"case {ref}: caseworker email is not a usable address; its deadlines go to {manager}")
-    n_rows = sum(len(o.rows) for o in plan.outgoing)
-    skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
-
     if dry_run:
         import sys
 
-        for i, item in enumerate(plan.outgoing):
+        for i, item in enumerate(plan.outgoing()):  # printed as each message is built
             if i:
                 sys.stdout.write("\n" + "=" * 72 + "\n\n")
             sys.stdout.write(readable(item.message))
+        _rerouted(plan, manager)
+        skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
         info(
-            f"dry run: would send {len(plan.outgoing)} message(s) covering {n_rows} "
+            f"dry run: would send {plan.messages} message(s) covering {plan.rows} "
             f"deadline(s){skipped}; nothing sent or recorded"
         )
         _finish([], plan.unrouted, None, 0)
         return
-
     from sendctl.services.notify import send
 
-    failures, sent_rows = send(st, plan.outgoing, settings, day)
+    failures, sent_rows = send(st, plan.outgoing(), settings, day)
+    _rerouted(plan, manager)
+    skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
     from sendctl.cli._common import error_line
 
     for f in failures:
         error_line(SendctlError(str(f)))  # one line per recipient, with host:port
-    sent = len(plan.outgoing) - len(failures)
+    sent = plan.messages - len(failures)
     info(
         f"sent {sent} message(s) covering {sent_rows} deadline(s); {len(failures)} failed{skipped}"
     )
-    _finish(failures, plan.unrouted, settings.where, len(plan.outgoing))
+    _finish(failures, plan.unrouted, settings.where, plan.messages)
+
+
+def _rerouted(plan, manager: str | None) -> None:
+    for ref in sorted({str(r["case_ref"]) for r in plan.rerouted}):
+        warn(f"case {ref}: caseworker email is not a usable address; its deadlines go to {manager}")
 
 
 def _settings(app_dir: Path, dry_run: bool):

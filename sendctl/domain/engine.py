@@ -833,19 +833,27 @@ def complete_from(history: History) -> date:
 
 
 def standing_clocks(
-    history: History, from_day: date, holidays: Collection[date] = frozenset()
-) -> list[Clock]:
-    """Every clock the engine can give for this history on from_day or any later day, in the
-    engine's order, each with what its status is made of (Clock.fixed_status, when_passed)
-    and the days it applies (applies_from/applies_to, never before from_day). For any
-    as_of >= from_day (from_day >= complete_from(history)), case_clocks(history, as_of) is
-    exactly the clocks that apply on as_of, each with status_on(...) for that day."""
-    if from_day < complete_from(history):
-        raise ValueError("from_day is before the history's latest event")
+    history: History, holidays: Collection[date] = frozenset()
+) -> tuple[date, list[Clock]]:
+    """(from_day, clocks): from_day = complete_from(history), and every clock the engine can
+    give for this history on from_day or any later day, in the engine's order, each with what
+    its status is made of (Clock.fixed_status, when_passed) and the days it applies
+    (applies_from/applies_to; applies_from None: from from_day). For any as_of >= from_day,
+    case_clocks(history, as_of) is exactly the clocks that apply on as_of, each with
+    status_on(...) for that day. FOREVER and no clocks when no day is complete."""
+    from_day = complete_from(history)
+    if from_day == FOREVER:
+        return from_day, []
     h = history
     out = _clocks(h, from_day, 0, holidays)
-    if h.date_of_birth is not None:  # the phase transfers of the academic years to come
-        a = academic_year(from_day) + 1
+    if h.date_of_birth is not None and h.plan_in_force() == "ehcp":
+        # the phase transfers of the academic years to come (only an EHC plan has them), from
+        # the first year whose year group could make one
+        first_group = min(R.YEAR_BEFORE_RECEPTION, R.INFANT_LAST, R.PRIMARY_LAST, R.SECONDARY_LAST)
+        a = max(
+            academic_year(from_day) + 1,
+            academic_year(h.date_of_birth) + 5 - h.year_offset + first_group,
+        )
         while (
             year_group(h.date_of_birth, date(a, R.ACADEMIC_YEAR_START_MONTH, 1), h.year_offset)
             <= R.SECONDARY_LAST
@@ -854,8 +862,8 @@ def standing_clocks(
             if p is not None:
                 out.append(p)
             a += 1
-    return [
-        replace(c, applies_from=max(c.applies_from or from_day, from_day))
+    return from_day, [
+        c if c.applies_from is None or c.applies_from >= from_day else replace(c, applies_from=None)
         for c in out
         if c.applies_to is None or c.applies_to >= from_day
     ]

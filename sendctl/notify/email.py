@@ -12,7 +12,7 @@ and is then set through `email.headerregistry.Address`, which refuses CR/LF itse
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -223,16 +223,8 @@ def plan_messages(
     rerouted: list[dict] = []
     skipped = 0
     for row in rows:
-        if row.get("status") not in WARN_STATUSES:
-            continue
-        raw = row.get("caseworker_email")
-        addr = address_or_none(raw)
+        addr = _route(row, manager, unrouted, rerouted)
         if addr is None:
-            if raw and str(raw).strip():
-                rerouted.append(row)
-            addr = manager
-        if addr is None:
-            unrouted.append(row)
             continue
         if sent_key(addr, row) in already:
             skipped += 1
@@ -245,3 +237,86 @@ def plan_messages(
             Outgoing(addr, mine, build_message(addr, mine, sender, as_of, within, sent_at))
         )
     return Plan(outgoing, unrouted, [r for r in rerouted if manager], skipped)
+
+
+def _route(row: dict, manager: str | None, unrouted: list, rerouted: list) -> str | None:
+    """Who gets a warning row: its caseworker's address, else the manager's (the row is noted
+    in rerouted when an address was there but unusable, in unrouted when nobody gets it).
+    None for a row that is not a warning or goes to nobody."""
+    if row.get("status") not in WARN_STATUSES:
+        return None
+    raw = row.get("caseworker_email")
+    addr = address_or_none(raw)
+    if addr is None:
+        if raw and str(raw).strip():
+            rerouted.append(row)
+        addr = manager
+    if addr is None:
+        unrouted.append(row)
+    return addr
+
+
+def recipient_order(emails: Iterable[str | None], manager: str | None) -> dict[str | None, int]:
+    """{caseworker email as stored: the position of its recipient among all recipients in
+    plan_messages' order}; -1 for an email whose rows go to nobody."""
+    keys = {}
+    for raw in emails:
+        addr = address_or_none(raw) or manager
+        keys[raw] = addr.lower() if addr else None
+    pos = {k: i for i, k in enumerate(sorted({k for k in keys.values() if k is not None}))}
+    return {raw: (pos[k] if k is not None else -1) for raw, k in keys.items()}
+
+
+class StreamedPlan:
+    """plan_messages over rows that arrive grouped by recipient (deadline_rows with
+    recipient_order): one recipient's rows and message in memory at a time, whatever the
+    number of deadlines. The same messages in the same order; the counts (already_sent,
+    unrouted, rerouted, messages, rows) are complete once `outgoing` has been run through."""
+
+    def __init__(
+        self,
+        rows: Iterable[dict],
+        manager: str | None,
+        already: set[tuple[str, str, str, str]],
+        sender: Address,
+        as_of: date,
+        within: int,
+        sent_at: datetime | None = None,
+    ) -> None:
+        self._rows, self._manager, self._already = rows, manager, already
+        self._args = (sender, as_of, within, sent_at)
+        self.unrouted: list[dict] = []
+        self._rerouted: list[dict] = []
+        self.already_sent = 0
+        self.messages = 0
+        self.rows = 0
+
+    @property
+    def rerouted(self) -> list[dict]:
+        return self._rerouted if self._manager else []
+
+    def outgoing(self) -> Iterator[Outgoing]:
+        current: str | None = None
+        mine: list[dict] = []
+        for row in self._rows:
+            row.pop("email_pos", None)
+            addr = _route(row, self._manager, self.unrouted, self._rerouted)
+            if addr is None:
+                continue
+            if sent_key(addr, row) in self._already:
+                self.already_sent += 1
+                continue
+            if addr.lower() != current:
+                if mine and current is not None:
+                    yield self._message(current, mine)
+                current, mine = addr.lower(), []
+            mine.append(row)
+        if mine and current is not None:
+            yield self._message(current, mine)
+
+    def _message(self, addr: str, rows: list[dict]) -> Outgoing:
+        rows = sorted(rows, key=_sort_key)
+        sender, as_of, within, sent_at = self._args
+        self.messages += 1
+        self.rows += len(rows)
+        return Outgoing(addr, rows, build_message(addr, rows, sender, as_of, within, sent_at))

@@ -237,6 +237,19 @@ def deadlines(
     )
 
 
+def refresh_store(session: Session, everything: bool = False) -> int:
+    """Recompute the stored clocks of the queued cases (every case with everything=True);
+    returns how many. Progress goes to session.info every 100,000 cases."""
+    from sendctl.storage.clock_store import refresh
+
+    def progress(done: int, total: int) -> None:
+        if not session.quiet and done % 100_000 < 5000:
+            session.info(f"  {done:,} of {total:,} cases")
+
+    with session.transaction() as conn:
+        return refresh(conn, progress=progress, everything=everything)
+
+
 def rules(as_of: date | None = None) -> list[dict]:
     """The rules table (only the rows in force on as_of when given)."""
     from sendctl.domain.rules import rules_in_force

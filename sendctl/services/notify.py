@@ -36,14 +36,17 @@ def plan(
     sender: str,
     sent_at: datetime,
 ):
-    """The messages to send today (notify.email.plan_messages), leaving out what was sent."""
-    from sendctl.notify.email import plan_messages
+    """The messages to send today, leaving out what was sent: a StreamedPlan whose
+    `outgoing()` builds one recipient's message at a time (the deadlines arrive grouped by
+    recipient), so memory does not grow with the number of deadlines."""
+    from sendctl.notify.email import StreamedPlan, recipient_order
     from sendctl.storage.clocks import deadline_rows
-    from sendctl.storage.notify import sent_keys
+    from sendctl.storage.notify import caseworker_emails, sent_keys
 
     conn = session.connect(write=False)
-    rows = deadline_rows(conn, day, within=within, caseworker=caseworker)
-    return plan_messages(rows, manager, sent_keys(conn, day), sender, day, within, sent_at=sent_at)
+    order = recipient_order(caseworker_emails(conn, caseworker), manager)
+    rows = deadline_rows(conn, day, within=within, caseworker=caseworker, email_order=order)
+    return StreamedPlan(rows, manager, sent_keys(conn, day), sender, day, within, sent_at=sent_at)
 
 
 def send(session: Session, outgoing: list, settings, day: date) -> tuple[list, int]:

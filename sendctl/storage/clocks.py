@@ -914,6 +914,7 @@ def deadline_rows(
     caseworker: str | None = None,
     include_upcoming: bool = False,
     explain: bool = False,
+    email_order: dict[str | None, int] | None = None,
 ) -> Iterator[dict]:
     """Every running statutory clock that is overdue or due within `within` days of as_of
     (with include_upcoming, every running clock; guidance reminders that have come due),
@@ -926,6 +927,10 @@ def deadline_rows(
     Streams: the clock store's rows come from an indexed cursor in due date order; the few
     cases the store does not answer for on as_of (a replay before their latest event, a case
     not yet recomputed on a read-only database) go through the engine and are merged in.
+
+    email_order ({caseworker_email: position}, `deadlines notify`): rows come grouped by
+    that position first (key `email_pos`; -1 for an email not in it), then soonest first, so
+    that one recipient's rows can be handled at a time.
     """
     import heapq
 
@@ -942,21 +947,33 @@ def deadline_rows(
         where = (where + " AND " if where else "") + "c.caseworker = :caseworker COLLATE NOCASE"
         params["caseworker"] = caseworker
     engine = _engine_deadlines(conn, where, params, as_of, within, clock, include_upcoming, explain)
+    key = _deadline_key
+    if email_order is not None:
+        for r in engine:
+            r["email_pos"] = email_order.get(r["caseworker_email"], -1)
+        engine.sort(key=_email_key)
+        key = _email_key
     if not stored:
         yield from engine
         return
     rows = (
-        _stored_row(r, as_of, within, explain)
-        for r in S.stored_running(conn, as_of, within, include_upcoming, clock, caseworker)
+        _stored_row(r, as_of, within, explain, email_order is not None)
+        for r in S.stored_running(
+            conn, as_of, within, include_upcoming, clock, caseworker, email_order
+        )
     )
-    yield from heapq.merge(rows, engine, key=_deadline_key)
+    yield from heapq.merge(rows, engine, key=key)
 
 
 def _deadline_key(r: dict) -> tuple:
     return (r["due_on"], r["case_ref"], r["clock"])
 
 
-def _stored_row(r, as_of: date, within: int, explain: bool) -> dict:
+def _email_key(r: dict) -> tuple:
+    return (r["email_pos"], r["due_on"], r["case_ref"], r["clock"])
+
+
+def _stored_row(r, as_of: date, within: int, explain: bool, email_pos: bool = False) -> dict:
     from sendctl.domain import engine as E
 
     due = date.fromisoformat(r["due_on"])
@@ -977,6 +994,8 @@ def _stored_row(r, as_of: date, within: int, explain: bool) -> dict:
     if explain:
         k = E.Clock(r["clock"], r["rule_id"], due, status, r["anchor"], _d(r["anchor_on"]))
         row["explain"] = k.explain()
+    if email_pos:
+        row["email_pos"] = r["email_pos"]
     return row
 
 

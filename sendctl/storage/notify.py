@@ -31,6 +31,19 @@ def sent_keys(conn: sqlite3.Connection, sent_on: date) -> set[tuple[str, str, st
     return {(r[0].lower(), r[1], r[2], r[3]) for r in cur}
 
 
+def caseworker_emails(conn: sqlite3.Connection, caseworker: str | None = None) -> list:
+    """Every caseworker email of the register as stored (None included), or of the cases of
+    one caseworker."""
+    if caseworker:
+        cur = conn.execute(
+            "SELECT DISTINCT caseworker_email FROM cases WHERE caseworker = ? COLLATE NOCASE",
+            (caseworker,),
+        )
+    else:
+        cur = conn.execute("SELECT DISTINCT caseworker_email FROM cases")
+    return [r[0] for r in cur]
+
+
 def record_sent(
     conn: sqlite3.Connection,
     actor: Actor,
