@@ -645,3 +645,27 @@ def test_a_plan_moved_in_says_its_3_months():
     c = [k for k in E.case_clocks(h, D("2018-01-10"), 14, ENGLAND) if k.clock == "annual_review"][0]
     assert c.due_on == D("2018-04-08") and "in the 3 months starting with 9 Jan 2018" in c.detail
     assert c.legal_ref == "SEND Regs 2014 reg 15(5)"
+
+
+def test_the_appeal_window_stays_open_while_mediation_is_under_way():
+    # r.20(1)(c)(ii): within 1 month of the mediation certificate when that is later
+    h = ehcp(
+        [
+            ev(1, "appeal", "decision-notice", "2017-05-10"),
+            ev(2, "appeal", "mediation-request", "2017-07-05"),
+        ]
+    )
+    c = one(h, "2017-07-11", "appeal_window")
+    # held by Fri 4 Aug (30 days), certificate by Wed 9 Aug (3 working days), appeal by 9 Sep
+    assert (c.status, c.due_on) == ("upcoming", D("2017-09-09"))
+    assert "mediation under way" in c.detail and "2017-08-09" in c.detail
+    # once the certificate is issued the window is fixed by it
+    h = ehcp(
+        [
+            ev(1, "appeal", "decision-notice", "2017-05-10"),
+            ev(2, "appeal", "mediation-request", "2017-07-05"),
+            ev(3, "appeal", "mediation-end", "2017-07-18"),
+            ev(4, "appeal", "certificate", "2017-07-21"),
+        ]
+    )
+    assert one(h, "2017-07-22", "appeal_window").due_on == D("2017-08-21")

@@ -531,28 +531,77 @@ def review_decided_on(h: History, r: Review) -> date | None:
     return min(sent) if sent else None
 
 
-def review_anchor(h: History) -> tuple[str, date] | None:
-    """What the current 12-month period starts with: the plan first made, then the date the
-    last review was concluded (the decision notified; the meeting where that is all that is
-    recorded). An amended plan does not move it."""
+def review_anchors(h: History) -> list[tuple[str, date]]:
+    """Each 12-month period's start, oldest first: the plan first made, then the date each
+    review was concluded (the decision notified; the meeting where that is all that is
+    recorded). An amended plan does not move it. The last is the current period's."""
     plan = h.plan_in_force()
     if plan is None:
-        return None
+        return []
     made = h.ehcp_made_on() if plan == "ehcp" else h.plan_made_on
-    anchor: tuple[str, date] | None = ("plan made", made) if made else None
+    anchors: list[tuple[str, date]] = [("plan made", made)] if made else []
     if h.moved_in_last_review is not None and (
-        anchor is None or h.moved_in_last_review > anchor[1]
+        not anchors or h.moved_in_last_review > anchors[-1][1]
     ):
-        anchor = ("last reviewed by the old LA", h.moved_in_last_review)
+        anchors.append(("last reviewed by the old LA", h.moved_in_last_review))
     for r in h.reviews:
         decided = review_decided_on(h, r)
         concluded = decided or r.meeting_on
         if made is not None and r.meeting_on < made:
             continue  # a review of the statement before the EHC plan was made
         label = "review concluded" if decided else "review meeting"
-        if anchor is None or concluded >= anchor[1]:
-            anchor = (label, concluded)
-    return anchor
+        if not anchors or concluded >= anchors[-1][1]:
+            anchors.append((label, concluded))
+    return anchors
+
+
+def review_anchor(h: History) -> tuple[str, date] | None:
+    """What the current 12-month period starts with (the last of review_anchors)."""
+    anchors = review_anchors(h)
+    return anchors[-1] if anchors else None
+
+
+def _review_due(h: History, label: str, on: date) -> tuple[str, date, str, date]:
+    """(rule id, last lawful day, anchor label, anchor date) of the period starting on `on`."""
+    rule = "annual_review_12m" if h.plan_in_force() == "ehcp" else "annual_review_statement_12m"
+    due = C.months_end(on, R.REVIEW_MONTHS)
+    if h.moved_in_on is not None and on <= h.moved_in_on:
+        # a plan transferred in from another LA: the later of its 12 months and 3 months from
+        # the transfer (reg 15(5))
+        after_move = C.months_end(h.moved_in_on, R.MOVE_IN_REVIEW_MONTHS)
+        rule = "annual_review_after_move_in"
+        if after_move > due:
+            due, label, on = after_move, "transferred in", h.moved_in_on
+    return rule, due, label, on
+
+
+def _past_review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
+    """The periods a review has already closed, met or missed: a late review is a breach of
+    s.44(1) on the record even once the next period runs. Periods the old authority of a plan
+    moved in had to keep are not this authority's."""
+    anchors = review_anchors(h)
+    out = []
+    for (label, start), (_, reviewed) in zip(anchors, anchors[1:], strict=False):
+        if label == "last reviewed by the old LA" and h.moved_in_on and start > h.moved_in_on:
+            continue
+        if h.moved_in_on is not None and reviewed <= h.moved_in_on:
+            continue
+        if reviewed == start:
+            continue
+        rule, due, label, on = _review_due(h, label, start)
+        out.append(
+            _make(
+                rule,
+                due,
+                as_of,
+                within,
+                label,
+                on,
+                reviewed,
+                f"reviewed {words_date(reviewed)}; the period ended {words_date(due)}",
+            )
+        )
+    return out
 
 
 def is_under_5(date_of_birth: date | None, on: date) -> bool:
@@ -591,16 +640,8 @@ def _review_clocks(h: History, as_of: date, within: int) -> list[Clock]:
     anchor = review_anchor(h)
     if anchor is None:
         return out
-    label, on = anchor
-    rule = "annual_review_12m" if plan == "ehcp" else "annual_review_statement_12m"
-    due = C.months_end(on, R.REVIEW_MONTHS)
-    if h.moved_in_on is not None and on <= h.moved_in_on:
-        # a plan transferred in from another LA: the later of its 12 months and 3 months from
-        # the transfer (reg 15(5))
-        after_move = C.months_end(h.moved_in_on, R.MOVE_IN_REVIEW_MONTHS)
-        rule = "annual_review_after_move_in"
-        if after_move > due:
-            due, label, on = after_move, "transferred in", h.moved_in_on
+    out.extend(_past_review_clocks(h, as_of, within))
+    rule, due, label, on = _review_due(h, *anchor)
     latest = C.weeks_before(due, R.REVIEW_DECISION_WEEKS)
     months = R.MOVE_IN_REVIEW_MONTHS if label == "transferred in" else R.REVIEW_MONTHS
     out.append(

@@ -368,9 +368,28 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
                 )
             )
         appeal_last = C.within_months_after(n.on, APPEAL_MONTHS)
+        closes = "no appeal lodged: the decision is final after this day"
         if certificate is not None:
             appeal_last = max(
                 appeal_last, C.within_months_after(certificate.on, APPEAL_AFTER_CERTIFICATE_MONTHS)
+            )
+        elif request is not None or trigger is not None:
+            # r.20(1)(c)(ii): the window runs to 1 month after the mediation certificate when
+            # that is later, so while mediation is under way it has not closed. Its last day is
+            # taken as the mediation keeping to its own limits (held within 30 days of the
+            # request, the certificate within 3 working days); those clocks say when it does not.
+            if trigger is not None:
+                ended = trigger.on
+            else:
+                assert request is not None
+                ended = C.within_days(request.on, MEDIATION_DAYS)
+            expected = C.working_days_after(ended, CERTIFICATE_WORKING_DAYS, holidays)
+            appeal_last = max(
+                appeal_last, C.within_months_after(expected, APPEAL_AFTER_CERTIFICATE_MONTHS)
+            )
+            closes = (
+                "mediation under way: open until 1 month after the mediation certificate, "
+                f"expected by {expected.isoformat()}"
             )
         lodged = _first(later, "appeal-lodged")
         out.append(
@@ -380,9 +399,7 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
                 "decision notice sent",
                 n.on,
                 lodged.on if lodged else None,
-                "appeal lodged"
-                if lodged
-                else "no appeal lodged: the decision is final after this day",
+                "appeal lodged" if lodged else closes,
                 when_passed="not_applicable",
             )
         )
