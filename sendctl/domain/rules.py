@@ -828,10 +828,13 @@ CLOCK_RULES: tuple[ClockRule, ...] = (
 )
 CLOCK_RULE_BY_ID: dict[str, ClockRule] = {r.id: r for r in CLOCK_RULES}
 
-# CHOICE (configurable): art 14(3)(c) ("before the child begins year 10") is
-# capped at the art 14(5) end date, following the DfE/Minister's position that every transfer
-# was due before 1 April 2018. False reads the Order as made (a child entering Year 9 in Sep
-# 2017 had until before Year 10).
+# CHOICE (configurable): art 14(3)(c) ("before the child begins year 10") is capped at the
+# art 14(5) end date. Read alone, art 14(5) covers only children outside art 14(2), so a child
+# entering Year 9 in Sep 2017 would have until before Year 10 (Aug 2018); but SI 2014/2270
+# art 17 ends the old law for every child not transferred "from the beginning of 1st April
+# 2018" (the statement then has effect as an EHC plan and the assessment is due "as soon as is
+# reasonably practicable"), and the DfE's position was that every transfer was due before that
+# day. False reads art 14(3)(c) alone.
 CAP_YEAR9_AT_END = True
 # CHOICE: "before the child begins year 10" when the term date is not recorded: the child
 # begins Year 10 on 1 September, so the last lawful day is 31 August.
