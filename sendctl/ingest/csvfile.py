@@ -121,6 +121,7 @@ class CsvSource:
         self._headings: dict[str, str] = {}
         self._bytes_read = 0
         self._raw = None
+        self._newline = "\n"
         self._width = -1  # cells in the header row (set by _read_header)
         self._check_controls = True
         self.data_rows = 0
@@ -325,7 +326,7 @@ class CsvSource:
             raise SendctlError(f"{self.name}: the file is empty; expected a header row and data")
         # classic Mac OS: lines end in CR alone
         sep = b"\r" if b"\r" in head and b"\n" not in head else b"\n"
-        newline = sep.decode()
+        newline = self._newline = sep.decode()
         seekable = not self.stdin and self.size > 0
         if seekable:
             f.seek(0)
@@ -409,6 +410,34 @@ class CsvSource:
                 hint="check that you exported the rows, not just the column names",
             )
 
+    def records(self) -> Iterator[list[str]]:
+        """The data records of a plain file, read again from its start after rows() has read
+        its header: the cells as the csv module gives them (not stripped; blank, short and long
+        records included), for a bulk load.
+
+        Raises NotPlain for a file that only rows() reads: standard input, a file that did not
+        decode in one pass (Windows-1252 detected, a bad byte, NUL bytes), one holding a
+        control character, and (while reading) one the csv module cannot read; rows() then
+        gives the exact problem."""
+        if self.stdin or self._raw is None or self._check_controls or not self.columns:
+            raise NotPlain("needs the line-by-line reader")
+        csv.field_size_limit(MAX_FIELD)
+        first_pass = self._raw
+        with open(self.path, "rb") as f:
+            self._raw = f  # bytes_read follows this pass
+            text = io.TextIOWrapper(f, encoding=self.detected_encoding, newline=self._newline)
+            lines, _ = self._dialect(text)
+            reader = csv.reader(lines, delimiter=self.delimiter, strict=True)
+            try:
+                for cells in reader:  # up to the header: the first record that is not blank
+                    if any(c.strip() for c in cells):
+                        break
+                yield from reader
+            except csv.Error:
+                raise NotPlain("not readable as CSV") from None
+            finally:
+                self._raw = first_pass
+
     def _has_control(self, cells: list[str], line: int) -> bool:
         """Report a control character in an imported cell (the row is then skipped)."""
         found = False
@@ -468,6 +497,11 @@ class CsvSource:
         # itemgetter of one index returns the cell itself, not a 1-tuple
         self._pick = itemgetter(*idx) if len(idx) > 1 else (lambda cells, i=idx[0]: (cells[i],))
 
+    @property
+    def width(self) -> int:
+        """Cells in the header row (-1 before it is read)."""
+        return self._width
+
     def headings(self) -> dict[str, str]:
         """{field: its column heading as written in the file} (for naming fields in messages)."""
         return dict(self._headings)
@@ -484,6 +518,10 @@ class CsvSource:
                 f"{self.name}:{line}: {len(cells):,} cells on one line; expected at most {MAX_COLUMNS}"
             )
         return row
+
+
+class NotPlain(Exception):
+    """CsvSource.records(): this file needs the row-by-row reader (the reason is the text)."""
 
 
 class _Unclosed:

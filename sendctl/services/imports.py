@@ -192,6 +192,10 @@ def import_cases(
         conn = _empty_register()
 
     def load(conn, rows, problems, src, result, tick):
+        res = _first_load_in_bulk(session, conn, src, as_of, progress)
+        if res is not None:
+            result.rows, result.added = res.rows, res.added
+            return
         # the SEN2 return's person items (optional columns) go to their own table
         rows, finish = split_person_items(
             session, conn, rows, set(src.columns.values()), problems, Path(src.name).name
@@ -228,6 +232,36 @@ def import_cases(
     finally:
         if conn is not None:
             conn.close()
+
+
+def _first_load_in_bulk(session, conn, src, as_of: date, progress):
+    """The first load of a plain file into an empty register (storage.cases_bulk), once the
+    header is read; None when the row-by-row import must do it: a file with a problem to report,
+    one that needs the line-by-line reader, or one with SEN2 person items."""
+    from sendctl.domain.cases import FIELDS
+    from sendctl.ingest.csvfile import NotPlain
+    from sendctl.storage.cases_bulk import first_load
+
+    if not set(src.columns.values()) <= set(FIELDS):
+        return None
+    records = src.records()
+    tick = (lambda: progress(src.bytes_read, src.size)) if progress is not None else None
+    try:
+        return first_load(
+            conn,
+            session.actor(),
+            records,
+            src.columns,
+            src.width,
+            as_of,
+            source=Path(src.name).name,
+            progress=tick,
+            bulk=src.size > BULK_BYTES,
+        )
+    except NotPlain:
+        return None
+    finally:
+        records.close()
 
 
 def _empty_register():

@@ -1,0 +1,148 @@
+"""The first load of a case register (the register is empty), for a file without problems.
+
+The row-by-row import (storage.cases.import_cases) collects every problem of a file with its
+line, finds references given twice and plans updates; a first load of a clean file needs none
+of that. Here each record of the csv module is stripped, checked by `RowChecker` (the case rules
+asked once per distinct value; `validate_case` for a row it does not accept) and written by
+executemany in file order, so the register, its row order and the audit come out as the
+row-by-row import makes them.
+
+At the first thing that needs a message (a problem in a row, a reference given twice, a file
+with no data rows, a line with too many cells) `first_load` rolls back everything it wrote and
+returns None: the caller then runs the row-by-row import, which reports it exactly.
+"""
+
+import sqlite3
+from collections.abc import Callable, Iterable
+from datetime import date
+from operator import itemgetter
+
+from sendctl.domain.case_rows import RowChecker
+from sendctl.domain.cases import FIELDS, validate_case
+from sendctl.storage.audit import Actor, record, utc_now
+from sendctl.storage.cases import ImportResult, set_year_offsets
+
+BATCH = 5_000  # rows per executemany
+MAX_COLUMNS = 1000  # cells on a line; more is refused by the row-by-row reader, with its line
+
+
+class _Fallback(Exception):
+    """This file needs the row-by-row import (to report a problem, or to read it)."""
+
+
+def first_load(
+    conn: sqlite3.Connection,
+    actor: Actor,
+    records: Iterable[list[str]],
+    columns: dict[int, str],
+    width: int,
+    as_of: date,
+    source: str = "",
+    progress: Callable[[], None] | None = None,
+    bulk: bool = False,
+) -> ImportResult | None:
+    """Load the data records of a file into the empty register, inside the caller's
+    transaction; None (nothing written) when the row-by-row import must do it.
+
+    Args:
+        records: the file's data records as the csv module reads them (unstripped cells).
+        columns: {cell index: field} of the header; width: the header's number of cells.
+        as_of: the date the register is as at.
+        source: the file's name for the summary audit row.
+        progress: called after every BATCH rows.
+        bulk: a large file: the secondary indexes of cases are dropped for the load and built
+            again at the end (one sort each instead of a b-tree insert per row).
+    """
+    if conn.execute("SELECT 1 FROM main.cases LIMIT 1").fetchone() is not None:
+        return None
+    conn.execute("SAVEPOINT cases_first_load")
+    try:
+        res = _load(conn, actor, records, columns, width, as_of, source, progress, bulk)
+    except (_Fallback, sqlite3.IntegrityError):  # a reference twice: the primary key said so
+        conn.execute("ROLLBACK TO cases_first_load")
+        conn.execute("RELEASE cases_first_load")
+        return None
+    except BaseException:
+        conn.execute("ROLLBACK TO cases_first_load")
+        conn.execute("RELEASE cases_first_load")
+        raise
+    conn.execute("RELEASE cases_first_load")
+    return res
+
+
+def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -> ImportResult:
+    # Eight b-trees take every insert (table, key and indexes): a bigger page cache than
+    # SQLite's 2 MB default keeps them in memory for a large import (per connection, bounded).
+    conn.execute("PRAGMA cache_size = -65536")
+    now = utc_now()
+    rebuild = []
+    if bulk:
+        for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
+            " AND sql IS NOT NULL"
+        ).fetchall():
+            rebuild.append(sql)
+            conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    insert = (
+        f"INSERT INTO main.cases ({', '.join(FIELDS)}, created_utc, updated_utc)"
+        f" VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
+    )
+    # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
+    index = {f: i for i, f in columns.items()}
+    pick = itemgetter(*(index.get(f, width) for f in FIELDS))
+    check = RowChecker(as_of).check
+    stamps = (now, now)
+    n = 0
+    batch: list[tuple] = []
+    for cells in records:
+        if len(cells) != width or not cells[0].strip():
+            if not any(c.strip() for c in cells):
+                continue  # a blank line, as the reader skips it
+            if len(cells) > MAX_COLUMNS:
+                raise _Fallback("too many cells on a line")
+            # a short record reads as empty cells, a long one's surplus is no column's
+            cells = (cells + [""] * width)[:width]
+        row = pick([c.strip() for c in cells] + [""])
+        values = check(row)
+        if values is None:
+            case, problems = validate_case(dict(zip(FIELDS, row, strict=True)), as_of)
+            if problems or case is None:
+                raise _Fallback("a row with a problem")
+            values = tuple(case[f] for f in FIELDS)
+        batch.append(values + stamps)
+        n += 1
+        if len(batch) >= BATCH:
+            conn.executemany(insert, batch)
+            batch.clear()
+            if progress:
+                progress()
+    conn.executemany(insert, batch)
+    if not n:
+        raise _Fallback("no data rows")
+    # One "create" audit row per case in file order, as the row-by-row import's first load
+    # writes them (no after-JSON: the row itself holds the values).
+    conn.execute(
+        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
+        " before_json, after_json) SELECT ?, ?, ?, 'case', case_ref, case_ref, 'create', NULL,"
+        " NULL FROM main.cases ORDER BY rowid",
+        (now, actor.officer, actor.command),
+    )
+    for sql in rebuild:
+        conn.execute(sql)
+    set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
+    record(
+        conn,
+        actor,
+        "case_import",
+        source or "-",
+        "import",
+        after={
+            "file": source,
+            "rows": n,
+            "added": n,
+            "updated": 0,
+            "unchanged": 0,
+            "as_of": as_of.isoformat(),
+        },
+    )
+    return ImportResult(rows=n, added=n)
