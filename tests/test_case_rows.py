@@ -177,8 +177,9 @@ def _both(run, tmp_path, monkeypatch, text, *extra, expect=0):
         GOOD,
         GOOD[:1] + [""] + GOOD[1:] + ["", ",,,,,,,,,,,,,"],  # blank lines skipped
         [g.rsplit(",", 3)[0] for g in GOOD],  # short rows: the last cells read as empty
+        [g.replace("R-", f"R{i}-", 1) for i in range(31) for g in GOOD],  # several statements
     ],
-    ids=["plain", "blank-lines", "short-rows"],
+    ids=["plain", "blank-lines", "short-rows", "many"],
 )
 def test_bulk_first_load_equals_the_row_by_row_import(run, tmp_path, monkeypatch, body):
     bulk, rows = _both(run, tmp_path, monkeypatch, "\n".join([HEADER, *body]) + "\n")
