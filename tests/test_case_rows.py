@@ -127,8 +127,9 @@ def _dump(path):
         "SELECT officer, command, entity, entity_key, case_ref, action, before_json, after_json"
         " FROM audit_log ORDER BY id"
     ).fetchall()
+    queued = conn.execute("SELECT case_ref FROM clocks_stale ORDER BY rowid").fetchall()
     conn.close()
-    return cases, audit
+    return cases, audit, queued
 
 
 def _both(run, tmp_path, monkeypatch, text, *extra, expect=0):
@@ -201,7 +202,7 @@ def test_a_file_with_problems_is_reported_as_the_row_by_row_import_reports_it(
 ):
     bulk, rows = _both(run, tmp_path, monkeypatch, "\n".join([HEADER, *body]) + "\n", expect=1)
     assert bulk == rows
-    assert bulk[3] is None or bulk[3] == ([], [])  # nothing written
+    assert bulk[3] is None or bulk[3] == ([], [], [])  # nothing written
 
 
 def test_dry_run_of_a_first_load_writes_nothing(run, tmp_path, monkeypatch, db_path):
