@@ -332,6 +332,9 @@ def bench_reports(n: int, runs: int) -> None:
     from sendctl.storage.db import connect
 
     conn = connect(path)
+    from sendctl.storage.clock_store import refresh
+
+    refresh(conn)  # the clock store, as `sendctl clocks refresh` (bench/clocks.py times it)
     conn.execute("ANALYZE")
     conn.close()
     conn = sqlite3.connect(path)
