@@ -222,3 +222,165 @@ def test_an_imported_open_assessment_moves_on_with_the_clocks(imported, tmp_path
     )
     assert child.findtext("Requests/Assessment/AssessmentOutcomeDate") == "2026-01-12"
     assert child.findtext("Requests/Assessment/NamedPlan/StartDate") == "2026-01-12"
+
+
+# --- the collection system's CSV tables (COLLECT's "Blade" export) ---------------------------
+
+_TABLES = {
+    "Person": "person",
+    "Requests": "requests",
+    "Assessment": "assessment",
+    "NamedPlan": "namedplan",
+    "PlanDetail": "plandetail",
+    "ActivePlans": "activeplans",
+    "PlacementDetail": "placementdetail",
+    "SENneed": "senneed",
+}
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def _blade_value(text):
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}:\d{2}:\d{2}))?", text or "")
+    if not m:
+        return text or ""
+    return f"{m.group(1)}-{_MONTHS[int(m.group(2)) - 1]}-{m.group(3)} {m.group(4) or '00:00:00'}"
+
+
+def _to_blade(xml_path, folder, stamp="10-02-2026"):
+    """The return as COLLECT's Blade export: one CSV per module, rows joined by keys, written
+    in reverse order with the order column saying the real one; 0/1 indicators as false/true."""
+    import csv
+
+    root = ET.parse(xml_path).getroot()
+    rows: dict[str, list[dict]] = {"sen2": [], **{t: [] for t in _TABLES.values()}}
+    head = {"sen2tableid": "1", "NativeId": "1", "sen2orderseqcolumn": "1", "sourceid": "1"}
+    for el in root.iter():
+        if el.tag in (
+            "Collection",
+            "Year",
+            "ReferenceDate",
+            "SourceLevel",
+            "LEA",
+            "SoftwareCode",
+            "Release",
+            "SerialNo",
+            "DateTime",
+        ):
+            head[el.tag.lower()] = _blade_value(el.text)
+    rows["sen2"].append(head)
+    ids = iter(range(100, 100000))
+
+    def visit(el, parent_table, parent_id):
+        table = _TABLES[el.tag]
+        tid = str(next(ids))
+        row = {
+            f"{table}tableid": tid,
+            "NativeId": tid,
+            "sourceid": "1",
+            f"{table}orderseqcolumn": str(len(rows[table]) + 1),
+            f"{parent_table}tableid": parent_id,
+        }
+        for k in el:
+            if len(k) == 0 and k.tag not in _TABLES:
+                v = _blade_value(k.text)
+                if k.tag in ("Week20", "RYA"):
+                    v = {"1": "true", "0": "false"}[v]
+                row[k.tag.lower()] = v
+        rows[table].append(row)
+        for k in el:
+            if k.tag in _TABLES:
+                visit(k, table, tid)
+
+    for p in root.find("Persons"):
+        visit(p, "sen2", "1")
+    paths = []
+    for table, rs in rows.items():
+        cols = list(dict.fromkeys(c for r in rs for c in r))
+        path = folder / f"Blade-Export_{stamp}_{table}.csv"
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, cols)
+            w.writeheader()
+            w.writerows(reversed(rs))
+        paths.append(path)
+    return paths
+
+
+def test_blade_csv_tables_import_to_the_same_return_as_the_xml(run, tmp_path):
+    folder = tmp_path / "blade"
+    folder.mkdir()
+    _to_blade(FIXTURE, folder)
+    run("init", "--no-funds")
+    r = run("cases", "import-sen2", folder)
+    assert "imported 22 children (22 added, 0 refreshed), 25 requests" in r.stderr
+    out = tmp_path / "from-csv.xml"
+    run("report", "sen2", "--year", 2025, "--xml", out)
+    strip = re.compile(r"<DateTime>[^<]*</DateTime>|<Release>[^<]*</Release>")
+    assert strip.sub("", out.read_text()) == strip.sub("", FIXTURE.read_text())
+    # the files named one by one are the same set; importing it again changes nothing
+    r = run("cases", "import-sen2", *sorted(folder.iterdir()))
+    assert "9 files: imported 22 children (0 added, 22 refreshed)" in r.stderr
+    again = tmp_path / "again.xml"
+    run("report", "sen2", "--year", 2025, "--xml", again)
+    assert strip.sub("", again.read_text()) == strip.sub("", out.read_text())
+
+
+def _break(path, line, column, value):
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    rows[line - 1][rows[0].index(column)] = value
+    with open(path, "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "message"),
+    [
+        (
+            "requests",
+            "receiveddate",
+            "31/02/2025",
+            "receiveddate: expected a date like 2022-Sep-28",
+        ),
+        ("assessment", "week20", "maybe", "week20: expected 1 or 0"),
+        (
+            "senneed",
+            "activeplanstableid",
+            "999999",
+            "activeplanstableid: no activeplans row with this key",
+        ),
+        ("requests", "requestoutcome", "Q", "requestoutcome: not in the SEN2 code list (got 'Q')"),
+        ("person", "personbirthdate", "2013-02-30", "personbirthdate: expected a date"),
+    ],
+)
+def test_blade_problem_names_file_line_and_column_and_nothing_is_written(
+    run, tmp_path, table, column, value, message
+):
+    folder = tmp_path / "blade"
+    folder.mkdir()
+    _to_blade(FIXTURE, folder)
+    path = folder / f"Blade-Export_10-02-2026_{table}.csv"
+    _break(path, 3, column, value)
+    run("init", "--no-funds")
+    r = run("cases", "import-sen2", folder, expect=1)
+    assert f"{path.name}:3: {message}" in r.stderr, r.stderr
+    assert "nothing was imported" in r.stderr and "Traceback" not in r.stderr
+    assert "2013-02-30" not in r.stderr  # a date of birth is never echoed
+    assert run.json("cases", "list") == []
+
+
+def test_blade_set_refused_when_a_file_is_not_a_table_or_the_person_table_is_missing(run, tmp_path):
+    folder = tmp_path / "blade"
+    folder.mkdir()
+    paths = _to_blade(FIXTURE, folder)
+    run("init", "--no-funds")
+    odd = folder / "notes.csv"
+    odd.write_text("a,b\n1,2\n")
+    r = run("cases", "import-sen2", folder, expect=1)
+    assert "notes.csv: not a SEN2 Blade table" in r.stderr
+    odd.unlink()
+    person = next(p for p in paths if p.name.endswith("_person.csv"))
+    r = run("cases", "import-sen2", *[p for p in paths if p != person], expect=1)
+    assert "_person.csv: table missing" in r.stderr
+    assert run.json("cases", "list") == []

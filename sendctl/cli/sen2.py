@@ -119,32 +119,39 @@ def run_report(
 
 
 def import_sen2(
-    file: Annotated[
-        Path,
+    files: Annotated[
+        list[Path],
         typer.Argument(
-            help="A SEN2 return (XML) to start or refresh the register from.", dir_okay=False
+            metavar="FILE...",
+            help="A SEN2 return (XML), or the collection system's CSV tables: their folder or"
+            " the files.",
         ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check and count; write nothing.")
     ] = False,
 ) -> None:
-    """Start or refresh the register from a SEN2 return (XML), all or nothing.
+    """Start or refresh the register from a SEN2 return (XML or the collection system's CSV
+    tables, COLLECT's "Blade" export: one Blade-Export_<date>_<table>.csv per module), all or
+    nothing.
 
     Each child becomes a case (reference: the UPN, else the ULN, else SEN2-<year>-<n>); a child
     already in the register (same UPN) is refreshed. Requests, assessments, the named plan,
     placements, needs and reviews come with them. A file that is not a SEN2 return, or breaks
-    its structure, is refused with the element path and line; nothing is written.
+    its structure, is refused with the element path and line (a CSV table: its file, line
+    and column); nothing is written.
 
     Example: sendctl cases import-sen2 sen2-2026.xml --dry-run
+    Example: sendctl cases import-sen2 blade-export-2025/
     """
     from sendctl.services.sen2 import import_return
 
     session = state()
-    r = import_return(session, file, dry_run=dry_run)
+    r = import_return(session, list(files), dry_run=dry_run)
     verb = "would import" if dry_run else "imported"
+    shown = files[0] if len(files) == 1 else f"{len(files)} files"
     session.info(
-        f"{file}: {verb} {r['children']} children ({r['added']} added, {r['refreshed']} refreshed),"
+        f"{shown}: {verb} {r['children']} children ({r['added']} added, {r['refreshed']} refreshed),"
         f" {r['requests']} requests"
     )
 

@@ -213,9 +213,10 @@ def update_items(
     return changed
 
 
-def _value_problems(p: dict, line: int, problems) -> None:
+def _value_problems(p: dict, add) -> None:
     """Values a register cannot hold: dates that are not dates, codes outside every year's
-    list, indicators other than 0/1, more than one named plan. Personal values never echoed."""
+    list, indicators other than 0/1, more than one named plan. Personal values never echoed.
+    add(record, element path, message, value) reports one where the reader can place it."""
     from sendctl.domain.sen2 import CODED, INDICATORS, MODULES, PERSONAL, _date, walk
 
     names = {f: el for m in MODULES.values() for el, f, *_ in m[1]}
@@ -227,63 +228,80 @@ def _value_problems(p: dict, line: int, problems) -> None:
             if not isinstance(v, str) or f not in names:
                 continue
             shown = None if f in PERSONAL else v
+            path = f"{MODULES[module][0]}/{names[f]}"
             if (f.endswith("_on") or f == "date_of_birth") and _date(v) is None:
-                problems.add(
-                    line, f"{MODULES[module][0]}/{names[f]}", "expected a date YYYY-MM-DD", shown
-                )
+                add(rec, path, "expected a date YYYY-MM-DD", shown)
             elif f in CODED and v not in CODED[f]:
-                problems.add(
-                    line, f"{MODULES[module][0]}/{names[f]}", "not in the SEN2 code list", shown
-                )
+                add(rec, path, "not in the SEN2 code list", shown)
             elif f in INDICATORS and v not in ("0", "1"):
-                problems.add(line, f"{MODULES[module][0]}/{names[f]}", "expected 0 or 1", shown)
+                add(rec, path, "expected 0 or 1", shown)
     for f in ("surname", "forename", "date_of_birth"):
         if not p.get(f):
-            problems.add(line, f"Person/{names[f]}", "missing")
+            add(p, f"Person/{names[f]}", "missing", None)
     if plans > 1:
-        problems.add(
-            line,
+        add(
+            p,
             "Person/Requests/Assessment/NamedPlan",
             "more than one named plan for one child: sendctl keeps one plan per child",
+            None,
         )
 
 
 def import_return(session: Session, path, dry_run: bool = False) -> dict:
     """`cases import-sen2`: every child of a SEN2 return into the register, all or nothing.
+    `path`: the XML file, or the collection system's CSV tables (a folder, or a list of files).
 
     Returns {children, added, refreshed, requests}.
     """
     from datetime import date
+    from pathlib import Path
 
     from sendctl.domain.cases import NEED_CODES, validate_case
     from sendctl.domain.sen2 import census_date
+    from sendctl.ingest.sen2_blade import is_blade, read_blade
     from sendctl.ingest.sen2_xml import read_return
     from sendctl.services.imports import ImportRefused, ProblemList
     from sendctl.storage import sen2 as store
     from sendctl.storage.cases import add_case, update_case
     from sendctl.storage.db import transaction
 
-    header, children = read_return(path)
-    name = str(path)
+    paths = [Path(x) for x in path] if isinstance(path, list | tuple) else [Path(path)]
+    name = ", ".join(str(x) for x in paths)
+    blade = None
+    if is_blade(paths):
+        header, children, blade = read_blade(paths, name)
+    else:
+        header, children = read_return(paths[0])
     try:
         year = int(header.get("year") or "")
         census = date.fromisoformat(header.get("reference_date") or census_date(year).isoformat())
     except ValueError:
+        where = "sen2 table: year, referencedate" if blade else "Message/Header/CollectionDetails"
         raise SendctlError(
-            f"{name}: Message/Header/CollectionDetails: Year and ReferenceDate must be"
+            f"{name}: {where}: Year and ReferenceDate must be"
             " a year and a date YYYY-MM-DD; nothing was imported"
         ) from None
     problems = ProblemList()
+    at = {"line": 0}  # the child being read (its line in the XML)
+
+    def add(rec: dict, where: str, message: str, value=None) -> None:
+        if blade is None:
+            problems.add(at["line"], where, message, value)
+        else:  # the file, line and column of the record
+            column = where.split("/")[-1].split(" ")[-1].strip("()").lower()
+            blade.add((rec["_file"], rec["_line"]), column, message, value)
+
     out = {"children": 0, "added": 0, "refreshed": 0, "requests": 0, "year": year}
     conn = session.connect(write=True)
     actor = session.actor()
     seen: set[str] = set()
     with transaction(conn, dry_run=dry_run):
         for p, line in children:
+            at["line"] = line
             out["children"] += 1
-            before = problems.count
-            _value_problems(p, line, problems)
-            if problems.count > before:
+            before = problems.count + (blade.count if blade else 0)
+            _value_problems(p, add)
+            if problems.count + (blade.count if blade else 0) > before:
                 continue
             ref = p.get("upn") or p.get("uln") or f"SEN2-{year}-{out['children']:05d}"
             plan = next(
@@ -305,9 +323,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             if old is not None:
                 ref = old["case_ref"]
             if ref in seen:
-                problems.add(
-                    line, "Person/UPN", "a second child with the same UPN or ULN in this file"
-                )
+                add(p, "Person/UPN", "a second child with the same UPN or ULN in this file")
                 continue
             seen.add(ref)
             row = {
@@ -330,7 +346,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
                 row = {**{k: "" if v is None else str(v) for k, v in old.items()}, **row}
             case, bad = validate_case(row, census, check_age=False)
             for b in bad:
-                problems.add(line, f"Person ({b.field})", b.problem, None)
+                add(p, f"Person ({b.field})", b.problem, None)
             if bad:
                 continue
             if old is None:
@@ -340,6 +356,8 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
                 update_case(conn, actor, old, case)
                 out["refreshed"] += 1
             out["requests"] += store.import_child(conn, actor, ref, p, refresh=old is not None)
+        if blade is not None:
+            blade.raise_if_any(dry_run)
         if problems.count:
             raise ImportRefused(name, problems.problems, problems.count, {}, dry_run)
         if header.get("lea"):
