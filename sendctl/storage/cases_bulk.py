@@ -73,13 +73,14 @@ def first_load(
     return res
 
 
-def _writer(conn: sqlite3.Connection) -> Callable[[list[tuple]], None]:
-    """write(rows): insert rows (the values of FIELDS, created_utc, updated_utc) in order.
+def _writer(conn: sqlite3.Connection, now: str) -> Callable[[list[tuple]], None]:
+    """write(rows): insert rows (the values of FIELDS) in order, created and updated `now`.
 
     ROWS_PER_INSERT rows to a statement: SQLite prepares the CHECK constraints' value lists
     once per statement run, and so do Python's bindings; a row to a statement costs about
     0.4 s more at 200,000 rows."""
-    one = f"({', '.join('?' * (len(FIELDS) + 2))})"
+    stamp = "'" + now.replace("'", "''") + "'"  # one value for every row: not bound per row
+    one = f"({', '.join('?' * len(FIELDS))}, {stamp}, {stamp})"
     head = f"INSERT INTO main.cases ({', '.join(FIELDS)}, created_utc, updated_utc) VALUES "
     many = head + ", ".join([one] * ROWS_PER_INSERT)
 
@@ -120,12 +121,11 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
     ).fetchone()
     if queue_trigger is not None:
         conn.execute(f"DROP TRIGGER {_QUEUE_TRIGGER}")
-    write = _writer(conn)
+    write = _writer(conn, now)
     # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
     index = {f: i for i, f in columns.items()}
     pick = itemgetter(*(index.get(f, width) for f in FIELDS))
     check = RowChecker(as_of).check
-    stamps = (now, now)
     n = 0
     batch: list[tuple] = []
     for cells in records:
@@ -143,7 +143,7 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
             if problems or case is None:
                 raise _Fallback("a row with a problem")
             values = tuple(case[f] for f in FIELDS)
-        batch.append(values + stamps)
+        batch.append(values)
         n += 1
         if len(batch) >= BATCH:
             write(batch)
