@@ -215,6 +215,20 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
         "<= 3x; < 150 MB" if big else "",
         (ok and mem_ok) if big else None,
     )
+    if big:
+        # the same file again over the register it just loaded: every row compared, none
+        # written (the row-by-row path that plans added / updated / unchanged)
+        log(f"re-import of the same {n:,} rows x 1")
+        again = measure({"again": cases["sendctl"]}, 1)["again"]
+        add(
+            "import",
+            "`sendctl cases import` again over it (re-import: all unchanged)",
+            n,
+            again,
+            floor,
+            "",
+            None,
+        )
     if with_sqlite_utils and SQLITE_UTILS:
         log(f"sqlite-utils insert --csv of {n:,} rows (once)")
         fresh("sqlite_utils")

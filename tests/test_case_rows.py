@@ -213,3 +213,14 @@ def test_dry_run_of_a_first_load_writes_nothing(run, tmp_path, monkeypatch, db_p
     r = run("cases", "import", src, "--as-of", AS_OF.isoformat(), "--dry-run")
     assert "4" in r.stdout + r.stderr
     assert _dump(db_path) == before
+
+
+def test_bulk_first_load_of_a_file_with_only_some_columns(run, tmp_path, monkeypatch):
+    text = (
+        "Ref,Surname,First name,DOB,Plan,Caseworker,Unknown column\n"
+        "R-1,Smith,Ann,01/05/2008,EHC Plan,Jo,x\n"
+        "R-2,Lee,Sam,2010-02-03,SEN support,,\n"
+    )
+    bulk, rows = _both(run, tmp_path, monkeypatch, text)
+    assert bulk[3][0] and bulk[3] == rows[3]
+    assert bulk[:3] == rows[:3]

@@ -125,6 +125,7 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
     # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
     index = {f: i for i, f in columns.items()}
     pick = itemgetter(*(index.get(f, width) for f in FIELDS))
+    missing = [""] if len(index) < len(FIELDS) else []
     check = RowChecker(as_of).check
     n = 0
     batch: list[tuple] = []
@@ -136,7 +137,9 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
                 raise _Fallback("too many cells on a line")
             # a short record reads as empty cells, a long one's surplus is no column's
             cells = (cells + [""] * width)[:width]
-        row = pick([c.strip() for c in cells] + [""])
+        stripped = list(map(str.strip, cells))
+        stripped += missing
+        row = pick(stripped)
         values = check(row)
         if values is None:
             case, problems = validate_case(dict(zip(FIELDS, row, strict=True)), as_of)
