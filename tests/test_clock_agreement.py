@@ -324,3 +324,99 @@ def test_notify_warns_about_exactly_the_engines_due_and_overdue_clocks(run, db_p
     con.close()
     out = run("deadlines", "notify", "--dry-run", "--as-of", "2017-02-10", "--within", "14").stdout
     assert "N-1" in out and "14 Feb 2017" in out  # before 15 Feb 2017 (art 14(3)(b))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    cases=st.lists(case_strategy, min_size=1, max_size=5),
+    as_ofs=st.lists(st.dates(date(2014, 6, 1), date(2019, 12, 31)), min_size=1, max_size=2),
+    within=st.integers(0, 30),
+)
+def test_the_commands_give_the_engines_clocks(run, cases, as_ofs, within):
+    """Through the CLI (the clock store refreshed by the command itself, as after any
+    change): `deadlines --all`, `deadlines`, `status` and `deadlines notify --dry-run` give
+    exactly the engine's clocks for random histories on random days, past ones included."""
+    from sendctl.storage.audit import Actor
+    from sendctl.storage.db import connect, transaction
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.db"
+        conn = connect(path, create=True)
+        with transaction(conn):
+            model = [record(conn, Actor("model", "test"), i, c) for i, c in enumerate(cases)]
+        conn.close()
+        for as_of in as_ofs:
+            day = ["--as-of", as_of.isoformat(), "--within", str(within)]
+            for flags in ([], ["--all"]):
+                got = sorted(
+                    (
+                        r["case_ref"],
+                        r["clock"],
+                        r["due_on"],
+                        r["status"],
+                        r["days_left"],
+                        r["rule_id"],
+                    )
+                    for r in run.json("--db", path, "deadlines", *day, *flags)
+                )
+                want = sorted(
+                    engine_row(h, k)
+                    for h in model
+                    for k in E.running_clocks(h, as_of, within, bool(flags))
+                )
+                assert got == want
+            board = run.json("--db", path, "status", "--as-of", as_of.isoformat())["clocks"]
+            counted = sum(
+                1
+                for h in model
+                for k in E.case_clocks(h, as_of, board["within_days"])
+                if k.status in ("overdue", "due")
+            )
+            assert board["overdue"] + board["due"] == counted
+            out = run(
+                "--db",
+                path,
+                "deadlines",
+                "notify",
+                "--dry-run",
+                "--as-of",
+                as_of.isoformat(),
+                "--within",
+                str(within),
+                "--to",
+                "boss@x.example",
+            ).stdout
+            warned = {
+                h.case_ref
+                for h in model
+                for k in E.running_clocks(h, as_of, within)
+                if k.status in ("overdue", "due")
+            }
+            assert {ref for ref in (h.case_ref for h in model) if ref in out} == warned
+
+
+def test_the_demo_store_agrees_with_the_engine_day_by_day(tmp_path, run):
+    """The demo (420 cases with advice, review steps, a plan moved in, an appeal: the further
+    clocks with their windows): the stored rows give the engine's running clocks on every
+    21st day from 2015 to 2019 and around every tenth distinct stored due date."""
+    from sendctl.storage import clock_store as S
+    from sendctl.storage.clocks import _engine_deadlines, deadline_rows
+    from sendctl.storage.db import connect
+
+    path = tmp_path / "demo.db"
+    run("demo", "--db", path)
+    conn = connect(path)
+    try:
+        assert S.prepare(conn)
+        days = {date(2015, 1, 5) + timedelta(days=21 * i) for i in range(87)}
+        dues = [r[0] for r in conn.execute("SELECT DISTINCT due_on FROM case_clocks ORDER BY 1")]
+        for due in dues[::10]:
+            d = date.fromisoformat(due)
+            days.update((d - timedelta(days=15), d - timedelta(days=14), d, d + timedelta(days=1)))
+        for day in sorted(days):
+            for upcoming in (False, True):
+                got = list(deadline_rows(conn, day, 14, include_upcoming=upcoming))
+                want = _engine_deadlines(conn, "", {}, day, 14, None, upcoming, False)
+                assert got == want, (day, upcoming)
+    finally:
+        conn.close()
