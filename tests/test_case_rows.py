@@ -224,3 +224,22 @@ def test_bulk_first_load_of_a_file_with_only_some_columns(run, tmp_path, monkeyp
     bulk, rows = _both(run, tmp_path, monkeypatch, text)
     assert bulk[3][0] and bulk[3] == rows[3]
     assert bulk[:3] == rows[:3]
+
+
+def test_a_first_load_queues_every_case_for_the_clock_store_and_keeps_its_trigger(
+    run, tmp_path, monkeypatch
+):
+    def trigger(path):
+        conn = sqlite3.connect(path)
+        sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'clocks_stale_case_insert'"
+        ).fetchone()
+        conn.close()
+        return sql
+
+    run("--db", tmp_path / "fresh.db", "init")
+    bulk, rows = _both(run, tmp_path, monkeypatch, "\n".join([HEADER, *GOOD]) + "\n")
+    for _, _, _, (cases, _, queued) in (bulk, rows):
+        assert queued == [(c[1],) for c in cases]  # every case, in file order
+    for name in ("bulk", "rows"):
+        assert trigger(tmp_path / f"{name}.db") == trigger(tmp_path / "fresh.db") is not None

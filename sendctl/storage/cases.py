@@ -114,6 +114,7 @@ def import_cases(
         ).fetchall():
             rebuild.append(sql)
             conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    queue_trigger = hold_clock_queue(conn) if state["pk"] else None
     insert_sql = (
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
         f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})"
@@ -274,6 +275,8 @@ def import_cases(
         conn.execute("DROP TABLE IF EXISTS temp.import_refs")
     for sql in rebuild:  # always: a caller that commits regardless must not lose an index
         conn.execute(sql)
+    if queue_trigger is not None:
+        release_clock_queue(conn, queue_trigger)
     if not errors.count:
         set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
         record(
@@ -292,6 +295,35 @@ def import_cases(
             },
         )
     return res
+
+
+# --- the clock store's queue on a first load ---------------------------------------------------
+
+CLOCK_QUEUE_TRIGGER = "clocks_stale_case_insert"  # queues each new case for the clock store
+
+
+def hold_clock_queue(conn: sqlite3.Connection) -> str | None:
+    """Before loading an empty register: drop the trigger that queues each new case for the
+    clock store (one statement per row, slower than the insert itself). Returns its SQL for
+    release_clock_queue (None: there is no such trigger)."""
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        (CLOCK_QUEUE_TRIGGER,),
+    ).fetchone()
+    if found is None:
+        return None
+    conn.execute(f"DROP TRIGGER {CLOCK_QUEUE_TRIGGER}")
+    return str(found[0])
+
+
+def release_clock_queue(conn: sqlite3.Connection, trigger_sql: str) -> None:
+    """After the load: queue every case in one statement (the register was empty, so each one
+    is new), in the order the trigger would have, and put the trigger back as it was (DDL is
+    transactional: a rollback restores it too)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO clocks_stale (case_ref) SELECT case_ref FROM main.cases ORDER BY rowid"
+    )
+    conn.execute(trigger_sql)
 
 
 # --- year groups ----------------------------------------------------------------------------------

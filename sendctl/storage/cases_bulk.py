@@ -21,11 +21,15 @@ from operator import itemgetter
 from sendctl.domain.case_rows import RowChecker
 from sendctl.domain.cases import FIELDS, validate_case
 from sendctl.storage.audit import Actor, record, utc_now
-from sendctl.storage.cases import ImportResult, set_year_offsets
+from sendctl.storage.cases import (
+    ImportResult,
+    hold_clock_queue,
+    release_clock_queue,
+    set_year_offsets,
+)
 
 BATCH = 5_000  # rows per executemany
 ROWS_PER_INSERT = 50  # rows per INSERT statement (16 values each: well under SQLite's limit)
-_QUEUE_TRIGGER = "clocks_stale_case_insert"  # queues a new case's clocks for the clock store
 MAX_COLUMNS = 1000  # cells on a line; more is refused by the row-by-row reader, with its line
 
 
@@ -112,15 +116,7 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
         ).fetchall():
             rebuild.append(sql)
             conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
-    # A case added is queued for the clock store by a trigger, one statement per row (much
-    # slower than the insert itself); a first load queues all its cases at the end in one
-    # statement instead, and puts the trigger back as it was (DDL is transactional: a rollback
-    # restores it too).
-    queue_trigger = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_QUEUE_TRIGGER,)
-    ).fetchone()
-    if queue_trigger is not None:
-        conn.execute(f"DROP TRIGGER {_QUEUE_TRIGGER}")
+    queue_trigger = hold_clock_queue(conn)  # the clock store's queue: one statement at the end
     write = _writer(conn, now)
     # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
     index = {f: i for i, f in columns.items()}
@@ -171,11 +167,7 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
             conn.execute(sql)
         conn.execute("PRAGMA threads = 0")
     if queue_trigger is not None:
-        conn.execute(
-            "INSERT OR IGNORE INTO clocks_stale (case_ref) SELECT case_ref FROM main.cases"
-            " ORDER BY rowid"  # in the order the trigger would have queued them
-        )
-        conn.execute(queue_trigger[0])
+        release_clock_queue(conn, queue_trigger)
     set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
     record(
         conn,
