@@ -163,10 +163,15 @@ def refresh(conn: sqlite3.Connection, progress=None, everything: bool = False) -
         # the queue as it is now: the cursors below read it while the rows are written
         conn.execute("DROP TABLE IF EXISTS temp.clocks_refreshing")
         conn.execute("CREATE TEMP TABLE clocks_refreshing AS SELECT case_ref FROM clocks_stale")
-        everything = total * 2 >= conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        # most of the register queued: read it all in order rather than look each case up
+        # (counting the register only then: a write of a few cases should not pay for it)
+        everything = False
+        if total > SMALL:
+            register = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+            everything = total * 2 >= register
         where = "" if everything else "c.case_ref IN (SELECT case_ref FROM temp.clocks_refreshing)"
         if everything:
-            total = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+            total = register
         done = 0
         cases: list[tuple] = []
         rows: list[tuple] = []
