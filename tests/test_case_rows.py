@@ -128,8 +128,11 @@ def _dump(path):
         " FROM audit_log ORDER BY id"
     ).fetchall()
     queued = conn.execute("SELECT case_ref FROM clocks_stale ORDER BY rowid").fetchall()
+    person = conn.execute(
+        "SELECT case_ref, sex, ethnicity, postcode, uln, upn_unknown FROM sen2_person ORDER BY rowid"
+    ).fetchall()
     conn.close()
-    return cases, audit, queued
+    return cases, audit, queued, person
 
 
 def _both(run, tmp_path, monkeypatch, text, *extra, expect=0):
@@ -202,7 +205,7 @@ def test_a_file_with_problems_is_reported_as_the_row_by_row_import_reports_it(
 ):
     bulk, rows = _both(run, tmp_path, monkeypatch, "\n".join([HEADER, *body]) + "\n", expect=1)
     assert bulk == rows
-    assert bulk[3] is None or bulk[3] == ([], [], [])  # nothing written
+    assert bulk[3] is None or bulk[3] == ([], [], [], [])  # nothing written
 
 
 def test_dry_run_of_a_first_load_writes_nothing(run, tmp_path, monkeypatch, db_path):
@@ -239,7 +242,29 @@ def test_a_first_load_queues_every_case_for_the_clock_store_and_keeps_its_trigge
 
     run("--db", tmp_path / "fresh.db", "init")
     bulk, rows = _both(run, tmp_path, monkeypatch, "\n".join([HEADER, *GOOD]) + "\n")
-    for _, _, _, (cases, _, queued) in (bulk, rows):
+    for _, _, _, (cases, _, queued, _) in (bulk, rows):
         assert queued == [(c[1],) for c in cases]  # every case, in file order
     for name in ("bulk", "rows"):
         assert trigger(tmp_path / f"{name}.db") == trigger(tmp_path / "fresh.db") is not None
+
+
+PERSON = "Ref,Forename,Surname,DOB,Plan,Plan date,Sex,Ethnicity,Postcode,ULN,UPN unknown\n"
+
+
+def test_bulk_first_load_with_the_sen2_person_items(run, tmp_path, monkeypatch):
+    text = PERSON + (
+        "P1,Ann,Test,2008-05-14,ehcp,2012-06-07,F,WBRI,le15 6xx,0000000042,UN2\n"
+        "P2,Bo,Test,2009-05-14,ehcp,2012-06-07,m,MWBC,,,UN8\n"
+        "P3,Cy,Test,2009-05-14,sen_support,,,,,,\n"
+    )
+    bulk, rows = _both(run, tmp_path, monkeypatch, text)
+    assert bulk[3][3] and bulk[3] == rows[3]
+    assert bulk[:3] == rows[:3]
+
+
+def test_a_bad_person_item_is_reported_as_the_row_by_row_import_reports_it(
+    run, tmp_path, monkeypatch
+):
+    text = PERSON + "P1,Ann,Test,2008-05-14,ehcp,2012-06-07,Q,WBRI,,123,\n"
+    bulk, rows = _both(run, tmp_path, monkeypatch, text, expect=1)
+    assert bulk == rows and "Sex: expected one of" in bulk[2]

@@ -237,12 +237,13 @@ def import_cases(
 def _first_load_in_bulk(session, conn, src, as_of: date, progress):
     """The first load of a plain file into an empty register (storage.cases_bulk), once the
     header is read; None when the row-by-row import must do it: a file with a problem to report,
-    one that needs the line-by-line reader, or one with SEN2 person items."""
+    or one that needs the line-by-line reader."""
     from sendctl.domain.cases import FIELDS
     from sendctl.ingest.csvfile import NotPlain
+    from sendctl.services.sen2 import PERSON_ITEMS
     from sendctl.storage.cases_bulk import first_load
 
-    if not set(src.columns.values()) <= set(FIELDS):
+    if not set(src.columns.values()) <= set(FIELDS) | set(PERSON_ITEMS):
         return None
     records = src.records()
     tick = (lambda: progress(src.bytes_read, src.size)) if progress is not None else None
@@ -257,6 +258,7 @@ def _first_load_in_bulk(session, conn, src, as_of: date, progress):
             source=Path(src.name).name,
             progress=tick,
             bulk=src.size > BULK_BYTES,
+            person_items=PERSON_ITEMS,
         )
     except NotPlain:
         return None

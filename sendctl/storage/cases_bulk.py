@@ -47,6 +47,7 @@ def first_load(
     source: str = "",
     progress: Callable[[], None] | None = None,
     bulk: bool = False,
+    person_items: tuple[str, ...] = (),
 ) -> ImportResult | None:
     """Load the data records of a file into the empty register, inside the caller's
     transaction; None (nothing written) when the row-by-row import must do it.
@@ -59,12 +60,16 @@ def first_load(
         progress: called after every BATCH rows.
         bulk: a large file: the secondary indexes of cases are dropped for the load and built
             again at the end (one sort each instead of a b-tree insert per row).
+        person_items: the SEN2 return's person items, in the order they are staged and
+            audited (a file's columns for them go to sen2_person).
     """
     if conn.execute("SELECT 1 FROM main.cases LIMIT 1").fetchone() is not None:
         return None
     conn.execute("SAVEPOINT cases_first_load")
     try:
-        res = _load(conn, actor, records, columns, width, as_of, source, progress, bulk)
+        res = _load(
+            conn, actor, records, columns, width, as_of, source, progress, bulk, person_items
+        )
     except (_Fallback, sqlite3.IntegrityError):  # a reference twice: the primary key said so
         conn.execute("ROLLBACK TO cases_first_load")
         conn.execute("RELEASE cases_first_load")
@@ -102,7 +107,9 @@ def _writer(conn: sqlite3.Connection, now: str) -> Callable[[list[tuple]], None]
     return write
 
 
-def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -> ImportResult:
+def _load(
+    conn, actor, records, columns, width, as_of, source, progress, bulk, person_items
+) -> ImportResult:
     # A page cache bigger than SQLite's 2 MB default for the table, its key and the index
     # sorts; 32 MB, not more: at 1,000,000 rows 64 MB took the peak memory to 147 MB (the
     # goal is under 150) and was no faster.
@@ -121,8 +128,9 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
     # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
     index = {f: i for i, f in columns.items()}
     pick = itemgetter(*(index.get(f, width) for f in FIELDS))
-    missing = [""] if len(index) < len(FIELDS) else []
+    missing = [""] if any(f not in index for f in FIELDS) else []
     check = RowChecker(as_of).check
+    person = _PersonItems(conn, [(f, index[f]) for f in person_items if f in index])
     n = 0
     batch: list[tuple] = []
     for cells in records:
@@ -142,6 +150,8 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
             if problems or case is None:
                 raise _Fallback("a row with a problem")
             values = tuple(case[f] for f in FIELDS)
+        if person.fields:
+            person.add(values[0], stripped)
         batch.append(values)
         n += 1
         if len(batch) >= BATCH:
@@ -150,6 +160,7 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
             if progress:
                 progress()
     write(batch)
+    person.flush()
     if not n:
         raise _Fallback("no data rows")
     # One "create" audit row per case in file order, as the row-by-row import's first load
@@ -184,4 +195,52 @@ def _load(conn, actor, records, columns, width, as_of, source, progress, bulk) -
             "as_of": as_of.isoformat(),
         },
     )
+    person.apply(actor, source)
     return ImportResult(rows=n, added=n)
+
+
+class _PersonItems:
+    """The SEN2 return's person items of a case file (sex, ethnicity, postcode, ULN, reason a
+    UPN is unknown), staged as the row-by-row import stages them (storage.sen2) and written
+    after the cases; each value checked once by domain.sen2.clean_item."""
+
+    def __init__(self, conn: sqlite3.Connection, fields: list[tuple[str, int]]):
+        self.conn, self.fields = conn, fields
+        self.names = [f for f, _ in fields]
+        self.rows: list[tuple] = []
+        self.seen: dict[tuple[str, str], str | None] = {}
+        if fields:
+            from sendctl.storage.sen2 import stage_person_items
+
+            stage_person_items(conn, self.names)
+
+    def add(self, ref: str, cells: list[str]) -> None:
+        values = [ref]
+        for field, i in self.fields:
+            key = (field, cells[i])
+            if key not in self.seen:
+                from sendctl.domain.sen2 import clean_item
+
+                value, problem = clean_item(field, cells[i])
+                if problem:
+                    raise _Fallback("a person item with a problem")
+                if len(self.seen) >= 50_000:
+                    self.seen.clear()
+                self.seen[key] = value
+            values.append(self.seen[key])
+        self.rows.append(tuple(values))
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            from sendctl.storage.sen2 import stage_rows
+
+            stage_rows(self.conn, self.names, self.rows)
+            self.rows.clear()
+
+    def apply(self, actor: Actor, source: str) -> None:
+        if self.fields:
+            from sendctl.storage.sen2 import apply_staged_person_items
+
+            apply_staged_person_items(self.conn, actor, self.names, source)
