@@ -363,3 +363,75 @@ def test_panel_import_takes_the_establishment_columns(reg, tmp_path, db_path):
     r = reg("panel", "import", f, expect=1)
     assert "line 2" in r.stderr or ":2:" in r.stderr
     assert "urn" in r.stderr.lower()
+
+
+def test_officers_recorded_emitted_in_the_header_and_carried_by_an_import(reg, tmp_path, run):
+    reg.add("A", "2012-01-01", "ehcp", "2020-01-10")
+    rows = reg.json("sen2", "officers")
+    assert [r["in_place"] for r in rows] == ["(not recorded)"] * 3
+    reg("sen2", "officers", "--dmo", "yes", "--dco", "No", "--dsco", "recruiting")
+    rows = reg.json("sen2", "officers")
+    assert {r["item"]: r["in_place"] for r in rows} == {
+        "DMO": "Yes",
+        "DCO": "No",
+        "DSCO": "Recruiting",
+    }
+    r = reg("sen2", "officers", "--dsco", "maybe", expect=1)
+    assert "--dsco" in r.stderr and "yes, no or recruiting" in r.stderr
+    out = tmp_path / "r.xml"
+    reg("report", "sen2", "--year", YEAR, "--xml", out, "--lea", "857")
+    header = ET.parse(out).getroot().find("Header")
+    assert [e.tag for e in header] == ["CollectionDetails", "Source", "DMO", "DCO", "DSCO"]
+    assert [e.text for e in header][2:] == ["Yes", "No", "Recruiting"]
+    old = tmp_path / "old.xml"
+    reg("report", "sen2", "--year", 2023, "--xml", old, "--lea", "857")  # the 2024 collection
+    assert [e.tag for e in ET.parse(old).getroot().find("Header")][2:] == ["DMO", "DCO"]
+    audit = reg.json("audit", "--format", "json")
+    assert any(a.get("entity") == "sen2_setting" for a in audit)
+    # an imported return brings them (round trip)
+    run("--db", tmp_path / "fresh.db", "init", "--no-funds")
+    run("--db", tmp_path / "fresh.db", "cases", "import-sen2", out)
+    again = tmp_path / "again.xml"
+    run("--db", tmp_path / "fresh.db", "report", "sen2", "--year", YEAR, "--xml", again)
+    assert [e.text for e in ET.parse(again).getroot().find("Header")][2:] == [
+        "Yes",
+        "No",
+        "Recruiting",
+    ]
+
+
+def test_review_expected_phase_transfer_and_average_weeks_measures(reg):
+    reg.add("R1", "2014-10-01", "ehcp", "2020-01-10")  # Year 6: transfer due 15 Feb 2026
+    reg("reviews", "amend", "R1", "--final", "2025-12-10")
+    reg.add("R2", "2013-10-01", "ehcp", "2024-06-01")  # Year 7: transfer was due 15 Feb 2025
+    reg("reviews", "amend", "R2", "--final", "2025-02-03")
+    reg.add("R3", "2016-10-01")  # a plan made in 2025: 140 and 98 days
+    reg("assessments", "request", "R3", "--received", "2025-01-06")
+    reg("assessments", "record", "R3", "decision-to-assess", "--date", "2025-02-10")
+    reg("assessments", "record", "R3", "draft-issued", "--date", "2025-04-01")
+    reg("assessments", "record", "R3", "final-issued", "--date", "2025-05-26")
+    reg.add("R4", "2016-10-01")
+    reg("assessments", "request", "R4", "--received", "2025-03-03", "--exception", "personal")
+    reg("assessments", "record", "R4", "decision-to-assess", "--date", "2025-03-20")
+    reg("assessments", "record", "R4", "draft-issued", "--date", "2025-05-01")
+    reg("assessments", "record", "R4", "final-issued", "--date", "2025-06-09")
+    m = _measures(reg)
+    assert (m["review_expected"], m["review_not_expected"]) == (2, 2)  # R1 R2 / R3 R4
+    assert m["phase_transfers_due_reference_year"] == 1  # R2
+    assert m["phase_transfers_due_census_year"] == 1  # R1
+    assert m["phase_transfers_final_reference_year"] == 2  # R1 10 Dec 2025, R2 3 Feb 2025
+    assert m["phase_transfers_final_census_year"] == 0
+    assert m["avg_weeks_to_issue"] == 17.0  # (140 + 98) / 2 days = 119 days
+    assert m["avg_weeks_to_issue_ex"] == 20.0  # R4 is an exception case
+    items = {
+        r["figure"]: r["sen2_item"]
+        for r in reg.json("report", "sen2", "--year", YEAR)
+        if r["section"].startswith("sen2_")
+    }
+    assert items["phase_transfers_due_census_year"] == "due_26"
+    assert items["avg_weeks_to_issue"] == "avg_weeks_issue_plan"
+    rows = reg.json("report", "sen2", "--year", YEAR, "--explain", "R3")
+    by = {(r["figure"], r["counted"]): r["why"] for r in rows}
+    assert by[("review_not_expected", True)] == (
+        "plan started 26 May 2025: less than 12 months before census day"
+    )

@@ -137,6 +137,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app.rules",
         "The rules table: id, clock, period, anchor, legal reference, the statute's words, effective dates.",
     ),
+    "sen2": (
+        "sendctl.cli.sen2",
+        "sen2_app",
+        "The SEN2 return's LA-level items: the designated officers in place.",
+    ),
     "report": (
         "sendctl.cli.reports",
         "report_app",

@@ -7,8 +7,71 @@ from typing import Annotated
 
 import typer
 
-from sendctl.cli._common import state
+from sendctl.cli._common import FormatOpt, new_app, state
 from sendctl.domain.errors import EXIT_CHECK_FAILED, SendctlError
+
+sen2_app = new_app(
+    "The SEN2 return's LA-level items (the return itself: report sen2; last year's: cases"
+    " import-sen2).\n\nExample: sendctl sen2 officers --dmo yes --dco yes --dsco recruiting",
+    short_help="The SEN2 return's LA-level items: the designated officers in place.",
+)
+_OFFICER_HELP = "yes, no or recruiting."
+
+
+@sen2_app.command("officers")
+def officers_cmd(
+    dmo: Annotated[
+        str | None,
+        typer.Option("--dmo", metavar="VALUE", help=f"Designated Medical Officer: {_OFFICER_HELP}"),
+    ] = None,
+    dco: Annotated[
+        str | None,
+        typer.Option(
+            "--dco", metavar="VALUE", help=f"Designated Clinical Officer: {_OFFICER_HELP}"
+        ),
+    ] = None,
+    dsco: Annotated[
+        str | None,
+        typer.Option(
+            "--dsco",
+            metavar="VALUE",
+            help=f"Designated Social Care Officer (in the return from 2025): {_OFFICER_HELP}",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Record whether a Designated Medical, Clinical and Social Care Officer is in place (the
+    return's LA-level DMO, DCO and DSCO items, written in its header); without options, show
+    them. Audited.
+
+    Example: sendctl sen2 officers --dmo yes --dco yes --dsco recruiting
+    """
+    from sendctl.render.formats import Column, emit
+    from sendctl.services.sen2 import officers, set_officers
+
+    session = state()
+    values = {"dmo": dmo, "dco": dco, "dsco": dsco}
+    now = (
+        set_officers(session, values)
+        if any(v is not None for v in values.values())
+        else officers(session)
+    )
+    names = {
+        "dmo": "Designated Medical Officer",
+        "dco": "Designated Clinical Officer",
+        "dsco": "Designated Social Care Officer",
+    }
+    rows = [
+        {"item": k.upper(), "officer": names[k], "in_place": v or "(not recorded)"}
+        for k, v in now.items()
+    ]
+    emit(
+        rows,
+        [Column("item", kind="code"), Column("officer"), Column("in_place", "in place")],
+        fmt,
+        None,
+        title="SEN2 LA-level items",
+    )
 
 
 def run_report(

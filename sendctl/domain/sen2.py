@@ -268,6 +268,23 @@ MODULES: dict[str, tuple[str, tuple[Item, ...], tuple[tuple[str, str, bool], ...
 # Accepted on input besides the names above (other readers' spellings; matched ignoring case).
 INPUT_ALIASES = {"planwpb": "PlanWBP", "wpb": "WBP", "postcode": "PostCode"}
 
+# LA-level items: a Designated Medical / Clinical / Social Care Officer in place (DSCO from the
+# 2025 collection). UNVERIFIED: their XML element names and their place (sendctl writes them in
+# <Header>, after <Source>: the collection's export keeps them in its header table) and their
+# codes (sendctl writes the values DfE publishes, Yes / No / Recruiting).
+HEADER_OFFICERS: tuple[Item, ...] = (
+    ("DMO", "dmo", *ALWAYS),
+    ("DCO", "dco", *ALWAYS),
+    ("DSCO", "dsco", 2025, 9999),
+)
+OFFICER_VALUES = {"yes": "Yes", "no": "No", "recruiting": "Recruiting"}
+
+
+def officers_for(year: int) -> tuple[tuple[str, str], ...]:
+    """(element, field) of the LA-level officer items the `year` collection carries."""
+    return tuple((el, f) for el, f, y0, y1 in HEADER_OFFICERS if y0 <= year <= y1)
+
+
 HEADER_COLLECTION = "SEN2"  # UNVERIFIED: the value DfE's XSD expects
 HEADER_SOURCE_LEVEL = "L"  # UNVERIFIED: "L" (local authority) by analogy with other returns
 SOFTWARE_CODE = "sendctl"

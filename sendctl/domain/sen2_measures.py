@@ -105,16 +105,66 @@ FIGURES: dict[str, tuple[str, str, str]] = {
     ),
     "new_plans": ("plans", "new_ehc_plans", "named plans starting in the year"),
     "caseload": ("plans", "caseload", "plans in force on census day"),
+    "review_expected": (
+        "reviews",
+        "review_expected",
+        "plans in force on census day that started 12 months or more before it (UNVERIFIED:"
+        " DfE's rule for a review being expected is not published; an annual review is due"
+        " within 12 months of the plan, CFA 2014 s.44)",
+    ),
+    "review_not_expected": (
+        "reviews",
+        "review_not_expected",
+        "plans in force on census day that started less than 12 months before it",
+    ),
     "reviews_decided_within_4_weeks": (
         "reviews",
         "decision_4_weeks",
         "annual review decision notified within 4 weeks (28 days) of the meeting, reg 20",
     ),
     "reviews_decided_over_4_weeks": ("reviews", "decision_over_4_weeks", "notified after 4 weeks"),
+    "phase_transfers_due_reference_year": (
+        "phase_transfers",
+        "due_<reference year>",
+        "plans in force with a phase transfer review due in the reference year"
+        " (PhaseTransferDueDate)",
+    ),
+    "phase_transfers_due_census_year": (
+        "phase_transfers",
+        "due_<census year>",
+        "plans in force with a phase transfer review due in the year of census day",
+    ),
+    "phase_transfers_final_reference_year": (
+        "phase_transfers",
+        "final_<reference year>",
+        "of those in force, a final plan after a phase transfer review issued in the reference"
+        " year (PhaseTransferFinalDate)",
+    ),
+    "phase_transfers_final_census_year": (
+        "phase_transfers",
+        "final_<census year>",
+        "a final plan after a phase transfer review issued in the year of census day",
+    ),
     **{
         f"ceased_reason_{c}": ("ceased", f"ceased ({c})", f"plans ceased in the year: {t}")
         for c, t in CEASE_REASON.items()
     },
+}
+
+
+# averages (not counts): figure -> (section, published item, how)
+AVERAGES: dict[str, tuple[str, str, str]] = {
+    "avg_weeks_to_issue": (
+        "timeliness",
+        "avg_weeks_issue_plan",
+        "average weeks from the request to the final plan, plans issued in the year"
+        " (UNVERIFIED: DfE's averaging is not published; here the mean of the days / 7, to 1 dp)",
+    ),
+    "avg_weeks_to_issue_ex": (
+        "timeliness",
+        "avg_weeks_issue_plan_exc",
+        "the same, 20-week exception cases left out",
+    ),
 }
 
 
@@ -278,6 +328,36 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
                 else s
             ),
         )
+        if active and start is not None:
+            year_before = _year_before(census)
+            expected = start <= year_before
+            w = (
+                f"{s}, in force on census day: 12 months old by {_long(year_before)}"
+                if expected
+                else f"{s}: less than 12 months before census day"
+            )
+            yield "review_expected", expected, w
+            yield "review_not_expected", not expected, w
+        else:
+            for f in ("review_expected", "review_not_expected"):
+                yield f, False, f"{s}, not in force on census day"
+        ap0 = rq.get("active_plans") or {}
+        due, final = _d(ap0.get("phase_due_on")), _d(ap0.get("phase_final_on"))
+        for f, d, label2 in (
+            ("phase_transfers_due_reference_year", due, "phase transfer review due"),
+            ("phase_transfers_due_census_year", due, "phase transfer review due"),
+            ("phase_transfers_final_reference_year", final, "final plan after the review"),
+            ("phase_transfers_final_census_year", final, "final plan after the review"),
+        ):
+            y = ref0.year if f.endswith("reference_year") else census.year
+            if not active or d is None:
+                yield f, False, f"{s}: no {label2} recorded" if active else f"{s}, not in force"
+            else:
+                yield (
+                    f,
+                    d.year == y,
+                    f"{s}: {label2} {_long(d)}" + ("" if d.year == y else f", not in {y}"),
+                )
         reason = plan.get("cease_reason")
         for c in CEASE_REASON:
             hit = in_year(cease) and reason == c
@@ -303,6 +383,25 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             )
             for f in ("reviews_decided_within_4_weeks", "reviews_decided_over_4_weeks"):
                 yield f, False, w
+
+
+def _year_before(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+def issue_days(p: dict[str, Any], year: int) -> Iterator[tuple[int, bool]]:
+    """(days from the request to the final plan, 20-week exception) for each plan issued in
+    the reference year after an assessment: the base of the average weeks to issue."""
+    ref0 = reference_start(year)
+    ref1 = date(ref0.year, 12, 31)
+    for rq in p.get("requests", []):
+        a = rq.get("assessment") or {}
+        recv, aod = _d(rq.get("received_on")), _d(a.get("assessment_outcome_on"))
+        if a.get("assessment_outcome") == "Y" and recv and aod and ref0 <= aod <= ref1:
+            yield (aod - recv).days, a.get("week20") == "1"
 
 
 def explain(p: dict[str, Any] | None, year: int) -> list[dict[str, Any]]:
@@ -331,9 +430,18 @@ def explain(p: dict[str, Any] | None, year: int) -> list[dict[str, Any]]:
     return rows
 
 
-def totals(persons: Iterable[dict[str, Any]], year: int) -> dict[str, int]:
-    out = dict.fromkeys(FIGURES, 0)
+def totals(persons: Iterable[dict[str, Any]], year: int) -> dict[str, Any]:
+    """Every figure's count, and the averages (None when there is nothing to average)."""
+    out: dict[str, Any] = dict.fromkeys(FIGURES, 0)
+    days: list[int] = []
+    days_ex: list[int] = []
     for p in persons:
         for f, counted, _ in evaluate(p, year):
             out[f] += counted
+        for n, exc in issue_days(p, year):
+            days.append(n)
+            if not exc:
+                days_ex.append(n)
+    out["avg_weeks_to_issue"] = round(sum(days) / len(days) / 7, 1) if days else None
+    out["avg_weeks_to_issue_ex"] = round(sum(days_ex) / len(days_ex) / 7, 1) if days_ex else None
     return out

@@ -13,7 +13,7 @@ from typing import TextIO
 from xml.sax.saxutils import XMLGenerator
 
 from sendctl.domain.errors import SendctlError
-from sendctl.domain.sen2 import MODULES, items_for
+from sendctl.domain.sen2 import MODULES, items_for, officers_for
 
 _NO_ATTRS: dict = {}
 
@@ -67,6 +67,9 @@ class Sen2Writer:
         ):
             self._leaf(name, str(h[key]), 3)
         self._close("Source", 2)
+        for name, key in officers_for(self.year):
+            if h.get(key):
+                self._leaf(name, str(h[key]), 2)
         self._close("Header", 1)
         self._open("Persons", 1)
         return self

@@ -44,11 +44,14 @@ def la_code(session: Session, lea: str | None) -> str:
     return lea
 
 
-def header(year: int, lea: str, generated_at: str, serial_no: int = 1) -> dict:
+def header(
+    year: int, lea: str, generated_at: str, serial_no: int = 1, officers: dict | None = None
+) -> dict:
     from sendctl import __version__
     from sendctl.domain import sen2 as S
 
     return {
+        **(officers or {}),
         "collection": S.HEADER_COLLECTION,
         "year": year,
         "reference_date": S.census_date(year).isoformat(),
@@ -65,7 +68,40 @@ def xml_return(
     session: Session, year: int, lea: str | None, generated_at: str
 ) -> tuple[dict, Iterator[dict]]:
     """The return's header and its children (a stream) for the writer."""
-    return header(year, la_code(session, lea), generated_at), persons(session, year)
+    return (
+        header(year, la_code(session, lea), generated_at, officers=officers(session)),
+        persons(session, year),
+    )
+
+
+def officers(session: Session) -> dict:
+    """{dmo, dco, dsco}: the LA-level officer items as recorded (Yes / No / Recruiting)."""
+    from sendctl.domain.sen2 import HEADER_OFFICERS
+    from sendctl.storage.sen2 import get_setting
+
+    conn = session.connect()
+    return {f: get_setting(conn, f) for _, f, *_ in HEADER_OFFICERS}
+
+
+def set_officers(session: Session, values: dict) -> dict:
+    """`sen2 officers`: record whether a Designated Medical, Clinical and Social Care Officer
+    is in place (yes, no, recruiting); audited. Returns every one as it now stands."""
+    from sendctl.domain.problems import invalid
+    from sendctl.domain.sen2 import OFFICER_VALUES
+    from sendctl.storage import sen2 as store
+
+    clean = {}
+    for field, text in values.items():
+        if text is None:
+            continue
+        v = OFFICER_VALUES.get(text.strip().lower())
+        if v is None:
+            raise invalid(field, "bad_code", "expected yes, no or recruiting", text)
+        clean[field] = v
+    with session.transaction() as conn:
+        for field, v in clean.items():
+            store.set_la_item(conn, session.actor(), field, v)
+    return officers(session)
 
 
 @dataclass
@@ -106,18 +142,21 @@ def check(session: Session, year: int, lea: str | None = None) -> CheckResult:
 def measures(session: Session, year: int) -> list[dict]:
     """The published measures of the `year` collection from the return's own children, as
     figure rows (section "sen2_<section>") for `report sen2`."""
-    from sendctl.domain.sen2_measures import FIGURES, totals
+    from sendctl.domain.sen2_measures import AVERAGES, FIGURES, totals
 
     t = totals(persons(session, year), year)
+    ref, now = str(year - 1), str(year)
     return [
         {
             "section": f"sen2_{sec}",
             "figure": f,
-            "sen2_item": item,
+            "sen2_item": item.replace("<reference year>", ref[2:]).replace(
+                "<census year>", now[2:]
+            ),
             "value": t[f],
             "how_counted": f"{how} (person-level return {year}, reference year {year - 1})",
         }
-        for f, (sec, item, how) in FIGURES.items()
+        for f, (sec, item, how) in {**FIGURES, **AVERAGES}.items()
     ]
 
 
@@ -362,6 +401,9 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             raise ImportRefused(name, problems.problems, problems.count, {}, dry_run)
         if header.get("lea"):
             store.set_setting(conn, "lea", header["lea"])
+        for field in ("dmo", "dco", "dsco"):
+            if header.get(field):
+                store.set_la_item(conn, actor, field, header[field])
         # what that return said about phase transfers due by its census day stands (see
         # domain.sen2._phase_transfer)
         if census.isoformat() > (store.get_setting(conn, "imported_census") or ""):

@@ -293,6 +293,17 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO sen2_settings (key, value) VALUES (?, ?)", (key, value))
 
 
+def set_la_item(conn: sqlite3.Connection, actor: Actor, key: str, value: str) -> None:
+    """An LA-level item of the return (the officers in place), audited when it changes."""
+    old = get_setting(conn, key)
+    if old == value:
+        return
+    set_setting(conn, key, value)
+    record(
+        conn, actor, "sen2_setting", key, "update" if old else "create", {key: old}, {key: value}
+    )
+
+
 def set_latest_request_items(
     conn: sqlite3.Connection, actor: Actor, ref: str, values: dict
 ) -> list[str]:
