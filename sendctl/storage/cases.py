@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 
+from sendctl.domain.case_rows import RowChecker
 from sendctl.domain.cases import FIELDS, validate_case
 from sendctl.domain.errors import SendctlError
 from sendctl.storage.audit import Actor, record, record_many, utc_now
@@ -250,9 +251,17 @@ def import_cases(
             record_many(conn, actor, audits)
 
     n = 0
+    # the case rules asked once per distinct value; validate_case for a row RowChecker does not
+    # accept (it then gives the same case, or the problems)
+    check = RowChecker(as_of).check
+    empty = ("",) * len(FIELDS)
     for line, row in rows:
         n += 1
-        case, problems = validate_case(row, as_of)
+        checked = check(tuple(map(row.get, FIELDS, empty)))
+        if checked is not None:
+            case, problems = dict(zip(FIELDS, checked, strict=True)), []
+        else:
+            case, problems = validate_case(row, as_of)
         ref = row.get("case_ref")
         if ref:
             refs.append((line, ref))
