@@ -369,6 +369,14 @@ def test_officers_recorded_emitted_in_the_header_and_carried_by_an_import(reg, t
     reg.add("A", "2012-01-01", "ehcp", "2020-01-10")
     rows = reg.json("sen2", "officers")
     assert [r["in_place"] for r in rows] == ["(not recorded)"] * 3
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert {(c["rule"], c["case_ref"], c["field"]) for c in checks if c["rule"] == "S2-16"} == {
+        ("S2-16", "(header)", "dmo"),
+        ("S2-16", "(header)", "dco"),
+        ("S2-16", "(header)", "dsco"),
+    }
+    checks = reg.json("report", "sen2", "--year", 2023, "--check", expect=None)
+    assert {c["field"] for c in checks if c["rule"] == "S2-16"} == {"dmo", "dco"}
     reg("sen2", "officers", "--dmo", "yes", "--dco", "No", "--dsco", "recruiting")
     rows = reg.json("sen2", "officers")
     assert {r["item"]: r["in_place"] for r in rows} == {
@@ -376,6 +384,8 @@ def test_officers_recorded_emitted_in_the_header_and_carried_by_an_import(reg, t
         "DCO": "No",
         "DSCO": "Recruiting",
     }
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert not [c for c in checks if c["rule"] == "S2-16"]
     r = reg("sen2", "officers", "--dsco", "maybe", expect=1)
     assert "--dsco" in r.stderr and "yes, no or recruiting" in r.stderr
     out = tmp_path / "r.xml"
@@ -435,3 +445,34 @@ def test_review_expected_phase_transfer_and_average_weeks_measures(reg):
     assert by[("review_not_expected", True)] == (
         "plan started 26 May 2025: less than 12 months before census day"
     )
+
+
+def test_indicators_of_a_panel_placement_are_recorded_with_cases_update(reg, tmp_path, db_path):
+    reg.add("L5", "2012-01-01", "ehcp", "2020-01-10")
+    _panel(reg, "L5", "2025-09-01", "--urn", "100200", "--placement-type", "mainstream")
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert ("S2-36", "L5") in {(c["rule"], c["case_ref"]) for c in checks}
+    reg("cases", "update", "L5", "--sen-unit", "yes", "--resourced-provision", "no")
+    conn = sqlite3.connect(db_path)
+    (pid,) = conn.execute("SELECT id FROM placements WHERE case_ref = 'L5'").fetchone()
+    conn.close()
+    reg("placements", "end", pid, "--date", "2025-12-19", "--reason", "moved")
+    checks = reg.json("report", "sen2", "--year", YEAR, "--check", expect=None)
+    assert ("S2-36", "L5") not in {(c["rule"], c["case_ref"]) for c in checks}
+    people = _xml(reg, tmp_path)
+    got = [
+        {e.tag: e.text for e in pl}
+        for pl in people["L5"].findall("Requests/ActivePlans/PlacementDetail")
+    ]
+    assert got == [
+        {
+            "URN": "100200",
+            "PlacementRank": "1",
+            "EntryDate": "2025-09-01",
+            "LeavingDate": "2025-12-19",
+            "SENunitIndicator": "1",
+            "ResourcedProvisionIndicator": "0",
+        }
+    ]
+    named = people["L5"].find("Requests/Assessment/NamedPlan/PlanDetail")
+    assert named.findtext("URN") == "100200" and named.findtext("SENunitIndicator") == "1"

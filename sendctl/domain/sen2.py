@@ -385,6 +385,11 @@ RULES = {
         Rule("S2-13", "E", "every indicator is 0 or 1"),
         Rule("S2-14", "E", "header: year, survey day and LA code are the collection's"),
         Rule("S2-15", "Q", "born on or before survey day and aged 0-24 on 31 August before it"),
+        Rule(
+            "S2-16",
+            "Q",
+            "the LA-level items DMO and DCO (and DSCO from 2025) are recorded: sen2 officers",
+        ),
         Rule("S2-20", "E", "request outcome date is on or after the request was received"),
         Rule("S2-21", "E", "assessment outcome date is on or after the request and its decision"),
         Rule("S2-22", "E", "cease date on or after plan start; leaving date on or after entry"),
@@ -743,13 +748,18 @@ def _from_placements(d: CaseData, census: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     named = any(r["kind"] == "named" for r in own)
     recorded = {
-        (r.get("urn"), r.get("ukprn"), r.get("sen_setting"), r.get("entry_on"))
+        (r.get("urn"), r.get("ukprn"), r.get("sen_setting"), r.get("entry_on")): r
         for r in own
         if r["kind"] == "attended"
     }
     for p in linked:
-        if (p["urn"], p["ukprn"], p["sen_setting"], p["starts_on"]) in recorded:
-            continue  # the same placement recorded for the return itself
+        same = recorded.get((p["urn"], p["ukprn"], p["sen_setting"], p["starts_on"]))
+        if same is not None:
+            # the same placement recorded for the return itself (its indicators): the end
+            # date is the placement's
+            if same.get("leaving_on") is None:
+                same["leaving_on"] = p["ends_on"]
+            continue
         item = {
             "urn": p["urn"],
             "ukprn": p["ukprn"],

@@ -127,6 +127,16 @@ def check(session: Session, year: int, lea: str | None = None) -> CheckResult:
         found.extend(check_person(p, year, lea))
         if p.get("upn"):
             upns.setdefault(p["upn"], []).append(p["case_ref"])
+    from sendctl.domain.sen2 import officers_for
+
+    have = officers(session)
+    for _el, f in officers_for(year):
+        if not have.get(f):
+            found.append(
+                Failure(
+                    "S2-16", RULES["S2-16"].severity, "(header)", f, "not recorded: sen2 officers"
+                )
+            )
     for refs in upns.values():
         if len(refs) > 1:
             for ref in refs:
@@ -245,6 +255,13 @@ def update_items(
         if req:
             changed += store.set_latest_request_items(conn, actor, ref, req)
         place = {f: clean[f] for f in PLACE_ITEMS if f in clean}
+        linked = None if new_place or not place else store.linked_placement_to_annotate(conn, ref)
+        if linked is not None:
+            # the indicators of a placement the panel made: recorded for the return on a copy
+            # of its establishment and start (its end still comes from the placement)
+            place = {f: linked[f] for f in ("urn", "ukprn", "sen_setting") if linked[f]} | place
+            clean["placement_from"] = linked["starts_on"]
+            new_place = True
         if place:
             start = clean.get("placement_from")
             left = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None

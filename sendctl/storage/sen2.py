@@ -345,6 +345,26 @@ def set_latest_request_items(
     return changed
 
 
+def linked_placement_to_annotate(conn: sqlite3.Connection, ref: str) -> dict | None:
+    """The child's latest panel placement that names its establishment, when the return holds
+    no placement of its own (so its indicators can be recorded against it)."""
+    own = conn.execute(
+        "SELECT 1 FROM sen2_placements WHERE case_ref = ? AND placement_rank = '1'"
+        " AND (kind = 'named' OR leaving_on IS NULL)",
+        (ref,),
+    ).fetchone()
+    if own is not None:
+        return None
+    row = conn.execute(
+        "SELECT p.urn, p.ukprn, p.sen_setting, p.starts_on FROM placements p WHERE p.case_ref = ?"
+        " AND (p.urn IS NOT NULL OR p.ukprn IS NOT NULL OR p.sen_setting IS NOT NULL)"
+        " AND p.cancelled = 0 AND NOT EXISTS (SELECT 1 FROM placements r WHERE r.replaces_id = p.id)"
+        " ORDER BY p.starts_on DESC, p.id DESC LIMIT 1",
+        (ref,),
+    ).fetchone()
+    return dict(row) if row else None
+
+
 def set_current_placement(
     conn: sqlite3.Connection,
     actor: Actor,
