@@ -384,3 +384,19 @@ def test_blade_set_refused_when_a_file_is_not_a_table_or_the_person_table_is_mis
     r = run("cases", "import-sen2", *[p for p in paths if p != person], expect=1)
     assert "_person.csv: table missing" in r.stderr
     assert run.json("cases", "list") == []
+
+
+def test_a_return_with_gender_current_keeps_the_sex(run, tmp_path):
+    old = tmp_path / "old.xml"
+    text = FIXTURE.read_text()
+    text = text.replace("<Sex>M</Sex>", "<GenderCurrent>1</GenderCurrent>")
+    text = text.replace("<Sex>F</Sex>", "<GenderCurrent>2</GenderCurrent>")
+    assert "<Sex>" not in text
+    old.write_text(text)
+    run("init", "--no-funds")
+    run("cases", "import-sen2", old)
+    out = tmp_path / "again.xml"
+    run("report", "sen2", "--year", 2025, "--xml", out)
+    assert [p.findtext("Sex") for p in ET.parse(out).getroot().find("Persons")] == [
+        p.findtext("Sex") for p in ET.parse(FIXTURE).getroot().find("Persons")
+    ]

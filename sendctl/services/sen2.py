@@ -313,7 +313,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
     from pathlib import Path
 
     from sendctl.domain.cases import NEED_CODES, validate_case
-    from sendctl.domain.sen2 import census_date
+    from sendctl.domain.sen2 import GENDER_CURRENT, census_date
     from sendctl.ingest.sen2_blade import is_blade, read_blade
     from sendctl.ingest.sen2_xml import read_return
     from sendctl.services.imports import ImportRefused, ProblemList
@@ -359,6 +359,10 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             _value_problems(p, add)
             if problems.count + (blade.count if blade else 0) > before:
                 continue
+            if not p.get("sex") and p.get("gender_current"):
+                # a return up to 2023 sent GenderCurrent (1 male, 2 female; 0 not known and 9
+                # neither have no Sex code, so none is kept)
+                p["sex"] = {v: k for k, v in GENDER_CURRENT.items()}.get(p["gender_current"])
             ref = p.get("upn") or p.get("uln") or f"SEN2-{year}-{out['children']:05d}"
             plan = next(
                 (
