@@ -400,3 +400,13 @@ def test_a_return_with_gender_current_keeps_the_sex(run, tmp_path):
     assert [p.findtext("Sex") for p in ET.parse(out).getroot().find("Persons")] == [
         p.findtext("Sex") for p in ET.parse(FIXTURE).getroot().find("Persons")
     ]
+
+
+def test_blade_dry_run_writes_nothing(run, tmp_path):
+    folder = tmp_path / "blade"
+    folder.mkdir()
+    _to_blade(FIXTURE, folder)
+    run("init", "--no-funds")
+    r = run("cases", "import-sen2", folder, "--dry-run")
+    assert "would import 22 children (22 added, 0 refreshed), 25 requests" in r.stderr
+    assert run.json("cases", "list") == []
