@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sendctl.domain.cases import NEED_CODES
+
 # --- census (survey) day ---------------------------------------------------------------------
 
 # The survey day is fixed by DfE each year. Known days that are not the third Thursday of
@@ -117,21 +119,8 @@ CEASE_REASON = {
     "8": "deceased",
     "9": "other",
 }
-SEN_TYPE = (
-    "SPLD",
-    "MLD",
-    "SLD",
-    "PMLD",
-    "SEMH",
-    "SLCN",
-    "HI",
-    "VI",
-    "MSI",
-    "PD",
-    "ASD",
-    "DS",
-    "OTH",
-)
+# the return's SEN type codes are the DfE's list the register records (DS from 2025)
+SEN_TYPE = NEED_CODES
 INDICATOR = ("0", "1")
 
 
