@@ -283,6 +283,9 @@ def test_placements_from_panel_decisions_are_the_return_placements(reg, tmp_path
     _panel(reg, "L3", "2026-02-01", "--urn", "123456")  # starts after census day
     reg.add("L4", "2012-01-01", "ehcp", "2020-01-10")
     _panel(reg, "L4", "2025-09-01")  # no establishment named: not the return's
+    # the establishment is listed with the decision, as text (the leading zero kept)
+    listed = {d["case_ref"]: d for d in reg.json("panel", "list", "--as-of", "2026-03-01")}
+    assert (listed["L1"]["urn"], listed["L2"]["sen_setting"]) == ("012345", "EHE")
     people = _xml(reg, tmp_path)
 
     def detail(name, path):

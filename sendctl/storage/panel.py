@@ -158,6 +158,7 @@ def record_decision(conn: sqlite3.Connection, actor: Actor, **fields) -> int:
 _LIST_SELECT = (
     "SELECT d.id, d.case_ref, d.meeting_on, d.request, d.outcome, d.annual_cost_pence,"
     " d.placement_type, d.provider, d.out_of_county, d.funder, d.starts_on, d.ends_on, d.note,"
+    " d.urn, d.ukprn, d.sen_setting,"
     " d.supersedes_id, s.id AS superseded_by, d.recorded_utc, d.officer"
     " FROM panel_decisions d LEFT JOIN panel_decisions s ON s.supersedes_id = d.id"
 )
