@@ -248,11 +248,27 @@ HEADER = [
     "plan_issued_on",
     "caseworker",
     "caseworker_email",
+    "sex",
+    "ethnicity",
 ]
+# The SEN2 return's person items, drawn from their own stream so the other columns stay as
+# they were: about 7 in 10 children with an EHC plan are boys; Rutland is mostly White British.
+SEXES = {"M": 7, "F": 3}
+ETHNICITIES = {
+    "WBRI": 85,
+    "WOTH": 4,
+    "MWBC": 2,
+    "MOTH": 2,
+    "AIND": 1,
+    "APKN": 1,
+    "BAFR": 1,
+    "NOBT": 2,
+    "REFU": 2,
+}
 
 
 def check_letter(body: str) -> str:
-    """UPN check letter of the 12 characters after it (domain.md §5, rule 22)."""
+    """UPN check letter of the 12 characters after it (the DfE's modulus 23 check)."""
     total = sum(i * (int(c) if c.isdigit() else ALPHA.index(c)) for i, c in enumerate(body, 2))
     return ALPHA[total % 23]
 
@@ -367,6 +383,7 @@ def make_upn(rng: random.Random, dob: date, estab: str | None, used: set, tempor
 
 def generate() -> str:
     rng = random.Random(SEED)
+    person = random.Random(SEED + 1)
     plans = ["statement"] * N_STATEMENT + ["ehcp"] * N_EHCP + ["sen_support"] * N_SUPPORT
     rng.shuffle(plans)
     used: set[str] = set()
@@ -410,6 +427,8 @@ def generate() -> str:
                 plan_issued(rng, dob, plan),
                 caseworker,
                 email,
+                pick(person, SEXES),
+                pick(person, ETHNICITIES),
             ]
         )
     return out.getvalue()
