@@ -1,0 +1,18 @@
+"""The clock store is counted again when the bank-holiday data changes: a new `holidays`
+release may add a bank holiday, which moves every working-day due date after it."""
+
+from sendctl.storage import clock_store as S
+
+
+def test_a_new_holidays_release_changes_the_fingerprint(monkeypatch):
+    S.fingerprint.cache_clear()
+    try:
+        before = S.fingerprint()
+        assert "holidays-" in S._holidays_release()
+        monkeypatch.setattr(S, "_holidays_release", lambda: "holidays-99.0.dist-info")
+        S.fingerprint.cache_clear()
+        assert S.fingerprint() != before
+    finally:
+        monkeypatch.undo()
+        S.fingerprint.cache_clear()
+    assert S.fingerprint() == before
