@@ -395,6 +395,18 @@ def test_advice_end_to_end(run, child):
     assert run.json("advice", "list", "--overdue", "--as-of", "2017-03-21") == []
 
 
+def test_advice_list_and_the_clock_agree_on_a_late_reply(run, child):
+    # advice list works its status out apart from the engine: both must say the same
+    run("advice", "request", child, "--from", "ep", "--date", "06/02/2017")
+    run("advice", "request", child, "--from", "health", "--date", "06/02/2017")
+    run("advice", "received", "1", "--date", "21/03/2017", "--exception", "missed-appointment")
+    run("advice", "received", "2", "--date", "21/03/2017")
+    listed = {r["id"]: r["status"] for r in run.json("advice", "list", "--as-of", "2017-04-01")}
+    shown = run.json("cases", "show", child, "--as-of", "2017-04-01")["clocks"]
+    clocks = sorted(c["status"] for c in shown if c["rule_id"] == "advice_reg8_6w")
+    assert listed == {1: "excused", 2: "missed"} and clocks == ["excused", "missed"]
+
+
 def test_refused_events_write_nothing(run, child, db_path):
     before = db_path.read_bytes()
     r = run("advice", "received", "99", "--date", "17/03/2017", expect=1)
