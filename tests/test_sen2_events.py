@@ -479,3 +479,45 @@ def test_indicators_of_a_panel_placement_are_recorded_with_cases_update(reg, tmp
     ]
     named = people["L5"].find("Requests/Assessment/NamedPlan/PlanDetail")
     assert named.findtext("URN") == "100200" and named.findtext("SENunitIndicator") == "1"
+
+
+def test_a_dated_change_of_circumstances_is_replayed_to_census_day(reg, tmp_path, db_path):
+    # census day of the January 2026 return: Thursday 15 January 2026
+    reg.add("H1", "2012-01-01", "ehcp", "2020-01-10", need="SLD")
+    reg("cases", "update", "H1", "--postcode", "LE15 6XX", "--secondary-need", "SPLD")
+    before = db_path.read_bytes()
+    r = reg("cases", "update", "H1", "--effective", "2099-12-31", "--ethnicity", "WOTH", expect=1)
+    assert "--effective" in r.stderr and db_path.read_bytes() == before  # not after today
+    r = reg("cases", "update", "H1", "--effective", "2026-02-01", "--forename", "H1", expect=1)
+    assert "none of those changed" in r.stderr and db_path.read_bytes() == before
+    # moved house, and a new assessment changed the needs, from 1 Feb 2026 (after census day)
+    reg(
+        "cases",
+        "update",
+        "H1",
+        "--effective",
+        "01/02/2026",
+        "--postcode",
+        "LE15 9ZZ",
+        "--need",
+        "ASD",
+        "--secondary-need",
+        "",
+    )
+    # a correction (no date): the ethnicity was recorded wrongly; it holds for every return
+    reg("cases", "update", "H1", "--ethnicity", "WIRI")
+    person = _xml(reg, tmp_path)["H1"]
+    needs = person.findall("Requests/ActivePlans/SENneed")
+    assert [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs] == [
+        ("SLD", "1"),
+        ("SPLD", "2"),
+    ]
+    assert (person.findtext("PostCode"), person.findtext("Ethnicity")) == ("LE15 6XX", "WIRI")
+    # the return for January 2027 has the new circumstances
+    person = _xml(reg, tmp_path, 2026)["H1"]
+    needs = person.findall("Requests/ActivePlans/SENneed")
+    assert [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs] == [("ASD", "1")]
+    assert person.findtext("PostCode") == "LE15 9ZZ"
+    # audited by item name, never the values
+    audit = [a for a in reg.json("audit", "--case", "H1") if a["entity"] == "sen2_item_history"]
+    assert len(audit) == 1 and "LE15" not in str(audit)

@@ -385,6 +385,16 @@ def update(
         ),
     ] = None,
     as_of: AsOfOpt = None,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective",
+            metavar="DATE",
+            help="A change of circumstances (sex, ethnicity, postcode, ULN, UPN-unknown reason, "
+            "needs) from DATE: a SEN2 return for an earlier census day keeps the old value. "
+            "Without it a change is a correction, true for every return.",
+        ),
+    ] = None,
     sex: S2.SexOpt = None,
     ethnicity: S2.EthnicityOpt = None,
     postcode: S2.PostcodeOpt = None,
@@ -460,10 +470,18 @@ def update(
         "res": res,
         "wbp": wbp,
     }
-    if any(v is not None for v in sen2_items.values()):
+    if effective is not None or any(v is not None for v in sen2_items.values()):
+        from sendctl.cli._common import opt_date
         from sendctl.services.sen2 import update_items
 
-        changed = update_items(state(FLAGS), ref, sen2_items, changes, as_of_date(as_of))
+        changed = update_items(
+            state(FLAGS),
+            ref,
+            sen2_items,
+            changes,
+            as_of_date(as_of),
+            opt_date(effective, "--effective"),
+        )
     else:
         changed = update_case(state(FLAGS), ref, changes, as_of_date(as_of))
     if changed:

@@ -196,10 +196,19 @@ PLACE_ITEMS = (
 
 
 def update_items(
-    session: Session, ref: str, items: dict, case_changes: dict | None = None, as_of=None
+    session: Session,
+    ref: str,
+    items: dict,
+    case_changes: dict | None = None,
+    as_of=None,
+    effective=None,
 ) -> list[str]:
     """`cases update`: the case's own fields (services.cases) and the return's items, in one
     transaction; each change audited (personal items by name only). Returns the changed names.
+
+    With `effective` (a date), the changes of person items and needs are a change of
+    circumstances from that day: a return for an earlier census day keeps the values they
+    replaced. Without it a change is a correction, true for every return.
 
     A new establishment (urn, ukprn or sen_setting) needs placement_from: it becomes the rank-1
     placement named in the plan and attended from that day (the previous one left the day before).
@@ -232,8 +241,13 @@ def update_items(
                 )
             ]
         )
+    if effective is not None:
+        from sendctl.services.clocks import not_future
+
+        not_future("effective", effective, session.today)
     changed: list[str] = []
     with session.transaction() as conn:
+        was = store.tracked_items(conn, ref) if effective is not None else {}
         if case_changes and any(v is not None for v in case_changes.values()):
             from sendctl.services.cases import update_case
 
@@ -266,6 +280,19 @@ def update_items(
             start = clean.get("placement_from")
             left = (date.fromisoformat(start) - timedelta(days=1)).isoformat() if start else None
             changed += store.set_current_placement(conn, actor, ref, place, start, left, new_place)
+        if effective is not None:
+            now = store.tracked_items(conn, ref)
+            moved = {k: was.get(k) for k in set(was) | set(now) if was.get(k) != now.get(k)}
+            if not moved:
+                from sendctl.domain.problems import invalid
+
+                raise invalid(
+                    "effective",
+                    "nothing_dated",
+                    "dates a change of sex, ethnicity, postcode, ULN, UPN-unknown reason or "
+                    "need; none of those changed",
+                )
+            store.record_item_history(conn, session.actor(), ref, moved, effective)
     return changed
 
 

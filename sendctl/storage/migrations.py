@@ -1143,3 +1143,31 @@ def m703_placement_establishment(conn):
         ALTER TABLE placements ADD COLUMN sen_setting TEXT
         """,
     )
+
+
+@migration
+def m704_sen2_item_history(conn):
+    # The SEN2 return describes each child as they stood on census day, but the person items,
+    # the primary need and the ranked needs are kept as current values. A change of
+    # circumstances recorded with the day it took effect keeps the value it replaced here, so
+    # a return for an earlier census day gives that value; a change recorded without a day is
+    # a correction and holds for every return. Append-only, like the other histories.
+    _script(
+        conn,
+        """
+        CREATE TABLE sen2_item_history (
+            id INTEGER PRIMARY KEY,
+            case_ref TEXT NOT NULL,
+            item TEXT NOT NULL,
+            previous_value TEXT,
+            effective_from TEXT NOT NULL,
+            recorded_utc TEXT NOT NULL,
+            officer TEXT NOT NULL
+        );
+        CREATE INDEX idx_sen2_item_history ON sen2_item_history (case_ref, effective_from);
+        CREATE TRIGGER sen2_item_history_no_update BEFORE UPDATE ON sen2_item_history
+        BEGIN SELECT RAISE(ABORT, 'sen2_item_history is append-only'); END;
+        CREATE TRIGGER sen2_item_history_no_delete BEFORE DELETE ON sen2_item_history
+        BEGIN SELECT RAISE(ABORT, 'sen2_item_history is append-only'); END;
+        """,
+    )

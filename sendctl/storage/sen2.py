@@ -71,6 +71,13 @@ def one_case(
         return [dict(r) for r in conn.execute(sql, (ref, *args))]
 
     person = conn.execute("SELECT * FROM sen2_person WHERE case_ref = ?", (ref,)).fetchone()
+    before = items_as_they_stood(conn, ref, census)
+    if before:
+        # a change of circumstances that took effect after census day: the value before it
+        if "primary_need" in before:
+            case = {**case, "primary_need": before["primary_need"]}
+        if person is not None:
+            person = {**dict(person), **{k: v for k, v in before.items() if k in PERSON_FIELDS}}
     plan = conn.execute("SELECT * FROM sen2_plans WHERE case_ref = ?", (ref,)).fetchone()
     review = conn.execute(
         "SELECT meeting_on, decision, decided_on FROM reviews WHERE case_ref = ? AND meeting_on <= ?"
@@ -90,8 +97,12 @@ def one_case(
         placements=rows(
             "SELECT * FROM sen2_placements WHERE case_ref = ? ORDER BY kind, placement_rank, id"
         ),
-        needs=rows(
-            "SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ? ORDER BY sen_type_rank"
+        needs=_needs_as_they_stood(
+            rows(
+                "SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ?"
+                " ORDER BY sen_type_rank"
+            ),
+            before,
         ),
         review=dict(review) if review else None,
         linked_placements=rows(
@@ -108,6 +119,78 @@ def one_case(
         ended=_ended(conn, ref, census) if ends else None,
         imported_census=imported if plan else None,
     )
+
+
+def tracked_items(conn: sqlite3.Connection, ref: str) -> dict[str, str | None]:
+    """A child's items that a change of circumstances can date: the person items, the
+    primary need and each ranked need (need_rank_N), as they are now."""
+    person = conn.execute(
+        f"SELECT {', '.join(PERSON_FIELDS)} FROM sen2_person WHERE case_ref = ?", (ref,)
+    ).fetchone()
+    out: dict[str, str | None] = {
+        f: (person[i] if person else None) for i, f in enumerate(PERSON_FIELDS)
+    }
+    row = conn.execute("SELECT primary_need FROM cases WHERE case_ref = ?", (ref,)).fetchone()
+    out["primary_need"] = row[0] if row else None
+    for rank, need in conn.execute(
+        "SELECT sen_type_rank, sen_type FROM sen2_needs WHERE case_ref = ?", (ref,)
+    ):
+        out[f"need_rank_{rank}"] = need
+    return out
+
+
+def record_item_history(
+    conn: sqlite3.Connection, actor: Actor, ref: str, previous: dict, effective_from: date
+) -> None:
+    """Keep the values a change of circumstances replaced, from the day it took effect;
+    audited by item name only (they are personal)."""
+    stamp = utc_now()
+    conn.executemany(
+        "INSERT INTO sen2_item_history (case_ref, item, previous_value, effective_from,"
+        " recorded_utc, officer) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (ref, item, value, effective_from.isoformat(), stamp, actor.officer)
+            for item, value in sorted(previous.items())
+        ],
+    )
+    record(
+        conn,
+        actor,
+        "sen2_item_history",
+        ref,
+        "change",
+        after={"items": sorted(previous), "effective_from": effective_from.isoformat()},
+        case_ref=ref,
+    )
+
+
+def items_as_they_stood(conn: sqlite3.Connection, ref: str, census: str) -> dict[str, str]:
+    """The items whose change of circumstances took effect after census day, each with the
+    value it replaced (the first such change per item). An item with nothing recorded before
+    its change keeps its current value: nothing earlier is known."""
+    if not _has_table(conn, "sen2_item_history"):
+        return {}
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for item, previous in conn.execute(
+        "SELECT item, previous_value FROM sen2_item_history WHERE case_ref = ?"
+        " AND effective_from > ? ORDER BY effective_from, id",
+        (ref, census),
+    ):
+        if item in seen:
+            continue
+        seen.add(item)
+        if previous is not None:
+            out[item] = previous
+    return out
+
+
+def _needs_as_they_stood(needs: list[dict], before: dict[str, str]) -> list[dict]:
+    ranked = {n["sen_type_rank"]: n["sen_type"] for n in needs}
+    for item, previous in before.items():
+        if item.startswith("need_rank_"):
+            ranked[item.removeprefix("need_rank_")] = previous
+    return [{"sen_type_rank": r, "sen_type": t} for r, t in sorted(ranked.items())]
 
 
 def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:

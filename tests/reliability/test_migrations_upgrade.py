@@ -144,6 +144,11 @@ SAMPLE = {
         (),
     ),
     "sen2_settings": ("INSERT INTO sen2_settings (key, value) VALUES ('lea', '857')", ()),
+    "sen2_item_history": (
+        "INSERT INTO sen2_item_history (case_ref, item, previous_value, effective_from,"
+        " recorded_utc, officer) VALUES ('M-1', 'postcode', 'LE15 6XX', '2017-02-01', ?, 'old')",
+        (T,),
+    ),
     "capital_consultations": (
         "INSERT INTO capital_consultations (fund, title, opens_on, closes_on,"
         " officer, recorded_utc) VALUES ('old-fund', 'Old consultation',"
