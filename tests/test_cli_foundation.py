@@ -209,3 +209,14 @@ def test_busy_database_exits_4(run, db_path, monkeypatch):
     finally:
         holder.execute("ROLLBACK")
         holder.close()
+
+
+def test_init_on_a_name_with_hash_or_question_mark(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("a#1.db", "b?x.db"):
+        assert run("--db", tmp_path / name, "init").stderr.startswith("Created ")
+        assert run("--db", tmp_path / name, "init").stderr.startswith("Up to date: ")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [
+        "a#1.db",
+        "b?x.db",
+    ]

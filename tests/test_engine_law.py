@@ -137,6 +137,8 @@ def statement(dob, transfer=None, setting="", stays=False, ended=None, **kw):
 def clock(h, as_of, kind, within=14):
     # the clock of that kind now (running ones first; past annual review periods come after)
     found = [c for c in E.case_clocks(h, D(as_of), within) if c.clock == kind]
+    if kind != "annual_review":
+        assert len(found) <= 1, found
     return found[0] if found else None
 
 

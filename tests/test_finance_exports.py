@@ -748,3 +748,8 @@ def test_exports_as_of_a_date_leave_out_later_entries(seeded):
     assert ids("spend", "export", "--as-of", "01/07/2017") == []
     assert ids("spend", "transparency", "--fy", "2017-18") == [str(pid), str(rid)]
     assert ids("spend", "transparency", "--fy", "2017-18", "--as-of", "2017-07-02") == [str(pid)]
+
+
+def test_transparency_as_of_before_the_period_is_refused(seeded):
+    r = seeded("spend", "transparency", "--fy", "2018-19", "--as-of", "2017-06-30", expect=1)
+    assert "--as-of" in r.stderr and "before the period starts (2018-04-01)" in r.stderr

@@ -521,3 +521,37 @@ def test_a_dated_change_of_circumstances_is_replayed_to_census_day(reg, tmp_path
     # audited by item name, never the values
     audit = [a for a in reg.json("audit", "--case", "H1") if a["entity"] == "sen2_item_history"]
     assert len(audit) == 1 and "LE15" not in str(audit)
+
+
+def test_dated_changes_come_in_date_order_and_a_new_rank_did_not_exist_before(
+    reg, tmp_path, db_path
+):
+    reg.add("H5", "2012-01-01", "ehcp", "2020-01-10", need="SLD")
+    reg("cases", "update", "H5", "--postcode", "LE15 1AA")
+    reg("cases", "update", "H5", "--effective", "2026-02-01", "--postcode", "LE15 2BB")
+    before = db_path.read_bytes()
+    r = reg(
+        "cases", "update", "H5", "--effective", "2025-06-01", "--postcode", "LE15 3CC", expect=1
+    )
+    assert "date order" in r.stderr and db_path.read_bytes() == before
+    # a secondary need from 1 Feb 2026 did not exist on census day 15 Jan 2026
+    reg("cases", "update", "H5", "--effective", "2026-02-02", "--secondary-need", "SLCN")
+    needs = _xml(reg, tmp_path)["H5"].findall("Requests/ActivePlans/SENneed")
+    assert [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs] == [("SLD", "1")]
+
+
+def test_a_new_primary_need_reaches_a_rank_1_need_loaded_from_a_return(reg, tmp_path, db_path):
+    import sqlite3
+
+    reg.add("H6", "2012-01-01", "ehcp", "2020-01-10", need="SLD")
+    conn = sqlite3.connect(db_path)
+    with conn:  # what loading a return writes for the child's needs
+        conn.execute("INSERT INTO sen2_needs VALUES ('H6', '1', 'SLD')")
+    conn.close()
+    reg("cases", "update", "H6", "--effective", "2026-02-01", "--need", "ASD")
+
+    def ranked(year):
+        needs = _xml(reg, tmp_path, year)["H6"].findall("Requests/ActivePlans/SENneed")
+        return [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs]
+
+    assert ranked(YEAR) == [("SLD", "1")] and ranked(2026) == [("ASD", "1")]

@@ -693,7 +693,7 @@ def spend_import(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind]."
+            help="Finance CSV: fund, date, amount, description, [supplier, individual, invoice_ref, category, cost_centre, account_code, kind, vat, project]."
         ),
     ],
     dry_run: DryRunOpt = False,

@@ -329,7 +329,8 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
         request = _first(later, "mediation-request")
         # reg 33: the parent must contact the adviser and say whether they wish to pursue
         # mediation; declining it is that contact as much as asking for it
-        contact = request or _first(later, "mediation-declined")
+        asked = [e for e in (request, _first(later, "mediation-declined")) if e is not None]
+        contact = min(asked, key=lambda e: e.on) if asked else None
         out.append(
             Due(
                 "mediation_contact_2m",
@@ -387,8 +388,13 @@ def appeal_clocks(events: list[Event], holidays: Collection[date]) -> list[Due]:
             appeal_last = max(
                 appeal_last, C.within_months_after(expected, APPEAL_AFTER_CERTIFICATE_MONTHS)
             )
+            what = (
+                "mediation declined"
+                if trigger and trigger.event == "mediation-declined"
+                else ("mediation under way")
+            )
             closes = (
-                "mediation under way: open until 1 month after the mediation certificate, "
+                f"{what}: open until 1 month after the mediation certificate, "
                 f"expected by {expected.isoformat()}"
             )
         lodged = _first(later, "appeal-lodged")

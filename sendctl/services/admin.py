@@ -39,8 +39,10 @@ def init_database(session: Session, seed_funds: bool = True) -> InitResult:
 
 def _stored_version(path: Path) -> int:
     import sqlite3
+    from urllib.parse import quote
 
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # quoted: a '#' or '?' in the name would otherwise end the path and open another file
+    conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
     try:
         return conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError:

@@ -140,6 +140,14 @@ def transparency(
         raise invalid("threshold", "negative", "must not be negative")
     if as_of is not None:
         end = as_of if end is None else min(end, as_of)
+        if start is not None and start > end:
+            from sendctl.domain.problems import invalid
+
+            raise invalid(
+                "as_of",
+                "before_start",
+                f"{as_of.isoformat()} is before the period starts ({start.isoformat()})",
+            )
     return Publication(S.iter_payments(session.connect(), start, end, threshold_pence))
 
 

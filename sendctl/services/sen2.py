@@ -283,14 +283,24 @@ def update_items(
         if effective is not None:
             now = store.tracked_items(conn, ref)
             moved = {k: was.get(k) for k in set(was) | set(now) if was.get(k) != now.get(k)}
-            if not moved:
-                from sendctl.domain.problems import invalid
+            from sendctl.domain.problems import invalid
 
+            if not moved:
                 raise invalid(
                     "effective",
                     "nothing_dated",
                     "dates a change of sex, ethnicity, postcode, ULN, UPN-unknown reason or "
                     "need; none of those changed",
+                )
+            last = store.latest_dated_change(conn, ref, sorted(moved))
+            if last is not None and effective.isoformat() <= last:
+                # each dated change keeps the value it replaced: they must come in date order
+                raise invalid(
+                    "effective",
+                    "out_of_order",
+                    f"a change of these items already took effect on {last}; dated changes "
+                    "are recorded in date order (a mistake in one is corrected without "
+                    "--effective)",
                 )
             store.record_item_history(conn, session.actor(), ref, moved, effective)
     return changed

@@ -1171,3 +1171,19 @@ def m704_sen2_item_history(conn):
         BEGIN SELECT RAISE(ABORT, 'sen2_item_history is append-only'); END;
         """,
     )
+
+
+@migration
+def m705_primary_need_is_rank_1(conn):
+    # The return's rank-1 need is the child's primary need. A child loaded from a return keeps
+    # it in sen2_needs as well; a later change of the primary need (cases update --need, an
+    # import) must reach that row too, whichever command makes it.
+    _script(
+        conn,
+        """
+        CREATE TRIGGER cases_primary_need_to_rank_1 AFTER UPDATE OF primary_need ON cases
+        WHEN NEW.primary_need IS NOT NULL AND NEW.primary_need != 'NSA'
+        BEGIN UPDATE sen2_needs SET sen_type = NEW.primary_need
+            WHERE case_ref = NEW.case_ref AND sen_type_rank = '1'; END;
+        """,
+    )

@@ -74,10 +74,13 @@ def one_case(
     before = items_as_they_stood(conn, ref, census)
     if before:
         # a change of circumstances that took effect after census day: the value before it
-        if "primary_need" in before:
+        if before.get("primary_need"):
             case = {**case, "primary_need": before["primary_need"]}
         if person is not None:
-            person = {**dict(person), **{k: v for k, v in before.items() if k in PERSON_FIELDS}}
+            person = {
+                **dict(person),
+                **{k: v for k, v in before.items() if k in PERSON_FIELDS and v is not None},
+            }
     plan = conn.execute("SELECT * FROM sen2_plans WHERE case_ref = ?", (ref,)).fetchone()
     review = conn.execute(
         "SELECT meeting_on, decision, decided_on FROM reviews WHERE case_ref = ? AND meeting_on <= ?"
@@ -164,33 +167,42 @@ def record_item_history(
     )
 
 
-def items_as_they_stood(conn: sqlite3.Connection, ref: str, census: str) -> dict[str, str]:
+def items_as_they_stood(conn: sqlite3.Connection, ref: str, census: str) -> dict[str, str | None]:
     """The items whose change of circumstances took effect after census day, each with the
-    value it replaced (the first such change per item). An item with nothing recorded before
-    its change keeps its current value: nothing earlier is known."""
+    value it replaced (the first such change per item; dated changes are recorded in date
+    order). A person item with nothing recorded before its change keeps its current value:
+    nothing earlier is known. A ranked need with nothing before it (None) did not exist then."""
     if not _has_table(conn, "sen2_item_history"):
         return {}
-    out: dict[str, str] = {}
-    seen: set[str] = set()
+    out: dict[str, str | None] = {}
     for item, previous in conn.execute(
         "SELECT item, previous_value FROM sen2_item_history WHERE case_ref = ?"
         " AND effective_from > ? ORDER BY effective_from, id",
         (ref, census),
     ):
-        if item in seen:
+        if item in out:
             continue
-        seen.add(item)
-        if previous is not None:
+        if previous is not None or item.startswith("need_rank_"):
             out[item] = previous
     return out
 
 
-def _needs_as_they_stood(needs: list[dict], before: dict[str, str]) -> list[dict]:
-    ranked = {n["sen_type_rank"]: n["sen_type"] for n in needs}
+def latest_dated_change(conn: sqlite3.Connection, ref: str, items: list[str]) -> str | None:
+    """The latest day a dated change of any of these items took effect (None: none)."""
+    marks = ", ".join("?" * len(items))
+    row = conn.execute(
+        f"SELECT max(effective_from) FROM sen2_item_history WHERE case_ref = ? AND item IN ({marks})",
+        (ref, *items),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _needs_as_they_stood(needs: list[dict], before: dict[str, str | None]) -> list[dict]:
+    ranked: dict[str, str | None] = {n["sen_type_rank"]: n["sen_type"] for n in needs}
     for item, previous in before.items():
         if item.startswith("need_rank_"):
             ranked[item.removeprefix("need_rank_")] = previous
-    return [{"sen_type_rank": r, "sen_type": t} for r, t in sorted(ranked.items())]
+    return [{"sen_type_rank": r, "sen_type": t} for r, t in sorted(ranked.items()) if t]
 
 
 def _ended(conn: sqlite3.Connection, ref: str, census: str) -> dict | None:
