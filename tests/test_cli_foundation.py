@@ -79,6 +79,13 @@ def test_reading_a_missing_database_says_what_to_do(run, tmp_path):
     assert "no database" in r.stderr
 
 
+def test_clocks_refresh_never_makes_a_new_database(run, tmp_path):
+    r = run("--db", tmp_path / "typo.db", "clocks", "refresh", expect=1)
+    assert "no database here yet" in r.stderr and not (tmp_path / "typo.db").exists()
+    run("init")
+    assert "recomputed" in run("clocks", "refresh", "--all").stderr
+
+
 def test_doctor_healthy(run):
     run("init")
     rep = run.json("doctor")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -222,188 +222,43 @@ def import_sen2(
 # `cases update` options for the items only the SEN2 return needs (python names = field names,
 # so a refused value is reported as its flag).
 _S = "SEN2 return"
-SexOpt = Annotated[
-    str | None, typer.Option("--sex", help="M or F.", rich_help_panel=_S, show_default=False)
-]
-EthnicityOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--ethnicity", help="DfE ethnicity code, e.g. WBRI.", rich_help_panel=_S, show_default=False
-    ),
-]
-PostcodeOpt = Annotated[
-    str | None,
-    typer.Option("--postcode", help="Home postcode.", rich_help_panel=_S, show_default=False),
-]
-UlnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--uln", help="Unique learner number (10 digits).", rich_help_panel=_S, show_default=False
-    ),
-]
-UpnUnknownOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--upn-unknown",
-        help="Why there is no UPN: UN1 UN2 UN3 UN5 UN8 UN9 UN10.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-SecondNeedOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--secondary-need",
-        help="Rank-2 need (SEN type code; DS allowed).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-SourceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--request-source",
-        help="Who made the latest assessment request: 1 parent/young person, 2 school, 3 health, 4 social care, 5 other.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-RyaOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--rya",
-        help="Latest request made while in relevant youth accommodation (yes/no).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-PlanResOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--plan-res",
-        help="Residential setting named in the plan: A 38-51 weeks, B 52 weeks.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-PlanWbpOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--plan-wbp",
-        help="Work-based learning named in the plan: AP, SI, TR.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-PbOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--personal-budget",
-        help="Personal budget taken up (yes/no).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-OaOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--organised-arrangements",
-        help="Personal budget by organised arrangements (yes/no).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-DpOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--direct-payments",
-        help="Personal budget by direct payments (yes/no).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-TransferLaOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--transfer-la",
-        help="DfE code of the LA the plan transferred in from.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-UrnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--urn",
-        help="New placement: the establishment's URN (with --placement-from).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-UkprnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--ukprn",
-        help="New placement: the provider's UKPRN (with --placement-from).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-SenSettingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sen-setting",
-        help="New placement without URN/UKPRN: OLA OPA EHE EYP OTH NEET NIEC NIEO.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-SenSettingOtherOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sen-setting-other", help="Detail for OTH/NIEO.", rich_help_panel=_S, show_default=False
-    ),
-]
-PlacementFromOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--placement-from",
-        metavar="DATE",
-        help="Day the child started at the new placement.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-SenUnitOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--sen-unit", help="Placed in an SEN unit (yes/no).", rich_help_panel=_S, show_default=False
-    ),
-]
-RpOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--resourced-provision",
-        help="Placed in resourced provision (yes/no).",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-ResOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--res",
-        help="Residential placement attended: A 38-51 weeks, B 52 weeks.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
-WbpOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--wbp",
-        help="Work-based placement attended: AP, SI, TR.",
-        rich_help_panel=_S,
-        show_default=False,
-    ),
-]
+
+
+def _item(flag: str, help: str, metavar: str | None = None) -> Any:
+    """A `cases update` option for one of the return's items, in its own help panel."""
+    option = typer.Option(flag, help=help, metavar=metavar, rich_help_panel=_S, show_default=False)
+    return Annotated[str | None, option]
+
+
+SexOpt = _item("--sex", "M or F.")
+EthnicityOpt = _item("--ethnicity", "DfE ethnicity code, e.g. WBRI.")
+PostcodeOpt = _item("--postcode", "Home postcode.")
+UlnOpt = _item("--uln", "Unique learner number (10 digits).")
+UpnUnknownOpt = _item("--upn-unknown", "Why there is no UPN: UN1 UN2 UN3 UN5 UN8 UN9 UN10.")
+SecondNeedOpt = _item("--secondary-need", "Rank-2 need (SEN type code; DS allowed).")
+SourceOpt = _item(
+    "--request-source",
+    "Who made the latest assessment request: 1 parent/young person, 2 school, 3 health, 4 social care, 5 other.",
+)
+RyaOpt = _item("--rya", "Latest request made while in relevant youth accommodation (yes/no).")
+PlanResOpt = _item(
+    "--plan-res", "Residential setting named in the plan: A 38-51 weeks, B 52 weeks."
+)
+PlanWbpOpt = _item("--plan-wbp", "Work-based learning named in the plan: AP, SI, TR.")
+PbOpt = _item("--personal-budget", "Personal budget taken up (yes/no).")
+OaOpt = _item("--organised-arrangements", "Personal budget by organised arrangements (yes/no).")
+DpOpt = _item("--direct-payments", "Personal budget by direct payments (yes/no).")
+TransferLaOpt = _item("--transfer-la", "DfE code of the LA the plan transferred in from.")
+UrnOpt = _item("--urn", "New placement: the establishment's URN (with --placement-from).")
+UkprnOpt = _item("--ukprn", "New placement: the provider's UKPRN (with --placement-from).")
+SenSettingOpt = _item(
+    "--sen-setting", "New placement without URN/UKPRN: OLA OPA EHE EYP OTH NEET NIEC NIEO."
+)
+SenSettingOtherOpt = _item("--sen-setting-other", "Detail for OTH/NIEO.")
+PlacementFromOpt = _item(
+    "--placement-from", "Day the child started at the new placement.", metavar="DATE"
+)
+SenUnitOpt = _item("--sen-unit", "Placed in an SEN unit (yes/no).")
+RpOpt = _item("--resourced-provision", "Placed in resourced provision (yes/no).")
+ResOpt = _item("--res", "Residential placement attended: A 38-51 weeks, B 52 weeks.")
+WbpOpt = _item("--wbp", "Work-based placement attended: AP, SI, TR.")

@@ -246,6 +246,7 @@ def refresh_store(session: Session, everything: bool = False) -> int:
         if not session.quiet and done % 100_000 < 5000:
             session.info(f"  {done:,} of {total:,} cases")
 
+    session.connect()  # an existing database only: a mistyped --db must not make a new one
     with session.transaction() as conn:
         return refresh(conn, progress=progress, everything=everything)
 

@@ -172,8 +172,6 @@ def items_as_they_stood(conn: sqlite3.Connection, ref: str, census: str) -> dict
     value it replaced (the first such change per item; dated changes are recorded in date
     order). A person item with nothing recorded before its change keeps its current value:
     nothing earlier is known. A ranked need with nothing before it (None) did not exist then."""
-    if not _has_table(conn, "sen2_item_history"):
-        return {}
     out: dict[str, str | None] = {}
     for item, previous in conn.execute(
         "SELECT item, previous_value FROM sen2_item_history WHERE case_ref = ?"
