@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
+import same_writes  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PY = sys.executable
@@ -171,14 +172,25 @@ def add(group, what, rows, res: Result, floor: Result | None, goal: str, ok: boo
 
 def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
     csv_path = generate.write_csv(n)
-    dbs = {k: OUT / f"import_{k}.db" for k in ("shell", "python", "sendctl", "sqlite_utils")}
+    names = ("shell", "same", "python", "sendctl", "sqlite_utils")
+    dbs = {k: OUT / f"import_{k}.db" for k in names}
+    # the same writes as a first load, done by the shell with no checks (bench/same_writes.py)
+    template = OUT / "import_template.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{template}{suffix}").unlink(missing_ok=True)
+    subprocess.run([SENDCTL, "--db", str(template), "-q", "init"], check=True, env=ENV)
+    same_sql = OUT / "same_writes.sql"
+    same_sql.write_text(same_writes.script(template, csv_path))
 
     def fresh(name):
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{dbs[name]}{suffix}").unlink(missing_ok=True)
+        if name == "same":
+            shutil.copyfile(template, dbs[name])
 
     cases = {
         "shell": ([SQLITE3, str(dbs["shell"]), f".import --csv {csv_path} cases"], {}),
+        "same": ([SQLITE3, str(dbs["same"]), f".read {same_sql}"], {}),
         "python": ([PY, str(HERE / "baseline_csv.py"), str(csv_path), str(dbs["python"])], {}),
         "sendctl": (
             [
@@ -202,6 +214,16 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
     assert got == n, (got, n)
     floor = r["shell"]
     add("import", "sqlite3 shell `.import` (floor)", n, floor, floor, "floor", None)
+    add(
+        "import",
+        "sqlite3 shell writing what a first load writes, no checks (`bench/same_writes.py`)",
+        n,
+        r["same"],
+        floor,
+        "",
+        None,
+        note="the least any import can take: keys, indexes, audit rows, clock queue, WAL",
+    )
     add("import", "python csv + executemany, 1 transaction", n, r["python"], floor, "", None)
     big = n >= 200_000
     ok = r["sendctl"].median <= 3 * floor.median
@@ -251,6 +273,8 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
         add("import", "`sqlite-utils insert --csv` (run once)", n, su, floor, "", None)
     for name in dbs:
         fresh(name)
+    for path in (dbs["same"], template, same_sql):
+        path.unlink(missing_ok=True)
 
 
 def bench_startup(runs: int) -> None:

@@ -471,7 +471,8 @@ def unmatched_filters(
         names = [
             r[0]
             for r in conn.execute(
-                "SELECT DISTINCT caseworker FROM cases WHERE caseworker IS NOT NULL"
+                # one spelling per name ignoring case, read from the NOCASE index
+                "SELECT DISTINCT caseworker COLLATE NOCASE FROM cases WHERE caseworker IS NOT NULL"
             )
         ]
         emails = [

@@ -1187,3 +1187,19 @@ def m705_primary_need_is_rank_1(conn):
             WHERE case_ref = NEW.case_ref AND sen_type_rank = '1'; END;
         """,
     )
+
+
+@migration
+def m206_drop_unused_case_indexes(conn):
+    # No query is served by these two: a name search is LIKE '%text%' (no index helps) and the
+    # return sorts by surname in binary order, which a NOCASE index cannot give; the exact
+    # caseworker index only gave the suggestions for a caseworker nobody has, which now read
+    # the NOCASE one. Each costs every insert of a case, and a first load of 200,000 cases
+    # about a quarter of a second apiece to build.
+    _script(
+        conn,
+        """
+        DROP INDEX IF EXISTS idx_cases_surname;
+        DROP INDEX IF EXISTS idx_cases_caseworker
+        """,
+    )
