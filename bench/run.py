@@ -273,8 +273,10 @@ def bench_imports(n: int, runs: int, with_sqlite_utils: bool) -> None:
         add("import", "`sqlite-utils insert --csv` (run once)", n, su, floor, "", None)
     for name in dbs:
         fresh(name)
-    for path in (dbs["same"], template, same_sql):
-        path.unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{template}{suffix}").unlink(missing_ok=True)
+    dbs["same"].unlink(missing_ok=True)
+    same_sql.unlink(missing_ok=True)
 
 
 def bench_startup(runs: int) -> None:

@@ -92,3 +92,78 @@ def test_a_bad_project_or_vat_refuses_the_whole_file(run, tmp_path, db_path):
     assert f"{f}:5: VAT amount:" in r.stderr and "net of VAT" in r.stderr
     assert "Traceback" not in r.stderr
     assert _digest(db_path) == before
+
+
+def test_a_project_taken_past_its_cost_is_warned_by_post_and_by_import(run, tmp_path):
+    run("init")
+    run(*AUTISM)  # cost £180,000
+    r = run(
+        "spend",
+        "post",
+        "capital",
+        "170000",
+        "--date",
+        "2018-05-20",
+        "--description",
+        "Build",
+        "--project",
+        "autism resourced provision",
+    )
+    assert "past its cost" not in r.stderr
+    f = _write(
+        tmp_path,
+        [("capital", "2018-06-01", "20000", "", "Fit-out", "", "autism resourced provision")],
+    )
+    r = run("spend", "import", f)
+    assert (
+        "Autism resourced provision: spent and committed £190,000.00 is past its cost of "
+        "£180,000.00" in r.stderr
+    )
+    assert "Imported 1 entry" in r.stderr  # a warning, not a refusal
+    r = run(
+        "spend",
+        "post",
+        "capital",
+        "5000",
+        "--date",
+        "2018-06-02",
+        "--description",
+        "More",
+        "--project",
+        "autism resourced provision",
+    )
+    assert "spent and committed £195,000.00 is past its cost of £180,000.00" in r.stderr
+
+
+def test_a_file_that_gains_its_project_column_links_what_it_posted_before(run, tmp_path, db_path):
+    run("init")
+    run(*AUTISM)
+    run(
+        "capital",
+        "add",
+        "Sensory room",
+        "--cost",
+        "£20,000",
+        "--profile",
+        "2018-19=£20,000",
+        "--setting",
+        "Oakham",
+        "--purpose",
+        "a room",
+        "--date",
+        "2018-01-10",
+    )
+    row = ["capital", "2018-06-01", "20000", "", "Fit-out", ""]
+    run("spend", "import", _write(tmp_path, [(*row, "")]))
+    spent = lambda: {  # noqa: E731
+        p["name"]: p["spent_pence"] for p in run.json("capital", "list", "--as-of", "2018-07-01")
+    }
+    assert spent() == {"Autism resourced provision": 0, "Sensory room": 0}
+    r = run("spend", "import", _write(tmp_path, [(*row, "autism resourced provision")]))
+    assert "linked now to Autism resourced provision" in r.stderr
+    assert "Imported 0 entries" in r.stderr  # the payment itself is not posted again
+    assert spent() == {"Autism resourced provision": 2_000_000, "Sensory room": 0}
+    before = _digest(db_path)
+    r = run("spend", "import", _write(tmp_path, [(*row, "sensory room")]), expect=1)
+    assert "for the project 'Autism resourced provision', not 'Sensory room'" in r.stderr
+    assert _digest(db_path) == before

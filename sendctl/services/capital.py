@@ -199,19 +199,8 @@ def post_project_spend(
         p = S.postable_project(conn, project, fund)
         res = post(session, fund, amount_pence, posted_on, description, **details)
         S.link_spend(conn, session.actor(), res.id, p["id"])
-        used = S.project_spend(conn, date.max).get(
-            p["id"], {"spent_pence": 0, "committed_pence": 0}
-        )
-    warnings = list(res.warnings)
-    out = used["spent_pence"] + used["committed_pence"]
-    if out > p["cost_pence"]:
-        from sendctl.domain.money import format_pence
-
-        warnings.append(
-            f"{p['name']}: spent and committed {format_pence(out)} is past its cost of "
-            f"{format_pence(p['cost_pence'])}"
-        )
-    return Posted(res.id, warnings)
+        past = S.past_cost_warnings(conn, [p])
+    return Posted(res.id, [*res.warnings, *past])
 
 
 def plan(session: Session, as_of: date, fund: str = "capital") -> dict:

@@ -223,6 +223,22 @@ def project_spend(conn: sqlite3.Connection, as_of: date) -> dict[int, dict]:
     }
 
 
+def past_cost_warnings(conn: sqlite3.Connection, projects: list[dict]) -> list[str]:
+    """A warning for each of `projects` whose spend and commitments, all dates, are past its
+    cost (a posting is not refused for it: the cost is an estimate the officer should review)."""
+    used = project_spend(conn, date.max)
+    out = []
+    for p in projects:
+        u = used.get(p["id"], {"spent_pence": 0, "committed_pence": 0})
+        total = u["spent_pence"] + u["committed_pence"]
+        if total > p["cost_pence"]:
+            out.append(
+                f"{p['name']}: spent and committed {format_pence(total)} is past its cost of "
+                f"{format_pence(p['cost_pence'])}"
+            )
+    return out
+
+
 def list_projects(conn: sqlite3.Connection, as_of: date, fund: str | None = None) -> list[dict]:
     """The projects proposed on or before as_of, in the order they were added, each with its
     status as at as_of, its profile and its linked spend and commitments."""

@@ -1010,10 +1010,37 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
     )
 
 
-def _project_id(conn, name: str, fund: str) -> int:
+def _link_posted(conn, actor, entry_id, project, line, errors, res, projects) -> None:
+    """A row an earlier import posted, now naming a project: the payment is linked to it if it
+    is linked to none (the file gained its project column after the first import); a link to
+    another project is a problem, as a link is never changed."""
+    from sendctl.storage.capital import link_spend
+
+    linked = conn.execute(
+        "SELECT p.id, p.name FROM capital_project_spend s"
+        " JOIN capital_projects p ON p.id = s.project_id WHERE s.entry_id = ?",
+        (entry_id,),
+    ).fetchone()
+    if linked is None:
+        link_spend(conn, actor, entry_id, project["id"])
+        projects.setdefault(project["id"], project)
+        res.warnings.append(
+            f"line {line}: posted by an earlier import (entry {entry_id}); linked now to "
+            f"{project['name']}"
+        )
+    elif linked[0] != project["id"]:
+        errors.add(
+            line,
+            "project",
+            f"posted by an earlier import (entry {entry_id}) for the project {linked[1]!r}, "
+            f"not {project['name']!r}; a link is not changed",
+        )
+
+
+def _project(conn, name: str, fund: str) -> dict:
     from sendctl.storage.capital import postable_project
 
-    return postable_project(conn, name, fund)["id"]
+    return postable_project(conn, name, fund)
 
 
 def _problem_field(err: SendctlError) -> tuple[str, str]:
@@ -1051,12 +1078,13 @@ def import_entries(
     )
     conn.execute("DELETE FROM temp.import_seen")
     audit: list = []
+    projects: dict[int, dict] = {}  # the capital projects this file posted to
     for line, row in rows:
         res.rows += 1
         try:
             e = _parse_row(conn, row, known, today)
-            project = (row.get("project") or "").strip()
-            project_id = _project_id(conn, project, e["fund"]) if project else None
+            name = (row.get("project") or "").strip()
+            project = _project(conn, name, e["fund"]) if name else None
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
@@ -1068,10 +1096,13 @@ def import_entries(
             (base,),
         ).fetchone()[0]
         e["import_key"] = f"{base}:{n}"
-        if conn.execute(
-            "SELECT 1 FROM ledger_entries WHERE import_key = ?", (e["import_key"],)
-        ).fetchone():
+        posted = conn.execute(
+            "SELECT id FROM ledger_entries WHERE import_key = ?", (e["import_key"],)
+        ).fetchone()
+        if posted:
             res.duplicates += 1
+            if project is not None:
+                _link_posted(conn, actor, posted[0], project, line, errors, res, projects)
             continue
         try:
             warnings = running.check(e)
@@ -1085,10 +1116,11 @@ def import_entries(
                 res.more_warnings += 1
         running.post(e)
         eid = _insert(conn, actor, e)
-        if project_id is not None:
+        if project is not None:
             from sendctl.storage.capital import link_spend
 
-            link_spend(conn, actor, eid, project_id)
+            link_spend(conn, actor, eid, project["id"])
+            projects.setdefault(project["id"], project)
         res.added += 1
         res.total_pence += e["amount_pence"]
         audit.append(
@@ -1107,6 +1139,15 @@ def import_entries(
     if audit:
         record_many(conn, actor, audit)
     conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    if projects:
+        from sendctl.storage.capital import past_cost_warnings
+
+        # after the whole file, as `spend post --project` warns after its one posting
+        for w in past_cost_warnings(conn, list(projects.values())):
+            if len(res.warnings) < MAX_WARNINGS:
+                res.warnings.append(w)
+            else:
+                res.more_warnings += 1
     if res.more_warnings:
         res.warnings.append(f"... and {res.more_warnings:,} more warning(s)")
     return res
