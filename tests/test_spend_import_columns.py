@@ -167,3 +167,101 @@ def test_a_file_that_gains_its_project_column_links_what_it_posted_before(run, t
     r = run("spend", "import", _write(tmp_path, [(*row, "sensory room")]), expect=1)
     assert "for the project 'Autism resourced provision', not 'Sensory room'" in r.stderr
     assert _digest(db_path) == before
+
+
+def _spent(run):
+    return {
+        p["name"]: p["spent_pence"] for p in run.json("capital", "list", "--as-of", "2018-07-01")
+    }
+
+
+def test_identical_rows_in_another_order_keep_their_links(run, tmp_path):
+    # two identical payments, one for a project and one not; the next export lists them the
+    # other way round: nothing is linked twice and nothing is refused
+    run("init")
+    run(*AUTISM)
+    run(
+        "capital",
+        "add",
+        "Sensory room",
+        "--cost",
+        "£20,000",
+        "--profile",
+        "2018-19=£20,000",
+        "--setting",
+        "Oakham",
+        "--purpose",
+        "a room",
+        "--date",
+        "2018-01-10",
+    )
+    row = ("capital", "2018-06-01", "5000", "", "Fit-out", "")
+    run("spend", "import", _write(tmp_path, [(*row, "autism resourced provision"), (*row, "")]))
+    r = run("spend", "import", _write(tmp_path, [(*row, ""), (*row, "autism resourced provision")]))
+    assert "linked now" not in r.stderr and "2 already posted, skipped" in r.stderr
+    assert _spent(run) == {"Autism resourced provision": 500_000, "Sensory room": 0}
+    # the same with two projects
+    row = ("capital", "2018-06-02", "700", "", "Paint", "")
+    run(
+        "spend",
+        "import",
+        _write(tmp_path, [(*row, "autism resourced provision"), (*row, "sensory room")]),
+    )
+    r = run(
+        "spend",
+        "import",
+        _write(tmp_path, [(*row, "sensory room"), (*row, "autism resourced provision")]),
+    )
+    assert "linked now" not in r.stderr and "2 already posted, skipped" in r.stderr
+    assert _spent(run) == {"Autism resourced provision": 570_000, "Sensory room": 70_000}
+
+
+def test_links_are_counted_and_their_warnings_capped_the_past_cost_one_always_shown(run, tmp_path):
+    run("init")
+    run(
+        "capital",
+        "add",
+        "Small",
+        "--cost",
+        "£1,000",
+        "--profile",
+        "2018-19=£1,000",
+        "--setting",
+        "Oakham",
+        "--purpose",
+        "a room",
+        "--date",
+        "2018-01-10",
+    )
+    rows = [("capital", "2018-06-01", "100", "", f"Item {i}", "") for i in range(60)]
+    run("spend", "import", _write(tmp_path, [(*r, "") for r in rows]))
+    f = _write(tmp_path, [(*r, "small") for r in rows])
+    r = run("spend", "import", f, "--dry-run")
+    assert "60 already posted (60 would be linked to their project)" in r.stderr
+    r = run("spend", "import", f)
+    assert "60 already posted, skipped (60 linked now to their project)" in r.stderr
+    assert r.stderr.count("linked now to Small") == 50
+    assert "... and 10 more warning(s)" in r.stderr
+    assert "Small: spent and committed £6,000.00 is past its cost of £1,000.00" in r.stderr
+    assert _spent(run) == {"Small": 600_000}
+
+
+def test_a_project_withdrawn_after_its_payments_were_imported_does_not_block_the_file_again(
+    run, tmp_path
+):
+    run("init")
+    run(*AUTISM)
+    f = _write(
+        tmp_path,
+        [("capital", "2018-06-01", "5000", "", "Fit-out", "", "autism resourced provision")],
+    )
+    run("spend", "import", f)
+    run("capital", "status", "Autism resourced provision", "withdrawn", "--date", "2018-07-01")
+    r = run("spend", "import", f)
+    assert "1 already posted, skipped" in r.stderr
+    # a new payment to it is still refused
+    g = _write(
+        tmp_path, [("capital", "2018-07-02", "10", "", "More", "", "autism resourced provision")]
+    )
+    r = run("spend", "import", g, expect=1)
+    assert "has been withdrawn from the plan" in r.stderr

@@ -716,13 +716,16 @@ def spend_import(
     _warn_all(res.warnings)
     entries = f"entr{'y' if res.added == 1 else 'ies'}"
     if dry_run:
+        linked = f" ({res.linked} would be linked to their project)" if res.linked else ""
         info(
-            f"Dry run: would post {res.added} {entries}; {res.unchanged} already posted; nothing written"
+            f"Dry run: would post {res.added} {entries}; {res.unchanged} already posted{linked};"
+            " nothing written"
         )
         return
+    linked = f" ({res.linked} linked now to their project)" if res.linked else ""
     info(
         f"Imported {res.added} {entries} ({_fmt(res.total_pence)}) from {res.name}; "
-        f"{res.unchanged} already posted, skipped"
+        f"{res.unchanged} already posted, skipped{linked}"
     )
 
 

@@ -114,6 +114,7 @@ class ImportResult:
     unknown_columns: list[str] = field(default_factory=list)
     fields_changed: Counter = field(default_factory=Counter)
     total_pence: int = 0  # spend: the sum of the entries posted
+    linked: int = 0  # spend: rows already posted, linked now to the capital project they name
     warnings: list[str] = field(default_factory=list)
 
 
@@ -322,6 +323,7 @@ def import_spend(
         res = import_entries(conn, session.actor(), rows, problems, today=session.today)
         result.rows, result.added, result.unchanged = res.rows, res.added, res.duplicates
         result.total_pence, result.warnings = res.total_pence, res.warnings
+        result.linked = res.linked
 
     return _pipeline(
         session, "spend", file, IMPORT_ALIASES, SPEND_REQUIRED, encoding, dry_run, load

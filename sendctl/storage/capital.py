@@ -70,6 +70,13 @@ def postable_project(conn: sqlite3.Connection, name: str, fund: str) -> dict:
     """The project a posting to `fund` names; refused when it is unknown, of another fund, or
     withdrawn from the plan."""
     p = get_project(conn, name)
+    check_postable(conn, p, fund)
+    return p
+
+
+def check_postable(conn: sqlite3.Connection, p: dict, fund: str) -> None:
+    """Refuse a new posting to `fund`, or a new link, for project p: of another fund, or
+    withdrawn from the plan."""
     if p["fund"] != fund:
         raise invalid(
             "project",
@@ -78,7 +85,6 @@ def postable_project(conn: sqlite3.Connection, name: str, fund: str) -> dict:
         )
     if current_status(conn, p["id"])[0] == "withdrawn":
         raise invalid("project", "withdrawn", f"{p['name']!r} has been withdrawn from the plan")
-    return p
 
 
 def current_status(

@@ -921,6 +921,7 @@ class ImportResult:
         self.rows = 0
         self.added = 0
         self.duplicates = 0  # rows already posted by an earlier import
+        self.linked = 0  # of those, the ones linked to a capital project by this import
         self.total_pence = 0
         self.warnings: list[str] = []
         self.more_warnings = 0
@@ -1010,37 +1011,59 @@ def _parse_row(conn, row: dict, known: set[str], today: date | None = None) -> d
     )
 
 
-def _link_posted(conn, actor, entry_id, project, line, errors, res, projects) -> None:
-    """A row an earlier import posted, now naming a project: the payment is linked to it if it
-    is linked to none (the file gained its project column after the first import); a link to
-    another project is a problem, as a link is never changed."""
-    from sendctl.storage.capital import link_spend
+def _link_posted(conn, actor, base, fund, project, line, errors, res, projects) -> None:
+    """A row an earlier import posted, now naming a project (the file gained its project
+    column). Identical rows share their key but for the occurrence number, and the order of
+    identical rows may change between two exports, so the payments are matched as a group: the
+    k-th row of the group naming project P is linked already when k or more of the group's
+    payments are linked to P; else one not linked to any project is linked to P; with none
+    left, that is a problem (a link is never changed)."""
+    from sendctl.storage.capital import check_postable, link_spend
 
-    linked = conn.execute(
-        "SELECT p.id, p.name FROM capital_project_spend s"
-        " JOIN capital_projects p ON p.id = s.project_id WHERE s.entry_id = ?",
-        (entry_id,),
-    ).fetchone()
-    if linked is None:
-        link_spend(conn, actor, entry_id, project["id"])
-        projects.setdefault(project["id"], project)
-        res.warnings.append(
-            f"line {line}: posted by an earlier import (entry {entry_id}); linked now to "
-            f"{project['name']}"
-        )
-    elif linked[0] != project["id"]:
+    k = conn.execute(
+        "INSERT INTO temp.import_seen_links (base, project_id, n) VALUES (?, ?, 1)"
+        " ON CONFLICT (base, project_id) DO UPDATE SET n = n + 1 RETURNING n",
+        (base, project["id"]),
+    ).fetchone()[0]
+    group = conn.execute(
+        "SELECT e.id, p.id, p.name FROM ledger_entries e"
+        " LEFT JOIN capital_project_spend s ON s.entry_id = e.id"
+        " LEFT JOIN capital_projects p ON p.id = s.project_id"
+        " WHERE e.import_key > ? AND e.import_key < ? ORDER BY e.id",
+        (base + ":", base + ";"),  # base:1, base:2, ... (';' follows ':')
+    ).fetchall()
+    if k <= sum(1 for _, pid, _ in group if pid == project["id"]):
+        return
+    free = [eid for eid, pid, _ in group if pid is None]
+    if not free:
+        other = next((name for _, pid, name in group if pid not in (None, project["id"])), "")
         errors.add(
             line,
             "project",
-            f"posted by an earlier import (entry {entry_id}) for the project {linked[1]!r}, "
-            f"not {project['name']!r}; a link is not changed",
+            f"posted by an earlier import for the project {other!r}, not {project['name']!r};"
+            " a link is not changed",
         )
+        return
+    try:
+        check_postable(conn, project, fund)
+    except SendctlError as err:
+        errors.add(line, *_problem_field(err))
+        return
+    link_spend(conn, actor, free[0], project["id"])
+    projects.setdefault(project["id"], project)
+    res.linked += 1
+    _warn(
+        res,
+        f"line {line}: posted by an earlier import (entry {free[0]}); linked now to {project['name']}",
+    )
 
 
-def _project(conn, name: str, fund: str) -> dict:
-    from sendctl.storage.capital import postable_project
-
-    return postable_project(conn, name, fund)
+def _warn(res: ImportResult, warning: str) -> None:
+    """Keep a row's warning, up to MAX_WARNINGS (the rest are counted)."""
+    if len(res.warnings) < MAX_WARNINGS:
+        res.warnings.append(warning)
+    else:
+        res.more_warnings += 1
 
 
 def _problem_field(err: SendctlError) -> tuple[str, str]:
@@ -1052,6 +1075,12 @@ def _problem_field(err: SendctlError) -> tuple[str, str]:
     if not message:
         return "", err.message
     return field.lstrip("-").replace("AMOUNT", "amount"), message
+
+
+def _project(conn, name: str) -> dict:
+    from sendctl.storage.capital import get_project
+
+    return get_project(conn, name)
 
 
 def import_entries(
@@ -1077,6 +1106,13 @@ def import_entries(
         " WITHOUT ROWID"
     )
     conn.execute("DELETE FROM temp.import_seen")
+    # rows already posted that name a project, counted per project (see _link_posted)
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS import_seen_links (base TEXT NOT NULL,"
+        " project_id INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (base, project_id))"
+        " WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.import_seen_links")
     audit: list = []
     projects: dict[int, dict] = {}  # the capital projects this file posted to
     for line, row in rows:
@@ -1084,7 +1120,7 @@ def import_entries(
         try:
             e = _parse_row(conn, row, known, today)
             name = (row.get("project") or "").strip()
-            project = _project(conn, name, e["fund"]) if name else None
+            project = _project(conn, name) if name else None
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
@@ -1102,7 +1138,15 @@ def import_entries(
         if posted:
             res.duplicates += 1
             if project is not None:
-                _link_posted(conn, actor, posted[0], project, line, errors, res, projects)
+                _link_posted(conn, actor, base, e["fund"], project, line, errors, res, projects)
+            continue
+        try:
+            if project is not None:
+                from sendctl.storage.capital import check_postable
+
+                check_postable(conn, project, e["fund"])
+        except SendctlError as err:
+            errors.add(line, *_problem_field(err))
             continue
         try:
             warnings = running.check(e)
@@ -1110,10 +1154,7 @@ def import_entries(
             errors.add(line, "amount", err.message)
             continue
         for w in warnings:
-            if len(res.warnings) < MAX_WARNINGS:
-                res.warnings.append(f"line {line}: {w}")
-            else:
-                res.more_warnings += 1
+            _warn(res, f"line {line}: {w}")
         running.post(e)
         eid = _insert(conn, actor, e)
         if project is not None:
@@ -1139,17 +1180,15 @@ def import_entries(
     if audit:
         record_many(conn, actor, audit)
     conn.execute("DROP TABLE IF EXISTS temp.import_seen")
+    conn.execute("DROP TABLE IF EXISTS temp.import_seen_links")
+    if res.more_warnings:
+        res.warnings.append(f"... and {res.more_warnings:,} more warning(s)")
     if projects:
         from sendctl.storage.capital import past_cost_warnings
 
-        # after the whole file, as `spend post --project` warns after its one posting
-        for w in past_cost_warnings(conn, list(projects.values())):
-            if len(res.warnings) < MAX_WARNINGS:
-                res.warnings.append(w)
-            else:
-                res.more_warnings += 1
-    if res.more_warnings:
-        res.warnings.append(f"... and {res.more_warnings:,} more warning(s)")
+        # after the whole file, as `spend post --project` warns after its one posting; one a
+        # project at most, never crowded out by the rows' own warnings
+        res.warnings += past_cost_warnings(conn, list(projects.values()))
     return res
 
 
