@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sendctl.services.imports import ProblemList
+from sendctl.services.refusals import ProblemList
 from sendctl.storage.audit import Actor
 from sendctl.storage.cases import import_cases, list_cases
 from sendctl.storage.db import connect, transaction

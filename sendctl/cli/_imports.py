@@ -10,7 +10,7 @@ PROGRESS_MIN_BYTES = 5 * 1024 * 1024  # a progress bar only for files that take 
 def run(service, *args, **kw):
     """Call an import service; a refused file becomes one SendctlError whose lines name the
     columns as the file's header wrote them (`FILE:LINE: Date of Birth: ...`)."""
-    from sendctl.services.imports import ImportRefused
+    from sendctl.services.refusals import ImportRefused
 
     try:
         return service(*args, **kw)

@@ -390,6 +390,20 @@ def per_child_limit(started_on: date, notice_on: date) -> tuple[date, str, str, 
     )
 
 
+def transfer_facts(h: History, k: Clock, as_of: date) -> tuple[str, date | None, str | None]:
+    """(state, concluded on, outcome) of a statement's transfer on as_of, given the engine's
+    transfer clock k for that day: one reading for `transfers list/status` and the store."""
+    t = h.as_of(as_of).transfer
+    state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
+    if k.status == "not_applicable":
+        state = "concluded"  # the statement ceased (cases end) without a transfer
+    concluded_on = (
+        t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
+    )
+    outcome = t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)
+    return state, concluded_on, outcome
+
+
 def _transfer_clock(h: History, as_of: date, within: int) -> Clock | None:
     if h.plan_type != "statement":
         return None

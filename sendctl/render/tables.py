@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from itertools import chain, islice
 from typing import TextIO
 
-from sendctl.render.formats import Column, _header, human_value
+from sendctl.render.columns import Column, header, human_value
 
 NO_WRAP_KINDS = frozenset({"code", "date", "money", "int", "pct", "bool", "days"})
 RIGHT_KINDS = frozenset({"money", "int", "pct"})
@@ -123,7 +123,7 @@ def terminal_width() -> int:
 def layout(columns: list[Column], cells: list[list[str]], width: int):
     """(indexes of the columns shown, their widths, dropped column indexes); see the module doc."""
     kinds = [effective_kind(c) for c in columns]
-    headers = [_header(c) for c in columns]
+    headers = [header(c) for c in columns]
     need = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(headers)]
     least = [
         n if kinds[i] in NO_WRAP_KINDS else min(n, max(len(headers[i]), MIN_TEXT))
@@ -205,7 +205,7 @@ def print_table(
 
     if title:
         out.write(styled(title, BOLD) + "\n")
-    out.write(styled(line([_header(cols[i]) for i in shown]), BOLD) + "\n")
+    out.write(styled(line([header(cols[i]) for i in shown]), BOLD) + "\n")
     out.write(line([rule_char * w for w in widths]) + "\n")
     n = 0
     for r, cells in chain(zip(head, sample, strict=True), ((r, None) for r in it)):
@@ -218,7 +218,7 @@ def print_table(
         )
         n += 1
     if dropped:
-        names = [_header(cols[i]) for i in dropped if _header(cols[i]).strip()] or ["the bars"]
+        names = [header(cols[i]) for i in dropped if header(cols[i]).strip()] or ["the bars"]
         out.write(styled(dropped_note(names, width), DIM) + "\n")
     return n
 

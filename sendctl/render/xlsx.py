@@ -25,7 +25,8 @@ from itertools import chain, islice
 from pathlib import Path
 
 from sendctl.domain.errors import SendctlError
-from sendctl.render.formats import Column, open_output
+from sendctl.render.columns import Column
+from sendctl.render.output import open_output
 
 MAX_ROWS = 1_048_575  # an xlsx sheet holds 1,048,576 rows, one of them the header
 DATE_FORMAT = "dd/mm/yyyy"

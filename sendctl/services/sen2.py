@@ -353,7 +353,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
     from sendctl.domain.sen2 import GENDER_CURRENT, census_date
     from sendctl.ingest.sen2_blade import is_blade, read_blade
     from sendctl.ingest.sen2_xml import read_return
-    from sendctl.services.imports import ImportRefused, ProblemList
+    from sendctl.services.refusals import ImportRefused, ProblemList
     from sendctl.storage import sen2 as store
     from sendctl.storage.cases import add_case, update_case
     from sendctl.storage.db import transaction

@@ -40,10 +40,10 @@ def fingerprint() -> str:
     them (a new rule row, a corrected reading) makes every stored row stale."""
     import sendctl
     from sendctl.domain import counting, engine, further_clocks, rules
-    from sendctl.storage import clocks, further, holidays
+    from sendctl.storage import further, histories, holidays
 
     h = hashlib.sha256(sendctl.__version__.encode())
-    for m in (engine, further_clocks, counting, rules, clocks, further, holidays):
+    for m in (engine, further_clocks, counting, rules, histories, further, holidays):
         try:
             h.update(Path(m.__file__ or "").read_bytes())
         except OSError:  # no source beside the bytecode: the version alone names it
@@ -100,7 +100,7 @@ def _rows_of(ref: str, h, E) -> tuple[tuple, list[tuple]]:
     rows = []
     for seq, k in enumerate(ks):
         if k.clock == "transfer":
-            state, concluded_on, outcome = transfer_facts(h, k, start)
+            state, concluded_on, outcome = E.transfer_facts(h, k, start)
             transfer = (state, outcome, k.due_on.isoformat(), _iso(concluded_on))
         if k.fixed_status is not None and k.fixed_status not in E.RUNNING:
             continue  # met, missed, not applicable: never listed
@@ -127,20 +127,6 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def transfer_facts(h, k, as_of: date) -> tuple[str, date | None, str | None]:
-    """(state, concluded on, outcome) of a statement's transfer on as_of, given the engine's
-    transfer clock k for that day: one reading for `transfers list/status` and the store."""
-    t = h.as_of(as_of).transfer
-    state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
-    if k.status == "not_applicable":
-        state = "concluded"  # the statement ceased (cases end) without a transfer
-    concluded_on = (
-        t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
-    )
-    outcome = t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)
-    return state, concluded_on, outcome
-
-
 def _write(conn: sqlite3.Connection, cases: list[tuple], rows: list[tuple]) -> None:
     refs = [(c[0],) for c in cases]
     conn.executemany("DELETE FROM case_clocks WHERE case_ref = ?", refs)
@@ -161,8 +147,8 @@ def refresh(conn: sqlite3.Connection, progress=None, everything: bool = False) -
     """Recompute every queued case with the engine (and everything, when the rules or the
     engine changed). Runs inside the caller's transaction, or its own. Returns how many."""
     from sendctl.domain import engine as E
-    from sendctl.storage.clocks import histories
     from sendctl.storage.db import transaction
+    from sendctl.storage.histories import histories
 
     with transaction(conn):
         current = fingerprint()

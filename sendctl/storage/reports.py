@@ -237,7 +237,7 @@ def sen2_figures(conn: sqlite3.Connection, year: int) -> dict:
     # reads each case's history (a statement until its transfer concludes or it ceases; an EHC
     # plan from the day it was made until it ends). Need and setting are the register's current
     # values (it keeps no history of them).
-    from sendctl.storage.clocks import histories
+    from sendctl.storage.histories import histories
 
     kinds: dict[str, int] = {"statement": 0, "ehcp": 0}
     needs: dict[str, int] = {}
