@@ -407,6 +407,40 @@ def test_advice_list_and_the_clock_agree_on_a_late_reply(run, child):
     assert listed == {1: "excused", 2: "missed"} and clocks == ["excused", "missed"]
 
 
+def test_advice_list_as_of_before_a_late_reply_shows_nothing_of_it(run, child):
+    # request Mon 6 Feb 2017, due Mon 20 Mar; the reply came late, on 21 Mar, with a reason
+    run("advice", "request", child, "--from", "ep", "--date", "06/02/2017")
+    run("advice", "received", "1", "--date", "21/03/2017", "--exception", "missed-appointment")
+
+    def row(as_of):
+        (r,) = run.json("advice", "list", "--as-of", as_of)
+        return {k: r[k] for k in ("status", "received_on", "exception")}
+
+    assert row("2017-03-18") == {"status": "due", "received_on": None, "exception": None}
+    assert row("2017-03-20") == {"status": "due", "received_on": None, "exception": None}
+    assert row("2017-03-21") == {
+        "status": "excused",
+        "received_on": "2017-03-21",
+        "exception": "missed-appointment",
+    }
+    plain = run("advice", "list", "--as-of", "2017-03-20", "--format", "plain").stdout
+    assert "missed-appointment" not in plain
+
+
+def test_an_exception_on_a_reply_in_time_is_refused(run, child, db_path):
+    # reg 8(2) excuses a late reply only: due Mon 20 Mar 2017, a reply that day is in time
+    run("advice", "request", child, "--from", "ep", "--date", "06/02/2017")
+    before = db_path.read_bytes()
+    r = run(
+        "advice", "received", "1", "--date", "20/03/2017", "--exception", "absent-4-weeks", expect=1
+    )
+    assert "--exception" in r.stderr and "within the 6 weeks (due by 2017-03-20)" in r.stderr
+    assert "reg 8(2)" in r.stderr and "Traceback" not in r.stderr
+    assert db_path.read_bytes() == before
+    run("advice", "received", "1", "--date", "20/03/2017")
+    assert run.json("advice", "list", "--as-of", "2017-03-20")[0]["status"] == "met"
+
+
 def test_refused_events_write_nothing(run, child, db_path):
     before = db_path.read_bytes()
     r = run("advice", "received", "99", "--date", "17/03/2017", expect=1)

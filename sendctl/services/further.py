@@ -122,11 +122,13 @@ def advice_list(
             continue
         due = C.within_weeks(requested, F.ADVICE_WEEKS)
         received = date.fromisoformat(r["received_on"]) if r["received_on"] else None
+        exception = r["exception"]
         if received is not None and received > as_of:
-            received = None
+            # as at `as_of` the reply had not come: nothing recorded with it was known yet
+            received, exception = None, None
         if received is not None:
             # a late reply with a reason recorded is excused (reg 8(2)), as the clock says
-            late = "excused" if r["exception"] else "missed"
+            late = "excused" if exception else "missed"
             status = "met" if received <= due else late
         elif as_of > due:
             status = "overdue"
@@ -138,6 +140,7 @@ def advice_list(
             {
                 **r,
                 "received_on": received.isoformat() if received else None,
+                "exception": exception,
                 "due_on": due.isoformat(),
                 "status": status,
                 "days_left": (due - as_of).days if received is None else None,

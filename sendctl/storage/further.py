@@ -5,6 +5,7 @@ table, statutory_events. A mistake is voided by a new 'void' row; the original s
 import sqlite3
 from datetime import date
 
+from sendctl.domain import counting as C
 from sendctl.domain import further_clocks as F
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.problems import invalid
@@ -87,11 +88,26 @@ def record_event(
             raise SendctlError(
                 f"advice request {ref_id}: its advice was already recorded as received"
             )
-        if on < date.fromisoformat(req["event_on"]):
+        requested = date.fromisoformat(req["event_on"])
+        if on < requested:
             raise invalid(
                 "date",
                 "before_anchor",
                 f"{on.isoformat()} is before the request was sent ({req['event_on']})",
+            )
+        due = C.within_weeks(requested, F.ADVICE_WEEKS)
+        if detail and on <= due:
+            # SEND Regs 2014 reg 8(2) lifts the 6-week duty in those circumstances: it can
+            # only explain a reply that came late, and kept on an in-time reply it would read
+            # as a late one excused
+            raise invalid(
+                "exception",
+                "not_late",
+                f"the reply on {on.isoformat()} is within the 6 weeks (due by "
+                f"{due.isoformat()}); an exception under SEND Regs 2014 reg 8(2) only excuses "
+                "a late reply",
+                detail,
+                hint="record the reply without an exception",
             )
     elif kind == "appeal" and event != "decision-notice":
         _case_exists(conn, case_ref)
