@@ -222,13 +222,18 @@ def _print_show(view, fmt):
         view.panel_decisions,
         view.history,
     )
+    from sendctl.cli.panel import decision_columns
+    from sendctl.render.formats import machine_row
+
+    panel_cols = decision_columns(with_superseded=True)
     if fmt == "json":
         emit_record(
             {
                 "case": case,
                 "clocks": clocks,
                 "events": events,
-                "panel_decisions": panel,
+                # money as pence plus the formatted amount, flags as true/false, as listed
+                "panel_decisions": [machine_row(d, panel_cols) for d in panel],
                 "history": history,
             },
             "json",
@@ -241,13 +246,18 @@ def _print_show(view, fmt):
     shown["out_of_county"] = "yes" if case["out_of_county"] else "no"
     shown["stays_sixth_form"] = "yes" if case.get("stays_sixth_form") else "no"
     emit_record(shown, "plain", title=f"Case {case['case_ref']}")
-    sections = [("Clocks", clocks), ("Events", events), ("Panel decisions", panel)]
-    for title, rows in sections:
+    sections = [
+        ("Clocks", clocks, None),
+        ("Events", events, None),
+        ("Panel decisions", panel, panel_cols),
+    ]
+    for title, rows, cols in sections:
         typer.echo(f"\n{title}")
         if not rows:
             typer.echo("  none")
             continue
-        cols = [Column(k) for k in rows[0] if not isinstance(rows[0][k], dict | list)]
+        if cols is None:
+            cols = [Column(k) for k in rows[0] if not isinstance(rows[0][k], dict | list)]
         emit(rows, cols, fmt)
     typer.echo("\nHistory")
     if not history:

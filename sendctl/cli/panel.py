@@ -67,7 +67,8 @@ LABELS = {
 }
 
 
-def _list_columns(with_superseded: bool):
+def decision_columns(with_superseded: bool):
+    """The columns of a list of decisions (panel list, and cases show's panel decisions)."""
     from sendctl.render.formats import Column
 
     return [
@@ -247,7 +248,7 @@ def list_cmd(
 
     emit(
         list_decisions(state(LABELS), **filters),
-        _list_columns(all_),
+        decision_columns(all_),
         fmt_value(fmt),
         output,
         title="High Needs Panel decisions",

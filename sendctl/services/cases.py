@@ -91,22 +91,45 @@ def note_unmatched(
 
 
 def show_case(session: Session, ref: str, as_of: date) -> CaseView:
-    """One child: details, clocks as at `as_of`, events, panel decisions, audit history."""
+    """One child as at `as_of`: details, clocks, the events and panel decisions dated up to
+    that day, and the audit history.
+
+    What happened after `as_of` is left out, as it was not known that day: later events, later
+    panel decisions (and a later correction's mark on an earlier one), and the plan type a later
+    transfer gave. The history is the audit trail as recorded (when each change was typed in).
+    """
     from sendctl.storage.cases import need_case
-    from sendctl.storage.clocks import case_clocks, case_events
+    from sendctl.storage.clocks import case_clocks, case_events, case_history
     from sendctl.storage.panel import case_decisions
 
     conn = session.connect()
     case = dict(need_case(conn, ref))
     case["out_of_county"] = bool(case["out_of_county"])
+    case["stays_sixth_form"] = bool(case.get("stays_sixth_form"))
     case["year_group"] = derived_year_group(case, as_of)
+    if case.get("plan_type") in ("statement", "ehcp"):
+        _plan_on(case, case_history(conn, ref).as_of(as_of))
+    day = as_of.isoformat()
     return CaseView(
         case=case,
         clocks=[dict(r) for r in case_clocks(conn, ref, as_of)],
-        events=[dict(r) for r in case_events(conn, ref)],
-        panel_decisions=[dict(r) for r in case_decisions(conn, ref)],
+        events=[dict(r) for r in case_events(conn, ref) if r["event_on"] <= day],
+        panel_decisions=[dict(r) for r in case_decisions(conn, ref, as_of)],
         history=_history(conn, ref),
     )
+
+
+def _plan_on(case: dict, history) -> None:
+    """Set the case's plan type and issue date to the plan in force in `history` (already cut
+    at the day), as the clocks read it: a statement until its transfer made the EHC plan. The
+    register's own values stay when no plan was in force (not made yet, or ended)."""
+    plan = history.plan_in_force()
+    if plan is None:
+        return
+    made = history.ehcp_made_on() if plan == "ehcp" else history.plan_made_on
+    case["plan_type"] = plan
+    if made is not None:
+        case["plan_issued_on"] = made.isoformat()
 
 
 def derived_year_group(case: dict, as_of: date) -> str | None:

@@ -220,10 +220,12 @@ def list_decisions(
         yield dict(r)
 
 
-def case_decisions(conn: sqlite3.Connection, case_ref: str) -> list[dict]:
+def case_decisions(
+    conn: sqlite3.Connection, case_ref: str, as_of: date | None = None
+) -> list[dict]:
     """Every decision about one child (superseded ones too, marked by superseded_by), oldest
-    meeting first: for `cases show`."""
-    return list(list_decisions(conn, case_ref=case_ref, include_superseded=True))
+    meeting first: for `cases show`. With as_of, as they stood that day (see list_decisions)."""
+    return list(list_decisions(conn, case_ref=case_ref, include_superseded=True, as_of=as_of))
 
 
 def _outcome_sums() -> str:
