@@ -218,7 +218,10 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
         "--starts",
         "2017-04-01",
     )
-    # 2017-18: 21,200 (R1) + 7,300 (R2, the whole year) = 28,500 committed by placements
+    # 2017-18: 21,200 (R1) + 7,300 (R2, the whole year) = 28,500 committed by placements; the
+    # forecast outturn adds the new placements expected, as `status` and the forecast do:
+    # £43,800 a year over the 273 days left of 365, 43,800 x (273/365)^2 / 2 = £12,251.34
+    new = 1_225_134
     rows = run.json("funds", "balances", "--fy", "2017-18", "--as-of", "2017-07-01")
     hn_rows = [r for r in rows if r["code"] == "high-needs"]
     year = next(r for r in hn_rows if r["level"] == "budget")
@@ -226,9 +229,19 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
         year["budget_pence"],
         year["placements_committed_pence"],
         year["paid_pence"],
+        year["committed_pence"],
+        year["remaining_pence"],
+        year["new_placements_pence"],
         year["forecast_outturn_pence"],
         year["variance_pence"],
-    ) == (100_000_000, 2_850_000, 0, 2_850_000, 97_150_000)
+    ) == (100_000_000, 2_850_000, 0, 2_850_000, 97_150_000, new, 2_850_000 + new, 97_150_000 - new)
+    # the fund's own row counts the placements against the year's budget too
+    fund = next(r for r in hn_rows if r["level"] == "fund")
+    assert (fund["allocation_pence"], fund["committed_pence"], fund["remaining_pence"]) == (
+        100_000_000,
+        2_850_000,
+        97_150_000,
+    )
     splits = {r["split"]: r["placements_committed_pence"] for r in hn_rows if r["level"] == "split"}
     assert splits == {
         "in county, unspecified": 730_000,
@@ -244,7 +257,7 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
     assert (year["paid_pence"], year["committed_pence"], year["forecast_outturn_pence"]) == (
         500_000,
         2_350_000,
-        2_850_000,
+        2_850_000 + new,
     )
     # paying more than committed: the outturn is what was paid
     run("spend", "post", "high-needs", "£30,000", "--date", "2017-06-30", "--description", "fees")
@@ -253,13 +266,15 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
         for r in run.json("funds", "balances", "--fy", "2017-18", "--as-of", "2017-07-01")
         if r["code"] == "high-needs" and r["level"] == "budget"
     )
-    assert (year["committed_pence"], year["forecast_outturn_pence"]) == (0, 3_500_000)
+    assert (year["committed_pence"], year["forecast_outturn_pence"]) == (0, 3_500_000 + new)
 
 
 def test_forecast_and_deficit_on_a_hand_checked_set(run, hn):
     place(run, "R1", "36500", "2017-09-01", "2018-08-31")
     run("funds", "deficit", "opening", "£100,000", "--fy", "2017-18", "--ref", "SoA 2016-17")
-    run(
+    # the year underspends by far more than the £100,000 brought in: no deficit stands on
+    # 31 March 2018 to write off; an adjustment (a recoupment) may still reduce the position
+    r = run(
         "funds",
         "deficit",
         "write-off",
@@ -270,6 +285,21 @@ def test_forecast_and_deficit_on_a_hand_checked_set(run, hn):
         "CAB/18/07",
         "--reason",
         "met from general reserves",
+        expect=1,
+    )
+    assert "£0.00 available" in r.stderr
+    run(
+        "funds",
+        "deficit",
+        "adjust",
+        "--date",
+        "2018-03-31",
+        "--ref",
+        "JNL-18/07",
+        "--reason",
+        "recoupment",
+        "--",
+        "-£40,000",
     )
     # as at 31 March 2018 nothing of 2017-18 is left; new placements at R1's £36,500 a year
     # (agreed in the last 12 months) cost half a year, £18,250, in 2018-19

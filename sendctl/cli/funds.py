@@ -266,9 +266,9 @@ def funds_balances(
     d = as_of_date(as_of)
     fy_label = _fy(fy)
     out = balances(state(), d, fy_label)
-    from sendctl.cli.placements import high_needs_balances
+    from sendctl.cli.placements import high_needs_columns
 
-    out, high_needs_columns = high_needs_balances(out, d, fy_label)
+    hn_columns = high_needs_columns(out, fy_label)
     f = resolve_format(fmt_value(fmt), output)
     cols = [
         Column("code", kind="code"),
@@ -284,7 +284,11 @@ def funds_balances(
         Column("available_pence", "available", "money", priority=2),
         Column("pct_used", "% used", "pct"),
     ]
-    cols += high_needs_columns
+    if hn_columns:
+        # the high needs block's answers (outturn, variance) stay on a narrow terminal before
+        # spent and % used, which remaining and the outturn already carry
+        cols = [c._replace(priority=2) if c.key in ("spent_pence", "pct_used") else c for c in cols]
+    cols += hn_columns
     if f == "table":
         cols.append(Column("bar", " ", kind="code", priority=4))
         for r in out:

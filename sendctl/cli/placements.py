@@ -172,16 +172,18 @@ def forecast_columns():
     from sendctl.render.formats import Column
 
     return [
+        # on a narrow terminal the inputs go first (adjustments, paid, orders, then the
+        # placements and the b/f); budget, outturn, variance and the deficit stay
         Column("financial_year", "year"),
         Column("budget_pence", "budget", kind="money"),
-        Column("committed_pence", "placements", kind="money"),
-        Column("paid_pence", "paid", kind="money"),
-        Column("other_committed_pence", "other committed", kind="money"),
-        Column("new_placements_pence", "new placements", kind="money"),
+        Column("committed_pence", "placements", kind="money", priority=2),
+        Column("paid_pence", "paid", kind="money", priority=3),
+        Column("other_committed_pence", "other committed", kind="money", priority=3),
+        Column("new_placements_pence", "new placements", kind="money", priority=2),
         Column("forecast_outturn_pence", "forecast outturn", kind="money"),
         Column("variance_pence", "variance", kind="money"),
-        Column("deficit_brought_forward_pence", "deficit b/f", kind="money"),
-        Column("adjustments_pence", "adjustments", kind="money"),
+        Column("deficit_brought_forward_pence", "deficit b/f", kind="money", priority=2),
+        Column("adjustments_pence", "adjustments", kind="money", priority=3),
         Column("deficit_carried_forward_pence", "deficit c/f", kind="money"),
         Column("assumed_rate_pence", kind="money", human=False),
         Column("budget_assumed", kind="bool", human=False),
@@ -198,7 +200,21 @@ def emit_forecast(f, fmt, output, title: str) -> None:
     emit(f.rows, forecast_columns(), fmt, output, title=title)
     if fmt not in ("table", "plain"):
         return
-    text = "Assumptions:\n" + "".join(f"  {i}. {a}\n" for i, a in enumerate(f.assumptions, 1))
+    if (
+        fmt == "table"
+    ):  # on a terminal: each assumption wrapped to its width, indented under its number
+        import textwrap
+
+        from sendctl.render.tables import terminal_width
+
+        width = terminal_width()
+        lines = [
+            textwrap.fill(a, width, initial_indent=f"  {i}. ", subsequent_indent="     ")
+            for i, a in enumerate(f.assumptions, 1)
+        ]
+        text = "Assumptions:\n" + "".join(line + "\n" for line in lines)
+    else:
+        text = "Assumptions:\n" + "".join(f"  {i}. {a}\n" for i, a in enumerate(f.assumptions, 1))
     if output is not None and str(output) != "-":
         with open(output, "a", encoding="utf-8") as out:
             out.write(text)
@@ -240,28 +256,25 @@ def add_high_needs(
     info(f"Added fund {done['code']}: {name.strip()} (high-needs), budget {years}")
 
 
-def high_needs_balances(rows: list[dict], as_of, fy: str | None):
-    """`funds balances`: the high-needs fund's budget-year rows (budget, committed by placements,
-    paid, forecast outturn, variance) in place of its plain profile-year rows, and with --fy the
-    split in/out of county and by placement type. Returns (rows, extra columns)."""
+def high_needs_columns(rows: list[dict], fy: str | None) -> list:
+    """`funds balances`: the columns of the high-needs fund's budget-year rows (budget,
+    committed by placements, new placements, forecast outturn, variance) and, with --fy, of
+    its split in/out of county and by placement type; none without the fund. On a narrow
+    terminal the split's words and counts go before any money column."""
     from sendctl.render.formats import Column
-    from sendctl.services.placements import balances
 
-    extra = balances(state(), as_of, fy)
-    if not extra:
-        return rows, []
-    code = extra[0]["code"]
-    kept = [r for r in rows if not (r["code"] == code and r.get("level") == "year")]
-    cols = [
-        Column("split", human=bool(fy)),
-        Column("placements", kind="int", human=bool(fy)),
-        Column("placements_committed_pence", "placements committed", kind="money"),
+    if not any(r.get("level") == "budget" for r in rows):
+        return []
+    return [
+        Column("split", human=bool(fy), priority=4),
+        Column("placements", kind="int", human=bool(fy), priority=4),
+        Column("placements_committed_pence", "placements committed", kind="money", priority=2),
+        Column("new_placements_pence", "new placements", kind="money", priority=3),
         Column("forecast_outturn_pence", "forecast outturn", kind="money"),
         Column("variance_pence", "variance", kind="money"),
         Column("budget_pence", kind="money", human=False),
         Column("paid_pence", kind="money", human=False),
     ]
-    return kept + extra, cols
 
 
 # --- the deficit (mounted as `funds deficit`) ---------------------------------------------------------

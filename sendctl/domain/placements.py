@@ -206,16 +206,25 @@ def outturn(committed: int, paid: int, other: int, new: int) -> int:
 
 
 def forecast(
-    years: list[YearInputs], rate_pence: int, remaining: Fraction, deficit_before: int = 0
+    years: list[YearInputs],
+    rate_pence: int,
+    remaining: Fraction,
+    deficit_before: int = 0,
+    closed: int = 0,
 ) -> list[dict[str, Any]]:
     """Year-by-year forecast and the cumulative deficit (rule: forecast = actuals + open
     commitments + projections).
 
     Args:
-        years: as_of's financial year first, then the following years in order.
+        years: consecutive financial years in order: the `closed` years before as_of's, then
+            as_of's financial year, then the following years.
         rate_pence: annual cost of new placements agreed a year (see new_placements_pence).
         remaining: remaining_share(as_of).
         deficit_before: the deficit carried into the first year when none is recorded for it.
+        closed: how many of the years are over before as_of's year begins. A closed year
+            has no new placements to come: its overspend is its outturn as the records
+            stand at as_of (payments, what its placements commit, its open orders), and its
+            deficit carried forward is the next year's brought forward.
     Returns:
         One dict a year: financial_year, budget_pence, committed_pence, paid_pence,
         new_placements_pence, forecast_outturn_pence, variance_pence (budget - outturn; negative
@@ -224,8 +233,8 @@ def forecast(
     """
     out = []
     carried = deficit_before
-    for k, y in enumerate(years):
-        new = new_placements_pence(rate_pence, remaining, k)
+    for i, y in enumerate(years):
+        new = 0 if i < closed else new_placements_pence(rate_pence, remaining, i - closed)
         total = outturn(y.committed_pence, y.paid_pence, y.other_committed_pence, new)
         variance = None if y.budget_pence is None else y.budget_pence - total
         brought = y.opening_deficit_pence if y.opening_deficit_pence is not None else carried

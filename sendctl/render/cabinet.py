@@ -369,9 +369,10 @@ def _funds(u: dict) -> str:
     rows = []
     for b in f["as_of"]:
         key = f"funds.{b['code']}"
+        name = b["name"] + (f", {b['financial_year']}" if b.get("financial_year") else "")
         rows.append(
             [
-                H.esc(b["name"]),
+                H.esc(name),
                 H.money(f"{key}.allocation_pence", b["allocation_pence"]),
                 H.money(f"{key}.approved_pence", b["approved_pence"]),
                 H.money(f"{key}.spent_pence", b["spent_pence"]),
@@ -387,12 +388,15 @@ def _funds(u: dict) -> str:
             numeric=range(1, 7),
         )
     )
+    out += [_high_needs_line(b) for b in f["as_of"] if b["kind"] == "high-needs"]
     labels = [_month_label(m[:7]) for m in f["month_ends"]]
     for s in f["funds"]:
         if not any(m["spent_pence"] or m["committed_pence"] for m in s["months"]):
             continue
         limit = [_month_limit(s, m) for m in s["months"]]
-        if any(m["approved_pence"] is not None for m in s["months"]):
+        if s["kind"] == "high-needs":
+            what = "budget for the year"
+        elif any(m["approved_pence"] is not None for m in s["months"]):
             what = "approved"
         elif any(m.get("profile_to_date_pence") is not None for m in s["months"]):
             what = "profile to date"
@@ -437,6 +441,22 @@ def _funds(u: dict) -> str:
         )
     out.append(_as_at(u["as_of"], u["how_counted"]["funds"]))
     return "".join(out)
+
+
+def _high_needs_line(b: dict) -> str:
+    """The high needs block's year: forecast outturn, variance and the deficit it carries
+    forward (the figures of `status` and `placements forecast` for the same day)."""
+    key = "funds.high_needs"
+    v = b["variance_pence"]
+    word = "" if v is None else (" (overspend)" if v < 0 else " (underspend)")
+    return (
+        f"<p>High needs block {H.esc(b['financial_year'])}: budget"
+        f" {H.money(f'{key}.budget_pence', b['budget_pence'])}, forecast outturn"
+        f" {H.money(f'{key}.forecast_outturn_pence', b['forecast_outturn_pence'])}, variance"
+        f" {H.money(f'{key}.variance_pence', v)}{word}; deficit carried forward"
+        f" {H.money(f'{key}.deficit_carried_forward_pence', b['deficit_carried_forward_pence'])}"
+        ".</p>"
+    )
 
 
 def _month_limit(fund: dict, month: dict) -> int:

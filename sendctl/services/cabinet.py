@@ -68,11 +68,16 @@ def fund_months(session: Session, as_of: date) -> dict:
     from sendctl.domain.dates import financial_year
     from sendctl.domain.ledger import cumulative_profile
     from sendctl.services.ledger import balances
+    from sendctl.services.placements import year_fund_row
     from sendctl.storage.ledger import fund_profile
 
     def fund_balances(_conn, day: date) -> list[dict]:
-        # the rows `funds balances --as-of DAY` shows, one per fund (not the total or years)
-        return [r for r in balances(session, day) if r["level"] == "fund"]
+        # the rows `funds balances --as-of DAY` shows, one per fund (not the total or years);
+        # the high needs block is a budget a year: its row for DAY's financial year, as
+        # `funds balances --fy FY --as-of DAY` shows it (its placements count against it)
+        rows = [r for r in balances(session, day) if r["level"] == "fund"]
+        hn = year_fund_row(session, day)
+        return [hn if hn is not None and r["code"] == hn["code"] else r for r in rows]
 
     conn = session.connect()
     first = conn.execute(
@@ -104,10 +109,16 @@ def fund_months(session: Session, as_of: date) -> dict:
                     "spent_pence": f["spent_pence"],
                     "committed_pence": f["committed_pence"],
                     "remaining_pence": f["remaining_pence"],
-                    # a profiled fund may spend only its profile up to the month's year
+                    # a profiled fund may spend only its profile up to the month's year;
+                    # the high needs block its budget for the month's year
                     "profile_to_date_pence": (
-                        cumulative_profile(profile, financial_year(m)) if profile else None
+                        f["allocation_pence"]
+                        if f["kind"] == "high-needs"
+                        else cumulative_profile(profile, financial_year(m))
+                        if profile
+                        else None
                     ),
+                    "financial_year": f.get("financial_year"),
                 }
             )
     now = {f["code"]: f for f in fund_balances(conn, as_of)}
@@ -168,7 +179,10 @@ def update(session: Session, as_of: date) -> dict:
             "out; costs are the annual costs agreed",
             "funds": "each fund at the end of each month up to "
             f"{d} ('funds balances --as-of'): spent = payments; committed = orders not yet invoiced; remaining = "
-            "allocation - spent - committed",
+            "allocation - spent - committed; the high needs block for the financial year of the day ('funds "
+            "balances --fy'): its budget for that year, committed = what its placements still commit to the "
+            "year beyond the payments plus its open orders; forecast outturn adds the new placements expected "
+            "at the last 12 months' rate (as 'status' and 'placements forecast')",
             "capital": f"the capital plan as at {d} ('capital plan')",
             "needs": f"the needs dataset as at {d} ('report needs')",
         },

@@ -21,9 +21,13 @@ def balances(session, as_of: date, fy: str | None = None) -> list[dict]:
     available_pence = approved - spent - committed for a fund with approvals (else None): the
     headroom a posting is checked against, the same figure a refused posting quotes.
     """
+    from sendctl.services.placements import with_high_needs
+
     conn = session.connect()
     rows = S.fund_balances(conn, as_of, fy)
-    return rows + ([S.totals_row(rows)] if rows else []) + S.fund_year_balances(conn, as_of, fy)
+    rows = rows + ([S.totals_row(rows)] if rows else []) + S.fund_year_balances(conn, as_of, fy)
+    # the high needs block: its placements count against its budget years
+    return with_high_needs(session, rows, as_of, fy)
 
 
 def entries(

@@ -141,51 +141,96 @@ class Forecast:
     assumptions: list[str] = field(default_factory=list)
 
 
-def forecast(session: Session, as_of: date, years: int = 3, growth: str | None = None) -> Forecast:
-    """The high needs position for as_of's financial year and `years` after it."""
+@dataclass
+class _Position:
+    """The high needs block year by year as at a day: every closed year since the records
+    begin (for the deficit they carry forward), the current year and those after it."""
+
+    fund: dict
+    current: str
+    rows: dict[str, dict]
+    rate_pence: int
+    basis: str
+    orders_pence: int  # the open orders assumed for a year that has none raised yet
+    orders_basis: str
+    flat: list[str]
+    known: list[str]
+    has_opening: bool
+
+
+def _position(
+    session: Session,
+    as_of: date,
+    last: str,
+    growth: str | None = None,
+    entries: list[dict] | None = None,
+    earliest: str | None = None,
+) -> _Position:
+    """The one computation behind every high needs figure (forecast, `funds balances`, `status`,
+    the Cabinet update): each year's budget, placements, paid, orders, new placements, forecast
+    outturn, variance, remaining and deficit, as the records stand at as_of.
+
+    A year before as_of's is closed: nothing new arrives in it, and its overspend (its outturn
+    as the records stand at as_of less its budget) adds to the deficit carried into the next
+    year, from the first year the records know (a budget or a deficit entry) onwards. An
+    opening deficit recorded for a year replaces the running position brought into it.
+    `entries`: the deficit ledger to use (default: as recorded to as_of); `earliest`: a year
+    to include even when it is before any the records know.
+    """
     from sendctl.domain import placements as P
     from sendctl.domain.dates import financial_year
     from sendctl.domain.money import format_pence
     from sendctl.storage import placements as S
 
-    if not 1 <= years <= 10:
-        raise invalid("years", "out_of_range", "expected 1 to 10 years after this one", str(years))
     rate_growth = P.parse_growth(growth)
     conn = session.connect()
     fund = _fund(conn)
-    first = financial_year(as_of)
-    fys = P.year_range(first, years + 1)
-    committed = S.committed_by_year(conn, as_of, fys)
+    current = financial_year(as_of)
     budget = S.budgets(conn, fund["code"])
+    if entries is None:
+        entries = S.deficit_entries(conn, fund["code"], as_of)
+    start = min([current, *budget, *(e["financial_year"] for e in entries), earliest or current])
+    last = max(last, current)
+    fys = P.year_range(start, P.fy_start_year(last) - P.fy_start_year(start) + 1)
+    closed = fys.index(current)
+    committed = S.committed_by_year(conn, as_of, fys)
     ledger = S.ledger_by_year(conn, fund["code"], as_of)
-    entries = S.deficit_entries(conn, fund["code"], as_of)
-    before = sum(
-        e["amount_pence"] for e in entries if e["financial_year"] < first and e["kind"] != "opening"
-    )
     openings = {e["financial_year"]: e["amount_pence"] for e in entries if e["kind"] == "opening"}
-    last_opening = max((fy for fy in openings if fy < first), default=None)
-    if last_opening is not None:
-        before = openings[last_opening] + sum(
-            e["amount_pence"]
-            for e in entries
-            if last_opening <= e["financial_year"] < first and e["kind"] != "opening"
-        )
+    adjustments: dict[str, int] = {}
+    for e in entries:
+        if e["kind"] != "opening":
+            adjustments[e["financial_year"]] = (
+                adjustments.get(e["financial_year"], 0) + e["amount_pence"]
+            )
+    # Orders (ledger commitments that are not placements) recur each year: a year with none
+    # raised yet is assumed to need those of the latest year that had them, at the level they
+    # were raised (payments release an order, they do not make it recur less).
+    raised_years = [fy for fy in sorted(ledger) if fy <= current and ledger[fy][2]]
+    if raised_years:
+        src = raised_years[-1]
+        orders = ledger[src][2]
+        orders_basis = f"the {format_pence(orders)} of orders raised in {src}"
+    else:
+        orders, orders_basis = 0, "no orders raised yet"
+    current_has_orders = bool(ledger.get(current, (0, 0, 0))[2])
     known = sorted(budget)
     inputs, flat = [], []
-    for i, fy in enumerate(fys):
+    for fy in fys:
         b = budget.get(fy)
         if b is None and known and fy > known[-1]:
             b = budget[known[-1]]
-            flat.append(fy)
-        # Later years: no payments yet; the current year's open orders recur at the same level.
-        paid, other = ledger.get(fy, (0, 0)) if i == 0 else (0, inputs[0].other_committed_pence)
-        adj = sum(
-            e["amount_pence"]
-            for e in entries
-            if e["financial_year"] == fy and e["kind"] != "opening"
+            if fy >= current:
+                flat.append(fy)
+        paid, open_orders, _ = ledger.get(fy, (0, 0, 0))
+        if fy > current or (fy == current and not current_has_orders):
+            paid, other = (paid, orders) if fy == current else (0, orders)
+        else:
+            other = open_orders
+        inputs.append(
+            P.YearInputs(
+                fy, b, committed[fy], paid, other, adjustments.get(fy, 0), openings.get(fy)
+            )
         )
-        inputs.append(P.YearInputs(fy, b, committed[fy], paid, other, adj, openings.get(fy)))
-    remaining = P.remaining_share(as_of)
     if rate_growth is None:
         n, rate = S.agreed_rate(conn, as_of, as_of - timedelta(days=RATE_WINDOW_DAYS - 1))
         basis = (
@@ -200,40 +245,122 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
             f" {float(rate_growth * 100):g}% on the {format_pence(run)} a year of the {n}"
             f" placement(s) running on {as_of.isoformat()}"
         )
-    rows = P.forecast(inputs, rate, remaining, before)
+    rows = P.forecast(inputs, rate, P.remaining_share(as_of), 0, closed=closed)
+    for r in rows:
+        fy = r["financial_year"]
+        paid, open_orders, _ = ledger.get(fy, (0, 0, 0))
+        # what is committed today (placements beyond the payments, and orders actually open):
+        # it counts against the year's budget in `remaining`
+        outstanding = max(r["committed_pence"] - paid, 0) + open_orders
+        b = r["budget_pence"]
+        r["open_orders_pence"] = open_orders
+        r["outstanding_pence"] = outstanding
+        r["remaining_pence"] = None if b is None else b - paid - outstanding
+        r["closed"] = fy < current
+        r["assumed_rate_pence"] = rate
+        r["budget_assumed"] = fy in flat
+        r["orders_assumed"] = fy > current or (fy == current and not current_has_orders)
+    return _Position(
+        fund,
+        current,
+        {r["financial_year"]: r for r in rows},
+        rate,
+        basis,
+        orders,
+        orders_basis,
+        flat,
+        known,
+        bool(openings),
+    )
+
+
+def forecast(session: Session, as_of: date, years: int = 3, growth: str | None = None) -> Forecast:
+    """The high needs position for as_of's financial year and `years` after it."""
+    from sendctl.domain import placements as P
+    from sendctl.domain.dates import financial_year
+    from sendctl.domain.money import format_pence
+
+    if not 1 <= years <= 10:
+        raise invalid("years", "out_of_range", "expected 1 to 10 years after this one", str(years))
+    first = financial_year(as_of)
+    fys = P.year_range(first, years + 1)
+    pos = _position(session, as_of, fys[-1], growth)
+    rows = [pos.rows[fy] for fy in fys]
+    cur = rows[0]
+    if cur["orders_assumed"]:
+        orders = (
+            f"open ledger commitments ({format_pence(cur['other_committed_pence'])}: orders and"
+            f" agreements that are not placements; none raised in {first} yet, so"
+            f" {pos.orders_basis} assumed again)"
+        )
+    else:
+        orders = (
+            f"open ledger commitments ({format_pence(cur['other_committed_pence'])}: orders and"
+            " agreements that are not placements)"
+        )
     assumptions = [
-        f"as at {as_of.isoformat()}; fund {fund['code']}; {first} is the current year",
+        f"as at {as_of.isoformat()}; fund {pos.fund['code']}; {first} is the current year",
         "today's placements: current placements funded by the high needs block (or with no funder"
         " named), cost pro rata by days in each year, ends honoured, open-ended ones running on",
-        basis + "; they arrive evenly from the day after the as-of date, run on, and cost half a"
-        " year in the year they start",
+        pos.basis + "; they arrive evenly from the day after the as-of date, run on, and cost half"
+        " a year in the year they start",
         f"{first}: forecast outturn = paid so far + what placements still commit beyond it"
-        f" + open ledger commitments ({format_pence(inputs[0].other_committed_pence)}: orders and"
-        " agreements that are not placements) + new placements; later years: placements + those"
-        " orders again at the same level + new placements",
+        f" + {orders} + new placements; later years: placements + orders again at"
+        f" {format_pence(pos.orders_pence)} ({pos.orders_basis}) + new placements",
         "variance = budget - forecast outturn (negative: overspend, which adds to the deficit)",
+        f"deficit b/f into {first}: the deficit carried forward from {P.next_fy(first, -1)},"
+        " each earlier year's overspend (its outturn as the records stand at the as-of date"
+        " less its budget) added to the year before's, with its adjustments and write-offs",
     ]
-    if flat:
+    if pos.flat:
         assumptions.append(
-            f"no budget set for {', '.join(flat)}: the last budget set"
-            f" ({known[-1]}, {format_pence(budget[known[-1]])}) held flat"
+            f"no budget set for {', '.join(fy for fy in pos.flat if fy in fys)}: the last budget"
+            f" set ({pos.known[-1]}, {format_pence(pos.rows[pos.known[-1]]['budget_pence'])})"
+            " held flat"
         )
-    if last_opening is not None or openings:
+    if pos.has_opening:
         assumptions.append(
             "deficit: the recorded opening figure replaces the running position in"
             " its year; adjustments and write-offs counted in their year"
         )
-    for r in rows:
-        r["assumed_rate_pence"] = rate
-        r["budget_assumed"] = r["financial_year"] in flat
-    return Forecast(fund["code"], rows, assumptions)
+    return Forecast(pos.fund["code"], rows, assumptions)
+
+
+def year_position(session: Session, as_of: date, fy: str | None = None) -> dict | None:
+    """The high needs block's figures for one financial year (default as_of's) as at as_of:
+    the same row the forecast, `funds balances`, `status` and the Cabinet update show. None
+    without a high-needs fund."""
+    from sendctl.domain.dates import financial_year, normalise_financial_year
+    from sendctl.storage.placements import high_needs_fund
+
+    if high_needs_fund(session.connect()) is None:
+        return None
+    year = normalise_financial_year(fy) if fy else financial_year(as_of)
+    pos = _position(session, as_of, year, earliest=year)
+    return {**pos.rows[year], "fund": pos.fund["code"], "name": pos.fund["name"]}
+
+
+def year_fund_row(session: Session, as_of: date) -> dict | None:
+    """The high-needs fund as `funds balances --fy FY --as-of D` shows its fund row, FY being
+    D's financial year (budget, paid, committed, remaining, % used), with the same year's
+    forecast outturn, variance and deficit carried forward. None without the fund."""
+    r = year_position(session, as_of)
+    if r is None:
+        return None
+    fund = {"code": r["fund"], "name": r["name"]}
+    row = _balance_row(fund, r["financial_year"], r)
+    row.update(
+        level="fund",
+        available_pence=None,
+        deficit_carried_forward_pence=r["deficit_carried_forward_pence"],
+    )
+    return row
 
 
 def balances(session: Session, as_of: date, fy: str | None = None) -> list[dict]:
     """`funds balances` rows for the high-needs fund: per budget year (or the one asked for),
     budget, committed by placements, paid, forecast outturn, variance; then that year's split
     in/out of county and by placement type. Empty when there is no high-needs fund."""
-    from sendctl.domain import placements as P
     from sendctl.domain.dates import normalise_financial_year
     from sendctl.storage import placements as S
 
@@ -245,36 +372,10 @@ def balances(session: Session, as_of: date, fy: str | None = None) -> list[dict]
     fys = [normalise_financial_year(fy)] if fy else sorted(budget)
     if not fys:
         return []
-    committed = S.committed_by_year(conn, as_of, fys)
-    ledger = S.ledger_by_year(conn, fund["code"], as_of)
+    pos = _position(session, as_of, max(fys), earliest=min(fys))
     out = []
     for year in fys:
-        paid, other = ledger.get(year, (0, 0))
-        placed = committed[year]
-        total = P.outturn(placed, paid, other, 0)
-        b = budget.get(year)
-        outstanding = max(placed - paid, 0) + other
-        out.append(
-            {
-                "code": fund["code"],
-                "name": fund["name"],
-                "kind": "high-needs",
-                "level": "budget",
-                "financial_year": year,
-                "split": None,
-                "allocation_pence": b,
-                "budget_pence": b,
-                "approved_pence": None,
-                "placements_committed_pence": placed,
-                "committed_pence": outstanding,
-                "spent_pence": paid,
-                "paid_pence": paid,
-                "forecast_outturn_pence": total,
-                "remaining_pence": None if b is None else b - paid - outstanding,
-                "variance_pence": None if b is None else b - total,
-                "pct_used": None if not b else round(100.0 * total / b, 1),
-            }
-        )
+        out.append(_balance_row(fund, year, pos.rows[year]))
         if fy:
             for s in S.committed_split(conn, as_of, year):
                 where = "out of county" if s["out_of_county"] else "in county"
@@ -293,15 +394,74 @@ def balances(session: Session, as_of: date, fy: str | None = None) -> list[dict]
     return out
 
 
+def _pct(used: int, of: int | None) -> float | None:
+    return None if not of else round(100.0 * used / of, 1)
+
+
+def _balance_row(fund: dict, year: str, r: dict) -> dict:
+    b = r["budget_pence"]
+    paid = r["paid_pence"]
+    outstanding = r["outstanding_pence"]
+    return {
+        "code": fund["code"],
+        "name": fund["name"],
+        "kind": "high-needs",
+        "level": "budget",
+        "financial_year": year,
+        "split": None,
+        "allocation_pence": b,
+        "budget_pence": b,
+        "approved_pence": None,
+        "placements_committed_pence": r["committed_pence"],
+        "committed_pence": outstanding,
+        "spent_pence": paid,
+        "paid_pence": paid,
+        "new_placements_pence": r["new_placements_pence"],
+        "forecast_outturn_pence": r["forecast_outturn_pence"],
+        "remaining_pence": r["remaining_pence"],
+        "variance_pence": r["variance_pence"],
+        "pct_used": _pct(paid + outstanding, b),
+    }
+
+
+def with_high_needs(session: Session, rows: list[dict], as_of: date, fy: str | None) -> list[dict]:
+    """`funds balances` rows with the high-needs fund counted as its budget years are: its fund
+    row's committed is what placements and orders commit to its budget years (to the year asked
+    for with fy), its remaining what is left of those budgets; the total row follows. Its budget
+    year rows (with fy, also the split) replace the plain profile-year rows."""
+    from sendctl.storage.ledger import totals_row
+
+    extra = balances(session, as_of, fy)
+    if not extra:
+        return rows
+    code = extra[0]["code"]
+    years = [r for r in extra if r["level"] == "budget" and r["budget_pence"] is not None]
+    out = []
+    for r in rows:
+        if r["code"] == code and r.get("level") == "year":
+            continue
+        if r["code"] == code and r.get("level") == "fund":
+            spent = sum(y["paid_pence"] for y in years)
+            committed = sum(y["committed_pence"] for y in years)
+            r = {
+                **r,
+                "spent_pence": spent,
+                "committed_pence": committed,
+                "remaining_pence": r["allocation_pence"] - spent - committed,
+                "pct_used": _pct(spent + committed, r["allocation_pence"]),
+            }
+        out.append(r)
+    funds = [r for r in out if r.get("level") == "fund"]
+    out = [totals_row(funds) if r.get("level") == "total" else r for r in out]
+    return out + extra
+
+
 def status_line(session: Session, as_of: date) -> dict | None:
     """The dashboard's high needs line for as_of's financial year: budget, forecast outturn
     (including new placements at the last 12 months' rate), variance. None without the fund."""
-    from sendctl.storage.placements import high_needs_fund
-
-    if high_needs_fund(session.connect()) is None:
+    r = year_position(session, as_of)
+    if r is None:
         return None
-    f = forecast(session, as_of, years=1)
-    r = f.rows[0]
     return {
         k: r[k]
         for k in (
@@ -309,9 +469,11 @@ def status_line(session: Session, as_of: date) -> dict | None:
             "budget_pence",
             "forecast_outturn_pence",
             "variance_pence",
+            "remaining_pence",
             "deficit_carried_forward_pence",
+            "fund",
         )
-    } | {"fund": f.fund}
+    }
 
 
 # --- the deficit -----------------------------------------------------------------------------------
@@ -365,9 +527,16 @@ def record_deficit(
             raise invalid("amount", "zero", "an adjustment of £0.00 changes nothing")
     with session.transaction() as conn:
         fund = _fund(conn)
+        if kind == "write-off":
+            _refuse_write_off_past_deficit(session, fund, label, on, -amount_pence)
         new_id = add_deficit_entry(
             conn, session.actor(), fund["code"], kind, label, on, amount_pence, ref, reason
         )
+        if kind == "opening":
+            # an opening replaces the running position: the year's write-offs already
+            # recorded must still be covered by it (refused here, inside the transaction,
+            # so nothing is written)
+            _refuse_uncovered_write_offs(session, fund, label)
     return {
         "id": new_id,
         "fund": fund["code"],
@@ -375,6 +544,68 @@ def record_deficit(
         "financial_year": label,
         "amount_pence": amount_pence,
     }
+
+
+_EVER = date(9999, 12, 31)
+
+
+def _deficit_standing(session: Session, fund: dict, fy: str, on: date) -> int:
+    """The deficit of financial year fy standing on the day `on`: what `funds deficit show
+    --as-of ON` carries forward from fy, the year's write-offs dated later already counted."""
+    from sendctl.storage.placements import deficit_entries as rows
+
+    entries = [
+        e
+        for e in rows(session.connect(), fund["code"], _EVER)
+        if e["financial_year"] < fy
+        or (
+            e["financial_year"] == fy
+            and (e["posted_on"] <= on.isoformat() or e["kind"] == "write-off")
+        )
+    ]
+    return _position(session, on, fy, entries=entries).rows[fy]["deficit_carried_forward_pence"]
+
+
+def _refuse_write_off_past_deficit(
+    session: Session, fund: dict, fy: str, on: date, amount_pence: int
+) -> None:
+    """A write-off funds (part of) a deficit: it may not exceed the one standing on its date."""
+    from sendctl.domain.money import format_pence
+
+    standing = _deficit_standing(session, fund, fy, on)
+    if amount_pence > standing:
+        raise invalid(
+            "amount",
+            "exceeds_deficit",
+            f"a write-off may not exceed the deficit standing on {on.isoformat()}:"
+            f" {format_pence(max(standing, 0))} available ({fy}, as 'funds deficit show"
+            f" --as-of {on.isoformat()}' carries it forward)",
+            format_pence(amount_pence),
+        )
+
+
+def _refuse_uncovered_write_offs(session: Session, fund: dict, fy: str) -> None:
+    from sendctl.domain.money import format_pence
+    from sendctl.storage.placements import deficit_entries as rows
+
+    offs = [
+        e
+        for e in rows(session.connect(), fund["code"], _EVER)
+        if e["financial_year"] == fy and e["kind"] == "write-off"
+    ]
+    if not offs:
+        return
+    last = max(date.fromisoformat(e["posted_on"]) for e in offs)
+    standing = _deficit_standing(session, fund, fy, last)
+    if standing < 0:
+        written = -sum(e["amount_pence"] for e in offs)
+        raise invalid(
+            "amount",
+            "write_offs_uncovered",
+            f"with this opening the {format_pence(written)} written off in {fy} would exceed"
+            f" the deficit by {format_pence(-standing)} (a write-off reduces a deficit, it"
+            " never makes a surplus)",
+        )
 
 
 def deficit_entries(session: Session, as_of: date) -> list[dict]:

@@ -380,18 +380,22 @@ def budgets(conn: sqlite3.Connection, fund: str) -> dict[str, int]:
     }
 
 
-def ledger_by_year(conn: sqlite3.Connection, fund: str, as_of: date) -> dict[str, tuple[int, int]]:
-    """{financial year: (paid, open ledger commitments)} of the fund's entries to as_of."""
+def ledger_by_year(
+    conn: sqlite3.Connection, fund: str, as_of: date
+) -> dict[str, tuple[int, int, int]]:
+    """{financial year: (paid, open ledger commitments, commitments raised)} of the fund's
+    entries to as_of; "raised" counts an order whole, before payments released it."""
     out = {}
     for r in conn.execute(
         "SELECT financial_year,"
         " COALESCE(SUM(CASE WHEN effect = 'spent' THEN amount_pence END), 0),"
         " COALESCE(SUM(CASE WHEN effect = 'committed' THEN amount_pence END), 0)"
-        "  - COALESCE(SUM(released_pence), 0)"
+        "  - COALESCE(SUM(released_pence), 0),"
+        " COALESCE(SUM(CASE WHEN effect = 'committed' THEN amount_pence END), 0)"
         " FROM ledger_entries WHERE fund = ? AND posted_on <= ? GROUP BY financial_year",
         (fund, as_of.isoformat()),
     ):
-        out[r[0]] = (r[1], r[2])
+        out[r[0]] = (r[1], r[2], r[3])
     return out
 
 
