@@ -75,7 +75,7 @@ def fund_months(session: Session, as_of: date) -> dict:
         # the rows `funds balances --as-of DAY` shows, one per fund (not the total or years);
         # the high needs block is a budget a year: its row for DAY's financial year, as
         # `funds balances --fy FY --as-of DAY` shows it (its placements count against it)
-        rows = [r for r in balances(session, day) if r["level"] == "fund"]
+        rows = [r for r in balances(session, day, high_needs=False) if r["level"] == "fund"]
         hn = year_fund_row(session, day)
         return [hn if hn is not None and r["code"] == hn["code"] else r for r in rows]
 

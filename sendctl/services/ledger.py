@@ -15,7 +15,7 @@ from sendctl.domain.dates import refuse_future
 from sendctl.storage import ledger as S
 
 
-def balances(session, as_of: date, fy: str | None = None) -> list[dict]:
+def balances(session, as_of: date, fy: str | None = None, high_needs: bool = True) -> list[dict]:
     """Per fund, then the total, then each profiled fund's financial years (rows carry `level`).
 
     available_pence = approved - spent - committed for a fund with approvals (else None): the
@@ -26,8 +26,9 @@ def balances(session, as_of: date, fy: str | None = None) -> list[dict]:
     conn = session.connect()
     rows = S.fund_balances(conn, as_of, fy)
     rows = rows + ([S.totals_row(rows)] if rows else []) + S.fund_year_balances(conn, as_of, fy)
-    # the high needs block: its placements count against its budget years
-    return with_high_needs(session, rows, as_of, fy)
+    # the high needs block: its placements count against its budget years (high_needs=False:
+    # for a caller that puts the block's own year row in place of its fund row)
+    return with_high_needs(session, rows, as_of, fy) if high_needs else rows
 
 
 def entries(
