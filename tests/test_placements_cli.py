@@ -235,7 +235,19 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
         year["forecast_outturn_pence"],
         year["variance_pence"],
     ) == (100_000_000, 2_850_000, 0, 2_850_000, 97_150_000, new, 2_850_000 + new, 97_150_000 - new)
-    # the fund's own row counts the placements against the year's budget too
+    # without --fy the fund's row is the sum of its budget years: 2018-19 has R1's 15,300
+    rows = run.json("funds", "balances", "--as-of", "2017-07-01")
+    whole = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "fund")
+    years = [r for r in rows if r["code"] == "high-needs" and r["level"] == "budget"]
+    assert [y["committed_pence"] for y in years] == [2_850_000, 1_530_000 + 730_000]
+    assert (whole["allocation_pence"], whole["committed_pence"], whole["remaining_pence"]) == (
+        200_000_000,
+        2_850_000 + 2_260_000,
+        200_000_000 - 5_110_000,
+    )
+    total = next(r for r in rows if r["level"] == "total")
+    assert total["committed_pence"] == whole["committed_pence"]  # the other funds have none
+    # with --fy the fund's own row counts the placements against the year's budget too
     fund = next(r for r in hn_rows if r["level"] == "fund")
     assert (fund["allocation_pence"], fund["committed_pence"], fund["remaining_pence"]) == (
         100_000_000,

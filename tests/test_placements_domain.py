@@ -132,6 +132,26 @@ def test_forecast_and_the_cumulative_deficit_by_hand():
     assert y1["deficit_carried_forward_pence"] == 200_000 + 200_000 - 100_000
 
 
+def test_a_closed_year_carries_its_overspend_into_the_next():
+    years = [
+        P.YearInputs("2016-17", None, committed_pence=500_000, adjustments_pence=30_000),
+        P.YearInputs("2017-18", 1_000_000, committed_pence=1_100_000, paid_pence=200_000),
+        P.YearInputs("2018-19", 1_000_000, committed_pence=800_000),
+    ]
+    rows = P.forecast(years, rate_pence=400_000, remaining=Fraction(1, 2), closed=2)
+    y16, y17, y18 = rows
+    # closed years: nothing new arrives in them; a year without a budget carries only its
+    # adjustments; 2017-18's outturn 11,000 against 10,000 adds 1,000 to the 300 brought in
+    assert y16["new_placements_pence"] == y17["new_placements_pence"] == 0
+    assert y16["deficit_carried_forward_pence"] == 30_000
+    assert y17["forecast_outturn_pence"] == 1_100_000 and y17["variance_pence"] == -100_000
+    assert y17["deficit_carried_forward_pence"] == 130_000
+    # as_of's year is the third: its new placements are year 0's (4,000 x 1/8 = 500)
+    assert y18["new_placements_pence"] == 50_000
+    assert y18["deficit_brought_forward_pence"] == 130_000
+    assert y18["deficit_carried_forward_pence"] == 130_000 - (1_000_000 - 850_000)
+
+
 def test_payments_reduce_the_commitment_never_below_nothing():
     assert P.outturn(committed=900, paid=300, other=0, new=0) == 900
     assert P.outturn(committed=900, paid=1_000, other=0, new=0) == 1_000

@@ -493,7 +493,7 @@ def record_deficit(
 ) -> dict:
     """One entry in the deficit ledger: an opening deficit brought forward into fy, an adjustment
     (+ adds to the deficit, - reduces it) or a write-off (reduces it; its reference required)."""
-    from sendctl.domain.dates import financial_year, parse_financial_year
+    from sendctl.domain.dates import financial_year, parse_financial_year, refuse_future
     from sendctl.storage.placements import add_deficit_entry
 
     ref = (ref or "").strip()
@@ -507,6 +507,9 @@ def record_deficit(
             )
         start, _ = parse_financial_year(fy, "--fy")
         on, label = start, financial_year(start)
+        # a deficit is brought forward into a year that has begun (the accounts of the one
+        # before are closed); a mistyped year would run the deficit chain centuries ahead
+        refuse_future(start, session.today, "fy")
         if amount_pence < 0:
             raise invalid(
                 "amount",
@@ -516,6 +519,7 @@ def record_deficit(
     else:
         if on is None:
             raise invalid("on", "required", "the date of the adjustment")
+        refuse_future(on, session.today, "on")
         if reason is None:
             raise invalid("reason", "required", "must not be empty (it is audited)")
         label = financial_year(on)
