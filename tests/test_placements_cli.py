@@ -247,6 +247,14 @@ def test_balances_by_year_and_payments_settle_against_commitments(run, hn):
     )
     total = next(r for r in rows if r["level"] == "total")
     assert total["committed_pence"] == whole["committed_pence"]  # the other funds have none
+    # a year with no budget set: the fund row and the budget row show the same figures, the
+    # last budget held flat as the forecast holds it (and says so)
+    rows = run.json("funds", "balances", "--fy", "2019-20", "--as-of", "2017-07-01")
+    hn19 = [r for r in rows if r["code"] == "high-needs" and r["level"] in ("fund", "budget")]
+    assert [
+        (r["allocation_pence"], r["committed_pence"], r["remaining_pence"], r["budget_assumed"])
+        for r in hn19
+    ] == [(100_000_000, 730_000, 99_270_000, True)] * 2
     # with --fy the fund's own row counts the placements against the year's budget too
     fund = next(r for r in hn_rows if r["level"] == "fund")
     assert (fund["allocation_pence"], fund["committed_pence"], fund["remaining_pence"]) == (

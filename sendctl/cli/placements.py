@@ -274,6 +274,7 @@ def high_needs_columns(rows: list[dict], fy: str | None) -> list:
         Column("variance_pence", "variance", kind="money"),
         Column("budget_pence", kind="money", human=False),
         Column("paid_pence", kind="money", human=False),
+        Column("budget_assumed", kind="bool", human=False),
     ]
 
 

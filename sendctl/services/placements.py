@@ -421,6 +421,7 @@ def _balance_row(fund: dict, year: str, r: dict) -> dict:
         "remaining_pence": r["remaining_pence"],
         "variance_pence": r["variance_pence"],
         "pct_used": _pct(paid + outstanding, b),
+        "budget_assumed": r["budget_assumed"],
     }
 
 
@@ -435,20 +436,27 @@ def with_high_needs(session: Session, rows: list[dict], as_of: date, fy: str | N
     if not extra:
         return rows
     code = extra[0]["code"]
-    years = [r for r in extra if r["level"] == "budget" and r["budget_pence"] is not None]
+    years = [r for r in extra if r["level"] == "budget"]
+    if fy is None:  # the whole fund: the years a budget was set for
+        years = [r for r in years if not r["budget_assumed"]]
     out = []
     for r in rows:
         if r["code"] == code and r.get("level") == "year":
             continue
         if r["code"] == code and r.get("level") == "fund":
+            # with fy: that year's figures, its budget held flat when none was set (as the
+            # forecast holds it, said in `budget_assumed`), nothing before the first
+            allocation = (years[0]["budget_pence"] or 0) if fy else r["allocation_pence"]
             spent = sum(y["paid_pence"] for y in years)
             committed = sum(y["committed_pence"] for y in years)
             r = {
                 **r,
+                "allocation_pence": allocation,
                 "spent_pence": spent,
                 "committed_pence": committed,
-                "remaining_pence": r["allocation_pence"] - spent - committed,
-                "pct_used": _pct(spent + committed, r["allocation_pence"]),
+                "remaining_pence": allocation - spent - committed,
+                "pct_used": _pct(spent + committed, allocation),
+                "budget_assumed": bool(fy) and years[0]["budget_assumed"],
             }
         out.append(r)
     funds = [r for r in out if r.get("level") == "fund"]
