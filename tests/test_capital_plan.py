@@ -274,3 +274,38 @@ def test_officers_text_cannot_put_markup_into_the_published_plan(run, tmp_path):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert_self_contained(html)
     assert "Room &lt;b&gt;A&lt;/b&gt; \\| B" in md
+
+
+def test_a_correction_may_not_take_a_tally_below_zero(programme, db_path):
+    import hashlib
+
+    def rec(count, day, expect=0):
+        return programme(
+            "capital",
+            "consult",
+            "record",
+            "--respondent-type",
+            "parent",
+            "--view",
+            "support",
+            "--project",
+            "Sensory room",
+            "--theme",
+            "sensory needs",
+            "--count",
+            count,
+            "--date",
+            day,
+            expect=expect,
+        )
+
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    r = rec(-100, "2017-06-21", expect=1)  # 7 recorded on 20 June
+    assert "would take the tally of parent support responses on 'Sensory room'" in r.stderr
+    assert "stands at 7" in r.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    rec(-7, "2017-06-19", expect=1)  # before the 7 were recorded the tally was 0
+    rec(-2, "2017-06-21")  # a real correction: 7 -> 5
+    rec(-6, "2017-06-22", expect=1)
+    summary = programme.json("capital", "consult", "summary", "--as-of", "2017-07-01")
+    assert all(row.get("total", 0) >= 0 for row in summary if isinstance(row, dict))

@@ -26,6 +26,7 @@ from sendctl.domain.money import format_pence, parse_pence, pence_to_decimal_tex
         (" £50,000 ", 5000000),
         ("£126,000.00", 12600000),
         ("1,000,000.00", 100000000),
+        ("£ 1,234.56", 123456),  # a space after the pound sign, as some exports write it
     ],
 )
 def test_parse_pence_accepts(text, pence):
@@ -33,7 +34,27 @@ def test_parse_pence_accepts(text, pence):
 
 
 @pytest.mark.parametrize(
-    "text", ["£5k", "1.234", "12,34", "abc", "", "£", "1,2345", "1e3", "12.3.4", "--5", "0.001"]
+    "text",
+    [
+        "£5k",
+        "1.234",
+        "12,34",
+        "abc",
+        "",
+        "£",
+        "1,2345",
+        "1e3",
+        "12.3.4",
+        "--5",
+        "0.001",
+        # never read another way: spaces among the digits, digits of other scripts
+        "12 34.5 6",
+        "1 2 3 4",
+        "£1 234",
+        "12.3 4",
+        "\u0661\u0662\u0663",
+        "\uff15",
+    ],
 )
 def test_parse_pence_refuses(text):
     with pytest.raises(SendctlError):
@@ -90,7 +111,18 @@ def test_parse_date(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["31/02/2018", "29/02/2017", "2018-13-01", "yesterday", "", "31/03/18", "5"]
+    "text",
+    [
+        "31/02/2018",
+        "29/02/2017",
+        "2018-13-01",
+        "yesterday",
+        "",
+        "31/03/18",
+        "5",
+        "\u0662\u0660\u0661\u0668-\u0660\u0663-\u0663\u0661",  # 2018-03-31 in Arabic-Indic digits
+        "\uff13\uff11/03/2018",  # full-width 31
+    ],
 )
 def test_parse_date_refuses_naming_the_text(text):
     with pytest.raises(SendctlError) as e:

@@ -51,3 +51,22 @@ def test_diff_new_gone_changed(run, tmp_path):
     )  # never the postcode itself
     assert fields[(cases["Child10"], "Requests[1]/ActivePlans/SENneed[2]/SENtype")] == ("MSI", "HI")
     assert "LE15 9ZZ" not in str(rows)
+
+
+def test_no_person_level_return_before_its_first_collection(run, tmp_path, db_path):
+    # the January 2017 collection was made of totals: an XML of it would hold empty children
+    import hashlib
+
+    run("init", "--no-funds")
+    run("cases", "import-sen2", FIXTURE)
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    out = tmp_path / "old.xml"
+    r = run("report", "sen2", "--year", 2016, "--xml", out, expect=1)
+    assert "--year: the 2017 collection had no person-level return" in r.stderr
+    assert "January 2023 collection, --year 2022" in r.stderr
+    assert not out.exists()
+    r = run("report", "sen2", "--year", 2021, "--diff", FIXTURE, expect=1)
+    assert "the 2022 collection had no person-level return" in r.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    run("report", "sen2", "--year", 2022, "--xml", out)  # the first one
+    assert "<Person>" in out.read_text()

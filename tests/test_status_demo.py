@@ -129,3 +129,19 @@ def test_failed_build_leaves_nothing(tmp_path, run, monkeypatch):
     run("demo", "--db", old, "--force", expect=1)
     assert old.read_bytes() == b"old demo"  # the old demo survives a failed rebuild
     assert not list(tmp_path.glob(".*building*"))
+
+
+@pytest.mark.parametrize("width", [120, 160])
+def test_the_wide_dashboard_never_cuts_the_clock_headings(demo_db, run, monkeypatch, width):
+    path, _ = demo_db
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run("--db", path, "status", "--as-of", "2017-04-18", "--format", "table").stdout
+    heading = next(line for line in out.splitlines() if "clock" in line and "overdue" in line)
+    assert "due ≤14d" in heading and "…" not in heading
+    assert max(len(line) for line in out.splitlines()) <= width
+
+
+def test_a_register_without_statements_says_so_instead_of_100_percent(run):
+    run("init")
+    out = run("status", "--as-of", "2017-04-18").stdout
+    assert "no statements on the register on this day" in out and "0 of 0" not in out

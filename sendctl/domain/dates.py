@@ -32,21 +32,24 @@ _MONTHS = {
     for name in names
 }
 # The only spellings read (README "Global behaviour"); anything else is refused, never guessed.
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# re.ASCII: \d is 0-9 only (not Arabic-Indic or full-width digits, which int() would accept).
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
 # Year first with / or . (2017/05/01): a 4-digit year leads, so it is read year-month-day.
-_YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$")
-_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$")
+_YMD = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})$", re.ASCII)
+_DMY = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})$", re.ASCII)
 _D_MON_Y = re.compile(
-    r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$", re.IGNORECASE
+    r"^(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$",
+    re.IGNORECASE | re.ASCII,
 )
 # Recognised only to say precisely what is wrong with them.
 _TWO_DIGIT_YEAR = re.compile(
     r"^\d{1,2}([/.\-])\d{1,2}\1\d{2}$|^\d{1,2}(?:st|nd|rd|th)?[\s\-]+[A-Za-z]+\.?[\s\-]+\d{2}$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_COMPACT = re.compile(r"^\d{6}$|^\d{8}$")
+_COMPACT = re.compile(r"^\d{6}$|^\d{8}$", re.ASCII)
 _PARTIAL = re.compile(
-    r"^(\d{4}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{4}|[A-Za-z]+\.?,?[\s\-]+\d{4}|\d{4}[\s\-]+[A-Za-z]+)$"
+    r"^(\d{4}([-/.]\d{1,2})?|\d{1,2}[-/.]\d{4}|[A-Za-z]+\.?,?[\s\-]+\d{4}|\d{4}[\s\-]+[A-Za-z]+)$",
+    re.ASCII,
 )
 _EXPECTED = "expected e.g. 2018-03-31, 31/03/2018 or 31 Mar 2018"
 
@@ -156,7 +159,7 @@ def period(d: date) -> int:
     return (d.month - 4) % 12 + 1
 
 
-_FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$")
+_FY = re.compile(r"^(\d{4})[-/](\d{2}|\d{4})$", re.ASCII)
 
 
 def parse_financial_year(text: str, field: str = "--fy") -> tuple[date, date]:

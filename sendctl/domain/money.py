@@ -11,8 +11,11 @@ from sendctl.domain.errors import SendctlError
 # digits is refused instead of reaching a balance.
 MAX_PENCE = 100_000_000_000
 
+# ASCII digits only (`\d` would take Arabic-Indic or full-width digits as well); a space is
+# allowed only between the sign or the £ and the number ("£ 1,234.56"), never among the digits:
+# "12 34.5 6" is refused, not read as £1,234.56.
 _AMOUNT = re.compile(
-    r"^(?P<sign>-?)£?(?P<sign2>-?)(?P<num>\d{1,3}(,\d{3})+|\d+)(\.(?P<frac>\d+))?$"
+    r"(?P<sign>-?) ?£? ?(?P<sign2>-?)(?P<num>[0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.(?P<frac>[0-9]+))?"
 )
 
 
@@ -28,8 +31,8 @@ def parse_pence(text: str, field: str = "amount", allow_negative: bool = False) 
     Raises:
         SendctlError: for anything else, including more than 2 decimal places (never rounded).
     """
-    raw = (text or "").strip().replace(" ", "")
-    m = _AMOUNT.match(raw)
+    raw = (text or "").strip()
+    m = _AMOUNT.fullmatch(raw)
     if not m:
         raise SendctlError(
             f"{field}: not an amount of money (got {text!r}); expected e.g. £1,234.56, 1234.56 or 1234"

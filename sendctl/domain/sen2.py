@@ -160,6 +160,24 @@ CODED: dict[str, tuple[str, ...]] = {
 
 Item = tuple[str, str, int, int]
 ALWAYS = (2023, 9999)
+FIRST_COLLECTION = ALWAYS[0]  # the first person-level return: the January 2023 census
+
+
+def check_person_level(collection: int) -> None:
+    """Refuse a person-level return (its XML, or a comparison with one) for a collection
+    before the first: those collections were made of totals, and no item of the return
+    existed, so a file would hold children with nothing in them."""
+    from sendctl.domain.problems import invalid
+
+    if collection < FIRST_COLLECTION:
+        raise invalid(
+            "year",
+            "before_person_level",
+            f"the {collection} collection had no person-level return (it began with the"
+            f" January {FIRST_COLLECTION} collection, --year {FIRST_COLLECTION - 1}); the figures,"
+            " --check and --explain work for any year",
+        )
+
 
 PERSON: tuple[Item, ...] = (
     ("Surname", "surname", *ALWAYS),

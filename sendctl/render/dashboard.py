@@ -98,6 +98,8 @@ def plain_text(d: dict) -> str:
     out.append(
         f"  done {t['concluded']} of {t['total']} ({_pct(t['pct_done'])}): "
         f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased"
+        if t["total"]
+        else "  no statements on the register on this day"
     )
     out.append(
         f"  in progress {t['in_progress']}; not started {t['not_started']}; overdue {t['overdue']}"
@@ -178,6 +180,8 @@ def print_rich(d: dict) -> None:
     tr.add_row(
         f"[bold]{t['concluded']}[/bold] of {t['total']} done ({_pct(t['pct_done'])}): "
         f"{t['ehcp_issued']} EHCP, {t['no_plan']} no plan, {t['ceased']} ceased"
+        if t["total"]
+        else "no statements on the register on this day"
     )
     tr.add_row(
         f"in progress [bold]{t['in_progress']}[/bold]  not started [bold]{t['not_started']}[/bold]  "
@@ -255,9 +259,14 @@ def print_rich(d: dict) -> None:
 
     con.print(f"[bold]sendctl status[/bold] as at {d['as_of']}")
     if con.width >= 120:  # wide: transfers beside the clocks and the panel
+        # the clocks at their table's natural width (so "overdue" and "due ≤14d" are never
+        # cut), the transfers taking the rest
+        from rich.measure import Measurement
+
+        clocks_width = Measurement.get(con, con.options, ct).maximum + 4  # border and padding
         top_row = Table.grid(expand=True, padding=(0, 1))
-        top_row.add_column(ratio=3)
-        top_row.add_column(ratio=2)
+        top_row.add_column(ratio=1)
+        top_row.add_column(width=clocks_width)
         top_row.add_row(transfers, Group(clocks, panel))
         con.print(top_row)
     else:

@@ -124,19 +124,27 @@ def record_response(
                     f"{p['name']!r} is not a project of the {c['fund']} fund",
                 )
             project_id = p["id"]
-        return S.insert_response(
-            conn,
-            session.actor(),
-            {
-                "consultation_id": c["id"],
-                "project_id": project_id,
-                "respondent_type": respondent_type,
-                "view": view,
-                "theme": theme,
-                "responses": count,
-                "responded_on": on.isoformat(),
-            },
-        )
+        r = {
+            "consultation_id": c["id"],
+            "project_id": project_id,
+            "respondent_type": respondent_type,
+            "view": view,
+            "theme": theme,
+            "responses": count,
+            "responded_on": on.isoformat(),
+        }
+        if count < 0:
+            tally = S.lowest_tally_from(conn, r)
+            if tally + count < 0:
+                raise invalid(
+                    "count",
+                    "below_zero",
+                    f"a correction of {count} would take the tally of {respondent_type}"
+                    f" {view} responses{f' on {project!r}' if project else ''}"
+                    f"{f' ({theme})' if theme else ''} below zero: it stands at {tally}"
+                    f" on {on.isoformat()} or later",
+                )
+        return S.insert_response(conn, session.actor(), r)
 
 
 def _blank(level: str, name: str) -> dict:

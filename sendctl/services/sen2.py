@@ -68,6 +68,9 @@ def xml_return(
     session: Session, year: int, lea: str | None, generated_at: str
 ) -> tuple[dict, Iterator[dict]]:
     """The return's header and its children (a stream) for the writer."""
+    from sendctl.domain.sen2 import check_person_level
+
+    check_person_level(year)
     return (
         header(year, la_code(session, lea), generated_at, officers=officers(session)),
         persons(session, year),
@@ -472,9 +475,10 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
 def compare(session: Session, year: int, last_path) -> list[dict]:
     """`--diff LAST.xml`: children new in this return, gone from it, and every item changed
     (matched on UPN, else ULN, else name and date of birth). Rows: child, change, field, last, now."""
-    from sendctl.domain.sen2 import compare_child, match_key
+    from sendctl.domain.sen2 import check_person_level, compare_child, match_key
     from sendctl.ingest.sen2_xml import read_return
 
+    check_person_level(year)
     _, children = read_return(last_path)
     last: dict[tuple, tuple[dict, int]] = {}
     for p, line in children:

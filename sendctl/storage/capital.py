@@ -365,6 +365,26 @@ def insert_response(conn: sqlite3.Connection, actor: Actor, r: dict) -> int:
     return cur.lastrowid
 
 
+def lowest_tally_from(conn: sqlite3.Connection, r: dict) -> int:
+    """The lowest running tally, on r's date or any later day, of the responses of r's kind
+    (consultation, project, respondent type, view, theme): what a correction of r's date may
+    take away without a tally, on any day, going below zero."""
+    rows = conn.execute(
+        "SELECT responded_on, responses FROM capital_consultation_responses"
+        " WHERE consultation_id = ? AND project_id IS ? AND respondent_type = ? AND view = ?"
+        " AND theme IS ? ORDER BY responded_on, id",
+        (r["consultation_id"], r["project_id"], r["respondent_type"], r["view"], r["theme"]),
+    ).fetchall()
+    running, standing, later = 0, 0, None
+    for on, n in rows:
+        running += n
+        if on <= r["responded_on"]:
+            standing = running  # the tally on r's date
+        else:
+            later = running if later is None else min(later, running)
+    return standing if later is None else min(standing, later)
+
+
 def response_counts(conn: sqlite3.Connection, consultation_id: int, as_of: date) -> list[dict]:
     """Responses recorded on or before as_of, grouped by project, respondent type, view and theme."""
     return [
