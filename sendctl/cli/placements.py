@@ -294,7 +294,7 @@ RefOpt = Annotated[
 @deficit_app.command("opening")
 def deficit_opening(
     amount: Annotated[
-        str, typer.Argument(metavar="£", help="The deficit brought forward, e.g. £420,000.")
+        str, typer.Argument(metavar="AMOUNT", help="The deficit brought forward, e.g. £420,000.")
     ],
     fy: Annotated[
         str,
@@ -326,7 +326,7 @@ def deficit_opening(
 @deficit_app.command("adjust")
 def deficit_adjust(
     amount: Annotated[
-        str, typer.Argument(metavar="£", help="+ adds to the deficit, - reduces it, e.g. -£5,000.")
+        str, typer.Argument(metavar="AMOUNT", help="+ adds to the deficit, - reduces it, e.g. -£5,000.")
     ],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the adjustment.")],
     ref: RefOpt,
@@ -356,7 +356,7 @@ def deficit_adjust(
 @deficit_app.command("write-off")
 def deficit_write_off(
     amount: Annotated[
-        str, typer.Argument(metavar="£", help="The amount written off, e.g. £100,000.")
+        str, typer.Argument(metavar="AMOUNT", help="The amount written off, e.g. £100,000.")
     ],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the write-off.")],
     ref: RefOpt,
