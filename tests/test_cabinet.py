@@ -286,6 +286,16 @@ def test_a_report_date_before_the_records_is_refused(demo):
     assert "--as-of: nobody held a statement or an EHC plan on 2001-01-01" in r.stderr
 
 
+@pytest.mark.parametrize("day", ["2014-09-01", "2016-12-01", "2017-03-31"])
+def test_a_report_before_the_first_high_needs_budget_year_is_written(demo, tmp_path, day):
+    # no budget for the year: the block's "used" is no figure, shown as a dash
+    cli, *_ = demo
+    out = tmp_path / f"update-{day}.html"
+    cli("report", "cabinet", "--as-of", day, "--output", out)
+    text = out.read_text(encoding="utf-8")
+    assert "<h2>4. The SEND funds</h2>" in text and "None%" not in text
+
+
 def test_a_profiled_fund_is_charted_against_its_profile_to_date(run, tmp_path):
     run("init")
     run(

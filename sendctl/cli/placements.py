@@ -326,7 +326,8 @@ def deficit_opening(
 @deficit_app.command("adjust")
 def deficit_adjust(
     amount: Annotated[
-        str, typer.Argument(metavar="AMOUNT", help="+ adds to the deficit, - reduces it, e.g. -£5,000.")
+        str,
+        typer.Argument(metavar="AMOUNT", help="+ adds to the deficit, - reduces it, e.g. -£5,000."),
     ],
     on: Annotated[str, typer.Option("--date", metavar="DATE", help="Date of the adjustment.")],
     ref: RefOpt,

@@ -378,7 +378,11 @@ def _funds(u: dict) -> str:
                 H.money(f"{key}.spent_pence", b["spent_pence"]),
                 H.money(f"{key}.committed_pence", b["committed_pence"]),
                 H.money(f"{key}.remaining_pence", b["remaining_pence"]),
-                H.fig(f"{key}.pct_used", b["pct_used"], f"{b['pct_used']:.1f}%"),
+                H.fig(
+                    f"{key}.pct_used",
+                    b["pct_used"],
+                    None if b["pct_used"] is None else f"{b['pct_used']:.1f}%",
+                ),
             ]
         )
     out.append(
