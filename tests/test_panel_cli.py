@@ -623,14 +623,32 @@ def test_import_with_wrong_encoding_given_and_missing_column(run, cases, tmp_pat
     assert count(cases) == 0
 
 
-def test_repeated_line_in_one_file_is_imported_once(run, cases, tmp_path):
+def test_a_line_twice_in_one_file_is_two_decisions_as_in_spend_import(run, cases, tmp_path):
+    # the nth identical row is the nth decision with that key: both are imported the first
+    # time, neither again; a file holding it three times then adds the third only
+    head = "Ref,Date,Request,Outcome,Cost\n"
+    lines = [
+        "R1,05/01/2017,transport,agreed,4200\n",
+        'R1,2017-01-05,Transport,Agreed,"£4,200.00"\n',
+    ]
     f = tmp_path / "twice.csv"
-    f.write_text(
-        "Ref,Date,Request,Outcome,Cost\nR1,05/01/2017,transport,agreed,4200\n"
-        'R1,2017-01-05,Transport,Agreed,"£4,200.00"\n'
-    )
+    f.write_text(head + "".join(lines))
     r = run("panel", "import", f)
-    assert "Imported 1" in r.stderr and "1 already recorded" in r.stderr
+    assert "Imported 2 panel decision(s)" in r.stderr and "already recorded" not in r.stderr
+    r = run("panel", "import", f)
+    assert "Imported 0" in r.stderr and "2 already recorded" in r.stderr
+    f.write_text(head + "".join(lines) + lines[0])
+    r = run("panel", "import", f, "--dry-run")
+    assert "Would import 1" in r.stderr and "2 already recorded" in r.stderr
+    run("panel", "import", f)
+    assert count(cases) == 3
+    # a decision recorded by hand is matched like an imported one
+    g = tmp_path / "other.csv"
+    g.write_text(head + "R2,05/01/2017,transport,agreed,100\n")
+    record(run, "R2", "--date", "05/01/2017", "--request", "transport", "--outcome", "agreed",
+           "--annual-cost", "100")  # fmt: skip
+    assert "1 already recorded" in run("panel", "import", g).stderr
+    assert count(cases) == 4
 
 
 # --- contracts for others ----------------------------------------------------------------------

@@ -345,7 +345,8 @@ def import_cmd(
     Columns (any order; common names such as Ref, Child ID, Panel date, Request type, Decision,
     Cost are understood): case_ref, meeting_on, request, outcome, annual_cost, placement_type,
     provider, out_of_county, funder, starts_on, ends_on, note. A row whose case, meeting date,
-    request, outcome and annual cost match a stored decision is skipped as a duplicate.
+    request, outcome and annual cost match a stored decision is skipped as already recorded;
+    a line twice in the file is two decisions (the nth such line matches the nth stored one).
 
     Example: sendctl panel import minutes-2017-02-02.csv --dry-run
     """

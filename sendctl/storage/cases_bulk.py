@@ -139,6 +139,8 @@ def _load(
                 continue  # a blank line, as the reader skips it
             if len(cells) > MAX_COLUMNS:
                 raise _Fallback("too many cells on a line")
+            if any(c.strip() for c in cells[width:]):
+                raise _Fallback("a value beyond the header's columns")  # the reader reports it
             # a short record reads as empty cells, a long one's surplus is no column's
             cells = (cells + [""] * width)[:width]
         stripped = list(map(str.strip, cells))

@@ -306,15 +306,14 @@ def panel_overview(conn: sqlite3.Connection, as_of: date) -> dict:
 # --- import ------------------------------------------------------------------------------------
 
 
-def find_same(conn: sqlite3.Connection, decision: Decision) -> int | None:
-    """The id of a stored decision with the same natural key (case, meeting date, request,
-    outcome, annual cost), superseded or not; None when there is none."""
-    found = conn.execute(
-        "SELECT id FROM panel_decisions WHERE case_ref = ? AND meeting_on = ? AND request = ?"
-        " AND outcome = ? AND annual_cost_pence IS ? LIMIT 1",
+def count_same(conn: sqlite3.Connection, decision: Decision) -> int:
+    """How many stored decisions have the same natural key (case, meeting date, request,
+    outcome, annual cost), superseded or not."""
+    return conn.execute(
+        "SELECT COUNT(*) FROM panel_decisions WHERE case_ref = ? AND meeting_on = ?"
+        " AND request = ? AND outcome = ? AND annual_cost_pence IS ?",
         decision.natural_key(),
-    ).fetchone()
-    return found[0] if found else None
+    ).fetchone()[0]
 
 
 class ImportResult:
@@ -336,9 +335,14 @@ def import_decisions(
     rolls a dry run back, when `errors` has anything at the end).
 
     Streaming: each row is validated, checked against the cases and the decisions already
-    stored (including rows earlier in this file, so a repeated line is a duplicate too) and
-    inserted; nothing is kept in memory but a batch of audit rows and a bounded cache of case
-    references.
+    stored, and inserted; nothing is kept in memory but a batch of audit rows and a bounded
+    cache of case references.
+
+    Identical rows, as spend import treats them: the nth row of the file with a decision's
+    natural key is the nth decision with that key, so it is skipped ("already recorded") when
+    at least n such decisions were stored before this file, and inserted otherwise. Importing
+    a file again adds nothing, and a line the file holds twice is two decisions. The rows of
+    each key are counted by SQLite in a TEMP table (memory stays flat in the file size).
 
     Args:
         rows_in: (line number, {field: text}) with the keys of domain.panel.CSV_ALIASES.
@@ -349,6 +353,11 @@ def import_decisions(
     pending: list = []
     known_cases: dict[str, bool] = {}
     now = utc_now()
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS panel_import_seen (key TEXT PRIMARY KEY,"
+        " n INTEGER NOT NULL, added INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID"
+    )
+    conn.execute("DELETE FROM temp.panel_import_seen")
     for line, fields in rows_in:
         result.rows += 1
         if "annual_cost" in fields:
@@ -373,9 +382,16 @@ def import_decisions(
             continue
         if errors.count:
             continue  # the file is refused anyway: just keep validating
-        if find_same(conn, decision) is not None:
+        key = "\x1f".join("" if v is None else str(v) for v in decision.natural_key())
+        n, added = conn.execute(
+            "INSERT INTO temp.panel_import_seen (key, n) VALUES (?, 1)"
+            " ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n, added",
+            (key,),
+        ).fetchone()
+        if n <= count_same(conn, decision) - added:  # stored before this file
             result.duplicates += 1
             continue
+        conn.execute("UPDATE temp.panel_import_seen SET added = added + 1 WHERE key = ?", (key,))
         row = decision.as_row()
         new_id = _insert(conn, actor, row, source, now)
         placement_from_decision(conn, actor, new_id, row)
@@ -386,6 +402,7 @@ def import_decisions(
             pending.clear()
     if pending:
         record_many(conn, actor, pending)
+    conn.execute("DROP TABLE IF EXISTS temp.panel_import_seen")
     return result
 
 
