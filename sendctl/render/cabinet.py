@@ -13,16 +13,8 @@ from datetime import date
 
 from sendctl.domain.capital import STATUS_LABELS
 from sendctl.render import html as H
+from sendctl.render.dashboard import CLOCK_LABELS
 
-CLOCK_LABELS = {
-    "transfer": "statement to EHC plan transfer",
-    "assessment_decision": "decision whether to assess (6 weeks)",
-    "assessment_no_plan": "decision not to issue a plan (16 weeks)",
-    "assessment_final": "final EHC plan (20 weeks)",
-    "annual_review": "annual review",
-    "review_decision": "decision after an annual review (4 weeks)",
-    "phase_transfer": "plan amended before a phase transfer",
-}
 SHORT_CLOCK_LABELS = {
     "transfer": "transfer",
     "assessment_decision": "6-week decision",
@@ -216,7 +208,7 @@ def _clocks(u: dict) -> str:
     )
     rows = [
         [
-            H.esc(CLOCK_LABELS.get(r["clock"], r["clock"])),
+            H.esc(CLOCK_LABELS.get(r["clock"], r["clock"])),  # the names `status` shows
             H.fig(f"clocks.{r['clock']}.running", r["running"]),
             H.fig(f"clocks.{r['clock']}.on_time", r["on_time"]),
             H.fig(f"clocks.{r['clock']}.due", r["due"]),
@@ -236,7 +228,10 @@ def _clocks(u: dict) -> str:
         out.append(
             H.bar_chart(
                 "Running clocks by kind: on time and overdue",
-                [SHORT_CLOCK_LABELS.get(r["clock"], r["clock"].replace("_", " ")) for r in shown],
+                [
+                    SHORT_CLOCK_LABELS.get(r["clock"], CLOCK_LABELS.get(r["clock"], r["clock"]))
+                    for r in shown
+                ],
                 [
                     H.Series(
                         "on time",
