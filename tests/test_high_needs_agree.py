@@ -87,8 +87,11 @@ def test_the_deficit_carried_forward_is_brought_forward_on_1_april(run, demo):
     assert after[0]["financial_year"] == "2018-19"
     # the overspend of the closed year (its outturn as the records stand) is carried forward
     assert after[0]["deficit_brought_forward_pence"] == 7_280_625
-    # the block's orders (raised for 2017-18, none yet for 2018-19) are still assumed to recur
-    assert after[0]["other_committed_pence"] == y18["other_committed_pence"] == 79_550_000
+    # the block's orders (raised for 2017-18, none yet for 2018-19) are still assumed to recur,
+    # for the part of the year still to come: 364/365 of £795,500 on 1 April, all of it for
+    # a year ahead
+    assert y18["other_committed_pence"] == 79_550_000
+    assert after[0]["other_committed_pence"] == 79_332_055
     # 2017-18 as at the next day is a closed year: `funds balances --fy` shows the same overspend
     rows = run.json("funds", "balances", "--fy", "2017-18", "--as-of", "2018-04-01")
     closed = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "budget")
@@ -131,24 +134,98 @@ def test_a_write_off_may_not_exceed_the_deficit_standing(run, demo, db_path):
     assert "£0.00 available" in r.stderr
 
 
-def test_an_opening_may_not_leave_the_years_write_offs_uncovered(run, demo):
-    # 2018-19 brings in 2017-18's £72,806.25 and is forecast to underspend by less than that
-    run(
+def _write_off(run, amount, day, expect=0):
+    return run(
         "funds",
         "deficit",
         "write-off",
-        "£20,000",
+        amount,
         "--date",
-        "01/04/2018",
+        day,
         "--ref",
         "B",
         "--reason",
         "x",
+        expect=expect,
     )
+
+
+def _adjust(run, amount, day, expect=0):
+    return run(
+        "funds",
+        "deficit",
+        "adjust",
+        "--date",
+        day,
+        "--ref",
+        "J",
+        "--reason",
+        "x",
+        "--",
+        amount,
+        expect=expect,
+    )
+
+
+def test_an_opening_may_not_leave_the_years_write_offs_uncovered(run, demo):
+    # 2018-19 on 2 April 2018 as the records stand: 2017-18's £72,806.25 brought in, £900,000
+    # added, placements £882,560.96 under budget: £90,245.29 standing
+    _adjust(run, "£900,000", "01/04/2018")
+    _write_off(run, "£90,000", "02/04/2018")
     r = run("funds", "deficit", "opening", "£0", "--fy", "2018-19", "--ref", "C", expect=1)
-    assert "£20,000.00 written off in 2018-19 would exceed the deficit" in r.stderr
-    assert len(run.json("funds", "deficit", "show", "--entries")) == 1
+    assert "£90,000.00 written off in 2018-19 would exceed its deficit standing" in r.stderr
+    assert len(run.json("funds", "deficit", "show", "--entries")) == 2
     run("funds", "deficit", "opening", "£72,806.25", "--fy", "2018-19", "--ref", "C")
+
+
+def test_a_write_off_is_held_to_the_records_not_the_forecast(run, demo):
+    # on 18 April 2017 2017-18 is forecast £336,118.25 over budget, but £263,312.00 of that
+    # is placements not yet agreed: only the £72,806.25 on the records may be written off
+    r = _write_off(run, "£336,118.25", "18/04/2017", expect=1)
+    assert "£72,806.25 available" in r.stderr
+    assert run.json("funds", "deficit", "show", "--entries") == []
+    _write_off(run, "£72,806.25", "18/04/2017")
+    for day in ("2017-04-18", "2018-03-31", "2018-04-01", "2019-03-31"):
+        for y in run.json("funds", "deficit", "show", "--as-of", day):
+            assert y["deficit_carried_forward_pence"] >= 0 or y["financial_year"] > "2017-18"
+    y17 = run.json("funds", "deficit", "show", "--as-of", "2018-03-31")[0]
+    assert y17["deficit_carried_forward_pence"] == 0
+
+
+def test_an_earlier_entry_may_not_uncover_a_later_years_write_offs(run, demo):
+    _adjust(run, "£900,000", "01/04/2018")
+    _write_off(run, "£90,000", "02/04/2018")  # 2018-19: £90,245.29 standing
+    # each of these takes 2017-18's £72,806.25 out of what 2018-19 brings in
+    r = _write_off(run, "£72,806.25", "31/03/2018", expect=1)
+    assert "written off in 2018-19 would exceed its deficit standing on 2018-04-02" in r.stderr
+    assert "by £72,560.96" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = _adjust(run, "-£50,000", "30/09/2017", expect=1)
+    assert "in 2018-19 would exceed" in r.stderr
+    assert len(run.json("funds", "deficit", "show", "--entries")) == 2
+    _write_off(run, "£245.29", "31/03/2018")  # what 2018-19 can spare
+    r = _write_off(run, "£0.01", "31/03/2018", expect=1)
+    assert "2018-19 would exceed its deficit standing on 2018-04-02 by £0.01" in r.stderr
+    assert len(run.json("funds", "deficit", "show", "--entries")) == 3
+
+
+@pytest.mark.parametrize("year", [2017, 2018, 2019, 2020])
+def test_a_year_reads_the_same_on_31_march_and_once_closed(run, demo, year):
+    fy = f"{year}-{(year + 1) % 100:02d}"
+    last, first = f"{year + 1}-03-31", f"{year + 1}-04-01"
+    before = run.json("funds", "deficit", "show", "--as-of", last)[0]
+    after = run.json("funds", "deficit", "show", "--as-of", first)[0]
+    assert before["financial_year"] == fy
+    assert after["deficit_brought_forward_pence"] == before["deficit_carried_forward_pence"]
+    rows = {
+        d: next(
+            r
+            for r in run.json("funds", "balances", "--fy", fy, "--as-of", d)
+            if r["code"] == "high-needs" and r["level"] == "budget"
+        )
+        for d in (last, first)
+    }
+    for k in ("forecast_outturn_pence", "variance_pence", "committed_pence", "paid_pence"):
+        assert rows[last][k] == rows[first][k], k
 
 
 @pytest.fixture

@@ -165,6 +165,7 @@ def _position(
     growth: str | None = None,
     entries: list[dict] | None = None,
     earliest: str | None = None,
+    records_only: bool = False,
 ) -> _Position:
     """The one computation behind every high needs figure (forecast, `funds balances`, `status`,
     the Cabinet update): each year's budget, placements, paid, orders, new placements, forecast
@@ -175,7 +176,9 @@ def _position(
     year, from the first year the records know (a budget or a deficit entry) onwards. An
     opening deficit recorded for a year replaces the running position brought into it.
     `entries`: the deficit ledger to use (default: as recorded to as_of); `earliest`: a year
-    to include even when it is before any the records know.
+    to include even when it is before any the records know. `records_only`: what stands on
+    the records and nothing forecast (no new placements, no orders assumed): the base a
+    write-off is held to.
     """
     from sendctl.domain import placements as P
     from sendctl.domain.dates import financial_year
@@ -213,6 +216,11 @@ def _position(
     else:
         orders, orders_basis = 0, "no orders raised yet"
     current_has_orders = bool(ledger.get(current, (0, 0, 0))[2])
+    # A year with none raised yet assumes them for the part of it still to come (all of it on
+    # 1 April, none on 31 March): its last day then reads as the year reads once closed, as the
+    # records stand, and the deficit it carries into the next year does not jump overnight.
+    remaining = P.remaining_share(as_of)
+    assumed_now = 0 if records_only else P.round_half_up(orders * remaining)
     known = sorted(budget)
     inputs, flat = [], []
     for fy in fys:
@@ -222,8 +230,10 @@ def _position(
             if fy >= current:
                 flat.append(fy)
         paid, open_orders, _ = ledger.get(fy, (0, 0, 0))
-        if fy > current or (fy == current and not current_has_orders):
-            paid, other = (paid, orders) if fy == current else (0, orders)
+        if fy > current:
+            paid, other = 0, orders
+        elif fy == current and not current_has_orders:
+            other = assumed_now
         else:
             other = open_orders
         inputs.append(
@@ -231,7 +241,9 @@ def _position(
                 fy, b, committed[fy], paid, other, adjustments.get(fy, 0), openings.get(fy)
             )
         )
-    if rate_growth is None:
+    if records_only:
+        rate, basis = 0, "no new placements (what stands on the records only)"
+    elif rate_growth is None:
         n, rate = S.agreed_rate(conn, as_of, as_of - timedelta(days=RATE_WINDOW_DAYS - 1))
         basis = (
             f"new placements: {format_pence(rate)} of annual cost a year, the {n} high-needs"
@@ -245,7 +257,7 @@ def _position(
             f" {float(rate_growth * 100):g}% on the {format_pence(run)} a year of the {n}"
             f" placement(s) running on {as_of.isoformat()}"
         )
-    rows = P.forecast(inputs, rate, P.remaining_share(as_of), 0, closed=closed)
+    rows = P.forecast(inputs, rate, remaining, 0, closed=closed)
     for r in rows:
         fy = r["financial_year"]
         paid, open_orders, _ = ledger.get(fy, (0, 0, 0))
@@ -259,7 +271,9 @@ def _position(
         r["closed"] = fy < current
         r["assumed_rate_pence"] = rate
         r["budget_assumed"] = fy in flat
-        r["orders_assumed"] = fy > current or (fy == current and not current_has_orders)
+        r["orders_assumed"] = fy > current or (
+            fy == current and not current_has_orders and assumed_now > 0
+        )
     return _Position(
         fund,
         current,
@@ -291,7 +305,7 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
         orders = (
             f"open ledger commitments ({format_pence(cur['other_committed_pence'])}: orders and"
             f" agreements that are not placements; none raised in {first} yet, so"
-            f" {pos.orders_basis} assumed again)"
+            f" {pos.orders_basis} assumed again for the part of the year still to come)"
         )
     else:
         orders = (
@@ -544,11 +558,10 @@ def record_deficit(
         new_id = add_deficit_entry(
             conn, session.actor(), fund["code"], kind, label, on, amount_pence, ref, reason
         )
-        if kind == "opening":
-            # an opening replaces the running position: the year's write-offs already
-            # recorded must still be covered by it (refused here, inside the transaction,
-            # so nothing is written)
-            _refuse_uncovered_write_offs(session, fund, label)
+        # any entry changes the deficit of its year and of every year after it: each of those
+        # years must still have its write-offs covered (refused here, inside the transaction,
+        # so nothing is written)
+        _refuse_uncovered_write_offs(session, fund, label, kind)
     return {
         "id": new_id,
         "fund": fund["code"],
@@ -562,8 +575,11 @@ _EVER = date(9999, 12, 31)
 
 
 def _deficit_standing(session: Session, fund: dict, fy: str, on: date) -> int:
-    """The deficit of financial year fy standing on the day `on`: what `funds deficit show
-    --as-of ON` carries forward from fy, the year's write-offs dated later already counted."""
+    """The deficit of financial year fy standing on the day `on`, the base a write-off is held
+    to: fy's carried forward as the records stand that day (payments made, what the placements
+    agreed by then and the orders raised commit, openings, adjustments and earlier years'
+    write-offs; the year's own write-offs counted even when dated later), and nothing
+    forecast: no new placements, no orders assumed for a year with none raised."""
     from sendctl.storage.placements import deficit_entries as rows
 
     entries = [
@@ -575,7 +591,8 @@ def _deficit_standing(session: Session, fund: dict, fy: str, on: date) -> int:
             and (e["posted_on"] <= on.isoformat() or e["kind"] == "write-off")
         )
     ]
-    return _position(session, on, fy, entries=entries).rows[fy]["deficit_carried_forward_pence"]
+    pos = _position(session, on, fy, entries=entries, records_only=True)
+    return pos.rows[fy]["deficit_carried_forward_pence"]
 
 
 def _refuse_write_off_past_deficit(
@@ -590,34 +607,39 @@ def _refuse_write_off_past_deficit(
             "amount",
             "exceeds_deficit",
             f"a write-off may not exceed the deficit standing on {on.isoformat()}:"
-            f" {format_pence(max(standing, 0))} available ({fy}, as 'funds deficit show"
-            f" --as-of {on.isoformat()}' carries it forward)",
+            f" {format_pence(max(standing, 0))} available ({fy}, as the records stand that"
+            " day: payments, agreed placements, orders raised and the deficit entries;"
+            " nothing forecast)",
             format_pence(amount_pence),
         )
 
 
-def _refuse_uncovered_write_offs(session: Session, fund: dict, fy: str) -> None:
+def _refuse_uncovered_write_offs(session: Session, fund: dict, first: str, kind: str) -> None:
+    """Every year from `first` on that has write-offs must still have them covered by its
+    deficit standing on the day of its last write-off (a write-off reduces a deficit, it never
+    makes a surplus). Refused naming the first year that would break."""
     from sendctl.domain.money import format_pence
     from sendctl.storage.placements import deficit_entries as rows
 
-    offs = [
-        e
-        for e in rows(session.connect(), fund["code"], _EVER)
-        if e["financial_year"] == fy and e["kind"] == "write-off"
-    ]
-    if not offs:
-        return
-    last = max(date.fromisoformat(e["posted_on"]) for e in offs)
-    standing = _deficit_standing(session, fund, fy, last)
-    if standing < 0:
-        written = -sum(e["amount_pence"] for e in offs)
-        raise invalid(
-            "amount",
-            "write_offs_uncovered",
-            f"with this opening the {format_pence(written)} written off in {fy} would exceed"
-            f" the deficit by {format_pence(-standing)} (a write-off reduces a deficit, it"
-            " never makes a surplus)",
-        )
+    last: dict[str, str] = {}
+    written: dict[str, int] = {}
+    for e in rows(session.connect(), fund["code"], _EVER):
+        fy = e["financial_year"]
+        if e["kind"] == "write-off" and fy >= first:
+            last[fy] = max(last.get(fy, e["posted_on"]), e["posted_on"])
+            written[fy] = written.get(fy, 0) - e["amount_pence"]
+    for fy in sorted(last):
+        on = date.fromisoformat(last[fy])
+        standing = _deficit_standing(session, fund, fy, on)
+        if standing < 0:
+            raise invalid(
+                "amount",
+                "write_offs_uncovered",
+                f"with this {kind} the {format_pence(written[fy])} written off in {fy} would"
+                f" exceed its deficit standing on {on.isoformat()} by"
+                f" {format_pence(-standing)} (a write-off reduces a deficit, it never makes a"
+                " surplus)",
+            )
 
 
 def deficit_entries(session: Session, as_of: date) -> list[dict]:
