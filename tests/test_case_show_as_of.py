@@ -66,3 +66,20 @@ def test_money_and_flags_as_people_read_them(run, child):
     assert "£8,500.00" in panel and "£1,200.50" in panel and "850000" not in panel
     rows = {line.split()[0]: line for line in panel.splitlines() if line[:3].strip().isdigit()}
     assert " yes " in rows["3"] + " " and " no " in rows["1"] + " "
+
+
+def test_further_clock_events_are_listed_up_to_the_day(run, child):
+    # their ids are what advice void, appeals void and appeals record complied --order take
+    run("advice", "request", child, "--from", "ep", "--date", "06/02/2017")
+    run("advice", "received", "1", "--date", "21/03/2017", "--exception", "missed-appointment")
+    shown = run.json("cases", "show", child, "--as-of", "2017-03-20")
+    assert [(e["id"], e["event"], e["detail"]) for e in shown["further_events"]] == [
+        (1, "request", "ep")
+    ]
+    later = run.json("cases", "show", child, "--as-of", "2017-03-21")["further_events"]
+    assert [(e["id"], e["kind"], e["event"], e["ref_id"], e["detail"]) for e in later] == [
+        (1, "advice", "request", None, "ep"),
+        (2, "advice", "received", 1, "missed-appointment"),
+    ]
+    plain = run("cases", "show", child, "--as-of", "2017-03-20", "--format", "plain").stdout
+    assert "Further clock events" in plain and "missed-appointment" not in plain

@@ -270,7 +270,14 @@ def test_show_plain_and_json(run):
     r = run("cases", "show", "00123", "--format", "plain", *AS_OF)
     assert "Case 00123" in r.stdout and "History" in r.stdout and "cases import" in r.stdout
     data = run.json("cases", "show", "00123", *AS_OF)
-    assert set(data) == {"case", "clocks", "events", "panel_decisions", "history"}
+    assert set(data) == {
+        "case",
+        "clocks",
+        "events",
+        "further_events",
+        "panel_decisions",
+        "history",
+    }
     assert data["history"][0]["action"] == "create"
 
 

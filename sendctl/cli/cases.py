@@ -215,10 +215,11 @@ def _print_show(view, fmt):
             "--format: cases show is one child's record; use table, plain, csv or json "
             "(xlsx is for listings, e.g. cases list --format xlsx --output cases.xlsx)"
         )
-    case, clocks, events, panel, history = (
+    case, clocks, events, further, panel, history = (
         view.case,
         view.clocks,
         view.events,
+        view.further_events,
         view.panel_decisions,
         view.history,
     )
@@ -232,6 +233,7 @@ def _print_show(view, fmt):
                 "case": case,
                 "clocks": clocks,
                 "events": events,
+                "further_events": further,
                 # money as pence plus the formatted amount, flags as true/false, as listed
                 "panel_decisions": [machine_row(d, panel_cols) for d in panel],
                 "history": history,
@@ -249,6 +251,7 @@ def _print_show(view, fmt):
     sections = [
         ("Clocks", clocks, None),
         ("Events", events, None),
+        ("Further clock events (advice, appeals, orders ...)", further, None),
         ("Panel decisions", panel, panel_cols),
     ]
     for title, rows, cols in sections:

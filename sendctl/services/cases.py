@@ -17,6 +17,7 @@ class CaseView:
     case: dict
     clocks: list[dict]
     events: list[dict]
+    further_events: list[dict]
     panel_decisions: list[dict]
     history: list[dict]
 
@@ -91,8 +92,8 @@ def note_unmatched(
 
 
 def show_case(session: Session, ref: str, as_of: date) -> CaseView:
-    """One child as at `as_of`: details, clocks, the events and panel decisions dated up to
-    that day, and the audit history.
+    """One child as at `as_of`: details, clocks, the events (of the core clocks and of the
+    further clocks) and panel decisions dated up to that day, and the audit history.
 
     What happened after `as_of` is left out, as it was not known that day: later events, later
     panel decisions (and a later correction's mark on an earlier one), and the plan type a later
@@ -100,6 +101,7 @@ def show_case(session: Session, ref: str, as_of: date) -> CaseView:
     """
     from sendctl.storage.cases import need_case
     from sendctl.storage.clocks import case_clocks, case_events, case_history
+    from sendctl.storage.further import case_events as further_events
     from sendctl.storage.panel import case_decisions
 
     conn = session.connect()
@@ -114,6 +116,7 @@ def show_case(session: Session, ref: str, as_of: date) -> CaseView:
         case=case,
         clocks=[dict(r) for r in case_clocks(conn, ref, as_of)],
         events=[dict(r) for r in case_events(conn, ref) if r["event_on"] <= day],
+        further_events=further_events(conn, ref, as_of),
         panel_decisions=[dict(r) for r in case_decisions(conn, ref, as_of)],
         history=_history(conn, ref),
     )

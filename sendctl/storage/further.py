@@ -221,6 +221,23 @@ def advice_requests(conn: sqlite3.Connection, adviser: str | None = None) -> lis
     return out
 
 
+def case_events(conn: sqlite3.Connection, case_ref: str, as_of: date | None = None) -> list[dict]:
+    """One child's further-clock events, oldest first, with the corrections: a 'void' row
+    names the event it voids (voids_id) and why. With as_of, only those dated up to it."""
+    where, params = "case_ref = ?", [case_ref]
+    if as_of is not None:
+        where += " AND event_on <= ?"
+        params.append(as_of.isoformat())
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, event_on, kind, event, ref_id, detail, voids_id, reason, officer,"
+            f" recorded_utc FROM statutory_events WHERE {where} ORDER BY event_on, id",
+            params,
+        )
+    ]
+
+
 LIVE_EVENTS_SQL = (
     "SELECT case_ref, id, kind, event, event_on, ref_id, detail FROM statutory_events e"
     " WHERE {cond} AND e.event != 'void' AND NOT EXISTS"
