@@ -269,3 +269,30 @@ def test_funds_balances_fy_keeps_outturn_and_variance(run, demo, terminal, width
         assert name in head, (name, head)
     assert "£4,161,118.25" in text and "-£336,118.25" in text
     assert "out of county…" not in text  # the split's words go whole or not at all
+
+
+def test_the_cabinet_update_reads_the_placements_once(run, demo, tmp_path, monkeypatch):
+    # every month end's high needs row comes from one read of the placements, whatever the
+    # number of months or of years since the first budget
+    import sendctl.storage.placements as S
+
+    calls = []
+    real = S.committed_groups
+
+    def counted(conn, as_of):
+        calls.append(as_of)
+        return real(conn, as_of)
+
+    monkeypatch.setattr(S, "committed_groups", counted)
+    run("report", "cabinet", "--as-of", "2019-03-31", "--output", tmp_path / "u.html")
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("day", ["2016-04-01", "2017-06-30", "2018-03-31", "2019-09-30"])
+def test_placements_committed_is_the_sum_of_the_placements_listed(run, demo, day):
+    fy = fy_of(day)
+    listed = run.json("placements", "list", "--as-of", day)
+    want = sum(p["this_year_pence"] for p in listed if p["funder"] in (None, "high-needs-block"))
+    rows = run.json("funds", "balances", "--fy", fy, "--as-of", day)
+    year = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "budget")
+    assert want > 0 and year["placements_committed_pence"] == want

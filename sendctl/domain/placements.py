@@ -121,6 +121,59 @@ def year_pence(s: Spread, annual_pence: int, fy: str) -> int:
     return 0
 
 
+@dataclass(frozen=True, slots=True)
+class CommittedGroup:
+    """Placement rows summed by when they were decided and replaced and the years they span
+    (storage sums them in one pass; committed_on gives any day's commitment by year)."""
+
+    decided_on: str  # ISO date the rows were decided
+    replaced_on: str | None  # ISO date a later row replaced them (None: not replaced)
+    first_fy: str
+    last_fy: str | None  # None: open-ended
+    agreed: bool  # made by a panel's agreement (new placements arrive at their rate)
+    first_fy_pence: int
+    last_fy_pence: int
+    annual_pence: int
+    placements: int
+
+
+def _current(g: CommittedGroup, day: str) -> bool:
+    return g.decided_on <= day and (g.replaced_on is None or g.replaced_on > day)
+
+
+def agreed_on(groups: list[CommittedGroup], as_of: date, since: date) -> tuple[int, int]:
+    """(number, annual cost) of the rows current on as_of that panels agreed from since to
+    as_of: the rate at which new placements arrive."""
+    day, first = as_of.isoformat(), since.isoformat()
+    rows = [g for g in groups if g.agreed and g.decided_on >= first and _current(g, day)]
+    return sum(g.placements for g in rows), sum(g.annual_pence for g in rows)
+
+
+def committed_on(groups: list[CommittedGroup], as_of: date, fys: list[str]) -> dict[str, int]:
+    """{year: pence} the rows current on as_of (decided by then, not replaced by then) commit
+    to each of fys, by year_pence's rule."""
+    day = as_of.isoformat()
+    spans: dict[tuple[str, str | None], list[int]] = {}
+    for g in groups:
+        if _current(g, day):
+            acc = spans.setdefault((g.first_fy, g.last_fy), [0, 0, 0])
+            acc[0] += g.first_fy_pence
+            acc[1] += g.last_fy_pence
+            acc[2] += g.annual_pence
+    out = dict.fromkeys(fys, 0)
+    for (first, last), (first_pence, last_pence, annual) in spans.items():
+        for fy in fys:
+            if fy < first or (last is not None and fy > last):
+                continue
+            if fy == first:
+                out[fy] += first_pence
+            elif last is None or fy < last:
+                out[fy] += annual
+            else:
+                out[fy] += last_pence
+    return out
+
+
 def by_year(
     annual_pence: int, starts_on: date, ends_on: date | None, horizon: str | None = None
 ) -> dict[str, int]:

@@ -68,7 +68,7 @@ def fund_months(session: Session, as_of: date) -> dict:
     from sendctl.domain.dates import financial_year
     from sendctl.domain.ledger import cumulative_profile
     from sendctl.services.ledger import balances
-    from sendctl.services.placements import year_fund_row
+    from sendctl.services.placements import year_fund_rows
     from sendctl.storage.ledger import fund_profile
 
     def fund_balances(_conn, day: date) -> list[dict]:
@@ -76,7 +76,7 @@ def fund_months(session: Session, as_of: date) -> dict:
         # the high needs block is a budget a year: its row for DAY's financial year, as
         # `funds balances --fy FY --as-of DAY` shows it (its placements count against it)
         rows = [r for r in balances(session, day, high_needs=False) if r["level"] == "fund"]
-        hn = year_fund_row(session, day)
+        hn = high_needs[day]
         return [hn if hn is not None and r["code"] == hn["code"] else r for r in rows]
 
     conn = session.connect()
@@ -85,6 +85,8 @@ def fund_months(session: Session, as_of: date) -> dict:
         (as_of.isoformat(),),
     ).fetchone()[0]
     months = _month_ends(date.fromisoformat(first), as_of) if first else []
+    # the high needs block's placements read once for every month end
+    high_needs = year_fund_rows(session, [*months, as_of])
     series: dict[str, dict] = {}
     profiles: dict[str, dict[str, int]] = {}
     for m in months:

@@ -166,6 +166,7 @@ def _position(
     entries: list[dict] | None = None,
     earliest: str | None = None,
     records_only: bool = False,
+    groups: list | None = None,
 ) -> _Position:
     """The one computation behind every high needs figure (forecast, `funds balances`, `status`,
     the Cabinet update): each year's budget, placements, paid, orders, new placements, forecast
@@ -178,7 +179,8 @@ def _position(
     `entries`: the deficit ledger to use (default: as recorded to as_of); `earliest`: a year
     to include even when it is before any the records know. `records_only`: what stands on
     the records and nothing forecast (no new placements, no orders assumed): the base a
-    write-off is held to.
+    write-off is held to. `groups`: the placements as storage.committed_groups summed them
+    for a day on or after as_of (one pass shared by the days of a series).
     """
     from sendctl.domain import placements as P
     from sendctl.domain.dates import financial_year
@@ -196,7 +198,9 @@ def _position(
     last = max(last, current)
     fys = P.year_range(start, P.fy_start_year(last) - P.fy_start_year(start) + 1)
     closed = fys.index(current)
-    committed = S.committed_by_year(conn, as_of, fys)
+    if groups is None:
+        groups = S.committed_groups(conn, as_of)
+    committed = P.committed_on(groups, as_of, fys)
     ledger = S.ledger_by_year(conn, fund["code"], as_of)
     openings = {e["financial_year"]: e["amount_pence"] for e in entries if e["kind"] == "opening"}
     adjustments: dict[str, int] = {}
@@ -244,7 +248,7 @@ def _position(
     if records_only:
         rate, basis = 0, "no new placements (what stands on the records only)"
     elif rate_growth is None:
-        n, rate = S.agreed_rate(conn, as_of, as_of - timedelta(days=RATE_WINDOW_DAYS - 1))
+        n, rate = P.agreed_on(groups, as_of, as_of - timedelta(days=RATE_WINDOW_DAYS - 1))
         basis = (
             f"new placements: {format_pence(rate)} of annual cost a year, the {n} high-needs"
             f" placement(s) agreed at panels in the 12 months to {as_of.isoformat()}"
@@ -340,7 +344,9 @@ def forecast(session: Session, as_of: date, years: int = 3, growth: str | None =
     return Forecast(pos.fund["code"], rows, assumptions)
 
 
-def year_position(session: Session, as_of: date, fy: str | None = None) -> dict | None:
+def year_position(
+    session: Session, as_of: date, fy: str | None = None, groups: list | None = None
+) -> dict | None:
     """The high needs block's figures for one financial year (default as_of's) as at as_of:
     the same row the forecast, `funds balances`, `status` and the Cabinet update show. None
     without a high-needs fund."""
@@ -350,15 +356,26 @@ def year_position(session: Session, as_of: date, fy: str | None = None) -> dict 
     if high_needs_fund(session.connect()) is None:
         return None
     year = normalise_financial_year(fy) if fy else financial_year(as_of)
-    pos = _position(session, as_of, year, earliest=year)
+    pos = _position(session, as_of, year, earliest=year, groups=groups)
     return {**pos.rows[year], "fund": pos.fund["code"], "name": pos.fund["name"]}
 
 
-def year_fund_row(session: Session, as_of: date) -> dict | None:
+def year_fund_rows(session: Session, days: list[date]) -> dict[date, dict | None]:
+    """year_fund_row for each of days (a series, such as the Cabinet update's month ends),
+    the placements read once for them all."""
+    from sendctl.storage.placements import committed_groups, high_needs_fund
+
+    if not days or high_needs_fund(session.connect()) is None:
+        return dict.fromkeys(days)
+    groups = committed_groups(session.connect(), max(days))
+    return {d: year_fund_row(session, d, groups) for d in days}
+
+
+def year_fund_row(session: Session, as_of: date, groups: list | None = None) -> dict | None:
     """The high-needs fund as `funds balances --fy FY --as-of D` shows its fund row, FY being
     D's financial year (budget, paid, committed, remaining, % used), with the same year's
     forecast outturn, variance and deficit carried forward. None without the fund."""
-    r = year_position(session, as_of)
+    r = year_position(session, as_of, groups=groups)
     if r is None:
         return None
     fund = {"code": r["fund"], "name": r["name"]}

@@ -285,19 +285,20 @@ def _years_cte(fys: list[str]) -> tuple[str, dict]:
     return f"WITH y(fy) AS (VALUES {values})", {f"fy{i}": fy for i, fy in enumerate(fys)}
 
 
-def committed_by_year(conn: sqlite3.Connection, as_of: date, fys: list[str]) -> dict[str, int]:
-    """What the current high-needs placements commit to each financial year (ends honoured;
-    open-ended ones run on)."""
-    cte, params = _years_cte(fys)
-    params["as_of"] = as_of.isoformat()
+def committed_groups(conn: sqlite3.Connection, as_of: date) -> list[P.CommittedGroup]:
+    """The high-needs placement rows decided by as_of, summed in one pass by (decided on,
+    replaced on, first year, last year, made by a panel's agreement): enough to give what the
+    placements current on any day up to as_of commit to each year, and the rate panels agreed
+    them at (domain.placements.committed_on, agreed_on), without a scan per year or per day."""
     sql = (
-        f"{cte} SELECT y.fy, SUM({YEAR_PENCE}) FROM y JOIN placements p ON {IN_YEAR}"
-        f" WHERE {CURRENT} AND {HIGH_NEEDS} GROUP BY y.fy"
+        "SELECT p.decided_on, (SELECT MIN(r.decided_on) FROM placements r"
+        " WHERE r.replaces_id = p.id), p.first_fy, p.last_fy,"
+        " p.decision_id IS NOT NULL AND p.action IN ('agreed', 'superseded'),"
+        " SUM(p.first_fy_pence), SUM(COALESCE(p.last_fy_pence, 0)), SUM(p.annual_cost_pence),"
+        f" COUNT(*) FROM placements p WHERE p.decided_on <= :as_of AND p.cancelled = 0"
+        f" AND {HIGH_NEEDS} GROUP BY 1, 2, 3, 4, 5"
     )
-    got = {fy: 0 for fy in fys}
-    for fy, total in conn.execute(sql, params):
-        got[fy] = total or 0
-    return got
+    return [P.CommittedGroup(*r) for r in conn.execute(sql, {"as_of": as_of.isoformat()})]
 
 
 def committed_split(conn: sqlite3.Connection, as_of: date, fy: str) -> list[dict]:
@@ -311,18 +312,6 @@ def committed_split(conn: sqlite3.Connection, as_of: date, fy: str) -> list[dict
         " GROUP BY p.out_of_county, placement_type ORDER BY p.out_of_county, placement_type"
     )
     return [dict(r) for r in conn.execute(sql, params)]
-
-
-def agreed_rate(conn: sqlite3.Connection, as_of: date, since: date) -> tuple[int, int]:
-    """(number, annual cost) of current high-needs placements agreed at panels from `since` to
-    as_of: the rate at which new placements arrive."""
-    r = conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM(p.annual_cost_pence), 0) FROM placements p"
-        f" WHERE {CURRENT} AND {HIGH_NEEDS} AND p.decision_id IS NOT NULL"
-        " AND p.action IN ('agreed', 'superseded') AND p.decided_on >= :since",
-        {"as_of": as_of.isoformat(), "since": since.isoformat()},
-    ).fetchone()
-    return r[0], r[1]
 
 
 def run_rate(conn: sqlite3.Connection, as_of: date) -> tuple[int, int]:
