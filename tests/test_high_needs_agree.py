@@ -296,3 +296,32 @@ def test_placements_committed_is_the_sum_of_the_placements_listed(run, demo, day
     rows = run.json("funds", "balances", "--fy", fy, "--as-of", day)
     year = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "budget")
     assert want > 0 and year["placements_committed_pence"] == want
+
+
+def test_a_year_before_the_first_budget_has_no_budget_on_any_row(run, demo, tmp_path):
+    day = "2016-04-01"  # 2016-17: placements running, no budget set yet
+    rows = run.json("funds", "balances", "--fy", "2016-17", "--as-of", day)
+    fund = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "fund")
+    year = next(r for r in rows if r["code"] == "high-needs" and r["level"] == "budget")
+    assert year["committed_pence"] > 0
+    for k in ("allocation_pence", "remaining_pence", "pct_used"):
+        assert fund[k] is None and year[k] is None, k
+    for k in ("spent_pence", "committed_pence"):
+        assert fund[k] == year[k], k
+    assert run.json("status", "--as-of", day)["high_needs"]["remaining_pence"] is None
+    assert "Traceback" not in run("funds", "balances", "--fy", "2016-17", "--as-of", day).stdout
+
+
+@pytest.mark.parametrize("day", ["2017-04-18", "2018-06-30"])
+def test_status_json_funds_hold_the_high_needs_fund_as_funds_balances(run, demo, day):
+    status = run.json("status", "--as-of", day)
+    got = next(f for f in status["funds"] if f["code"] == "high-needs")
+    want = next(
+        r
+        for r in run.json("funds", "balances", "--as-of", day)
+        if r["code"] == "high-needs" and r["level"] == "fund"
+    )
+    for k in ("allocation_pence", "committed_pence", "spent_pence", "remaining_pence", "pct_used"):
+        assert got[k] == want[k], k
+    assert got["committed"] == want["committed"]
+    assert want["committed_pence"] > 79_550_000  # the placements, not only the orders

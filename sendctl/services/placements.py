@@ -475,24 +475,48 @@ def with_high_needs(session: Session, rows: list[dict], as_of: date, fy: str | N
         if r["code"] == code and r.get("level") == "year":
             continue
         if r["code"] == code and r.get("level") == "fund":
-            # with fy: that year's figures, its budget held flat when none was set (as the
-            # forecast holds it, said in `budget_assumed`), nothing before the first
-            allocation = (years[0]["budget_pence"] or 0) if fy else r["allocation_pence"]
-            spent = sum(y["paid_pence"] for y in years)
-            committed = sum(y["committed_pence"] for y in years)
-            r = {
-                **r,
-                "allocation_pence": allocation,
-                "spent_pence": spent,
-                "committed_pence": committed,
-                "remaining_pence": allocation - spent - committed,
-                "pct_used": _pct(spent + committed, allocation),
-                "budget_assumed": bool(fy) and years[0]["budget_assumed"],
-            }
+            r = _fund_row(r, years, fy)
         out.append(r)
-    funds = [r for r in out if r.get("level") == "fund"]
+    # a year before the block's first budget has none: it adds nothing to the allocations
+    funds = [
+        {**r, "allocation_pence": r["allocation_pence"] or 0}
+        for r in out
+        if r.get("level") == "fund"
+    ]
     out = [totals_row(funds) if r.get("level") == "total" else r for r in out]
     return out + extra
+
+
+def _fund_row(r: dict, years: list[dict], fy: str | None) -> dict:
+    """The high-needs fund's row of `funds balances` from its budget year rows: with fy that
+    year's figures, its budget held flat when none was set (as the forecast holds it, said in
+    `budget_assumed`) and no budget (allocation and remaining none, as on the year's own row)
+    before the first; without fy the sum of its budget years."""
+    allocation = years[0]["budget_pence"] if fy else r["allocation_pence"]
+    spent = sum(y["paid_pence"] for y in years)
+    committed = sum(y["committed_pence"] for y in years)
+    return {
+        **r,
+        "allocation_pence": allocation,
+        "spent_pence": spent,
+        "committed_pence": committed,
+        "remaining_pence": None if allocation is None else allocation - spent - committed,
+        "pct_used": _pct(spent + committed, allocation),
+        "budget_assumed": bool(fy) and years[0]["budget_assumed"],
+    }
+
+
+def fund_row(session: Session, as_of: date) -> dict | None:
+    """The high-needs fund's row as `funds balances --as-of D` (no --fy) shows it, its
+    placements counted against its budget years. None without the fund."""
+    rows = with_high_needs(session, _plain_fund_rows(session, as_of), as_of, None)
+    return next((r for r in rows if r.get("level") == "fund" and r["kind"] == "high-needs"), None)
+
+
+def _plain_fund_rows(session: Session, as_of: date) -> list[dict]:
+    from sendctl.storage.ledger import fund_balances
+
+    return [r for r in fund_balances(session.connect(), as_of) if r["kind"] == "high-needs"]
 
 
 def status_line(session: Session, as_of: date) -> dict | None:

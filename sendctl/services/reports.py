@@ -14,7 +14,25 @@ def dashboard(session: Session, as_of: date) -> dict:
 
     d = build(session.connect(), as_of)
     d["high_needs"] = status_line(session, as_of)  # None without a high-needs fund
+    if d["high_needs"] is not None:
+        _high_needs_fund(session, as_of, d["funds"])
     return d
+
+
+def _high_needs_fund(session: Session, as_of: date, funds: list[dict]) -> None:
+    """The high-needs fund's row as `funds balances` shows it (its placements counted against
+    its budget years), not the raw ledger's."""
+    from sendctl.domain.money import format_pence
+    from sendctl.services.placements import fund_row
+
+    hn = fund_row(session, as_of)
+    for f in funds:
+        if hn is not None and f["code"] == hn["code"]:
+            for k in ("allocation", "approved", "committed", "spent", "remaining"):
+                v = hn[f"{k}_pence"]
+                f[f"{k}_pence"] = v
+                f[k] = None if v is None else format_pence(v)
+            f["pct_used"] = hn["pct_used"]
 
 
 def sen2_figures(session: Session, year: int) -> dict:
