@@ -7,6 +7,28 @@ import io
 
 from tests.test_capital import AUTISM
 
+SENSORY = [
+    "capital",
+    "add",
+    "Sensory room",
+    "--cost",
+    "£20,000",
+    "--profile",
+    "2018-19=£20,000",
+    "--setting",
+    "Oakham",
+    "--purpose",
+    "a room",
+    "--date",
+    "2018-01-10",
+]
+
+
+def _spent(run):
+    return {
+        p["name"]: p["spent_pence"] for p in run.json("capital", "list", "--as-of", "2018-07-01")
+    }
+
 
 def _digest(path):
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -138,41 +160,18 @@ def test_a_project_taken_past_its_cost_is_warned_by_post_and_by_import(run, tmp_
 def test_a_file_that_gains_its_project_column_links_what_it_posted_before(run, tmp_path, db_path):
     run("init")
     run(*AUTISM)
-    run(
-        "capital",
-        "add",
-        "Sensory room",
-        "--cost",
-        "£20,000",
-        "--profile",
-        "2018-19=£20,000",
-        "--setting",
-        "Oakham",
-        "--purpose",
-        "a room",
-        "--date",
-        "2018-01-10",
-    )
+    run(*SENSORY)
     row = ["capital", "2018-06-01", "20000", "", "Fit-out", ""]
     run("spend", "import", _write(tmp_path, [(*row, "")]))
-    spent = lambda: {  # noqa: E731
-        p["name"]: p["spent_pence"] for p in run.json("capital", "list", "--as-of", "2018-07-01")
-    }
-    assert spent() == {"Autism resourced provision": 0, "Sensory room": 0}
+    assert _spent(run) == {"Autism resourced provision": 0, "Sensory room": 0}
     r = run("spend", "import", _write(tmp_path, [(*row, "autism resourced provision")]))
     assert "linked now to Autism resourced provision" in r.stderr
     assert "Imported 0 entries" in r.stderr  # the payment itself is not posted again
-    assert spent() == {"Autism resourced provision": 2_000_000, "Sensory room": 0}
+    assert _spent(run) == {"Autism resourced provision": 2_000_000, "Sensory room": 0}
     before = _digest(db_path)
     r = run("spend", "import", _write(tmp_path, [(*row, "sensory room")]), expect=1)
     assert "for the project 'Autism resourced provision', not 'Sensory room'" in r.stderr
     assert _digest(db_path) == before
-
-
-def _spent(run):
-    return {
-        p["name"]: p["spent_pence"] for p in run.json("capital", "list", "--as-of", "2018-07-01")
-    }
 
 
 def test_identical_rows_in_another_order_keep_their_links(run, tmp_path):
@@ -180,21 +179,7 @@ def test_identical_rows_in_another_order_keep_their_links(run, tmp_path):
     # other way round: nothing is linked twice and nothing is refused
     run("init")
     run(*AUTISM)
-    run(
-        "capital",
-        "add",
-        "Sensory room",
-        "--cost",
-        "£20,000",
-        "--profile",
-        "2018-19=£20,000",
-        "--setting",
-        "Oakham",
-        "--purpose",
-        "a room",
-        "--date",
-        "2018-01-10",
-    )
+    run(*SENSORY)
     row = ("capital", "2018-06-01", "5000", "", "Fit-out", "")
     run("spend", "import", _write(tmp_path, [(*row, "autism resourced provision"), (*row, "")]))
     r = run("spend", "import", _write(tmp_path, [(*row, ""), (*row, "autism resourced provision")]))
