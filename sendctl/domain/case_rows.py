@@ -104,7 +104,6 @@ class RowChecker:
     """
 
     def __init__(self, as_of: date):
-        self.as_of = as_of
         self._as_of_iso = as_of.isoformat()
 
         def birth(text: str) -> Any:

@@ -393,13 +393,12 @@ def per_child_limit(started_on: date, notice_on: date) -> tuple[date, str, str, 
 def transfer_facts(h: History, k: Clock, as_of: date) -> tuple[str, date | None, str | None]:
     """(state, concluded on, outcome) of a statement's transfer on as_of, given the engine's
     transfer clock k for that day: one reading for `transfers list/status` and the store."""
-    t = h.as_of(as_of).transfer
+    cut = h.as_of(as_of)
+    t = cut.transfer
     state = "not_started" if t is None else ("concluded" if t.concluded_on else "in_progress")
     if k.status == "not_applicable":
         state = "concluded"  # the statement ceased (cases end) without a transfer
-    concluded_on = (
-        t.concluded_on if t else (h.as_of(as_of).ended_on if state == "concluded" else None)
-    )
+    concluded_on = t.concluded_on if t else (cut.ended_on if state == "concluded" else None)
     outcome = t.outcome if t and t.concluded_on else ("ceased" if state == "concluded" else None)
     return state, concluded_on, outcome
 
@@ -828,9 +827,7 @@ def _further_clocks(
             # shown again once it has passed (its status then is not a running one).
             if c.fixed_status in RUNNING or (c.fixed_status is None and c.when_passed is None):
                 continue
-            if c.fixed_status is None and c.when_passed is not None:
-                if c.when_passed in RUNNING:
-                    continue
+            if c.fixed_status is None:  # a window: from the day after it passed
                 c = replace(c, applies_from=c.due_on + timedelta(days=1))
         out.append(c)
     return out

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from sendctl.domain.needs import years_back
 from sendctl.domain.sen2 import CEASE_REASON, census_date, reference_start
 
 SIX_WEEKS, SIXTEEN_WEEKS, TWENTY_WEEKS, FIFTY_TWO_WEEKS, FOUR_WEEKS = 42, 112, 140, 364, 28
@@ -329,7 +330,7 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             ),
         )
         if active and start is not None:
-            year_before = _year_before(census)
+            year_before = years_back(census, 1)
             expected = start <= year_before
             w = (
                 f"{s}, in force on census day: 12 months old by {_long(year_before)}"
@@ -383,13 +384,6 @@ def evaluate(p: dict[str, Any], year: int) -> Iterator[tuple[str, bool, str]]:
             )
             for f in ("reviews_decided_within_4_weeks", "reviews_decided_over_4_weeks"):
                 yield f, False, w
-
-
-def _year_before(d: date) -> date:
-    try:
-        return d.replace(year=d.year - 1)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year - 1, day=28)
 
 
 def issue_days(p: dict[str, Any], year: int) -> Iterator[tuple[int, bool]]:

@@ -533,16 +533,16 @@ class CsvSource:
         """Report a value beyond the header's last column: it belongs to no column, so the
         row's values are probably shifted (a stray comma). Blank surplus cells (a spreadsheet
         padding its rows) are harmless. The value is not echoed: it may be personal data."""
-        extra = [i for i in range(self._width, len(cells)) if cells[i].strip()]
-        if not extra:
+        first = next((i for i in range(self._width, len(cells)) if cells[i].strip()), None)
+        if first is None:
             return
         message = (
             f"{len(cells)} cells but the header has {self._width} columns: a value beyond the "
             "last column has no heading (a stray comma, or a missing heading?)"
         )
         if self.problems is None:
-            raise SendctlError(f"{self.name}:{line}: column {extra[0] + 1}: {message}")
-        self.problems.add(line, f"column {extra[0] + 1}", message, None, "extra_cells")
+            raise SendctlError(f"{self.name}:{line}: column {first + 1}: {message}")
+        self.problems.add(line, f"column {first + 1}", message, None, "extra_cells")
 
 
 class NotPlain(Exception):

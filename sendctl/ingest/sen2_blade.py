@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sendctl.domain.errors import SendctlError
-from sendctl.domain.sen2 import INPUT_ALIASES, MODULES, PERSONAL
+from sendctl.domain.sen2 import INDICATORS, INPUT_ALIASES, MODULES, PERSONAL
 
 # table -> (module, parent table); the header table "sen2" has no module
 TABLES: dict[str, tuple[str | None, str | None]] = {
@@ -53,22 +53,6 @@ _FILE = re.compile(r"(?:.*_)?([a-z0-9]+)\.csv\Z", re.I)
 _BLADE_DATE = re.compile(r"(\d{4})-([A-Za-z]{3})-(\d{1,2})(?: \d{2}:\d{2}:\d{2})?\Z")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _YES_NO = {"1": "1", "0": "0", "true": "1", "false": "0", "y": "1", "n": "0"}
-_INDICATORS = frozenset(
-    {
-        "rya",
-        "request_mediation",
-        "request_tribunal",
-        "assessment_mediation",
-        "assessment_tribunal",
-        "other_mediation",
-        "other_tribunal",
-        "week20",
-        "pb",
-        "oa",
-        "sen_unit",
-        "resourced_provision",
-    }
-)
 
 
 class BladeProblems(SendctlError):
@@ -185,7 +169,7 @@ def _value(field: str, text: str, where, column: str, problems: Problems) -> str
             d = _date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}")
             return f"{d}T{m.group(4)}" if d else t
         return t
-    if field in _INDICATORS:
+    if field in INDICATORS:
         v = _YES_NO.get(t.lower())
         if v is None:
             problems.add(where, column, "expected 1 or 0 (true/false, Y/N)", shown)

@@ -378,6 +378,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             " a year and a date YYYY-MM-DD; nothing was imported"
         ) from None
     problems = ProblemList()
+    sex_of_gender = {v: k for k, v in GENDER_CURRENT.items()}
     at = {"line": 0}  # the child being read (its line in the XML)
 
     def add(rec: dict, where: str, message: str, value=None) -> None:
@@ -402,7 +403,7 @@ def import_return(session: Session, path, dry_run: bool = False) -> dict:
             if not p.get("sex") and p.get("gender_current"):
                 # a return up to 2023 sent GenderCurrent (1 male, 2 female; 0 not known and 9
                 # neither have no Sex code, so none is kept)
-                p["sex"] = {v: k for k, v in GENDER_CURRENT.items()}.get(p["gender_current"])
+                p["sex"] = sex_of_gender.get(p["gender_current"])
             ref = p.get("upn") or p.get("uln") or f"SEN2-{year}-{out['children']:05d}"
             plan = next(
                 (

@@ -19,22 +19,7 @@ from sendctl.storage.audit import Actor, record, record_many, utc_now
 
 BATCH = 500  # rows per SELECT ... IN (...) and executemany (well under SQLite's variable limit)
 
-LIST_FIELDS = (
-    "case_ref",
-    "upn",
-    "forename",
-    "surname",
-    "date_of_birth",
-    "setting",
-    "setting_type",
-    "out_of_county",
-    "year_group",
-    "primary_need",
-    "plan_type",
-    "plan_issued_on",
-    "caseworker",
-    "caseworker_email",
-)
+LIST_FIELDS = FIELDS  # a listing gives every field of a case, in the export order
 
 
 @dataclass
@@ -107,14 +92,7 @@ def import_cases(
     empty_at_start = conn.execute("SELECT 1 FROM cases LIMIT 1").fetchone() is None
     # A first load writes straight into cases and lets its primary key catch duplicates.
     state = {"pk": empty_at_start and conn.in_transaction, "temp": False}
-    rebuild: list[str] = []
-    if bulk and state["pk"]:
-        for name, sql in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
-            " AND sql IS NOT NULL"
-        ).fetchall():
-            rebuild.append(sql)
-            conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    rebuild = drop_case_indexes(conn) if bulk and state["pk"] else []
     queue_trigger = hold_clock_queue(conn) if state["pk"] else None
     insert_sql = (
         f"INSERT INTO cases ({', '.join(FIELDS)}, created_utc, updated_utc) "
@@ -125,18 +103,6 @@ def import_cases(
         "WHERE case_ref = ?"
     )
 
-    def audit_first_load() -> None:
-        """One "create" audit row per case of a first load, in file order, by one INSERT ...
-        SELECT over the register (it was empty: every row in it came from this file). No
-        after-JSON: the row itself holds the values, and every later change audits its before.
-        Set-based instead of a Python tuple per case (~1 s at 200,000 cases)."""
-        conn.execute(
-            "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
-            " before_json, after_json) SELECT ?, ?, ?, 'case', case_ref, case_ref, 'create', NULL, NULL"
-            " FROM main.cases ORDER BY rowid",
-            (now, actor.officer, actor.command),
-        )
-
     def to_temp() -> None:
         """Leave primary-key mode: every reference so far goes into the TEMP table."""
         if state["temp"]:
@@ -146,7 +112,7 @@ def import_cases(
         )
         conn.execute("DELETE FROM temp.import_refs")
         if state["pk"]:  # the register was empty: cases holds exactly the refs loaded so far
-            audit_first_load()
+            audit_first_load(conn, actor, now)
             conn.execute("INSERT INTO temp.import_refs SELECT case_ref FROM main.cases")
         state["pk"], state["temp"] = False, True
 
@@ -279,31 +245,73 @@ def import_cases(
     res.rows = n
     res.errors = errors.count
     if state["pk"] and not errors.count:
-        audit_first_load()
+        audit_first_load(conn, actor, now)
     if state["temp"]:
         conn.execute("DROP TABLE IF EXISTS temp.import_refs")
-    for sql in rebuild:  # always: a caller that commits regardless must not lose an index
-        conn.execute(sql)
+    rebuild_indexes(conn, rebuild)  # always: a caller that commits regardless must not lose one
     if queue_trigger is not None:
         release_clock_queue(conn, queue_trigger)
     if not errors.count:
         set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
-        record(
-            conn,
-            actor,
-            "case_import",
-            source or "-",
-            "import",
-            after={
-                "file": source,
-                "rows": res.rows,
-                "added": res.added,
-                "updated": res.updated,
-                "unchanged": res.unchanged,
-                "as_of": as_of.isoformat(),
-            },
-        )
+        record_import(conn, actor, source, res, as_of)
     return res
+
+
+def drop_case_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Before a large load: drop the secondary indexes of cases (one sort each at the end
+    instead of a b-tree insert per row); their SQL, for rebuild_indexes."""
+    found = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
+        " AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in found:
+        conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    return [sql for _, sql in found]
+
+
+def rebuild_indexes(conn: sqlite3.Connection, sqls: list[str]) -> None:
+    """Build again the indexes drop_case_indexes dropped (SQLite may share a sort between two
+    threads)."""
+    if not sqls:
+        return
+    conn.execute("PRAGMA threads = 2")
+    for sql in sqls:
+        conn.execute(sql)
+    conn.execute("PRAGMA threads = 0")
+
+
+def audit_first_load(conn: sqlite3.Connection, actor: Actor, now: str) -> None:
+    """One "create" audit row per case of a first load, in file order, by one INSERT ...
+    SELECT over the register (it was empty: every row in it came from this file). No
+    after-JSON: the row itself holds the values, and every later change audits its before.
+    Set-based instead of a Python tuple per case (~1 s at 200,000 cases)."""
+    conn.execute(
+        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
+        " before_json, after_json) SELECT ?, ?, ?, 'case', case_ref, case_ref, 'create', NULL, NULL"
+        " FROM main.cases ORDER BY rowid",
+        (now, actor.officer, actor.command),
+    )
+
+
+def record_import(
+    conn: sqlite3.Connection, actor: Actor, source: str, res: "ImportResult", as_of: date
+) -> None:
+    """The import's own audit row: the file and what it did."""
+    record(
+        conn,
+        actor,
+        "case_import",
+        source or "-",
+        "import",
+        after={
+            "file": source,
+            "rows": res.rows,
+            "added": res.added,
+            "updated": res.updated,
+            "unchanged": res.unchanged,
+            "as_of": as_of.isoformat(),
+        },
+    )
 
 
 # --- the clock store's queue on a first load ---------------------------------------------------

@@ -20,13 +20,18 @@ from operator import itemgetter
 
 from sendctl.domain.case_rows import RowChecker
 from sendctl.domain.cases import FIELDS, validate_case
-from sendctl.storage.audit import Actor, record, utc_now
+from sendctl.storage.audit import Actor, utc_now
 from sendctl.storage.cases import (
     ImportResult,
+    audit_first_load,
+    drop_case_indexes,
     hold_clock_queue,
+    rebuild_indexes,
+    record_import,
     release_clock_queue,
     set_year_offsets,
 )
+from sendctl.storage.db import transaction
 
 BATCH = 5_000  # rows per executemany
 ROWS_PER_INSERT = 50  # rows per INSERT statement (16 values each: well under SQLite's limit)
@@ -65,21 +70,13 @@ def first_load(
     """
     if conn.execute("SELECT 1 FROM main.cases LIMIT 1").fetchone() is not None:
         return None
-    conn.execute("SAVEPOINT cases_first_load")
     try:
-        res = _load(
-            conn, actor, records, columns, width, as_of, source, progress, bulk, person_items
-        )
+        with transaction(conn):  # a savepoint in the caller's transaction: all or nothing
+            return _load(
+                conn, actor, records, columns, width, as_of, source, progress, bulk, person_items
+            )
     except (_Fallback, sqlite3.IntegrityError):  # a reference twice: the primary key said so
-        conn.execute("ROLLBACK TO cases_first_load")
-        conn.execute("RELEASE cases_first_load")
         return None
-    except BaseException:
-        conn.execute("ROLLBACK TO cases_first_load")
-        conn.execute("RELEASE cases_first_load")
-        raise
-    conn.execute("RELEASE cases_first_load")
-    return res
 
 
 def _writer(conn: sqlite3.Connection, now: str) -> Callable[[list[tuple]], None]:
@@ -115,14 +112,7 @@ def _load(
     # goal is under 150) and was no faster.
     conn.execute("PRAGMA cache_size = -32768")
     now = utc_now()
-    rebuild = []
-    if bulk:
-        for name, sql in conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'"
-            " AND sql IS NOT NULL"
-        ).fetchall():
-            rebuild.append(sql)
-            conn.execute('DROP INDEX "{}"'.format(name.replace('"', '""')))
+    rebuild = drop_case_indexes(conn) if bulk else []
     queue_trigger = hold_clock_queue(conn)  # the clock store's queue: one statement at the end
     write = _writer(conn, now)
     # a record's cells in FIELDS order (a field with no column reads the '' put at `width`)
@@ -165,40 +155,16 @@ def _load(
     person.flush()
     if not n:
         raise _Fallback("no data rows")
-    # One "create" audit row per case in file order, as the row-by-row import's first load
-    # writes them (no after-JSON: the row itself holds the values).
-    conn.execute(
-        "INSERT INTO audit_log (at_utc, officer, command, entity, entity_key, case_ref, action,"
-        " before_json, after_json) SELECT ?, ?, ?, 'case', case_ref, case_ref, 'create', NULL,"
-        " NULL FROM main.cases ORDER BY rowid",
-        (now, actor.officer, actor.command),
-    )
-    if rebuild:
-        # each index is one sort; SQLite may share a sort between two threads
-        conn.execute("PRAGMA threads = 2")
-        for sql in rebuild:
-            conn.execute(sql)
-        conn.execute("PRAGMA threads = 0")
+    # one "create" audit row per case in file order, as the row-by-row import's first load
+    audit_first_load(conn, actor, now)
+    rebuild_indexes(conn, rebuild)
     if queue_trigger is not None:
         release_clock_queue(conn, queue_trigger)
     set_year_offsets(conn, as_of, "updated_utc = :stamp", {"stamp": now})
-    record(
-        conn,
-        actor,
-        "case_import",
-        source or "-",
-        "import",
-        after={
-            "file": source,
-            "rows": n,
-            "added": n,
-            "updated": 0,
-            "unchanged": 0,
-            "as_of": as_of.isoformat(),
-        },
-    )
+    res = ImportResult(rows=n, added=n)
+    record_import(conn, actor, source, res, as_of)
     person.apply(actor, source)
-    return ImportResult(rows=n, added=n)
+    return res
 
 
 class _PersonItems:

@@ -24,10 +24,11 @@ import functools
 import hashlib
 import sqlite3
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sendctl.domain.errors import SendctlError
+from sendctl.storage.histories import as_iso as _iso
 
 SMALL = 2000  # queued cases a write transaction recomputes itself before it commits
 FAR = "9999-12-31"
@@ -121,10 +122,6 @@ def _rows_of(ref: str, h, E) -> tuple[tuple, list[tuple]]:
             )
         )
     return (ref, start.isoformat(), *transfer), rows
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def _write(conn: sqlite3.Connection, cases: list[tuple], rows: list[tuple]) -> None:
@@ -260,8 +257,6 @@ def stored_running(
     (due_on, case_ref, clock, seq) order, with the case's name and caseworker. With
     email_order ({caseworker_email: position}), ordered by that position first (column
     email_pos; -1 for an email not in it)."""
-    from datetime import timedelta
-
     params: dict = {
         "as_of": as_of.isoformat(),
         "limit": (as_of + timedelta(days=within)).isoformat() if within < 10**5 else FAR,
@@ -303,8 +298,6 @@ def stored_running(
 
 def stored_counts(conn: sqlite3.Connection, as_of: date, within: int) -> dict[str, dict]:
     """{clock: {overdue, due}} of the stored clocks on as_of (guidance never counts)."""
-    from datetime import timedelta
-
     out: dict[str, dict] = {}
     for clock, overdue, due in conn.execute(
         "SELECT k.clock, sum(k.due_on < :as_of), sum(k.due_on >= :as_of) FROM case_clocks k"
@@ -322,8 +315,6 @@ def stored_transfers(
 ) -> Iterator[sqlite3.Row]:
     """Per (group, state, outcome): how many statements, how many overdue (running and past
     their due date), how many concluded after as_of - RATE_WINDOW_DAYS (`recent_from`)."""
-    from datetime import timedelta
-
     from sendctl.domain import clocks as K
 
     recent_from = (as_of - timedelta(days=K.RATE_WINDOW_DAYS)).isoformat()

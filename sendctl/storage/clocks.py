@@ -19,18 +19,12 @@ from sendctl.domain import rules as R
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, utc_now
+from sendctl.storage.histories import as_date as _d
+from sendctl.storage.histories import as_iso as _iso
 from sendctl.storage.histories import histories
 from sendctl.storage.holidays import ENGLAND
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _d(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None
 
 
 def _case(conn: sqlite3.Connection, case_ref: str) -> dict:
@@ -346,15 +340,9 @@ def transfer_status(conn: sqlite3.Connection, as_of: date, by: str | None = None
     # the cases the store does not answer for on as_of: from the engine
     where = f"{_STATEMENTS} AND {S.ENGINE_CASES}" if stored else _STATEMENTS
     params = {"as_of": as_of.isoformat()}
-    group_of: dict[str, str | None] = {}
-    if by:
-        group_of = {
-            r[0]: r[1]
-            for r in conn.execute(f"SELECT case_ref, {_BY[by]} FROM cases c WHERE {where}", params)
-        }
     engine = _transfer_rows(conn, as_of, where=where, params=params)
-    for c, r in engine:
-        g = per.setdefault(group_of.get(c["case_ref"]) if by else None, dict.fromkeys(keys, 0))
+    for c, r in engine:  # c: the case row the history was read with (it has the group columns)
+        g = per.setdefault(c[_BY[by]] if by else None, dict.fromkeys(keys, 0))
         if r["state"] in ("not_started", "in_progress"):
             g[r["state"]] += 1
             if r["due_on"] < as_of.isoformat():

@@ -12,8 +12,17 @@ from datetime import date
 from sendctl.storage.further import LIVE_EVENTS_SQL, as_events
 
 
-def _d(text: str | None) -> date | None:
+def as_date(text: str | None) -> date | None:
+    """A stored ISO date as a date (None for none)."""
     return date.fromisoformat(text) if text else None
+
+
+def as_iso(d: date | None) -> str | None:
+    """A date as stored: ISO text (None for none)."""
+    return d.isoformat() if d else None
+
+
+_d = as_date
 
 
 def _merge(rows, key_index: int = 0):

@@ -16,6 +16,7 @@ from sendctl.domain.errors import SendctlError
 from sendctl.domain.money import format_pence
 from sendctl.domain.problems import invalid
 from sendctl.storage.audit import Actor, record, utc_now
+from sendctl.storage.capital import check_postable, get_project, link_spend, past_cost_warnings
 
 # The funds of the Cabinet report of 18 April 2017.
 SEED_FUNDS = (
@@ -1018,8 +1019,6 @@ def _link_posted(conn, actor, base, fund, project, line, errors, res, projects) 
     k-th row of the group naming project P is linked already when k or more of the group's
     payments are linked to P; else one not linked to any project is linked to P; with none
     left, that is a problem (a link is never changed)."""
-    from sendctl.storage.capital import check_postable, link_spend
-
     k = conn.execute(
         "INSERT INTO temp.import_seen_links (base, project_id, n) VALUES (?, ?, 1)"
         " ON CONFLICT (base, project_id) DO UPDATE SET n = n + 1 RETURNING n",
@@ -1077,12 +1076,6 @@ def _problem_field(err: SendctlError) -> tuple[str, str]:
     return field.lstrip("-").replace("AMOUNT", "amount"), message
 
 
-def _project(conn, name: str) -> dict:
-    from sendctl.storage.capital import get_project
-
-    return get_project(conn, name)
-
-
 def import_entries(
     conn, actor: Actor, rows, errors, batch: int = 500, today: date | None = None
 ) -> ImportResult:
@@ -1120,7 +1113,7 @@ def import_entries(
         try:
             e = _parse_row(conn, row, known, today)
             name = (row.get("project") or "").strip()
-            project = _project(conn, name) if name else None
+            project = get_project(conn, name) if name else None
         except SendctlError as err:
             field, message = _problem_field(err)
             errors.add(line, field, message)
@@ -1142,8 +1135,6 @@ def import_entries(
             continue
         try:
             if project is not None:
-                from sendctl.storage.capital import check_postable
-
                 check_postable(conn, project, e["fund"])
         except SendctlError as err:
             errors.add(line, *_problem_field(err))
@@ -1158,8 +1149,6 @@ def import_entries(
         running.post(e)
         eid = _insert(conn, actor, e)
         if project is not None:
-            from sendctl.storage.capital import link_spend
-
             link_spend(conn, actor, eid, project["id"])
             projects.setdefault(project["id"], project)
         res.added += 1
@@ -1184,8 +1173,6 @@ def import_entries(
     if res.more_warnings:
         res.warnings.append(f"... and {res.more_warnings:,} more warning(s)")
     if projects:
-        from sendctl.storage.capital import past_cost_warnings
-
         # after the whole file, as `spend post --project` warns after its one posting; one a
         # project at most, never crowded out by the rows' own warnings
         res.warnings += past_cost_warnings(conn, list(projects.values()))

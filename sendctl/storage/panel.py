@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sendctl.domain.errors import SendctlError
 from sendctl.domain.panel import (
     AGREED,
+    FIELDS,
     PLACEMENT_REQUESTS,
     Decision,
     Outcome,
@@ -27,24 +28,7 @@ from sendctl.storage.placements import from_decision as placement_from_decision
 
 ENTITY = "panel_decision"
 
-COLUMNS = (
-    "case_ref",
-    "meeting_on",
-    "request",
-    "outcome",
-    "annual_cost_pence",
-    "placement_type",
-    "provider",
-    "out_of_county",
-    "funder",
-    "starts_on",
-    "ends_on",
-    "note",
-    "supersedes_id",
-    "urn",
-    "ukprn",
-    "sen_setting",
-)
+COLUMNS = FIELDS  # a decision's stored columns are its domain fields, in that order
 _INSERT = (
     f"INSERT INTO panel_decisions ({', '.join(COLUMNS)}, recorded_utc, officer, source)"
     f" VALUES ({', '.join('?' for _ in COLUMNS)}, ?, ?, ?)"
