@@ -555,3 +555,15 @@ def test_a_new_primary_need_reaches_a_rank_1_need_loaded_from_a_return(reg, tmp_
         return [(n.findtext("SENtype"), n.findtext("SENtypeRank")) for n in needs]
 
     assert ranked(YEAR) == [("SLD", "1")] and ranked(2026) == [("ASD", "1")]
+
+
+def test_officers_can_be_written_to_a_file_like_every_listing(reg, tmp_path):
+    reg.add("A", "2012-01-01", "ehcp", "2020-01-10")
+    reg("sen2", "officers", "--dmo", "yes")
+    out = tmp_path / "officers.csv"
+    reg("sen2", "officers", "--format", "csv", "--output", out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert (
+        text.splitlines()[0] == "item,officer,in_place"
+        and "DMO,Designated Medical Officer,Yes" in text
+    )

@@ -205,7 +205,7 @@ def show(
 
 
 def _print_show(view, fmt):
-    from sendctl.render.formats import Column, emit, emit_record, resolve_format
+    from sendctl.render.formats import Column, emit, emit_record, machine_row, resolve_format
 
     fmt = resolve_format(fmt, None)
     if fmt == "xlsx":
@@ -223,8 +223,10 @@ def _print_show(view, fmt):
         view.panel_decisions,
         view.history,
     )
+    if fmt == "csv":
+        emit([case], _columns(), "csv")
+        return
     from sendctl.cli.panel import decision_columns
-    from sendctl.render.formats import machine_row
 
     panel_cols = decision_columns(with_superseded=True)
     if fmt == "json":
@@ -240,9 +242,6 @@ def _print_show(view, fmt):
             },
             "json",
         )
-        return
-    if fmt == "csv":
-        emit([case], _columns(), "csv")
         return
     shown = dict(case)
     shown["out_of_county"] = "yes" if case["out_of_county"] else "no"

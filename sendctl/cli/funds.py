@@ -279,15 +279,13 @@ def funds_balances(
         Column("allocation_pence", "allocation", "money"),
         Column("approved_pence", "approved", "money", priority=2),
         Column("committed_pence", "committed", "money", priority=2),
-        Column("spent_pence", "spent", "money"),
+        # with the high needs block's answers (outturn, variance), spent and % used give way
+        # first on a narrow terminal: remaining and the outturn already carry them
+        Column("spent_pence", "spent", "money", priority=2 if hn_columns else 1),
         Column("remaining_pence", "remaining", "money"),
         Column("available_pence", "available", "money", priority=2),
-        Column("pct_used", "% used", "pct"),
+        Column("pct_used", "% used", "pct", priority=2 if hn_columns else 1),
     ]
-    if hn_columns:
-        # the high needs block's answers (outturn, variance) stay on a narrow terminal before
-        # spent and % used, which remaining and the outturn already carry
-        cols = [c._replace(priority=2) if c.key in ("spent_pence", "pct_used") else c for c in cols]
     cols += hn_columns
     if f == "table":
         cols.append(Column("bar", " ", kind="code", priority=4))

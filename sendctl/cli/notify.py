@@ -86,8 +86,7 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
             if i:
                 sys.stdout.write("\n" + "=" * 72 + "\n\n")
             sys.stdout.write(readable(item.message))
-        _rerouted(plan, manager)
-        skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
+        skipped = _after_planning(plan, manager)
         info(
             f"dry run: would send {plan.messages} message(s) covering {plan.rows} "
             f"deadline(s){skipped}; nothing sent or recorded"
@@ -97,8 +96,7 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
     from sendctl.services.notify import send
 
     failures, sent_rows = send(st, plan.outgoing(), settings, day)
-    _rerouted(plan, manager)
-    skipped = f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
+    skipped = _after_planning(plan, manager)
     from sendctl.cli._common import error_line
 
     for f in failures:
@@ -110,9 +108,12 @@ def _plan_and_send(st, day, within, caseworker, manager, sender, settings, dry_r
     _finish(failures, plan.unrouted, settings.where, plan.messages)
 
 
-def _rerouted(plan, manager: str | None) -> None:
+def _after_planning(plan, manager: str | None) -> str:
+    """Warn about each case whose deadlines went to the manager; the note on rows already sent
+    today, for the closing line."""
     for ref in sorted({str(r["case_ref"]) for r in plan.rerouted}):
         warn(f"case {ref}: caseworker email is not a usable address; its deadlines go to {manager}")
+    return f" ({plan.already_sent} already sent today)" if plan.already_sent else ""
 
 
 def _settings(app_dir: Path, dry_run: bool):

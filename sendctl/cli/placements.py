@@ -200,9 +200,8 @@ def emit_forecast(f, fmt, output, title: str) -> None:
     emit(f.rows, forecast_columns(), fmt, output, title=title)
     if fmt not in ("table", "plain"):
         return
-    if (
-        fmt == "table"
-    ):  # on a terminal: each assumption wrapped to its width, indented under its number
+    lines = [f"  {i}. {a}" for i, a in enumerate(f.assumptions, 1)]
+    if fmt == "table":  # on a terminal: each wrapped to its width, indented under its number
         import textwrap
 
         from sendctl.render.tables import terminal_width
@@ -212,9 +211,7 @@ def emit_forecast(f, fmt, output, title: str) -> None:
             textwrap.fill(a, width, initial_indent=f"  {i}. ", subsequent_indent="     ")
             for i, a in enumerate(f.assumptions, 1)
         ]
-        text = "Assumptions:\n" + "".join(line + "\n" for line in lines)
-    else:
-        text = "Assumptions:\n" + "".join(f"  {i}. {a}\n" for i, a in enumerate(f.assumptions, 1))
+    text = "Assumptions:\n" + "".join(line + "\n" for line in lines)
     if output is not None and str(output) != "-":
         with open(output, "a", encoding="utf-8") as out:
             out.write(text)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sendctl.cli._common import FormatOpt, new_app, state
+from sendctl.cli._common import FormatOpt, OutputOpt, fmt_value, new_app, state
 from sendctl.domain.errors import EXIT_CHECK_FAILED, SendctlError
 
 sen2_app = new_app(
@@ -39,6 +39,7 @@ def officers_cmd(
         ),
     ] = None,
     fmt: FormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
     """Record whether a Designated Medical, Clinical and Social Care Officer is in place (the
     return's LA-level DMO, DCO and DSCO items, written in its header); without options, show
@@ -68,8 +69,8 @@ def officers_cmd(
     emit(
         rows,
         [Column("item", kind="code"), Column("officer"), Column("in_place", "in place")],
-        fmt,
-        None,
+        fmt_value(fmt),
+        output,
         title="SEN2 LA-level items",
     )
 

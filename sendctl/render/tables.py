@@ -27,7 +27,7 @@ RIGHT_KINDS = frozenset({"money", "int", "pct"})
 GAP = 2  # spaces between columns
 MIN_TEXT = 8  # a free-text column is not shrunk below this (or its header)
 SAMPLE = 1000  # rows measured for the widths; later rows stream through with the same widths
-DUE_SOON_DAYS = 14
+DUE_SOON_DAYS = 14  # a clock due within this many days is drawn amber
 # keys whose values are references or short codes wherever they appear (never wrapped)
 CODE_KEYS = frozenset(
     {
@@ -48,7 +48,7 @@ CODE_KEYS = frozenset(
         "decision",
         "financial_year",
     }
-)  # a clock due within this many days is drawn amber
+)
 
 RED, AMBER, BOLD, DIM, RESET = "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
